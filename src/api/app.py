@@ -1,0 +1,101 @@
+"""The Litestar application: routes, auth, problem+json errors, OpenAPI.
+
+`create_app` takes its collaborators (repository, clock, idempotency store) so tests, the
+local runner and the Lambda entry point each wire their own; nothing here creates an AWS
+client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from litestar import Litestar, get
+from litestar.datastructures import State
+from litestar.middleware.base import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from api.auth import ApiKeyCache, ApiKeyMiddleware, Authenticator
+from api.idempotency import MAX_BODY_BYTES, IdempotencyMiddleware
+from api.problems import EXCEPTION_HANDLERS
+from api.routes.admin import AdminController
+from api.routes.claims import ClaimController
+from api.routes.creditor import ApiKeyController, CreditorController
+from api.routes.debtors import DebtorController
+from domain.ports import Clock, Repository
+
+VERSION = "0.1.0"
+PUBLIC_PATHS = ["^/schema", "^/health$"]
+
+
+@get("/health", tags=["operations"], summary="Liveness", include_in_schema=True)
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def openapi_config() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Relance API",
+        version=VERSION,
+        description=(
+            "Debt collection (recouvrement de créances) for French SMEs: debtors, claims and "
+            "their invoices, the claim lifecycle and its timeline. Amounts are decimal "
+            "strings; errors are application/problem+json (RFC 9457); POST accepts an "
+            "Idempotency-Key; PATCH needs If-Match."
+        ),
+        path="/schema",
+        render_plugins=[SwaggerRenderPlugin(path="/")],
+        components=Components(
+            security_schemes={
+                "ApiKey": SecurityScheme(
+                    type="apiKey",
+                    name="X-API-Key",
+                    security_scheme_in="header",
+                    description="A creditor's API key, or the operator key for /v1/admin",
+                )
+            }
+        ),
+        security=[{"ApiKey": []}],
+        use_handler_docstrings=True,
+    )
+
+
+def create_app(
+    *,
+    repo: Repository,
+    clock: Clock,
+    idempotency: Any,
+    operator_key: Callable[[], str | None],
+    api_key_cache_seconds: float = 60.0,
+    extra_state: dict[str, Any] | None = None,
+) -> Litestar:
+    authenticator = Authenticator(repo, ApiKeyCache(api_key_cache_seconds), operator_key)
+    return Litestar(
+        route_handlers=[
+            health,
+            AdminController,
+            CreditorController,
+            ApiKeyController,
+            DebtorController,
+            ClaimController,
+        ],
+        middleware=[
+            DefineMiddleware(ApiKeyMiddleware, exclude=PUBLIC_PATHS),
+            IdempotencyMiddleware,
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=openapi_config(),
+        state=State(
+            {
+                "repo": repo,
+                "clock": clock,
+                "idempotency": idempotency,
+                "authenticator": authenticator,
+                **(extra_state or {}),
+            }
+        ),
+        request_max_body_size=MAX_BODY_BYTES,
+        debug=False,
+    )

@@ -1,0 +1,126 @@
+"""API-key authentication and scope guards.
+
+Callers send `X-API-Key`. A creditor's keys carry scopes (`read`, `write`, `admin`); the
+platform operator's key (configuration, SSM in AWS) may only create creditors and their
+first keys. Missing or unknown key → 401; a key without the scope → 403; another
+creditor's object → 404, because the repository only ever looks inside the caller's tenant.
+
+Keys are looked up by SHA-256 and the answer cached in memory for
+`RELANCE_API_KEY_CACHE_SECONDS` (60 s by default): a revoked key stops working within that
+time on every warm function, which is the documented price of not reading DynamoDB on
+every request.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+
+from domain.ports import ApiKeyRepository
+from domain.services import hash_secret
+
+HEADER = "x-api-key"
+NEGATIVE_CACHE_SECONDS = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: a creditor's API key, or the platform operator."""
+
+    key_id: str
+    creditor_id: str | None
+    scopes: frozenset[str]
+    is_operator: bool = False
+
+    @property
+    def actor(self) -> str:
+        return "operator" if self.is_operator else f"api_key:{self.key_id}"
+
+
+class ApiKeyCache:
+    def __init__(self, ttl_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl_seconds
+        self.clock = clock
+        self._entries: dict[str, tuple[Principal | None, float]] = {}
+
+    def get(self, secret_hash: str) -> tuple[bool, Principal | None]:
+        entry = self._entries.get(secret_hash)
+        if entry is None or entry[1] < self.clock():
+            return False, None
+        return True, entry[0]
+
+    def put(self, secret_hash: str, principal: Principal | None) -> None:
+        if len(self._entries) > 10_000:  # bound memory under a flood of random keys
+            self._entries.clear()
+        ttl = self.ttl if principal is not None else min(self.ttl, NEGATIVE_CACHE_SECONDS)
+        self._entries[secret_hash] = (principal, self.clock() + ttl)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+class Authenticator:
+    def __init__(
+        self, keys: ApiKeyRepository, cache: ApiKeyCache, operator_key: Callable[[], str | None]
+    ) -> None:
+        self.keys = keys
+        self.cache = cache
+        self.operator_key = operator_key
+
+    def authenticate(self, secret: str | None) -> Principal:
+        if not secret:
+            raise NotAuthorizedException("send your API key in the X-API-Key header")
+        operator = self.operator_key()
+        if operator and hmac.compare_digest(secret.encode(), operator.encode()):
+            return Principal("operator", None, frozenset(), is_operator=True)
+        secret_hash = hash_secret(secret)
+        hit, principal = self.cache.get(secret_hash)
+        if not hit:
+            key = self.keys.find_api_key(secret_hash)
+            principal = None
+            if key is not None and key.revoked_at is None:
+                principal = Principal(key.id, key.creditor_id, frozenset(key.scopes))
+            self.cache.put(secret_hash, principal)
+        if principal is None:
+            raise NotAuthorizedException("unknown or revoked API key")
+        return principal
+
+
+class ApiKeyMiddleware(AbstractAuthenticationMiddleware):
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        authenticator: Authenticator = connection.app.state.authenticator
+        principal = authenticator.authenticate(connection.headers.get(HEADER))
+        return AuthenticationResult(user=principal, auth=principal)
+
+
+def requires(scope: str) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]:
+    """Guard: the caller is a creditor key with `scope` (admin implies write and read)."""
+    implied = {"read": {"read", "write", "admin"}, "write": {"write", "admin"}, "admin": {"admin"}}[
+        scope
+    ]
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        principal: Principal = connection.auth
+        if principal.is_operator:
+            raise PermissionDeniedException(
+                "the operator key only manages creditors; use a creditor's API key"
+            )
+        if not principal.scopes & implied:
+            raise PermissionDeniedException(f"this API key lacks the '{scope}' scope")
+
+    return guard
+
+
+def operator_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    if not connection.auth.is_operator:
+        raise PermissionDeniedException("only the platform operator key may do this")

@@ -1,0 +1,85 @@
+"""Small HTTP helpers shared by the routes: dependencies, ETags, If-Match, paging."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import HeaderParameter, QueryParameter, SkipValidation
+
+from api.auth import Principal
+from api.problems import ProblemException
+from domain.ports import Clock, PageRequest, Repository
+
+MAX_PAGE = 100
+
+# Injected collaborators: named dependencies, not validated (they are objects, not input).
+RepoDep = NamedDependency[SkipValidation[Repository]]
+ClockDep = NamedDependency[SkipValidation[Clock]]
+PrincipalDep = NamedDependency[SkipValidation[Principal]]
+TenantDep = NamedDependency[str]
+PageDep = NamedDependency[SkipValidation[PageRequest]]
+
+
+def provide_repo(state: State) -> Repository:
+    repo: Repository = state.repo
+    return repo
+
+
+def provide_clock(state: State) -> Clock:
+    clock: Clock = state.clock
+    return clock
+
+
+def provide_principal(request: Request[Any, Any, Any]) -> Principal:
+    principal: Principal = request.auth
+    return principal
+
+
+def provide_tenant(request: Request[Any, Any, Any]) -> str:
+    principal: Principal = request.auth
+    if principal.creditor_id is None:  # guards keep the operator out of tenant routes
+        raise ProblemException(403, "forbidden", "this route needs a creditor's API key")
+    return principal.creditor_id
+
+
+def provide_page(
+    limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE, description="Page size (≤ 100)")] = 50,
+    cursor: Annotated[
+        str | None, QueryParameter(max_length=2048, description="Opaque cursor from `next_cursor`")
+    ] = None,
+) -> PageRequest:
+    return PageRequest(limit=limit, cursor=cursor)
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+IfMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-Match",
+        required=False,
+        description="The ETag you read; required on PATCH (428 without it, 412 when stale)",
+    ),
+]
+
+
+def expected_version(if_match: str | None, current: int | None = None) -> int:
+    """Parse If-Match into the version the caller read."""
+    if not if_match:
+        raise ProblemException(
+            428,
+            "if-match-required",
+            "send If-Match with the ETag you read, to not overwrite a change you have not seen",
+        )
+    tag = if_match.strip()
+    if tag == "*" and current is not None:
+        return current
+    tag = tag.removeprefix("W/").strip('"')
+    if not tag.isdigit():
+        raise ProblemException(412, "stale-version", "If-Match does not match the current ETag")
+    return int(tag)

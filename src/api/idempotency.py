@@ -1,0 +1,159 @@
+"""`Idempotency-Key` on POST: the same key and body replays the first response; the same
+key with another body answers 422; a duplicate arriving while the first is still running
+answers 409. Keys are scoped to the calling creditor and kept 24 hours.
+
+An ASGI middleware rather than a decorator so every POST route gets it without repeating
+itself, and so the stored response is byte-for-byte what the client first received.
+Only successful (2xx) responses are stored: after an error the key is released and the
+client may retry with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.problems import PROBLEM, TYPE_BASE
+
+HEADER = b"idempotency-key"
+MAX_KEY_LENGTH = 255
+MAX_BODY_BYTES = 1024 * 1024
+
+
+async def _send_problem(send: Send, status: int, title: str, kind: str, detail: str) -> None:
+    body = json.dumps(
+        {"type": TYPE_BASE + kind, "title": title, "status": status, "detail": detail}
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", PROBLEM.encode()),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class IdempotencyMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        raw_key = dict(scope["headers"]).get(HEADER)
+        principal = scope.get("auth")
+        if raw_key is None or principal is None:
+            await self.app(scope, receive, send)
+            return
+        key = raw_key.decode("latin-1")
+        if not 0 < len(key) <= MAX_KEY_LENGTH or not key.isprintable():
+            await _send_problem(
+                send,
+                400,
+                "Bad request",
+                "invalid-idempotency-key",
+                f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable characters",
+            )
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                await _send_problem(
+                    send,
+                    413,
+                    "Request body too large",
+                    "body-too-large",
+                    "request bodies are limited to 1 MiB",
+                )
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        digest = hashlib.sha256()
+        for part in (scope["path"].encode(), b"?", scope.get("query_string", b""), b"\n", body):
+            digest.update(part)
+        request_hash = digest.hexdigest()
+        tenant = principal.creditor_id or "operator"
+        store = scope["app"].state.idempotency
+        existing = store.claim(tenant, key, request_hash)
+        if existing is not None:
+            if existing.request_hash != request_hash:
+                await _send_problem(
+                    send,
+                    422,
+                    "Invalid input",
+                    "idempotency-key-reused",
+                    "this Idempotency-Key was used with another request body",
+                )
+            elif existing.status != "completed":
+                await _send_problem(
+                    send,
+                    409,
+                    "Conflict",
+                    "idempotency-in-progress",
+                    "a request with this Idempotency-Key is still running; retry shortly",
+                )
+            else:
+                headers = [(k.encode(), v.encode()) for k, v in (existing.headers or {}).items()]
+                headers += [
+                    (b"content-type", existing.content_type.encode()),
+                    (b"content-length", str(len(existing.body)).encode()),
+                    (b"idempotent-replayed", b"true"),
+                ]
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": existing.status_code,
+                        "headers": headers,
+                    }
+                )
+                await send({"type": "http.response.body", "body": existing.body})
+            return
+
+        delivered = False
+
+        async def replay_body() -> Message:
+            nonlocal delivered
+            if delivered:
+                return {"type": "http.disconnect"}
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        status = 500
+        response_headers: dict[str, str] = {}
+        content_type = "application/json"
+        parts: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal status, content_type
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                for name, value in message.get("headers", []):
+                    lowered = name.decode("latin-1").lower()
+                    if lowered == "content-type":
+                        content_type = value.decode("latin-1")
+                    elif lowered in ("etag", "location"):
+                        response_headers[lowered] = value.decode("latin-1")
+            elif message["type"] == "http.response.body":
+                parts.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, replay_body, capture)
+        finally:
+            if 200 <= status < 300:
+                store.complete(tenant, key, status, b"".join(parts), content_type, response_headers)
+            else:
+                store.release(tenant, key)

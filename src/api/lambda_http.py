@@ -1,0 +1,43 @@
+"""AWS Lambda entry point for API Gateway HTTP API (payload format 2.0).
+
+Mangum translates the event to ASGI. `lifespan="off"` because Mangum would otherwise run
+the ASGI lifespan on every invocation (Mangum issue #342); the app and its boto3 clients are
+built once at import, during the init phase, and reused while the function is warm.
+Tracing: Lambda's active tracing (template.yaml) rather than Powertools Tracer, whose X-Ray
+SDK is in maintenance mode and costs cold-start time. This module imports neither moto nor
+WeasyPrint.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from mangum import Mangum
+
+from api.observability import logger, metrics
+from api.wiring import build_app
+
+app = build_app()
+_asgi = Mangum(app, lifespan="off", api_gateway_base_path="/")
+
+
+@logger.inject_lambda_context(
+    correlation_id_path=correlation_paths.API_GATEWAY_HTTP, log_event=False
+)
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    response: dict[str, Any] = _asgi(event, context)
+    http = event.get("requestContext", {}).get("http", {})
+    # Route template, not the raw path: no ids or query strings, so no personal data.
+    logger.info(
+        "request",
+        extra={
+            "method": http.get("method"),
+            "route": event.get("routeKey"),
+            "status": response.get("statusCode"),
+        },
+    )
+    metrics.add_metric(name="Requests", unit="Count", value=1)
+    return response

@@ -1,0 +1,163 @@
+"""`make run`: the API on localhost against an embedded AWS emulator (moto server, in process).
+
+Creates the table, the letters bucket and the schedule group, seeds a demo creditor with a
+few debtors and claims, prints the operator key and the demo creditor's key, and serves on
+PORT (default 8000). Set RELANCE_OPERATOR_API_KEY / RELANCE_DEMO_API_KEY to fix the keys.
+The same code talks to real AWS when no emulator endpoint is set (see api.wiring).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from datetime import timedelta
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_emulator() -> str:
+    """Start moto server on a free loopback port and point boto3 at it."""
+    from moto.server import ThreadedMotoServer
+
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    os.environ["AWS_ENDPOINT_URL"] = endpoint
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
+    os.environ.setdefault("AWS_DEFAULT_REGION", "eu-west-3")
+    return endpoint
+
+
+def create_resources(table: str, bucket: str, schedule_group: str) -> None:
+    import boto3
+
+    from adapters.dynamodb import create_table
+
+    create_table(boto3.client("dynamodb"), table)
+    region = os.environ["AWS_DEFAULT_REGION"]
+    boto3.client("s3").create_bucket(
+        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region}
+    )
+    boto3.client("scheduler").create_schedule_group(Name=schedule_group)
+
+
+def seed_demo(app_state: object, demo_key: str | None) -> tuple[str, str]:
+    """A demo creditor with three debtors and claims in different phases."""
+    from adapters.dynamodb import DynamoRepository
+    from domain import services
+    from domain.model import Address, ApiKey, ContactKind, DebtorKind
+    from domain.services import hash_secret
+
+    repo: DynamoRepository = app_state.repo  # type: ignore[attr-defined]
+    clock = app_state.clock  # type: ignore[attr-defined]
+    creditor = services.create_creditor(
+        repo,
+        clock,
+        services.CreditorDraft(
+            legal_name="Atelier Démo SARL",
+            siren="732829320",
+            address=Address(("12 rue de la Paix",), "75002", "Paris", "FR"),
+            iban="FR1420041010050500013M02606",
+            bic="PSSTFRPPPAR",
+        ),
+    )
+    secret = demo_key or f"rlk_{secrets.token_urlsafe(32)}"
+    repo.add_api_key(
+        ApiKey(
+            id="key_demo",
+            creditor_id=creditor.id,
+            secret_hash=hash_secret(secret),
+            scopes=("read", "write", "admin"),
+            name="demo",
+            prefix=secret[:10],
+            created_at=clock.now(),
+        )
+    )
+    today = clock.now().date()
+    people = [
+        (
+            DebtorKind.BUSINESS,
+            "Boulangerie Martin SAS",
+            "contact@boulangerie-martin.fr",
+            "06 12 34 56 78",
+        ),
+        (DebtorKind.BUSINESS, "Garage du Centre", "compta@garage-centre.fr", "01 42 68 53 00"),
+        (DebtorKind.CONSUMER, "Claire Dubois", "claire.dubois@example.org", "07 81 22 33 44"),
+    ]
+    for n, (kind, name, email, phone) in enumerate(people):
+        debtor = services.create_debtor(
+            repo,
+            clock,
+            creditor.id,
+            services.DebtorDraft(
+                kind=kind,
+                name=name,
+                country="FR",
+                external_reference=f"CUST-{n + 1:04d}",
+                contact_points=[
+                    services.ContactPointDraft(ContactKind.EMAIL, value=email),
+                    services.ContactPointDraft(ContactKind.PHONE, value=phone),
+                ],
+            ),
+        )
+        due = today + timedelta(days=[-45, -10, 7][n])
+        services.create_claim(
+            repo,
+            clock,
+            creditor.id,
+            services.ClaimDraft(
+                debtor_id=debtor.id,
+                currency="EUR",
+                invoices=[
+                    services.InvoiceDraft(
+                        f"F2026-{n + 1:04d}", due - timedelta(days=30), due, f"{(n + 1) * 480}.00"
+                    )
+                ],
+            ),
+            actor="seed",
+        )
+    return creditor.id, secret
+
+
+def main() -> None:
+    import uvicorn
+
+    os.environ.setdefault("RELANCE_TABLE", "relance-local")
+    os.environ.setdefault("RELANCE_BUCKET", "relance-letters-local")
+    os.environ.setdefault("RELANCE_SCHEDULE_GROUP", "relance-local")
+    operator_key = os.environ.setdefault(
+        "RELANCE_OPERATOR_API_KEY", f"rlo_{secrets.token_urlsafe(24)}"
+    )
+    endpoint = start_emulator()
+
+    from api.settings import Settings
+    from api.wiring import build_app
+
+    settings = Settings.from_env()
+    create_resources(settings.table, settings.bucket, settings.schedule_group)
+    app = build_app(settings)
+    creditor_id, demo_key = seed_demo(app.state, os.environ.get("RELANCE_DEMO_API_KEY"))
+    port = int(os.environ.get("PORT", "8000"))
+    print(
+        f"""
+Relance is running on http://127.0.0.1:{port}  (AWS emulator at {endpoint})
+  OpenAPI docs      http://127.0.0.1:{port}/schema
+  operator key      {operator_key}
+  demo creditor     {creditor_id}
+  demo API key      {demo_key}
+Try: curl -H 'X-API-Key: {demo_key}' http://127.0.0.1:{port}/v1/claims
+""",
+        flush=True,
+    )
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""RFC 9457 problem details: every error leaves as `application/problem+json` with `type`,
+`title`, `status`, `detail` and, for invalid input, an `errors` list naming each field."""
+
+from __future__ import annotations
+
+import os
+import re
+import traceback
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from domain.errors import (
+    ActionNotAllowed,
+    Conflict,
+    DomainValidationError,
+    NotFound,
+    StaleVersion,
+)
+
+PROBLEM = "application/problem+json"
+TYPE_BASE = "https://relance.dev/problems/"
+
+_TITLES = {
+    400: "Bad request",
+    401: "Unauthenticated",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    412: "Precondition failed",
+    413: "Request body too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    428: "Precondition required",
+    429: "Too many requests",
+    500: "Internal error",
+}
+
+
+class ProblemException(HTTPException):
+    """An HTTP error with a problem type and extra members."""
+
+    def __init__(self, status_code: int, problem_type: str, detail: str, **extra: Any) -> None:
+        super().__init__(detail=detail, status_code=status_code)
+        self.problem_type = problem_type
+        self.members = extra
+
+
+def problem(status: int, problem_type: str, detail: str, **extra: Any) -> Response[Any]:
+    body = {
+        "type": TYPE_BASE + problem_type,
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
+    return Response(body, status_code=status, media_type=PROBLEM)
+
+
+_FIELD_IN_MESSAGE = re.compile(r"(?:unknown|missing required) field `([^`]+)`")
+_AT_PATH = re.compile(r" - at `\$(.*)`$")
+
+
+def _field_path(key: str | None, message: str) -> str:
+    """Litestar gives 'invoices[0].amount' or 'data' (the whole body); msgspec names the
+    offending field inside the message for unknown/missing ones."""
+    path = "" if key in (None, "data", "") else str(key)
+    at = _AT_PATH.search(message)
+    if at:
+        path = at.group(1).lstrip(".")
+    found = _FIELD_IN_MESSAGE.search(message)
+    if found:
+        path = f"{path}.{found.group(1)}" if path else found.group(1)
+    return path
+
+
+def _friendly(path: str, message: str) -> str:
+    message = _AT_PATH.sub("", message)
+    leaf = path.rsplit(".", 1)[-1]
+    if message.startswith("Expected `str`, got `") and (
+        leaf in {"amount", "total"} or leaf.endswith("_amount")
+    ):
+        return 'amounts are decimal strings: send "1200.00", not a JSON number'
+    return message
+
+
+def on_validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    if isinstance(exc.extra, list) and exc.extra:
+        errors = []
+        for entry in exc.extra:
+            if not isinstance(entry, dict):
+                continue
+            message = str(entry.get("message", "invalid"))
+            path = _field_path(entry.get("key"), message)
+            if entry.get("source") in ("query", "header", "path") and not path:
+                path = str(entry.get("key", ""))
+            errors.append(
+                {
+                    "field": path,
+                    "message": _friendly(path, message),
+                    "source": entry.get("source", "body"),
+                }
+            )
+        return problem(
+            400, "invalid-request", "the request does not match the schema", errors=errors
+        )
+    return problem(400, "malformed-request", str(exc.detail))
+
+
+def on_domain_validation(
+    request: Request[Any, Any, Any], exc: DomainValidationError
+) -> Response[Any]:
+    errors = [{"field": e.field, "message": e.message, "code": e.code} for e in exc.errors]
+    detail = errors[0]["message"] if len(errors) == 1 else f"{len(errors)} invalid fields"
+    return problem(422, "invalid-input", detail, errors=errors)
+
+
+def on_not_found(request: Request[Any, Any, Any], exc: NotFound) -> Response[Any]:
+    return problem(404, "not-found", str(exc))
+
+
+def on_action_not_allowed(request: Request[Any, Any, Any], exc: ActionNotAllowed) -> Response[Any]:
+    return problem(
+        409,
+        "action-not-allowed",
+        str(exc),
+        action=exc.action,
+        state=exc.state,
+        allowed_actions=exc.allowed,
+    )
+
+
+def on_conflict(request: Request[Any, Any, Any], exc: Conflict) -> Response[Any]:
+    extra = (
+        {"errors": [{"field": exc.field_path, "message": str(exc), "code": "conflict"}]}
+        if exc.field_path
+        else {}
+    )
+    return problem(409, "conflict", str(exc), **extra)
+
+
+def on_stale(request: Request[Any, Any, Any], exc: StaleVersion) -> Response[Any]:
+    return problem(412, "stale-version", f"{exc}: read it again and retry with its ETag")
+
+
+def on_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if isinstance(exc, ProblemException):
+        return problem(exc.status_code, exc.problem_type, str(exc.detail), **exc.members)
+    if isinstance(exc, NotFoundException):
+        return problem(404, "not-found", "no such resource or route")
+    status = exc.status_code
+    headers = getattr(exc, "headers", None) or {}
+    response = problem(
+        status, _TITLES.get(status, "error").lower().replace(" ", "-"), str(exc.detail)
+    )
+    response.headers.update(headers)
+    return response
+
+
+def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    from api.observability import logger
+
+    # Only the exception type: its message may quote personal data from the request.
+    logger.error("unhandled error", extra={"error_type": type(exc).__name__})
+    if os.environ.get("RELANCE_DEBUG_TRACEBACKS") == "1":  # tests only: may show data
+        traceback.print_exception(exc)
+    return problem(
+        HTTP_500_INTERNAL_SERVER_ERROR, "internal-error", "unexpected error; it has been logged"
+    )
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    ValidationException: on_validation,
+    DomainValidationError: on_domain_validation,
+    NotFound: on_not_found,
+    ActionNotAllowed: on_action_not_allowed,
+    Conflict: on_conflict,
+    StaleVersion: on_stale,
+    HTTPException: on_http,
+    Exception: on_unexpected,
+}
+
+__all__ = ["EXCEPTION_HANDLERS", "PROBLEM", "MediaType", "ProblemException", "problem"]

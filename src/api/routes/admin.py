@@ -1,0 +1,71 @@
+"""Operator routes: onboarding creditors and their first API keys."""
+
+from __future__ import annotations
+
+from litestar import Controller, post
+from litestar.di import Provide
+from litestar.params import FromPath, JSONBody
+
+from api.auth import operator_only
+from api.http import (
+    ClockDep,
+    RepoDep,
+    provide_clock,
+    provide_repo,
+)
+from api.schemas import ApiKeyCreate, ApiKeyIssuedOut, CreditorCreate, CreditorOut
+from domain import services
+from domain.model import Language
+
+
+class AdminController(Controller):
+    path = "/v1/admin/creditors"
+    tags = ["operator"]
+    guards = [operator_only]
+    dependencies = {
+        "repo": Provide(provide_repo, sync_to_thread=False),
+        "clock": Provide(provide_clock, sync_to_thread=False),
+    }
+
+    @post("/", summary="Create a creditor (tenant)")
+    async def create_creditor(
+        self, data: JSONBody[CreditorCreate], repo: RepoDep, clock: ClockDep
+    ) -> CreditorOut:
+        creditor = services.create_creditor(
+            repo,
+            clock,
+            services.CreditorDraft(
+                legal_name=data.legal_name,
+                siren=data.siren,
+                address=data.address.to_domain(),
+                iban=data.iban,
+                bic=data.bic,
+                time_zone=data.time_zone,
+                language=Language(data.language),
+            ),
+        )
+        return CreditorOut.of(creditor)
+
+    @post("/{creditor_id:str}/api-keys", summary="Issue an API key for a creditor")
+    async def issue_key(
+        self,
+        creditor_id: FromPath[str],
+        data: JSONBody[ApiKeyCreate],
+        repo: RepoDep,
+        clock: ClockDep,
+    ) -> ApiKeyIssuedOut:
+        issued = services.issue_api_key(repo, clock, creditor_id, data.name, list(data.scopes))
+        return _issued(issued)
+
+
+def _issued(issued: services.IssuedApiKey) -> ApiKeyIssuedOut:
+    k = issued.key
+    return ApiKeyIssuedOut(
+        id=k.id,
+        name=k.name,
+        scopes=list(k.scopes),
+        prefix=k.prefix,
+        created_at=k.created_at,
+        revoked_at=k.revoked_at,
+        secret=issued.secret,
+    )

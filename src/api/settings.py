@@ -1,0 +1,38 @@
+"""Configuration from the environment, read once per process.
+
+In AWS the template sets these; locally `api.local` sets them for the embedded emulator.
+Without `AWS_ENDPOINT_URL` boto3 talks to real AWS.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    table: str
+    bucket: str
+    schedule_group: str
+    # The platform operator's key: given directly (local runs, tests) or read from SSM
+    # Parameter Store (AWS), never both.
+    operator_api_key: str | None
+    operator_key_parameter: str | None
+    # A revoked API key keeps working for at most this long in a warm function: the price
+    # of answering most requests without a DynamoDB read for the key.
+    api_key_cache_seconds: float
+    check_email_deliverability: bool
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ
+        return cls(
+            table=env.get("RELANCE_TABLE", "relance"),
+            bucket=env.get("RELANCE_BUCKET", "relance-letters"),
+            schedule_group=env.get("RELANCE_SCHEDULE_GROUP", "relance"),
+            operator_api_key=env.get("RELANCE_OPERATOR_API_KEY") or None,
+            operator_key_parameter=env.get("RELANCE_OPERATOR_KEY_PARAMETER") or None,
+            api_key_cache_seconds=float(env.get("RELANCE_API_KEY_CACHE_SECONDS", "60")),
+            check_email_deliverability=env.get("RELANCE_EMAIL_DELIVERABILITY", "off") == "on",
+        )

@@ -1,0 +1,62 @@
+"""Builds the real collaborators from settings: boto3 clients, repository, operator key.
+
+Created once per process (module scope in the Lambda entry point) so a warm function
+reuses its connections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from adapters.clock import SystemClock
+from adapters.dynamodb import DynamoRepository
+from adapters.idempotency import DynamoIdempotencyStore
+from api.settings import Settings
+
+_BOTO_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 3},
+    connect_timeout=2,
+    read_timeout=5,
+    tcp_keepalive=True,
+)
+
+
+def dynamodb_client() -> Any:
+    return boto3.client("dynamodb", config=_BOTO_CONFIG)
+
+
+def operator_key_source(settings: Settings) -> Callable[[], str | None]:
+    if settings.operator_api_key or not settings.operator_key_parameter:
+        value = settings.operator_api_key
+        return lambda: value
+    name = settings.operator_key_parameter
+
+    @cache
+    def from_ssm() -> str | None:
+        # Read on first use (not at import) and kept for the life of the process.
+        from aws_lambda_powertools.utilities import parameters
+
+        value: str = parameters.get_parameter(name, decrypt=True)  # type: ignore[assignment]
+        return value
+
+    return from_ssm
+
+
+def build_app(settings: Settings | None = None) -> Any:
+    from api.app import create_app
+
+    settings = settings or Settings.from_env()
+    client = dynamodb_client()
+    return create_app(
+        repo=DynamoRepository(client, settings.table),
+        clock=SystemClock(),
+        idempotency=DynamoIdempotencyStore(client, settings.table),
+        operator_key=operator_key_source(settings),
+        api_key_cache_seconds=settings.api_key_cache_seconds,
+        extra_state={"settings": settings},
+    )
