@@ -38,11 +38,18 @@ lint: $(STAMP)
 test: $(STAMP) $(DDB_LOCAL_STAMP) lint
 	DYNAMODB_LOCAL_DIR=$(CURDIR)/$(DDB_LOCAL_DIR) $(BIN)/python -m pytest -n 2 --dist loadfile
 
-bench: $(STAMP)
-	$(BIN)/python -m bench
+# A second venv with the runtime dependencies only, as `sam build` bundles them, so the
+# cold-start benchmark measures what Lambda would load.
+.venv-lambda/.installed: src/requirements.txt
+	$(PYTHON) -m venv .venv-lambda
+	.venv-lambda/bin/python -m pip install --quiet -r src/requirements.txt
+	touch .venv-lambda/.installed
+
+bench: $(STAMP) .venv-lambda/.installed
+	PYTHONPATH=src:. $(BIN)/python -m bench
 
 openapi: $(STAMP)
 	$(BIN)/python -m api.openapi > openapi.json
 
 clean:
-	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-lambda .tools .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,7 @@ machines are shared and noisy; they are never asserted in tests.
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from bench.common import Row
 
 
 def main() -> None:
+    logging.disable(logging.INFO)  # the emulator and test client log every request
     here = Path(__file__).parent
     only = set(sys.argv[1:])
     rows: list[Row] = []

@@ -10,6 +10,7 @@ WeasyPrint.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
@@ -20,7 +21,10 @@ from api.observability import logger, metrics
 from api.wiring import build_app
 
 app = build_app()
-_asgi = Mangum(app, lifespan="off", api_gateway_base_path="/")
+_asgi = Mangum(app, lifespan="off", api_gateway_base_path="/",
+               text_mime_types=["application/json", "application/problem+json", "text/"])
+# Mangum logs every request line at INFO, raw path included: our own line below suffices.
+logging.getLogger("mangum").setLevel(logging.WARNING)
 
 
 @logger.inject_lambda_context(
