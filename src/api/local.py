@@ -135,6 +135,9 @@ def main() -> None:
     operator_key = os.environ.setdefault(
         "RELANCE_OPERATOR_API_KEY", f"rlo_{secrets.token_urlsafe(24)}"
     )
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto server logs every call
     endpoint = start_emulator()
 
     from api.settings import Settings
