@@ -23,7 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 EVENTS = ROOT.parent / "shared" / "events"
 RUNS = 9
 
-BASELINE = "import litestar, boto3, aws_lambda_powertools\nfrom aws_lambda_powertools import Logger, Metrics\n"
+BASELINE = (
+    "import litestar, boto3, aws_lambda_powertools\n"
+    "from aws_lambda_powertools import Logger, Metrics\n"
+)
 COLD = """
 import json, sys
 import api.lambda_http as entry

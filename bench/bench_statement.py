@@ -21,7 +21,8 @@ def scenario(seed: int = 7) -> tuple[list[Invoice], list[Payment]]:
     invoices = []
     for i in range(50):
         issue = START + timedelta(days=rng.randrange(0, 1000))
-        invoices.append(Invoice(f"F{i:03d}", issue, issue + timedelta(days=rng.choice([30, 45, 60])),
+        due = issue + timedelta(days=rng.choice([30, 45, 60]))
+        invoices.append(Invoice(f"F{i:03d}", issue, due,
                                 Decimal(rng.randrange(10_000, 2_000_000)) / 100))
     total = sum((i.amount for i in invoices), Decimal(0))
     payments = []

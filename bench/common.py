@@ -23,5 +23,5 @@ def timings_ms(fn: Callable[[], object], repeat: int, warmup: int = 3) -> list[f
 
 def median_p99(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
-    p99 = ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
     return statistics.median(ordered), p99

@@ -16,11 +16,12 @@ os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
-from moto import mock_aws  # noqa: E402
+from moto import mock_aws
 
-from adapters.clock import FrozenClock  # noqa: E402
-from adapters.dynamodb import DynamoRepository, create_table  # noqa: E402
-from adapters.idempotency import DynamoIdempotencyStore  # noqa: E402
+from adapters.clock import FrozenClock
+from adapters.dynamodb import DynamoRepository, create_table
+from adapters.idempotency import DynamoIdempotencyStore
+from adapters.rate_store import DynamoRateStore
 
 OPERATOR_KEY = "rlo_test_operator_key_0123456789"
 TABLE = "relance-test"
@@ -74,6 +75,7 @@ def app(ddb: Any, repo: DynamoRepository, clock: FrozenClock) -> Any:
     from api.app import create_app
 
     return create_app(repo=repo, clock=clock, idempotency=DynamoIdempotencyStore(ddb, TABLE),
+                      rates=DynamoRateStore(ddb, TABLE),
                       operator_key=lambda: OPERATOR_KEY)
 
 

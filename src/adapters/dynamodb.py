@@ -14,7 +14,7 @@ import binascii
 import json
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 from botocore.exceptions import ClientError
@@ -23,9 +23,14 @@ from domain.errors import Conflict, DomainValidationError, StaleVersion
 from domain.model import ApiKey, Claim, ClaimEvent, Creditor, Debtor
 from domain.ports import ClaimFilter, Page, PageRequest
 
+if TYPE_CHECKING:
+    from domain.account import ClaimAccount
+
 T = TypeVar("T")
 
 GSI_NAMES = ("GSI1", "GSI2", "GSI3")
+# The claim's account (payments, promises, plan) sorts right after the claim's META item.
+ACCOUNT_SK = "META#ACCOUNT"
 # TransactWriteItems takes at most 100 items: the claim, its first event, its external
 # reference and one uniqueness item per invoice must fit.
 MAX_INVOICES_PER_TRANSACTION = 96
@@ -57,24 +62,45 @@ def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode()
 
 
-def decode_cursor(cursor: str | None, partition: tuple[str, str]) -> dict[str, Any] | None:
+def decode_cursor(
+    cursor: str | None,
+    partition: tuple[str, str],
+    key_names: frozenset[str] | None = None,
+    sort_key: tuple[str, Any] | None = None,
+) -> dict[str, Any] | None:
     """Turn an opaque cursor back into an ExclusiveStartKey, refusing one that does not
     belong to the partition being queried (a forged cursor must not reach another tenant,
-    nor make DynamoDB answer with a 500-worthy ValidationException)."""
+    nor make DynamoDB answer with a 500-worthy ValidationException).
+
+    `key_names` are the exact attributes of a start key for the table or index queried;
+    `sort_key` is (name, predicate): the start key must lie inside the key condition, as
+    DynamoDB refuses a start key outside the query's boundaries."""
     if cursor is None:
         return None
     try:
         plain = json.loads(base64.urlsafe_b64decode(cursor.encode() + b"=="))
-    except (ValueError, binascii.Error, UnicodeError):
+    except (ValueError, binascii.Error, UnicodeError, RecursionError):
         raise InvalidCursor() from None
     if (
         not isinstance(plain, dict)
         or plain.get(partition[0]) != partition[1]
         or not all(isinstance(k, str) and isinstance(v, str) for k, v in plain.items())
         or len(plain) > 4
+        or (key_names is not None and set(plain) != key_names)
+        or (sort_key is not None and not sort_key[1](plain.get(sort_key[0], "")))
     ):
         raise InvalidCursor()
     return {name: _s(value) for name, value in plain.items()}
+
+
+def _is_item_too_large(exc: ClientError) -> bool:
+    error = exc.response.get("Error", {})
+    message = str(error.get("Message", ""))
+    reasons = exc.response.get("CancellationReasons") or []
+    return (error.get("Code") == "ValidationException" and "size has exceeded" in message) or (
+        any(r.get("Code") == "ValidationError" and "size" in str(r.get("Message", ""))
+            for r in reasons)
+    )
 
 
 def _tenant(creditor_id: str) -> str:
@@ -118,11 +144,19 @@ class DynamoRepository:
             put["ExpressionAttributeValues"] = values
         return put
 
-    def _transact(self, puts: list[dict[str, Any]]) -> list[str]:
-        """Run a write transaction; return the cancellation codes ([] on success)."""
+    def _transact(self, puts: list[dict[str, Any]], too_large: str = "") -> list[str]:
+        """Run a write transaction; return the cancellation codes ([] on success).
+
+        An item over DynamoDB's 400 KB limit is the caller's input being too big: it is
+        answered as invalid input naming `too_large`, not as an internal error."""
         try:
             self.client.transact_write_items(TransactItems=puts)
         except ClientError as exc:
+            if _is_item_too_large(exc):
+                raise DomainValidationError(
+                    too_large, "too much data to store in one object (400 KB at most)",
+                    code="too_large",
+                ) from None
             if exc.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
             reasons = exc.response.get("CancellationReasons") or []
@@ -171,7 +205,15 @@ class DynamoRepository:
         if filter_expression:
             request["FilterExpression"] = filter_expression
             values.update(filter_values or {})
-        start = decode_cursor(cursor, (pk_name, pk))
+        key_names = frozenset({"PK", "SK", pk_name, f"{index}SK"} if index else {"PK", "SK"})
+        in_range: Any = None
+        if sk_name and sk_between:
+            lo, hi = sk_between
+            in_range = (sk_name, lambda sk: lo <= sk <= hi)
+        elif sk_name and sk_prefix:
+            prefix = sk_prefix
+            in_range = (sk_name, lambda sk: sk.startswith(prefix))
+        start = decode_cursor(cursor, (pk_name, pk), key_names, in_range)
         if start:
             request["ExclusiveStartKey"] = start
         response = self.client.query(**request)
@@ -308,7 +350,7 @@ class DynamoRepository:
                     )
                 }
             )
-        codes = self._transact(writes)
+        codes = self._transact(writes, too_large="contact_points")
         if codes:
             raise Conflict(
                 f"external reference {debtor.external_reference!r} is already used "
@@ -352,7 +394,7 @@ class DynamoRepository:
                         }
                     }
                 )
-        codes = self._transact(writes)
+        codes = self._transact(writes, too_large="contact_points")
         if codes and codes[0] == "ConditionalCheckFailed":
             raise StaleVersion("debtor changed since it was read")
         if codes:
@@ -405,7 +447,8 @@ class DynamoRepository:
         item = self._get(claim_pk(creditor_id, claim_id), "META")
         return _decode(item, Claim) if item else None
 
-    def add_claim(self, claim: Claim, event: ClaimEvent) -> None:
+    def add_claim(self, claim: Claim, event: ClaimEvent,
+                  account: ClaimAccount | None = None) -> None:
         if len(claim.invoices) > MAX_INVOICES_PER_TRANSACTION:
             raise DomainValidationError(
                 "invoices",
@@ -450,6 +493,8 @@ class DynamoRepository:
                     )
                 }
             )
+        if account is not None:
+            writes.append(self._account_put(claim, account))
         codes = self._transact(writes)
         if not codes:
             return
@@ -468,7 +513,31 @@ class DynamoRepository:
             )
         raise Conflict("claim id collision; retry")  # pragma: no cover - 128 random bits
 
-    def save_claim(self, claim: Claim, events: list[ClaimEvent], expected_version: int) -> None:
+    def _account_put(self, claim: Claim, account: ClaimAccount) -> dict[str, Any]:
+        # No condition of its own: the claim item's condition in the same transaction
+        # guards the pair.
+        return {"Put": {"TableName": self.table, "Item": {
+            "PK": _s(claim_pk(claim.creditor_id, claim.id)), "SK": _s(ACCOUNT_SK),
+            "entity": _s("claim_account"), "data": _s(_encoder.encode(account).decode())}}}
+
+    def get_claim_account(self, creditor_id: str,
+                          claim_id: str) -> tuple[Claim, ClaimAccount] | None:
+        """The claim and its account in one Query: both items sort under `META`."""
+        from domain.account import ClaimAccount  # not on the path of a plain claim read
+
+        response = self.client.query(
+            TableName=self.table, KeyConditionExpression="PK = :pk AND begins_with(SK, :meta)",
+            ExpressionAttributeValues={":pk": _s(claim_pk(creditor_id, claim_id)),
+                                       ":meta": _s("META")})
+        items = {item["SK"]["S"]: item for item in response.get("Items", [])}
+        if "META" not in items:
+            return None
+        account_item = items.get(ACCOUNT_SK)
+        account = _decode(account_item, ClaimAccount) if account_item else ClaimAccount()
+        return _decode(items["META"], Claim), account
+
+    def save_claim(self, claim: Claim, events: list[ClaimEvent], expected_version: int,
+                   account: ClaimAccount | None = None) -> None:
         writes: list[dict[str, Any]] = [
             {
                 "Put": self._put(
@@ -476,6 +545,8 @@ class DynamoRepository:
                 )
             }
         ]
+        if account is not None:
+            writes.append(self._account_put(claim, account))
         writes += [
             {
                 "Put": self._put(
@@ -492,6 +563,10 @@ class DynamoRepository:
         lo = filters.due_after.isoformat() + "#~" if filters.due_after else "0000"
         hi = filters.due_before.isoformat() + "#" if filters.due_before else "~"
         between = (lo, hi) if (filters.due_after or filters.due_before) else None
+        if between and lo > hi:  # an empty range; DynamoDB refuses BETWEEN with lo > hi
+            if page.cursor:
+                raise InvalidCursor()  # no page of an empty range has a next one
+            return Page([], None)
         filter_expression, filter_values = None, None
         if filters.debtor_id:
             index, pk_name, pk = "GSI3", "GSI3PK", f"{tenant}#DEBTOR#{filters.debtor_id}"

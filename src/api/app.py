@@ -1,6 +1,6 @@
 """The Litestar application: routes, auth, problem+json errors, OpenAPI.
 
-`create_app` takes its collaborators (repository, clock, idempotency store) so tests, the
+`create_app` takes its collaborators (repository, clock, idempotency and rate stores) so tests, the
 local runner and the Lambda entry point each wire their own; nothing here creates an AWS
 client.
 """
@@ -20,10 +20,12 @@ from litestar.openapi.spec import Components, SecurityScheme
 from api.auth import ApiKeyCache, ApiKeyMiddleware, Authenticator
 from api.idempotency import MAX_BODY_BYTES, IdempotencyMiddleware
 from api.problems import EXCEPTION_HANDLERS
+from api.routes.accounts import AccountController
 from api.routes.admin import AdminController
 from api.routes.claims import ClaimController
 from api.routes.creditor import ApiKeyController, CreditorController
 from api.routes.debtors import DebtorController
+from api.routes.rates import AdminRatesController, RatesController
 from domain.ports import Clock, Repository
 
 VERSION = "0.1.0"
@@ -67,6 +69,7 @@ def create_app(
     repo: Repository,
     clock: Clock,
     idempotency: Any,
+    rates: Any,
     operator_key: Callable[[], str | None],
     api_key_cache_seconds: float = 60.0,
     extra_state: dict[str, Any] | None = None,
@@ -80,6 +83,9 @@ def create_app(
             ApiKeyController,
             DebtorController,
             ClaimController,
+            AccountController,
+            RatesController,
+            AdminRatesController,
         ],
         middleware=[
             DefineMiddleware(ApiKeyMiddleware, exclude=PUBLIC_PATHS),
@@ -92,6 +98,7 @@ def create_app(
                 "repo": repo,
                 "clock": clock,
                 "idempotency": idempotency,
+                "rates": rates,
                 "authenticator": authenticator,
                 **(extra_state or {}),
             }

@@ -21,6 +21,7 @@ ClockDep = NamedDependency[SkipValidation[Clock]]
 PrincipalDep = NamedDependency[SkipValidation[Principal]]
 TenantDep = NamedDependency[str]
 PageDep = NamedDependency[SkipValidation[PageRequest]]
+RatesDep = NamedDependency[SkipValidation[Any]]
 
 
 def provide_repo(state: State) -> Repository:
@@ -31,6 +32,10 @@ def provide_repo(state: State) -> Repository:
 def provide_clock(state: State) -> Clock:
     clock: Clock = state.clock
     return clock
+
+
+def provide_rates(state: State) -> Any:
+    return state.rates
 
 
 def provide_principal(request: Request[Any, Any, Any]) -> Principal:
@@ -68,8 +73,10 @@ IfMatch = Annotated[
 ]
 
 
-def expected_version(if_match: str | None, current: int | None = None) -> int:
-    """Parse If-Match into the version the caller read."""
+def expected_version(if_match: str | None, current: int | None = None) -> int | None:
+    """Parse If-Match into the version the caller read; `*` (any version) gives `current`,
+    None when the route has not read the object yet (the service then uses the version it
+    reads)."""
     if not if_match:
         raise ProblemException(
             428,
@@ -77,9 +84,11 @@ def expected_version(if_match: str | None, current: int | None = None) -> int:
             "send If-Match with the ETag you read, to not overwrite a change you have not seen",
         )
     tag = if_match.strip()
-    if tag == "*" and current is not None:
+    if tag == "*":
         return current
     tag = tag.removeprefix("W/").strip('"')
-    if not tag.isdigit():
+    # ASCII digits only ("٣".isdigit() is true), and no more than a version can have
+    # (int() refuses over 4,300 digits; DynamoDB numbers carry 38).
+    if not (tag.isascii() and tag.isdigit()) or len(tag) > 18:
         raise ProblemException(412, "stale-version", "If-Match does not match the current ETag")
     return int(tag)

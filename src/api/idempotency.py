@@ -5,7 +5,9 @@ answers 409. Keys are scoped to the calling creditor and kept 24 hours.
 An ASGI middleware rather than a decorator so every POST route gets it without repeating
 itself, and so the stored response is byte-for-byte what the client first received.
 Only successful (2xx) responses are stored: after an error the key is released and the
-client may retry with it.
+client may retry with it. A response marked `Cache-Control: no-store` (an API key's
+one-time secret) is stored without its `secret` member: a replay tells the client the key
+exists and its id, but the secret itself never reaches the table.
 """
 
 from __future__ import annotations
@@ -37,6 +39,18 @@ async def _send_problem(send: Send, status: int, title: str, kind: str, detail: 
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+def _without_secret(body: bytes) -> bytes:
+    """The response to keep for replays of a `no-store` response: no `secret` member."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return b""
+    if not isinstance(document, dict):
+        return b""
+    document.pop("secret", None)
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 class IdempotencyMiddleware:
@@ -132,18 +146,21 @@ class IdempotencyMiddleware:
             return {"type": "http.request", "body": body, "more_body": False}
 
         status = 500
+        no_store = False
         response_headers: dict[str, str] = {}
         content_type = "application/json"
         parts: list[bytes] = []
 
         async def capture(message: Message) -> None:
-            nonlocal status, content_type
+            nonlocal status, content_type, no_store
             if message["type"] == "http.response.start":
                 status = message["status"]
                 for name, value in message.get("headers", []):
                     lowered = name.decode("latin-1").lower()
                     if lowered == "content-type":
                         content_type = value.decode("latin-1")
+                    elif lowered == "cache-control" and b"no-store" in value.lower():
+                        no_store = True
                     elif lowered in ("etag", "location"):
                         response_headers[lowered] = value.decode("latin-1")
             elif message["type"] == "http.response.body":
@@ -154,6 +171,9 @@ class IdempotencyMiddleware:
             await self.app(scope, replay_body, capture)
         finally:
             if 200 <= status < 300:
-                store.complete(tenant, key, status, b"".join(parts), content_type, response_headers)
+                stored = b"".join(parts)
+                if no_store:
+                    stored = _without_secret(stored)
+                store.complete(tenant, key, status, stored, content_type, response_headers)
             else:
                 store.release(tenant, key)

@@ -13,7 +13,7 @@ def document() -> dict[str, Any]:
     app = create_app(
         repo=None,
         clock=None,
-        idempotency=None,  # type: ignore[arg-type]
+        idempotency=None, rates=None,  # type: ignore[arg-type]
         operator_key=lambda: None,
     )
     schema: dict[str, Any] = app.openapi_schema.to_schema()

@@ -19,6 +19,7 @@ from domain.errors import (
     NotFound,
     StaleVersion,
 )
+from domain.rates import RateUnknown
 
 PROBLEM = "application/problem+json"
 TYPE_BASE = "https://relance.dev/problems/"
@@ -94,6 +95,10 @@ def on_validation(request: Request[Any, Any, Any], exc: ValidationException) -> 
             if not isinstance(entry, dict):
                 continue
             message = str(entry.get("message", "invalid"))
+            if message == repr(str(entry.get("key"))):
+                # Litestar's KeyError for an absent optional body ("'data'") while it
+                # collects the errors of other parameters: not an error of the request.
+                continue
             path = _field_path(entry.get("key"), message)
             if entry.get("source") in ("query", "header", "path") and not path:
                 path = str(entry.get("key", ""))
@@ -160,9 +165,33 @@ def on_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any
     return response
 
 
+def _from_body_decoding(exc: Exception) -> bool:
+    """Litestar's JSON body decoding lets a few errors of the input through unwrapped:
+    invalid UTF-8 (UnicodeDecodeError) and nesting too deep (RecursionError)."""
+    if not isinstance(exc, UnicodeDecodeError | RecursionError):
+        return False
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_name == "decode_json" and code.co_filename.endswith("msgspec_hooks.py"):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def on_rate_unknown(request: Request[Any, Any, Any], exc: RateUnknown) -> Response[Any]:
+    return problem(422, "rate-unknown", f"{exc}: the operator publishes it with "
+                   "POST /v1/admin/rates", period=exc.period)
+
+
 def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     from api.observability import logger
 
+    if _from_body_decoding(exc):
+        reason = (
+            "is not valid UTF-8" if isinstance(exc, UnicodeDecodeError) else "nests too deeply"
+        )
+        return problem(400, "malformed-request", f"the JSON body {reason}")
     # Only the exception type: its message may quote personal data from the request.
     logger.error("unhandled error", extra={"error_type": type(exc).__name__})
     if os.environ.get("RELANCE_DEBUG_TRACEBACKS") == "1":  # tests only: may show data
@@ -179,6 +208,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ActionNotAllowed: on_action_not_allowed,
     Conflict: on_conflict,
     StaleVersion: on_stale,
+    RateUnknown: on_rate_unknown,
     HTTPException: on_http,
     Exception: on_unexpected,
 }

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from domain import lifecycle
+from domain import law, lifecycle
 from domain.model import (
     Address,
     ApiKey,
@@ -24,8 +24,10 @@ from domain.model import (
     ContactValidation,
     Creditor,
     Debtor,
+    DebtorKind,
     Hold,
     Invoice,
+    Phase,
     PostalAddress,
 )
 from domain.money import format_amount
@@ -352,6 +354,29 @@ class ClaimCreate(Input):
     currency: Currency
     invoices: Annotated[list[InvoiceBody], Meta(min_length=1, max_length=96)]
     external_reference: Reference | None = None
+    contractual_rate: (
+        Annotated[
+            str,
+            Meta(
+                pattern=r"^[0-9]{1,2}(\.[0-9]{1,4})?$",
+                examples=["15.00"],
+                description="Late-payment rate agreed in writing, percent per year. Between "
+                "professionals it may not be below 3 × the legal rate (C. com. "
+                "L441-10 II); without it the statutory rate applies.",
+            ),
+        ]
+        | None
+    ) = None
+    formal_notice_on: (
+        Annotated[
+            date,
+            Meta(
+                description="Date a formal notice (mise en demeure) was already sent before the "
+                "claim reached Relance: consumer interest runs from it (C. civ. 1231-6)."
+            ),
+        ]
+        | None
+    ) = None
 
 
 class InvoiceOut(Output):
@@ -359,15 +384,52 @@ class InvoiceOut(Output):
     issue_date: date
     due_date: date
     amount: str
+    limitation_date: date
 
     @classmethod
-    def of(cls, invoice: Invoice, currency: str) -> InvoiceOut:
+    def of(cls, invoice: Invoice, currency: str, kind: DebtorKind) -> InvoiceOut:
         return cls(
             number=invoice.number,
             issue_date=invoice.issue_date,
             due_date=invoice.due_date,
             amount=format_amount(invoice.amount, currency),
+            limitation_date=law.limitation_date(invoice.due_date, kind),
         )
+
+
+class WarningOut(Output):
+    code: str
+    message: str
+    subject: str | None
+
+
+def claim_warnings(claim: Claim, today: date | None) -> list[WarningOut]:
+    """Payment terms beyond the legal caps, and prescription approaching (90 days)."""
+    warnings = [
+        WarningOut(code=f.code, message=f.message, subject=f.subject)
+        for inv in claim.invoices
+        for f in law.payment_term_flags(inv, claim.debtor_kind)
+    ]
+    if today is not None and claim.phase is not Phase.CLOSED:
+        for inv in claim.invoices:
+            limit = law.limitation_date(inv.due_date, claim.debtor_kind)
+            if law.is_prescribed(limit, today):
+                warnings.append(
+                    WarningOut(
+                        code="prescribed",
+                        subject=inv.number,
+                        message=(f"the action for invoice {inv.number} was time-barred on {limit}"),
+                    )
+                )
+            elif law.prescription_warning(limit, today):
+                warnings.append(
+                    WarningOut(
+                        code="prescription_soon",
+                        subject=inv.number,
+                        message=f"invoice {inv.number} is time-barred on {limit}: act before then",
+                    )
+                )
+    return warnings
 
 
 class HoldOut(Output):
@@ -390,6 +452,7 @@ class ClaimOut(Output):
     step_index: int
     hold: HoldOut | None
     invoices: list[InvoiceOut]
+    warnings: list[WarningOut]
     total: str
     outstanding: str
     external_reference: str | None
@@ -399,7 +462,7 @@ class ClaimOut(Output):
     updated_at: datetime
 
     @classmethod
-    def of(cls, c: Claim) -> ClaimOut:
+    def of(cls, c: Claim, today: date | None = None) -> ClaimOut:
         return cls(
             id=c.id,
             debtor_id=c.debtor_id,
@@ -408,7 +471,8 @@ class ClaimOut(Output):
             outcome=c.outcome.value if c.outcome else None,
             step_index=c.step_index,
             hold=HoldOut.of(c.hold) if c.hold else None,
-            invoices=[InvoiceOut.of(i, c.currency) for i in c.invoices],
+            invoices=[InvoiceOut.of(i, c.currency, c.debtor_kind) for i in c.invoices],
+            warnings=claim_warnings(c, today),
             total=format_amount(c.total_invoiced, c.currency),
             outstanding=format_amount(c.outstanding, c.currency),
             external_reference=c.external_reference,

@@ -16,6 +16,7 @@ from botocore.config import Config
 from adapters.clock import SystemClock
 from adapters.dynamodb import DynamoRepository
 from adapters.idempotency import DynamoIdempotencyStore
+from adapters.rate_store import DynamoRateStore
 from api.settings import Settings
 
 _BOTO_CONFIG = Config(
@@ -56,6 +57,7 @@ def build_app(settings: Settings | None = None) -> Any:
         repo=DynamoRepository(client, settings.table),
         clock=SystemClock(),
         idempotency=DynamoIdempotencyStore(client, settings.table),
+        rates=DynamoRateStore(client, settings.table),
         operator_key=operator_key_source(settings),
         api_key_cache_seconds=settings.api_key_cache_seconds,
         extra_state={"settings": settings},

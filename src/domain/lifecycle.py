@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.errors import ActionNotAllowed
-from domain.model import Claim, HoldReason, Phase
+from domain.model import Claim, HoldReason, Outcome, Phase
 
 OPEN_PHASES = frozenset({Phase.PRE_DUE, Phase.AMICABLE, Phase.FORMAL_NOTICE, Phase.JUDICIAL})
 
@@ -34,26 +34,21 @@ def _open_not_held(claim: Claim) -> bool:
     return _open(claim) and claim.hold is None
 
 
+def _open_or_paid(claim: Claim) -> bool:
+    return _open(claim) or claim.outcome is Outcome.PAID
+
+
 def _held_for(*reasons: HoldReason) -> Callable[[Claim], bool]:
     return lambda claim: _open(claim) and claim.hold is not None and claim.hold.reason in reasons
-
-
-def _can_escalate(claim: Claim) -> bool:
-    return _open_not_held(claim) and claim.phase is not Phase.JUDICIAL
 
 
 def _not_disputed(claim: Claim) -> bool:
     return _open(claim) and (claim.hold is None or claim.hold.reason is not HoldReason.DISPUTE)
 
 
-def _can_start_judicial(claim: Claim) -> bool:
-    # The seeds: the formal notice is the debtor's last chance before court.
-    return claim.phase is Phase.FORMAL_NOTICE and claim.hold is None
-
-
 RULES: tuple[ActionRule, ...] = (
-    ActionRule("escalate", _can_escalate, "the claim is closed, held or already judicial"),
     ActionRule("record_payment", _open, "the claim is closed"),
+    ActionRule("reverse_payment", _open_or_paid, "the claim was closed otherwise than paid"),
     ActionRule("record_promise", _open_not_held, "the claim is closed or held"),
     ActionRule("start_payment_plan", _not_disputed,
                "the claim is closed or disputed"),
@@ -62,11 +57,10 @@ RULES: tuple[ActionRule, ...] = (
     ActionRule("hold", _open_not_held, "the claim is closed or already held"),
     ActionRule("resume", _held_for(HoldReason.MANUAL, HoldReason.INSOLVENCY),
                "the claim has no manual or insolvency hold"),
-    ActionRule("start_judicial", _can_start_judicial,
-               "a claim goes to court only after an unheeded formal notice"),
     ActionRule("transfer", _open, "the claim is closed"),
     ActionRule("write_off", _open, "the claim is closed"),
     ActionRule("cancel", _open, "the claim is closed"),
+    ActionRule("review", _open, "the claim is closed"),
 )
 _BY_NAME = {rule.name: rule for rule in RULES}
 ACTIONS: tuple[str, ...] = tuple(rule.name for rule in RULES)

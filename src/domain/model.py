@@ -172,6 +172,17 @@ class Claim:
     # How many events the timeline holds: the next event's sequence number, known without
     # reading the timeline (one change may append several events).
     event_count: int = 0
+    # The creditor's time zone when the claim was opened: it decides what "today" is for
+    # due dates, interest and promises without reading the creditor on every change.
+    time_zone: str = "Europe/Paris"
+    # The open phase a claim was in when it closed, to reopen it if the payment that
+    # closed it bounces.
+    closed_from: Phase | None = None
+
+    def today(self, now: datetime) -> date:
+        from zoneinfo import ZoneInfo
+
+        return now.astimezone(ZoneInfo(self.time_zone)).date()
 
     def next_event_seq(self) -> int:
         self.event_count += 1

@@ -55,7 +55,9 @@ def quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_units(currency))
 
 
-def parse_amount(value: str, currency: str, field: str = "amount", *, positive: bool = True) -> Decimal:
+def parse_amount(
+    value: str, currency: str, field: str = "amount", *, positive: bool = True
+) -> Decimal:
     """Parse a decimal string into an exact amount of `currency`.
 
     Refuses exponents, signs where not allowed, and more decimals than the currency has.

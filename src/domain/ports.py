@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from domain.model import ApiKey, Claim, ClaimEvent, Creditor, Debtor, Phase
+
+if TYPE_CHECKING:  # the account pulls in the ledger and rate tables: not needed at run time
+    from domain.account import ClaimAccount
 
 T = TypeVar("T")
 
@@ -78,14 +81,21 @@ class DebtorRepository(Protocol):
 class ClaimRepository(Protocol):
     def get_claim(self, creditor_id: str, claim_id: str) -> Claim | None: ...
 
-    def add_claim(self, claim: Claim, event: ClaimEvent) -> None:
+    def add_claim(self, claim: Claim, event: ClaimEvent,
+                  account: ClaimAccount | None = None) -> None:
         """Stores the claim and its first event atomically. Raises Conflict when an invoice
         number or the external reference is already used by this creditor."""
         ...
 
-    def save_claim(self, claim: Claim, events: list[ClaimEvent], expected_version: int) -> None:
-        """Stores the changed claim and its new events atomically, only if the stored claim
-        is still at `expected_version` (else StaleVersion)."""
+    def get_claim_account(self, creditor_id: str,
+                          claim_id: str) -> tuple[Claim, ClaimAccount] | None:
+        """The claim with its account (payments, promises, plan), in one round trip."""
+        ...
+
+    def save_claim(self, claim: Claim, events: list[ClaimEvent], expected_version: int,
+                   account: ClaimAccount | None = None) -> None:
+        """Stores the changed claim, its new events and (if given) its account atomically,
+        only if the stored claim is still at `expected_version` (else StaleVersion)."""
         ...
 
     def list_claims(self, creditor_id: str, filters: ClaimFilter,

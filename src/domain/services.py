@@ -12,6 +12,8 @@ import secrets
 import zoneinfo
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from domain import lifecycle
 from domain.errors import DomainValidationError, FieldError, NotFound, StaleVersion
@@ -36,6 +38,9 @@ from domain.model import (
 )
 from domain.money import is_currency, parse_amount
 from domain.ports import Clock, Repository
+
+if TYPE_CHECKING:
+    from domain.account import ClaimAccount
 
 SCOPES = ("read", "write", "admin")
 MAX_INVOICES_PER_CLAIM = 500
@@ -142,10 +147,13 @@ def get_creditor(repo: Repository, creditor_id: str) -> Creditor:
     return creditor
 
 
-def update_creditor(repo: Repository, clock: Clock, creditor_id: str, expected_version: int,
-                    changes: dict[str, object]) -> Creditor:
-    """Apply a partial update (JSON merge-patch semantics on known fields)."""
+def update_creditor(repo: Repository, clock: Clock, creditor_id: str,
+                    expected_version: int | None, changes: dict[str, object]) -> Creditor:
+    """Apply a partial update (JSON merge-patch semantics on known fields).
+    `expected_version` None (If-Match: *) means whatever version is stored now."""
     current = get_creditor(repo, creditor_id)
+    if expected_version is None:
+        expected_version = current.version
     merged = CreditorDraft(
         legal_name=str(changes.get("legal_name", current.legal_name)),
         siren=str(changes.get("siren", current.siren)),
@@ -273,8 +281,10 @@ def get_debtor(repo: Repository, creditor_id: str, debtor_id: str) -> Debtor:
 
 
 def update_debtor(repo: Repository, clock: Clock, creditor_id: str, debtor_id: str,
-                  expected_version: int, changes: dict[str, object]) -> Debtor:
+                  expected_version: int | None, changes: dict[str, object]) -> Debtor:
     current = get_debtor(repo, creditor_id, debtor_id)
+    if expected_version is None:  # If-Match: *
+        expected_version = current.version
     contact_drafts = changes.get("contact_points")
     merged = DebtorDraft(
         kind=DebtorKind(str(changes.get("kind", current.kind))),
@@ -316,6 +326,8 @@ class ClaimDraft:
     currency: str
     invoices: list[InvoiceDraft]
     external_reference: str | None = None
+    contractual_rate: str | None = None  # percent per year, agreed in writing
+    formal_notice_on: date | None = None  # a mise en demeure already sent before import
 
 
 def _invoices(currency: str, drafts: list[InvoiceDraft]) -> list[Invoice]:
@@ -333,8 +345,9 @@ def _invoices(currency: str, drafts: list[InvoiceDraft]) -> list[Invoice]:
         if not number:
             errors.append(FieldError(f"{path}.number", "must not be empty", "required"))
         elif number in seen:
+            first = seen[number]
             errors.append(FieldError(f"{path}.number",
-                                     f"invoice {number!r} already listed at invoices[{seen[number]}]",
+                                     f"invoice {number!r} already listed at invoices[{first}]",
                                      "duplicate_invoice"))
         seen.setdefault(number, i)
         if draft.due_date < draft.issue_date:
@@ -364,19 +377,53 @@ def create_claim(repo: Repository, clock: Clock, creditor_id: str, draft: ClaimD
     now = clock.now()
     today = now.astimezone(zoneinfo.ZoneInfo(creditor.time_zone)).date()
     total = sum((inv.amount for inv in invoices), start=invoices[0].amount * 0)
+    account = _opening_account(draft, debtor.kind, invoices, today)
     claim = Claim(
         id=new_id("clm"), creditor_id=creditor_id, debtor_id=debtor.id, currency=draft.currency,
         invoices=invoices, phase=lifecycle.initial_phase(min(i.due_date for i in invoices), today),
         outstanding=total, created_at=now, updated_at=now,
         external_reference=draft.external_reference, debtor_kind=debtor.kind,
+        time_zone=creditor.time_zone,
     )
-    event = ClaimEvent(
-        claim_id=claim.id, seq=claim.next_event_seq(), at=now, action="open", actor=actor,
-        data={"invoices": str(len(invoices)), "total": f"{total:f}", "currency": claim.currency,
-              "phase": claim.phase.value},
-    )
-    repo.add_claim(claim, event)
+    from domain import law
+
+    flags = [f.code for inv in invoices for f in law.payment_term_flags(inv, debtor.kind)]
+    data = {"invoices": str(len(invoices)), "total": f"{total:f}", "currency": claim.currency,
+            "phase": claim.phase.value}
+    if flags:
+        data["flags"] = ",".join(sorted(set(flags)))
+    event = ClaimEvent(claim_id=claim.id, seq=claim.next_event_seq(), at=now, action="open",
+                       actor=actor, data=data)
+    repo.add_claim(claim, event, account)
     return claim, event
+
+
+def _opening_account(draft: ClaimDraft, kind: DebtorKind, invoices: list[Invoice],
+                     today: date) -> ClaimAccount | None:
+    """The interest terms a claim starts with, checked against the law."""
+    if draft.contractual_rate is None and draft.formal_notice_on is None:
+        return None
+    from domain import law
+    from domain.account import ClaimAccount
+    from domain.rates import HalfYear, RateUnknown
+
+    rate = None
+    if draft.contractual_rate is not None:
+        try:
+            rate = Decimal(draft.contractual_rate)
+        except ArithmeticError:
+            raise DomainValidationError("contractual_rate", "a percentage such as \"12.5\"",
+                                        code="invalid_rate") from None
+        first_due = min(i.due_date for i in invoices)
+        try:  # refused below the floor of the half-year interest starts in
+            law.validate_contractual_rate(rate, HalfYear.containing(first_due),
+                                          debtor_kind=kind)
+        except RateUnknown:
+            pass  # the statement checks each half-year once its rates are published
+    if draft.formal_notice_on is not None and draft.formal_notice_on > today:
+        raise DomainValidationError("formal_notice_on", "cannot be in the future",
+                                    code="in_future")
+    return ClaimAccount(contractual_rate=rate, formal_notice_on=draft.formal_notice_on)
 
 
 def get_claim(repo: Repository, creditor_id: str, claim_id: str) -> Claim:

@@ -8,10 +8,10 @@ from typing import Any
 
 import boto3
 import pytest
+from infra.dynamodb_local import dynamodb_local
 from moto import mock_aws
 
 from adapters.dynamodb import DynamoRepository, create_table
-from infra.dynamodb_local import dynamodb_local
 
 
 @pytest.fixture(scope="session")

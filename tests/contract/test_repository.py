@@ -169,7 +169,7 @@ def test_idempotency_claim_returns_the_holder(backend: tuple[object, str]) -> No
 def test_engines_disagree_on_one_character_table_names(backend: tuple[object, str]) -> None:
     """DynamoDB requires table names of 3 to 255 characters; moto lets 'x' through. We only
     ever create tables from template.yaml or create_table with a real name."""
-    client, table = backend
+    client, _table = backend
     is_moto = "127.0.0.1" not in client.meta.endpoint_url
     if is_moto:
         create_table(client, "x")

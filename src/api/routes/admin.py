@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Controller, post
+from litestar import Controller, Response, post
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
@@ -53,14 +53,16 @@ class AdminController(Controller):
         data: JSONBody[ApiKeyCreate],
         repo: RepoDep,
         clock: ClockDep,
-    ) -> ApiKeyIssuedOut:
+    ) -> Response[ApiKeyIssuedOut]:
         issued = services.issue_api_key(repo, clock, creditor_id, data.name, list(data.scopes))
         return _issued(issued)
 
 
-def _issued(issued: services.IssuedApiKey) -> ApiKeyIssuedOut:
+def _issued(issued: services.IssuedApiKey) -> Response[ApiKeyIssuedOut]:
+    """The one response that carries a secret: `no-store` keeps it out of caches and out of
+    the idempotency record (which replays it without the secret)."""
     k = issued.key
-    return ApiKeyIssuedOut(
+    body = ApiKeyIssuedOut(
         id=k.id,
         name=k.name,
         scopes=list(k.scopes),
@@ -69,3 +71,4 @@ def _issued(issued: services.IssuedApiKey) -> ApiKeyIssuedOut:
         revoked_at=k.revoked_at,
         secret=issued.secret,
     )
+    return Response(body, status_code=201, headers={"Cache-Control": "no-store"})

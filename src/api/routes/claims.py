@@ -62,6 +62,8 @@ class ClaimController(Controller):
                 debtor_id=data.debtor_id,
                 currency=data.currency,
                 external_reference=data.external_reference,
+                contractual_rate=data.contractual_rate,
+                formal_notice_on=data.formal_notice_on,
                 invoices=[
                     services.InvoiceDraft(i.number, i.issue_date, i.due_date, i.amount)
                     for i in data.invoices
@@ -70,7 +72,7 @@ class ClaimController(Controller):
             principal.actor,
         )
         return Response(
-            ClaimOut.of(claim),
+            ClaimOut.of(claim, claim.today(clock.now())),
             status_code=201,
             headers={"ETag": etag(claim.version), "Location": f"/v1/claims/{claim.id}"},
         )
@@ -80,6 +82,7 @@ class ClaimController(Controller):
         self,
         tenant: TenantDep,
         repo: RepoDep,
+        clock: ClockDep,
         page: PageDep,
         phase: FromQuery[PhaseName | None] = None,
         debtor_id: Annotated[str | None, QueryParameter(max_length=64)] = None,
@@ -101,16 +104,20 @@ class ClaimController(Controller):
             ),
             page,
         )
+        now = clock.now()
         return ClaimPage(
-            items=[ClaimOut.of(c) for c in result.items], next_cursor=result.next_cursor
+            items=[ClaimOut.of(c, c.today(now)) for c in result.items],
+            next_cursor=result.next_cursor,
         )
 
     @get("/{claim_id:str}", guards=[requires("read")], summary="Read a claim")
     async def read(
-        self, tenant: TenantDep, claim_id: FromPath[str], repo: RepoDep
+        self, tenant: TenantDep, claim_id: FromPath[str], repo: RepoDep, clock: ClockDep
     ) -> Response[ClaimOut]:
         claim = services.get_claim(repo, tenant, claim_id)
-        return Response(ClaimOut.of(claim), headers={"ETag": etag(claim.version)})
+        return Response(
+            ClaimOut.of(claim, claim.today(clock.now())), headers={"ETag": etag(claim.version)}
+        )
 
     @get(
         "/{claim_id:str}/events",
@@ -153,4 +160,6 @@ class ClaimController(Controller):
                 action=action, actor=principal.actor, reason=body.reason, hold_until=body.until
             ),
         )
-        return Response(ClaimOut.of(claim), headers={"ETag": etag(claim.version)})
+        return Response(
+            ClaimOut.of(claim, claim.today(clock.now())), headers={"ETag": etag(claim.version)}
+        )

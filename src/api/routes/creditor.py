@@ -79,7 +79,7 @@ class ApiKeyController(Controller):
     @post("/", summary="Issue an API key; its secret is in this response only")
     async def issue(
         self, tenant: TenantDep, data: JSONBody[ApiKeyCreate], repo: RepoDep, clock: ClockDep
-    ) -> ApiKeyIssuedOut:
+    ) -> Response[ApiKeyIssuedOut]:
         return _issued(services.issue_api_key(repo, clock, tenant, data.name, list(data.scopes)))
 
     @delete("/{key_id:str}", status_code=200, summary="Revoke an API key")

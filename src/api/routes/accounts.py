@@ -1,0 +1,307 @@
+"""What is owed on a claim: its statement, payments, promises to pay and payment plan."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from litestar import Controller, Response, get, post
+from litestar.di import Provide
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from api.auth import requires
+from api.http import (
+    ClockDep,
+    PrincipalDep,
+    RatesDep,
+    RepoDep,
+    TenantDep,
+    etag,
+    provide_clock,
+    provide_principal,
+    provide_rates,
+    provide_repo,
+    provide_tenant,
+)
+from api.problems import ProblemException
+from api.schemas import ClaimOut
+from api.schemas_account import (
+    PaymentCreate,
+    PaymentList,
+    PaymentOut,
+    PaymentResult,
+    PaymentSplitOut,
+    PlanCreate,
+    PlanOut,
+    PlanResult,
+    PromiseCreate,
+    PromiseList,
+    PromiseOut,
+    PromiseResult,
+    ReversalCreate,
+    StatementOut,
+)
+from domain import account_services as accounts
+from domain.errors import NotFound
+from domain.promises import resolve_promise
+
+
+class AccountController(Controller):
+    path = "/v1/claims/{claim_id:str}"
+    tags = ["what is owed"]
+    dependencies = {
+        "repo": Provide(provide_repo, sync_to_thread=False),
+        "clock": Provide(provide_clock, sync_to_thread=False),
+        "tenant": Provide(provide_tenant, sync_to_thread=False),
+        "principal": Provide(provide_principal, sync_to_thread=False),
+        "rates": Provide(provide_rates, sync_to_thread=False),
+    }
+
+    @get(
+        "/statement",
+        guards=[requires("read")],
+        summary="What is owed on a date: per invoice principal, interest by rate period, "
+        "indemnity, payments applied, totals",
+    )
+    async def statement(
+        self,
+        tenant: TenantDep,
+        claim_id: FromPath[str],
+        repo: RepoDep,
+        clock: ClockDep,
+        rates: RatesDep,
+        at: Annotated[
+            date | None,
+            QueryParameter(
+                description="Statement date (default: today in the creditor's time zone); any "
+                "past or future date"
+            ),
+        ] = None,
+    ) -> StatementOut:
+        claim, result = accounts.statement(repo, clock, rates, tenant, claim_id, at)
+        return StatementOut.of(claim.id, result)
+
+    @post("/payments", guards=[requires("write")], summary="Record a payment received")
+    async def record_payment(
+        self,
+        tenant: TenantDep,
+        claim_id: FromPath[str],
+        data: JSONBody[PaymentCreate],
+        repo: RepoDep,
+        clock: ClockDep,
+        rates: RatesDep,
+        principal: PrincipalDep,
+    ) -> Response[PaymentResult]:
+        change, payment = accounts.record_payment(
+            repo,
+            clock,
+            rates,
+            tenant,
+            claim_id,
+            accounts.PaymentDraft(
+                amount=data.amount,
+                received_on=data.received_on,
+                method=data.method,
+                reference=data.reference,
+                invoice_numbers=tuple(data.invoice_numbers),
+            ),
+            principal.actor,
+        )
+        split = None
+        if change.statement is not None:
+            found = next((s for s in change.statement.payments if s.payment_id == payment.id), None)
+            split = PaymentSplitOut.of(found, change.claim.currency) if found else None
+        today = change.today
+        return Response(
+            PaymentResult(
+                payment=PaymentOut.of(payment, change.claim.currency),
+                split=split,
+                claim=ClaimOut.of(change.claim, today),
+            ),
+            status_code=201,
+            headers={"ETag": etag(change.claim.version)},
+        )
+
+    @get("/payments", guards=[requires("read")], summary="Payments recorded, reversed ones too")
+    async def list_payments(
+        self, tenant: TenantDep, claim_id: FromPath[str], repo: RepoDep
+    ) -> PaymentList:
+        claim, account = _account(repo, tenant, claim_id)
+        return PaymentList(items=[PaymentOut.of(p, claim.currency) for p in account.payments])
+
+    @post(
+        "/payments/{payment_id:str}/reversal",
+        guards=[requires("write")],
+        status_code=200,
+        summary="Reverse a payment (bounced transfer, rejected cheque)",
+    )
+    async def reverse_payment(
+        self,
+        tenant: TenantDep,
+        claim_id: FromPath[str],
+        payment_id: FromPath[str],
+        repo: RepoDep,
+        clock: ClockDep,
+        rates: RatesDep,
+        principal: PrincipalDep,
+        data: JSONBody[ReversalCreate | None] = None,
+    ) -> Response[PaymentResult]:
+        change, payment = accounts.reverse_payment(
+            repo,
+            clock,
+            rates,
+            tenant,
+            claim_id,
+            payment_id,
+            data.reason if data else None,
+            principal.actor,
+        )
+        return Response(
+            PaymentResult(
+                payment=PaymentOut.of(payment, change.claim.currency),
+                split=None,
+                claim=ClaimOut.of(change.claim, change.today),
+            ),
+            headers={"ETag": etag(change.claim.version)},
+        )
+
+    @post(
+        "/promises",
+        guards=[requires("write")],
+        summary="Record the debtor's commitment to pay an amount on a date",
+    )
+    async def record_promise(
+        self,
+        tenant: TenantDep,
+        claim_id: FromPath[str],
+        data: JSONBody[PromiseCreate],
+        repo: RepoDep,
+        clock: ClockDep,
+        rates: RatesDep,
+        principal: PrincipalDep,
+    ) -> Response[PromiseResult]:
+        change, promise = accounts.record_promise(
+            repo,
+            clock,
+            rates,
+            tenant,
+            claim_id,
+            accounts.PromiseDraft(
+                amount=data.amount,
+                promised_on=data.promised_on,
+                channel=data.channel,
+                note=data.note,
+            ),
+            principal.actor,
+        )
+        current = next(p for p in change.account.promises if p.id == promise.id)
+        return Response(
+            PromiseResult(
+                promise=PromiseOut.of(current, change.claim.currency),
+                claim=ClaimOut.of(change.claim, change.today),
+            ),
+            status_code=201,
+            headers={"ETag": etag(change.claim.version)},
+        )
+
+    @get(
+        "/promises",
+        guards=[requires("read")],
+        summary="Promises made, kept and broken (status as of today)",
+    )
+    async def list_promises(
+        self, tenant: TenantDep, claim_id: FromPath[str], repo: RepoDep, clock: ClockDep
+    ) -> PromiseList:
+        claim, account = _account(repo, tenant, claim_id)
+        today = claim.today(clock.now())
+        return PromiseList(
+            items=[
+                PromiseOut.of(resolve_promise(p, account.payments, today), claim.currency)
+                for p in account.promises
+            ]
+        )
+
+    @post(
+        "/payment-plan",
+        guards=[requires("write")],
+        summary="Agree a payment plan (échéancier) covering what is due today",
+    )
+    async def start_plan(
+        self,
+        tenant: TenantDep,
+        claim_id: FromPath[str],
+        data: JSONBody[PlanCreate],
+        repo: RepoDep,
+        clock: ClockDep,
+        rates: RatesDep,
+        principal: PrincipalDep,
+    ) -> Response[PlanResult]:
+        change, plan = accounts.start_payment_plan(
+            repo,
+            clock,
+            rates,
+            tenant,
+            claim_id,
+            accounts.PlanDraft(
+                instalments=[(i.due_on, i.amount) for i in data.instalments]
+                if data.instalments is not None
+                else None,
+                count=data.count,
+                first_due_on=data.first_due_on,
+                grace_days=data.grace_days,
+            ),
+            principal.actor,
+        )
+        evaluation = change.account.evaluate_plan(change.today)
+        assert evaluation is not None
+        return Response(
+            PlanResult(
+                plan=PlanOut.of(plan, evaluation), claim=ClaimOut.of(change.claim, change.today)
+            ),
+            status_code=201,
+            headers={"ETag": etag(change.claim.version)},
+        )
+
+    @get(
+        "/payment-plan",
+        guards=[requires("read")],
+        summary="The payment plan with each instalment's status as of today",
+    )
+    async def read_plan(
+        self, tenant: TenantDep, claim_id: FromPath[str], repo: RepoDep, clock: ClockDep
+    ) -> PlanOut:
+        claim, account = _account(repo, tenant, claim_id)
+        evaluation = account.evaluate_plan(claim.today(clock.now()))
+        if account.plan is None or evaluation is None:
+            raise ProblemException(404, "not-found", "this claim has no payment plan")
+        return PlanOut.of(account.plan, evaluation)
+
+    @post(
+        "/review",
+        guards=[requires("write")],
+        status_code=200,
+        summary="Bring promises and the payment plan up to date with the calendar",
+    )
+    async def review(
+        self,
+        tenant: TenantDep,
+        claim_id: FromPath[str],
+        repo: RepoDep,
+        clock: ClockDep,
+        rates: RatesDep,
+        principal: PrincipalDep,
+    ) -> Response[ClaimOut]:
+        change = accounts.review(repo, clock, rates, tenant, claim_id, principal.actor)
+        return Response(
+            ClaimOut.of(change.claim, change.today),
+            headers={
+                "ETag": etag(change.claim.version if change.events else change.expected_version)
+            },
+        )
+
+
+def _account(repo: RepoDep, tenant: str, claim_id: str):  # type: ignore[no-untyped-def]
+    found = repo.get_claim_account(tenant, claim_id)
+    if found is None:
+        raise NotFound("claim", claim_id)
+    return found

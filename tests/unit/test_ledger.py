@@ -1,0 +1,281 @@
+"""Statements of account: imputation, interest between payments, indemnity, reversal,
+credit. Expected figures are computed by hand with amount × days × rate / 36 500 and the
+rates of french-law.md §2.3 (each period rounded half-up to the cent)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from domain.errors import DomainValidationError
+from domain.interest import DayCount
+from domain.law import FloorPolicy, InterestTerms
+from domain.ledger import Payment, Statement, compute_statement
+from domain.model import DebtorKind, Invoice
+from domain.rates import RateCategory, RateUnknown
+
+B2B = InterestTerms(DebtorKind.BUSINESS)
+
+
+def stmt(invoices: list[Invoice], payments: list[Payment], at: date,
+         terms: InterestTerms = B2B) -> Statement:
+    return compute_statement(invoices=invoices, currency="EUR", terms=terms,
+                             payments=payments, at=at)
+
+
+def pay(pid: str, amount: str, on: date, *names: str, reversed_on: date | None = None) -> Payment:
+    return Payment(pid, D(amount), on, "transfer", None, tuple(names), reversed_on,
+                   "bounced" if reversed_on else None)
+
+
+def invoice(number: str, amount: str, due: date, issue: date | None = None) -> Invoice:
+    return Invoice(number, issue or date(due.year, due.month, 1), due, D(amount))
+
+
+def test_b2b_interest_then_principal_then_interest_on_the_rest() -> None:
+    # 10 000 due 31 Aug 2024; 1 000 paid 30 Sep 2024; statement 30 Oct 2024 (2024 S2 14.25 %)
+    #  1-30 Sep: 10 000 × 30 × 14.25 / 36 500 = 117.1233 -> 117.12 (paid first, 1343-1)
+    #  principal paid 1 000 - 117.12 = 882.88 -> 9 117.12 left
+    #  1-30 Oct: 9 117.12 × 30 × 14.25 / 36 500 = 106.7827 -> 106.78
+    s = stmt([invoice("F1", "10000.00", date(2024, 8, 31))],
+             [pay("p1", "1000.00", date(2024, 9, 30))], date(2024, 10, 30))
+    f1 = s.invoices[0]
+    assert [(ln.start, ln.end, ln.days, ln.base, ln.amount) for ln in f1.interest_lines] == [
+        (date(2024, 9, 1), date(2024, 9, 30), 30, D("10000.00"), D("117.12")),
+        (date(2024, 10, 1), date(2024, 10, 30), 30, D("9117.12"), D("106.78")),
+    ]
+    assert (f1.interest_accrued, f1.interest_paid, f1.interest_outstanding) == (
+        D("223.90"), D("117.12"), D("106.78"))
+    assert (f1.principal_paid, f1.principal_outstanding) == (D("882.88"), D("9117.12"))
+    assert (f1.indemnity.amount, f1.indemnity.paid, f1.indemnity.outstanding) == (
+        D("40.00"), D("0.00"), D("40.00"))
+    split = s.payments[0]
+    assert (split.to_interest, split.to_principal, split.to_indemnity, split.to_credit) == (
+        D("117.12"), D("882.88"), D("0"), D("0"))
+    assert s.totals.due == D("9117.12") + D("106.78") + D("40.00")
+    # 2024 S2: 3 × 4.92 = 14.76 % is above ECB + 10 = 14.25 %: the default applies, flagged
+    assert [f.code for f in s.flags] == ["floor_exceeds_default"]
+
+
+def test_2024_s1_floor_case_in_a_statement() -> None:
+    # 1 000 due 31 Mar 2024, statement 30 Apr 2024, 30 days.
+    #  default 14.50: 1 000 × 30 × 14.50 / 36 500 = 11.9178 -> 11.92
+    #  floor 15.21:   1 000 × 30 × 15.21 / 36 500 = 12.5013 -> 12.50
+    inv = [invoice("F1", "1000.00", date(2024, 3, 31))]
+    applied = stmt(inv, [], date(2024, 4, 30))
+    assert applied.invoices[0].interest_accrued == D("11.92")
+    assert [(f.code, f.subject) for f in applied.flags] == [("floor_exceeds_default", "2024-S1")]
+    raised = stmt(inv, [], date(2024, 4, 30),
+                  InterestTerms(DebtorKind.BUSINESS, floor_policy=FloorPolicy.RAISE_TO_FLOOR))
+    assert raised.invoices[0].interest_accrued == D("12.50")
+    assert [f.code for f in raised.flags] == ["default_raised_to_floor"]
+
+
+def test_contractual_rate_below_floor_refused_in_statement() -> None:
+    terms = InterestTerms(DebtorKind.BUSINESS, contractual_rate=D("12"))
+    with pytest.raises(DomainValidationError) as err:
+        stmt([invoice("F1", "1000.00", date(2024, 3, 31))], [], date(2024, 4, 30), terms)
+    assert err.value.errors[0].field == "contractual_rate"
+    # 2025 S2 floor is 8.28 %: 12 % accepted. 1 000 × 30 × 12 / 36 500 = 9.863 -> 9.86
+    ok = stmt([invoice("F1", "1000.00", date(2025, 7, 31))], [], date(2025, 8, 30), terms)
+    assert ok.invoices[0].interest_accrued == D("9.86")
+    assert ok.invoices[0].interest_lines[0].basis == "contractual"
+
+
+def test_b2c_interest_starts_at_formal_notice_and_no_indemnity() -> None:
+    # Consumer, professional creditor (autres cas, 2025 S1 3.71 %), 1 200 due 31 Jan 2025,
+    # formal notice 15 Mar 2025, statement 14 Apr 2025: 16 Mar..14 Apr = 30 days.
+    # 1 200 × 30 × 3.71 / 36 500 = 3.6592 -> 3.66
+    terms = InterestTerms(DebtorKind.CONSUMER, formal_notice_on=date(2025, 3, 15))
+    s = stmt([invoice("C1", "1200.00", date(2025, 1, 31))], [], date(2025, 4, 14), terms)
+    f = s.invoices[0]
+    assert [(ln.start, ln.days, ln.rate, ln.amount) for ln in f.interest_lines] == [
+        (date(2025, 3, 16), 30, D("3.71"), D("3.66"))]
+    assert f.indemnity.amount == 0
+    assert f.limitation_date == date(2027, 1, 31)  # 2 years (C. conso. L218-2)
+
+
+def test_b2c_without_formal_notice_has_no_interest_and_says_so() -> None:
+    s = stmt([invoice("C1", "1200.00", date(2025, 1, 31))], [], date(2025, 6, 30),
+             InterestTerms(DebtorKind.CONSUMER))
+    assert s.totals.interest == 0
+    assert [f.code for f in s.flags] == ["no_formal_notice"]
+
+
+def test_example_a_in_a_statement_both_day_counts() -> None:
+    # Ex. A shape (F20688): 1 Sep -> 30 Sep 2020 = 30 days at 3.11 % (private creditor).
+    # 10 000 × 30 × 3.11 / 36 500 = 25.5616 -> 25.56
+    inv = [invoice("C1", "10000.00", date(2020, 8, 1))]
+    default = stmt(inv, [], date(2020, 9, 30), InterestTerms(
+        DebtorKind.CONSUMER, formal_notice_on=date(2020, 8, 31),
+        creditor_category=RateCategory.PARTICULIER))
+    inclusive = stmt(inv, [], date(2020, 9, 30), InterestTerms(
+        DebtorKind.CONSUMER, formal_notice_on=date(2020, 9, 1), day_count=DayCount.INCLUSIVE,
+        creditor_category=RateCategory.PARTICULIER))
+    for s in (default, inclusive):
+        assert s.invoices[0].interest_lines[0].days == 30
+        assert s.invoices[0].interest_accrued == D("25.56")
+
+
+def test_no_indemnity_in_collective_proceedings() -> None:
+    terms = InterestTerms(DebtorKind.BUSINESS, in_collective_proceedings=True)
+    s = stmt([invoice("F1", "1000.00", date(2025, 1, 31))], [], date(2025, 3, 2), terms)
+    assert s.invoices[0].indemnity.amount == 0
+    assert s.invoices[0].interest_accrued > 0  # interest still accrues
+    assert "indemnity_not_claimed_collective_proceedings" in [f.code for f in s.flags]
+
+
+def test_indemnity_per_late_invoice_only() -> None:
+    invs = [invoice("F1", "500.00", date(2025, 3, 31)), invoice("F2", "700.00", date(2025, 3, 31)),
+            invoice("F3", "300.00", date(2025, 5, 31))]
+    # F2 paid on its due date (named): not late. F1 paid the day after: late. F3 not yet due.
+    payments = [pay("p1", "700.00", date(2025, 3, 31), "F2"), pay("p2", "500.00", date(2025, 4, 1))]
+    s = stmt(invs, payments, date(2025, 4, 30))
+    by = {i.number: i for i in s.invoices}
+    assert by["F1"].indemnity.amount == D("40.00")
+    assert by["F2"].indemnity.amount == 0
+    assert by["F3"].indemnity.amount == 0
+    # F1: 1 day (1 Apr) at 13.15 %: 500 × 1 × 13.15 / 36 500 = 0.1801 -> 0.18, paid first
+    assert by["F1"].interest_accrued == D("0.18")
+    assert by["F1"].applications[0].to_interest == D("0.18")
+    assert by["F1"].principal_outstanding == D("0.18")
+    assert s.totals.not_yet_due == D("300.00")
+
+
+def test_imputation_order_interest_principal_indemnity_then_next_invoice() -> None:
+    # Two invoices due 31 Jan 2025 (F-A) and 28 Feb 2025 (F-B), 1 000 each, paid on
+    # 2 Mar 2025 with 1 100 (unnamed): oldest first.
+    #   F-A: 1..28 Feb + 1..2 Mar = 30 days at 13.15 %: 1 000 × 30 × 13.15 / 36 500 = 10.8082
+    #        -> 10.81 interest, 1 000 principal, 40 indemnity = 1 050.81
+    #   F-B: the remaining 49.19: interest 2 days 1 000 × 2 × 13.15 / 36 500 = 0.72, then
+    #        48.47 principal.
+    invs = [invoice("F-B", "1000.00", date(2025, 2, 28)),
+            invoice("F-A", "1000.00", date(2025, 1, 31))]
+    s = stmt(invs, [pay("p1", "1100.00", date(2025, 3, 2))], date(2025, 3, 2))
+    apps = s.payments[0].applications
+    assert [(a.invoice_number, a.to_interest, a.to_principal, a.to_indemnity) for a in apps] == [
+        ("F-A", D("10.81"), D("1000.00"), D("40.00")),
+        ("F-B", D("0.72"), D("48.47"), D("0")),
+    ]
+
+
+def test_named_invoice_paid_first() -> None:
+    invs = [invoice("F-A", "1000.00", date(2025, 1, 31)),
+            invoice("F-B", "1000.00", date(2025, 2, 28))]
+    s = stmt(invs, [pay("p1", "500.00", date(2025, 3, 2), "F-B")], date(2025, 3, 2))
+    assert [a.invoice_number for a in s.payments[0].applications] == ["F-B"]
+    by = {i.number: i for i in s.invoices}
+    assert by["F-A"].principal_paid == 0
+    # interest before principal even on the named invoice: 0.72 (2 days, see above)
+    assert by["F-B"].interest_paid == D("0.72")
+    assert by["F-B"].principal_paid == D("499.28")
+
+
+def test_due_before_not_yet_due() -> None:
+    invs = [invoice("LATER", "100.00", date(2025, 6, 30), issue=date(2025, 1, 1)),
+            invoice("DUE", "100.00", date(2025, 3, 31), issue=date(2025, 3, 1))]
+    s = stmt(invs, [pay("p1", "50.00", date(2025, 3, 31))], date(2025, 3, 31))
+    assert [a.invoice_number for a in s.payments[0].applications] == ["DUE"]
+
+
+def test_unknown_named_invoice_refused() -> None:
+    with pytest.raises(DomainValidationError) as err:
+        stmt([invoice("F1", "100.00", date(2025, 3, 31))],
+             [pay("p1", "50.00", date(2025, 4, 1), "F9")], date(2025, 4, 30))
+    assert err.value.errors[0].field == "payments[0].invoice_numbers[0]"
+
+
+def test_overpayment_is_kept_as_credit() -> None:
+    # 1 000 due 31 Jan 2025, paid 1 200 on 2 Mar 2025: 10.81 interest (30 days at 13.15 %),
+    # 1 000 principal, 40 indemnity; 149.19 credit.
+    s = stmt([invoice("F1", "1000.00", date(2025, 1, 31))],
+             [pay("p1", "1200.00", date(2025, 3, 2))], date(2025, 6, 30))
+    assert s.credit == D("149.19")
+    assert s.payments[0].to_credit == D("149.19")
+    assert s.totals.due == 0
+    assert s.invoices[0].interest_accrued == D("10.81")  # nothing accrues once paid
+    assert "overpayment_credit" in [f.code for f in s.flags]
+
+
+def test_reversal_restores_amounts() -> None:
+    invs = [invoice("F1", "1000.00", date(2025, 1, 31))]
+    good = pay("p1", "300.00", date(2025, 2, 15))
+    bounced = pay("p2", "500.00", date(2025, 3, 1), reversed_on=date(2025, 3, 10))
+    without = stmt(invs, [good], date(2025, 4, 30))
+    with_reversed = stmt(invs, [good, bounced], date(2025, 4, 30))
+    assert with_reversed.invoices == without.invoices
+    assert with_reversed.totals == without.totals
+    ignored = [(i.payment_id, i.reason) for i in with_reversed.ignored_payments]
+    assert ignored == [("p2", "reversed")]
+    # before the reversal the cheque counted
+    before = stmt(invs, [good, bounced], date(2025, 3, 5))
+    assert before.totals.paid == D("800.00")
+
+
+def test_payments_after_at_are_ignored_and_past_dates_reproducible() -> None:
+    invs = [invoice("F1", "1000.00", date(2025, 1, 31))]
+    payments = [pay("p1", "300.00", date(2025, 2, 15)), pay("p2", "200.00", date(2025, 5, 1))]
+    past = stmt(invs, payments, date(2025, 3, 31))
+    only_first = stmt(invs, payments[:1], date(2025, 3, 31))
+    assert past.invoices == only_first.invoices
+    assert past.totals == only_first.totals
+    assert past.totals.paid == D("300.00")
+    assert [(i.payment_id, i.reason) for i in past.ignored_payments] == [
+        ("p2", "after_statement_date")]
+    assert stmt(invs, payments, date(2025, 6, 1)).totals.paid == D("500.00")
+
+
+def test_prescription_in_statement() -> None:
+    s = stmt([invoice("F1", "100.00", date(2021, 3, 15))], [], date(2025, 12, 15),
+             InterestTerms(DebtorKind.BUSINESS, in_collective_proceedings=True))
+    f = s.invoices[0]
+    assert f.limitation_date == date(2026, 3, 15)
+    assert f.prescription_warning and not f.prescribed
+    assert "prescription_near" in [fl.code for fl in s.flags]
+
+
+def test_term_flags_in_statement() -> None:
+    s = stmt([Invoice("F1", date(2025, 1, 15), date(2025, 4, 1), D("100.00"))], [],
+             date(2025, 4, 1))
+    assert [f.code for f in s.invoices[0].flags] == ["term_exceeds_legal_cap"]
+
+
+def test_rate_unknown_beyond_tables() -> None:
+    with pytest.raises(RateUnknown, match="2026-S2"):
+        stmt([invoice("F1", "100.00", date(2026, 5, 31))], [], date(2026, 7, 15))
+    # ... but not when nothing needs a rate (paid off before the unknown half-year)
+    s = stmt([invoice("F1", "100.00", date(2026, 5, 31))],
+             [pay("p1", "100.00", date(2026, 5, 31))], date(2026, 9, 1))
+    assert s.totals.due == 0
+
+
+def test_invalid_inputs() -> None:
+    with pytest.raises(DomainValidationError) as err:
+        stmt([invoice("F1", "100.001", date(2025, 1, 31)),
+              invoice("F1", "5.00", date(2025, 1, 31))], [], date(2025, 2, 1))
+    assert [e.field for e in err.value.errors] == ["invoices[0].amount", "invoices[1].number"]
+    with pytest.raises(DomainValidationError) as err:
+        Payment("p", D("-1"), date(2025, 1, 1))
+    assert err.value.errors[0].field == "amount"
+    with pytest.raises(DomainValidationError):
+        Payment("p", D("1"), date(2025, 1, 1), method="bitcoin")
+    with pytest.raises(DomainValidationError):
+        stmt([], [], date(2025, 1, 1))
+
+
+def test_partly_paid_indemnity_is_completed_by_the_next_payment() -> None:
+    # F-A 1 000 due 31 Jan 2025: on 2 Mar 10.81 interest (30 days at 13.15 %), 1 000
+    # principal, then 10.00 of the 40 indemnity. The next payment pays the 30.00 left on
+    # F-A (oldest) before F-B.
+    invs = [invoice("F-A", "1000.00", date(2025, 1, 31)),
+            invoice("F-B", "1000.00", date(2025, 6, 30))]
+    s = stmt(invs, [pay("p1", "1020.81", date(2025, 3, 2)), pay("p2", "50.00", date(2025, 3, 3))],
+             date(2025, 3, 3))
+    assert [(a.invoice_number, a.to_interest, a.to_principal, a.to_indemnity)
+            for p in s.payments for a in p.applications] == [
+        ("F-A", D("10.81"), D("1000.00"), D("10.00")),
+        ("F-A", D("0"), D("0"), D("30.00")),
+        ("F-B", D("0"), D("20.00"), D("0")),
+    ]

@@ -1,0 +1,270 @@
+"""Property-based checks of the statement: conservation, non-negative and non-decreasing
+interest, imputation order, rounding."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from domain.interest import DayCount, first_interest_day
+from domain.law import FloorPolicy, InterestTerms, b2b_floor, interest_origin
+from domain.ledger import Payment, Statement, compute_statement
+from domain.model import DebtorKind, Invoice
+from domain.rates import DEFAULT_RATES, HalfYear, RateCategory
+
+CENT = Decimal("0.01")
+START = date(2021, 1, 1)
+END = date(2026, 6, 30)  # last day the tables cover for both regimes
+
+dates = st.dates(min_value=START, max_value=END)
+cents = st.integers(min_value=1, max_value=1_000_000).map(lambda c: Decimal(c) / 100)
+
+
+@st.composite
+def invoices_st(draw: st.DrawFn) -> list[Invoice]:
+    n = draw(st.integers(min_value=1, max_value=5))
+    out = []
+    for i in range(n):
+        issue = draw(st.dates(min_value=START, max_value=date(2025, 12, 31)))
+        due = issue + timedelta(days=draw(st.integers(min_value=0, max_value=90)))
+        out.append(Invoice(f"F{i}", issue, due, draw(cents)))
+    return out
+
+
+@st.composite
+def payments_st(draw: st.DrawFn, numbers: list[str], unique_days: bool = False) -> list[Payment]:
+    days = draw(st.lists(dates, max_size=7, unique=unique_days))
+    out = []
+    for i, day in enumerate(days):
+        named = tuple(draw(st.lists(st.sampled_from(numbers), max_size=2)))
+        reversed_on = draw(st.one_of(
+            st.none(), st.integers(min_value=0, max_value=60).map(lambda d, day=day:
+                                                                  day + timedelta(days=d))))
+        amount = Decimal(draw(st.integers(min_value=1, max_value=800_000))) / 100
+        out.append(Payment(f"P{i}", amount, day, "transfer", None, named, reversed_on,
+                           "r" if reversed_on else None))
+    return out
+
+
+@st.composite
+def terms_st(draw: st.DrawFn) -> InterestTerms:
+    kind = draw(st.sampled_from(list(DebtorKind)))
+    if kind is DebtorKind.BUSINESS:
+        rate = draw(st.sampled_from([None, None, Decimal("15.5"), Decimal("22.75")]))
+    else:
+        rate = draw(st.sampled_from([None, None, Decimal("5"), Decimal("9.5")]))
+    return InterestTerms(
+        debtor_kind=kind,
+        contractual_rate=rate,
+        formal_notice_on=draw(st.one_of(st.none(), dates)),
+        in_collective_proceedings=draw(st.booleans()),
+        judgment_enforceable_on=draw(st.one_of(st.none(), dates)),
+        floor_policy=draw(st.sampled_from(list(FloorPolicy))),
+        day_count=draw(st.sampled_from(list(DayCount))),
+        creditor_category=draw(st.sampled_from(list(RateCategory))),
+    )
+
+
+@st.composite
+def scenario(draw: st.DrawFn, unique_days: bool = False) -> tuple[
+        list[Invoice], list[Payment], InterestTerms, date]:
+    invoices = draw(invoices_st())
+    payments = draw(payments_st([i.number for i in invoices], unique_days))
+    return invoices, payments, draw(terms_st()), draw(dates)
+
+
+def compute(invoices: list[Invoice], payments: list[Payment], terms: InterestTerms,
+            at: date) -> Statement:
+    return compute_statement(invoices=invoices, currency="EUR", terms=terms,
+                             payments=payments, at=at)
+
+
+def all_amounts(s: Statement) -> list[Decimal]:
+    out = [s.credit, *vars_of(s.totals)]
+    for inv in s.invoices:
+        out += [inv.principal, inv.principal_paid, inv.principal_outstanding,
+                inv.interest_accrued, inv.interest_paid, inv.interest_outstanding,
+                inv.indemnity.amount, inv.indemnity.paid, inv.indemnity.outstanding]
+        out += [ln.amount for ln in inv.interest_lines]
+        out += [ln.base for ln in inv.interest_lines]
+    for p in s.payments:
+        out += [p.amount, p.to_interest, p.to_principal, p.to_indemnity, p.to_credit]
+        for a in p.applications:
+            out += [a.to_interest, a.to_principal, a.to_indemnity]
+    return out
+
+
+def vars_of(obj: object) -> list[Decimal]:
+    return [getattr(obj, f) for f in obj.__dataclass_fields__]  # type: ignore[attr-defined]
+
+
+SETTINGS = settings(max_examples=300, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(scenario())
+def test_conservation(case: tuple[list[Invoice], list[Payment], InterestTerms, date]) -> None:
+    invoices, payments, terms, at = case
+    s = compute(invoices, payments, terms, at)
+    t = s.totals
+    # what was owed == what was paid (without credit) + what remains
+    assert t.principal + t.interest + t.indemnity + s.credit == t.paid + t.due
+    assert t.paid == sum((p.amount for p in payments if p.counts_at(at)), Decimal(0))
+    for inv in s.invoices:
+        assert inv.principal == inv.principal_paid + inv.principal_outstanding
+        assert inv.interest_accrued == inv.interest_paid + inv.interest_outstanding
+        assert inv.indemnity.amount == inv.indemnity.paid + inv.indemnity.outstanding
+        assert inv.principal_paid == sum((a.to_principal for a in inv.applications), Decimal(0))
+        assert inv.interest_paid == sum((a.to_interest for a in inv.applications), Decimal(0))
+        assert inv.indemnity.paid == sum((a.to_indemnity for a in inv.applications), Decimal(0))
+    for p in s.payments:
+        assert p.amount == p.to_interest + p.to_principal + p.to_indemnity + p.to_credit
+        assert p.to_principal == sum((a.to_principal for a in p.applications), Decimal(0))
+    assert s.credit == sum((p.to_credit for p in s.payments), Decimal(0))
+    # a credit only exists once everything is paid
+    if s.credit > 0:
+        assert t.due == 0
+
+
+@SETTINGS
+@given(scenario())
+def test_never_negative_and_rounded_to_the_cent(
+        case: tuple[list[Invoice], list[Payment], InterestTerms, date]) -> None:
+    invoices, payments, terms, at = case
+    s = compute(invoices, payments, terms, at)
+    for amount in all_amounts(s):
+        assert amount >= 0
+        assert amount == amount.quantize(CENT)
+    for inv in s.invoices:
+        # each period rounded half-up, then summed
+        assert inv.interest_accrued == sum((ln.amount for ln in inv.interest_lines), Decimal(0))
+        source = next(i for i in invoices if i.number == inv.number)
+        origin = interest_origin(source.due_date, terms)
+        previous_end = None
+        for ln in inv.interest_lines:
+            assert ln.amount == (ln.base * ln.days * ln.rate / Decimal(36500)).quantize(
+                CENT, rounding=ROUND_HALF_UP)
+            assert ln.days == (ln.end - ln.start).days + 1 > 0
+            assert HalfYear.containing(ln.start) == HalfYear.containing(ln.end)
+            assert ln.end <= at
+            assert origin is not None
+            assert ln.start >= first_interest_day(origin, terms.day_count)
+            if previous_end is not None:
+                assert ln.start > previous_end
+            previous_end = ln.end
+
+
+@SETTINGS
+@given(invoices_st(), terms_st(), dates, dates)
+def test_interest_never_decreases_while_nothing_is_paid(
+        invoices: list[Invoice], terms: InterestTerms, d1: date, d2: date) -> None:
+    early, late = min(d1, d2), max(d1, d2)
+    a = compute(invoices, [], terms, early)
+    b = compute(invoices, [], terms, late)
+    for x, y in zip(a.invoices, b.invoices, strict=True):
+        assert x.interest_accrued <= y.interest_accrued
+        assert x.indemnity.amount <= y.indemnity.amount
+    assert a.totals.due <= b.totals.due
+
+
+def oracle_rate(terms: InterestTerms, half: HalfYear) -> Decimal:
+    """B2B only, written independently of the schedule."""
+    if terms.contractual_rate is not None:
+        return terms.contractual_rate
+    ecb = DEFAULT_RATES.ecb_rate_on(half.start)
+    default = ecb + 10
+    floor = 3 * DEFAULT_RATES.legal_rate(half, RateCategory.AUTRES_CAS)
+    if terms.floor_policy is FloorPolicy.RAISE_TO_FLOOR and default < floor:
+        return floor
+    assert b2b_floor(half) == floor
+    return default
+
+
+@SETTINGS
+@given(invoices_st(), terms_st(), dates)
+def test_b2b_interest_without_payments_matches_day_by_day_oracle(
+        invoices: list[Invoice], terms: InterestTerms, at: date) -> None:
+    terms = replace(terms, debtor_kind=DebtorKind.BUSINESS,
+                    contractual_rate=terms.contractual_rate if terms.contractual_rate
+                    and terms.contractual_rate > 15 else None)
+    s = compute(invoices, [], terms, at)
+    for inv, st_inv in zip(invoices, s.invoices, strict=True):
+        days_per_half: dict[HalfYear, int] = {}
+        day = inv.due_date + timedelta(days=1 if terms.day_count is DayCount.DATE_DIFFERENCE
+                                       else 0)
+        while day <= at:
+            h = HalfYear.containing(day)
+            days_per_half[h] = days_per_half.get(h, 0) + 1
+            day += timedelta(days=1)
+        expected = sum(
+            ((inv.amount * n * oracle_rate(terms, h) / 36500).quantize(CENT, ROUND_HALF_UP)
+             for h, n in days_per_half.items()), Decimal(0))
+        assert st_inv.interest_accrued == expected
+        late = at > inv.due_date and not terms.in_collective_proceedings
+        assert st_inv.indemnity.amount == (Decimal("40.00") if late else 0)
+
+
+@SETTINGS
+@given(scenario())
+def test_reversed_payment_is_as_if_never_made(
+        case: tuple[list[Invoice], list[Payment], InterestTerms, date]) -> None:
+    invoices, payments, terms, at = case
+    s = compute(invoices, payments, terms, at)
+    kept = [p for p in payments if p.reversed_on is None or p.reversed_on > at]
+    t = compute(invoices, kept, terms, at)
+    assert s.invoices == t.invoices
+    assert s.totals == t.totals
+    assert s.credit == t.credit
+
+
+def default_order(invoices: list[Invoice]) -> list[str]:
+    return [i.number for i in sorted(invoices, key=lambda i: (i.due_date, i.issue_date, i.number))]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario(unique_days=True))
+def test_imputation_order(case: tuple[list[Invoice], list[Payment], InterestTerms, date]) -> None:
+    """Each payment, against what was owed just before it (a statement on its day with the
+    earlier payments): invoices in order (named, then due before not-yet-due, oldest
+    first) are settled in full before the next gets anything; within an invoice,
+    interest before principal before indemnity."""
+    invoices, payments, terms, at = case
+    counted = [replace(p, reversed_on=None, reversal_reason=None)
+               for p in payments if p.counts_at(at)]
+    final = compute(invoices, counted, terms, at)
+    base_order = default_order(invoices)
+    for split in final.payments:
+        p = next(q for q in counted if q.id == split.payment_id)
+        earlier = [q for q in counted if q.received_on < p.received_on]
+        prior = {i.number: i for i in compute(invoices, earlier, terms, p.received_on).invoices}
+        named = list(dict.fromkeys(p.invoice_numbers))
+        order = named + [n for n in base_order if n not in named]
+        applied = {a.invoice_number: a for a in split.applications}
+        assert [a.invoice_number for a in split.applications] == [n for n in order if n in applied]
+        # the last invoice that received something; all before it are settled in full
+        last = max((order.index(n) for n in applied), default=-1)
+        for k, number in enumerate(order):
+            owed = prior[number]
+            a = applied.get(number)
+            got = a.total if a else Decimal(0)
+            if k < last or (split.to_credit > 0):
+                assert got == owed.outstanding
+            elif k > last:
+                assert got == 0
+            if a is not None:
+                # interest, then principal, then indemnity
+                if a.to_principal > 0 or a.to_indemnity > 0:
+                    assert a.to_interest == owed.interest_outstanding
+                if a.to_indemnity > 0:
+                    assert a.to_principal == owed.principal_outstanding
+                assert a.to_interest <= owed.interest_outstanding
+                assert a.to_principal <= owed.principal_outstanding
+                assert a.to_indemnity <= owed.indemnity.outstanding
+        if split.to_credit > 0:
+            assert sum((i.outstanding for i in prior.values()), Decimal(0)) == (
+                split.amount - split.to_credit)
