@@ -23,6 +23,7 @@ from api.problems import EXCEPTION_HANDLERS
 from api.routes.accounts import AccountController
 from api.routes.admin import AdminController
 from api.routes.claims import ClaimController
+from api.routes.contacts import ContactValidationController
 from api.routes.creditor import ApiKeyController, CreditorController
 from api.routes.debtors import DebtorController
 from api.routes.rates import AdminRatesController, RatesController
@@ -72,6 +73,7 @@ def create_app(
     rates: Any,
     operator_key: Callable[[], str | None],
     api_key_cache_seconds: float = 60.0,
+    check_email_deliverability: bool = False,
     extra_state: dict[str, Any] | None = None,
 ) -> Litestar:
     authenticator = Authenticator(repo, ApiKeyCache(api_key_cache_seconds), operator_key)
@@ -84,6 +86,7 @@ def create_app(
             DebtorController,
             ClaimController,
             AccountController,
+            ContactValidationController,
             RatesController,
             AdminRatesController,
         ],
@@ -99,6 +102,7 @@ def create_app(
                 "clock": clock,
                 "idempotency": idempotency,
                 "rates": rates,
+                "check_email_deliverability": check_email_deliverability,
                 "authenticator": authenticator,
                 **(extra_state or {}),
             }

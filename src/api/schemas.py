@@ -15,6 +15,7 @@ import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from domain import law, lifecycle
+from domain.contact_services import reachable_by
 from domain.model import (
     Address,
     ApiKey,
@@ -220,6 +221,7 @@ class ValidationOut(Output):
     message: str
     line_type: str | None
     channels: list[str]
+    changes: list[str]
     validated_at: datetime
 
     @classmethod
@@ -232,6 +234,7 @@ class ValidationOut(Output):
             message=v.message,
             line_type=v.line_type,
             channels=list(v.channels),
+            changes=list(v.changes),
             validated_at=v.validated_at,
         )
 
@@ -322,16 +325,6 @@ class DebtorOut(Output):
             created_at=d.created_at,
             updated_at=d.updated_at,
         )
-
-
-def reachable_by(debtor: Debtor) -> list[str]:
-    """Channels with at least one contact point validated as usable (valid or risky)."""
-    channels: set[str] = set()
-    for point in debtor.contact_points:
-        v = point.validation
-        if v is not None and v.status in ("valid", "risky"):
-            channels.update(v.channels)
-    return [c for c in ("email", "sms", "letter", "phone") if c in channels]
 
 
 class DebtorPage(Output):

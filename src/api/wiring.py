@@ -60,5 +60,6 @@ def build_app(settings: Settings | None = None) -> Any:
         rates=DynamoRateStore(client, settings.table),
         operator_key=operator_key_source(settings),
         api_key_cache_seconds=settings.api_key_cache_seconds,
+        check_email_deliverability=settings.check_email_deliverability,
         extra_state={"settings": settings},
     )

@@ -74,6 +74,7 @@ class ContactValidation:
     validated_at: datetime
     line_type: str | None = None
     channels: tuple[str, ...] = ()
+    changes: tuple[str, ...] = ()  # what normalisation changed in the input, and why
 
 
 @dataclass(frozen=True, slots=True)

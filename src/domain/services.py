@@ -258,14 +258,20 @@ def _check_debtor(draft: DebtorDraft) -> DebtorDraft:
     return replace(draft, siren=siren, name=draft.name.strip())
 
 
-def create_debtor(repo: Repository, clock: Clock, creditor_id: str, draft: DebtorDraft) -> Debtor:
+def create_debtor(repo: Repository, clock: Clock, creditor_id: str, draft: DebtorDraft, *,
+                  check_deliverability: bool = False) -> Debtor:
+    """Register a debtor; its contact points are validated at once (domain.contacts)."""
+    from domain.contact_services import validate_points
+
     draft = _check_debtor(draft)
     now = clock.now()
     debtor = Debtor(
         id=new_id("dbt"), creditor_id=creditor_id, kind=draft.kind, name=draft.name,
         country=draft.country, language=draft.language, siren=draft.siren,
         external_reference=draft.external_reference,
-        contact_points=_contact_points(draft.contact_points),
+        contact_points=validate_points(_contact_points(draft.contact_points), draft.country,
+                                       draft.kind, now,
+                                       check_deliverability=check_deliverability),
         in_collective_proceedings=draft.in_collective_proceedings,
         created_at=now, updated_at=now,
     )
@@ -281,7 +287,12 @@ def get_debtor(repo: Repository, creditor_id: str, debtor_id: str) -> Debtor:
 
 
 def update_debtor(repo: Repository, clock: Clock, creditor_id: str, debtor_id: str,
-                  expected_version: int | None, changes: dict[str, object]) -> Debtor:
+                  expected_version: int | None, changes: dict[str, object], *,
+                  check_deliverability: bool = False) -> Debtor:
+    """Partial update; contact points are validated again when they, the debtor's kind or
+    its country (the default region of phone numbers) change."""
+    from domain.contact_services import validate_points
+
     current = get_debtor(repo, creditor_id, debtor_id)
     if expected_version is None:  # If-Match: *
         expected_version = current.version
@@ -299,12 +310,17 @@ def update_debtor(repo: Repository, clock: Clock, creditor_id: str, debtor_id: s
     checked = _check_debtor(merged)
     points = (_contact_points(contact_drafts) if isinstance(contact_drafts, list)
               else current.contact_points)
+    now = clock.now()
+    if (isinstance(contact_drafts, list) or checked.kind is not current.kind
+            or checked.country != current.country):
+        points = validate_points(points, checked.country, checked.kind, now,
+                                 check_deliverability=check_deliverability)
     updated = replace(
         current, kind=checked.kind, name=checked.name, country=checked.country,
         language=checked.language, siren=checked.siren,
         external_reference=checked.external_reference,
         in_collective_proceedings=checked.in_collective_proceedings,
-        contact_points=points, version=expected_version + 1, updated_at=clock.now(),
+        contact_points=points, version=expected_version + 1, updated_at=now,
     )
     repo.save_debtor(updated, expected_version, current.external_reference)
     return updated

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, Response, get, patch, post
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
@@ -59,7 +60,8 @@ class DebtorController(Controller):
 
     @post("/", guards=[requires("write")], summary="Register a debtor")
     async def create(
-        self, tenant: TenantDep, data: JSONBody[DebtorCreate], repo: RepoDep, clock: ClockDep
+        self, tenant: TenantDep, data: JSONBody[DebtorCreate], repo: RepoDep, clock: ClockDep,
+        state: State,
     ) -> Response[DebtorOut]:
         debtor = services.create_debtor(
             repo,
@@ -75,6 +77,7 @@ class DebtorController(Controller):
                 contact_points=contact_drafts(data.contact_points),
                 in_collective_proceedings=data.in_collective_proceedings,
             ),
+            check_deliverability=state.check_email_deliverability,
         )
         return Response(
             DebtorOut.of(debtor),
@@ -105,12 +108,14 @@ class DebtorController(Controller):
         repo: RepoDep,
         clock: ClockDep,
         principal: PrincipalDep,
+        state: State,
         if_match: IfMatch = None,
     ) -> Response[DebtorOut]:
         changes = set_fields(data)
         if "contact_points" in changes:
             changes["contact_points"] = contact_drafts(data.contact_points)  # type: ignore[arg-type]
         debtor = services.update_debtor(
-            repo, clock, tenant, debtor_id, expected_version(if_match), changes
+            repo, clock, tenant, debtor_id, expected_version(if_match), changes,
+            check_deliverability=state.check_email_deliverability,
         )
         return Response(DebtorOut.of(debtor), headers={"ETag": etag(debtor.version)})

@@ -1,0 +1,108 @@
+"""Contact validation ("normalisation des adresses"): a stateless batch check for partners
+cleaning their data before an import, and re-validation of a debtor's stored contacts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from litestar import Controller, Response, post
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.params import FromPath, JSONBody
+from msgspec import Meta
+
+from api.auth import requires
+from api.http import (
+    ClockDep,
+    PrincipalDep,
+    RepoDep,
+    TenantDep,
+    etag,
+    provide_clock,
+    provide_principal,
+    provide_repo,
+    provide_tenant,
+)
+from api.schemas import ContactPointBody, Country, DebtorOut, Input, Output, ValidationOut
+from domain import contact_services
+from domain.model import ContactKind, ContactPoint, DebtorKind
+
+MAX_BATCH = 1000
+
+
+class ContactValidationRequest(Input):
+    items: Annotated[list[ContactPointBody], Meta(min_length=1, max_length=MAX_BATCH)]
+    default_country: Country = "FR"
+    debtor_kind: Literal["business", "consumer"] = "business"
+
+
+class ContactInputOut(Output):
+    value: str | None
+    address: dict[str, object] | None
+
+
+class ContactResultOut(Output):
+    index: int
+    kind: str
+    input: ContactInputOut
+    status: str
+    normalized: str | list[str] | None
+    line_type: str | None
+    channels: list[str]
+    reasons: list[str]
+    message: str
+    changes: list[str]
+
+
+class ContactValidationResponse(Output):
+    items: list[ContactResultOut]
+    summary: dict[str, int]
+
+
+class ContactValidationController(Controller):
+    tags = ["contact validation"]
+    dependencies = {"repo": Provide(provide_repo, sync_to_thread=False),
+                    "clock": Provide(provide_clock, sync_to_thread=False),
+                    "tenant": Provide(provide_tenant, sync_to_thread=False),
+                    "principal": Provide(provide_principal, sync_to_thread=False)}
+
+    @post("/v1/contact-validation", guards=[requires("read")], status_code=200,
+          summary="Check up to 1,000 contact points (phones, e-mails, postal addresses); "
+                  "nothing is stored")
+    async def check(self, data: JSONBody[ContactValidationRequest], clock: ClockDep,
+                    state: State) -> ContactValidationResponse:
+        now = clock.now()
+        kind = DebtorKind(data.debtor_kind)
+        results = []
+        summary = {"valid": 0, "risky": 0, "invalid": 0, "unverified": 0}
+        for i, item in enumerate(data.items):
+            point = ContactPoint(id=str(i), kind=ContactKind(item.kind), value=item.value,
+                                 address=item.address.to_domain() if item.address else None)
+            v = contact_services.validate_point(
+                point, data.default_country, kind, now,
+                check_deliverability=state.check_email_deliverability)
+            summary[v.status] = summary.get(v.status, 0) + 1
+            out = ValidationOut.of(v)
+            address = None
+            if item.address is not None:
+                a = item.address
+                address = {"recipient": a.recipient, "lines": a.lines,
+                           "postal_code": a.postal_code, "city": a.city, "country": a.country}
+            results.append(ContactResultOut(
+                index=i, kind=item.kind, input=ContactInputOut(value=item.value, address=address),
+                status=out.status, normalized=out.normalized, line_type=out.line_type,
+                channels=out.channels, reasons=out.reasons, message=out.message,
+                changes=out.changes))
+        return ContactValidationResponse(items=results, summary=summary)
+
+    @post("/v1/debtors/{debtor_id:str}/contact-validation", guards=[requires("write")],
+          status_code=200,
+          summary="Validate the debtor's stored contact points again and record the outcome "
+                  "in the timelines of its open claims")
+    async def revalidate(self, tenant: TenantDep, debtor_id: FromPath[str], repo: RepoDep,
+                         clock: ClockDep, principal: PrincipalDep,
+                         state: State) -> Response[DebtorOut]:
+        debtor = contact_services.revalidate_debtor(
+            repo, clock, tenant, debtor_id, principal.actor,
+            check_deliverability=state.check_email_deliverability)
+        return Response(DebtorOut.of(debtor), headers={"ETag": etag(debtor.version)})
