@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import statistics
 
-from bench.common import Row, timings_ms
+from bench.common import Row, median_p99, timings_ms
 from domain.contacts import check_contact_point
 from domain.model import ContactKind, ContactPoint, DebtorKind, PostalAddress
 
@@ -144,4 +144,51 @@ def run() -> list[Row]:
     for kind, rate in _per_kind(batch).items():
         rows.append((f"contacts: {kind} only", f"{rate:,.0f} validations/s",
                      "same batch, one kind"))
+    rows.append(_http_batch(batch[:1000]))
     return rows
+
+
+def _http_batch(batch: list[tuple[ContactPoint, str, DebtorKind]]) -> Row:
+    """Latency of one POST /v1/contact-validation with 1,000 points, in process (moto)."""
+    import os
+
+    os.environ.setdefault("AWS_DEFAULT_REGION", "eu-west-3")
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
+    import boto3
+    from litestar.testing import TestClient
+    from moto import mock_aws
+
+    from adapters.clock import SystemClock
+    from adapters.dynamodb import DynamoRepository, create_table
+    from adapters.idempotency import DynamoIdempotencyStore
+    from adapters.rate_store import DynamoRateStore
+    from api.app import create_app
+    from api.local import seed_demo
+
+    items = []
+    for point, _, _ in batch:
+        if point.address is not None:
+            a = point.address
+            items.append({"kind": "postal_address", "address": {
+                "recipient": a.recipient[:200], "lines": [line[:200] for line in a.lines][:5],
+                "postal_code": a.postal_code[:20], "city": a.city[:200], "country": a.country}})
+        else:
+            items.append({"kind": point.kind.value, "value": point.value})
+    with mock_aws():
+        client = boto3.client("dynamodb")
+        create_table(client, "bench")
+        app = create_app(repo=DynamoRepository(client, "bench"), clock=SystemClock(),
+                         idempotency=DynamoIdempotencyStore(client, "bench"),
+                         rates=DynamoRateStore(client, "bench"), operator_key=lambda: None)
+        _, key = seed_demo(app.state, "rlk_bench_contacts_key_0123456789abcdef")
+        with TestClient(app) as http:
+            def post() -> None:
+                response = http.post("/v1/contact-validation", headers={"X-API-Key": key},
+                                     json={"items": items})
+                assert response.status_code == 200, response.text[:500]
+
+            samples = timings_ms(post, repeat=10, warmup=2)
+    median, p99 = median_p99(samples)
+    return ("contacts: POST /v1/contact-validation, 1,000 points",
+            f"median {median:,.0f} ms, max {p99:,.0f} ms", "in-process app, 10 requests")

@@ -32,7 +32,8 @@ logging.getLogger("mangum").setLevel(logging.WARNING)
 )
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    response: dict[str, Any] = _asgi(event, context)
+    # Mangum types its own LambdaContext protocol; Powertools' is the same object at run time.
+    response: dict[str, Any] = _asgi(event, context)  # type: ignore[arg-type]
     http = event.get("requestContext", {}).get("http", {})
     # Route template, not the raw path: no ids or query strings, so no personal data.
     logger.info(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
-from datetime import timedelta
+from datetime import date, timedelta
 
 
 def _free_port() -> int:
@@ -126,6 +126,30 @@ def seed_demo(app_state: object, demo_key: str | None) -> tuple[str, str]:
     return creditor.id, secret
 
 
+def publish_demo_rates(rates: object, today: date) -> str:
+    """The shipped tables end where the reference material does (2026-S1). So that the
+    demo's statements work today, the local runner carries the last known rates forward,
+    labelled as such in their source; in AWS the operator publishes the real ones
+    (POST /v1/admin/rates)."""
+    from domain.rates import HalfYear
+
+    tables = rates.rate_tables()  # type: ignore[attr-defined]
+    last = tables.legal_half_years[-1]
+    row = tables.legal_rate_row(last)
+    missing, half = [], last.next()
+    while half.start <= today:
+        missing.append(half)
+        half = half.next()
+    if not missing:
+        return "shipped tables cover today"
+    source = f"DEMO ONLY (make run): {last} rates carried forward, not an official rate"
+    rates.publish(  # type: ignore[attr-defined]
+        legal=[{"half_year": str(h), "particulier": f"{row.particulier}",
+                "autres_cas": f"{row.autres_cas}", "source": source} for h in missing],
+        ecb=[], ecb_known_through=HalfYear.containing(today).end.isoformat())
+    return f"{', '.join(map(str, missing))} carried forward from {last} (demo only)"
+
+
 def main() -> None:
     import uvicorn
 
@@ -147,6 +171,7 @@ def main() -> None:
     create_resources(settings.table, settings.bucket, settings.schedule_group)
     app = build_app(settings)
     creditor_id, demo_key = seed_demo(app.state, os.environ.get("RELANCE_DEMO_API_KEY"))
+    demo_rates_note = publish_demo_rates(app.state.rates, app.state.clock.now().date())
     port = int(os.environ.get("PORT", "8000"))
     print(
         f"""
@@ -155,6 +180,7 @@ Relance is running on http://127.0.0.1:{port}  (AWS emulator at {endpoint})
   operator key      {operator_key}
   demo creditor     {creditor_id}
   demo API key      {demo_key}
+  rate tables       {demo_rates_note}
 Try: curl -H 'X-API-Key: {demo_key}' http://127.0.0.1:{port}/v1/claims
 """,
         flush=True,

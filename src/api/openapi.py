@@ -11,9 +11,10 @@ def document() -> dict[str, Any]:
     from api.app import create_app
 
     app = create_app(
-        repo=None,
-        clock=None,
-        idempotency=None, rates=None,  # type: ignore[arg-type]
+        repo=None,  # type: ignore[arg-type]
+        clock=None,  # type: ignore[arg-type]
+        idempotency=None,
+        rates=None,
         operator_key=lambda: None,
     )
     schema: dict[str, Any] = app.openapi_schema.to_schema()

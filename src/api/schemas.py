@@ -228,8 +228,8 @@ class ValidationOut(Output):
     def of(cls, v: ContactValidation) -> ValidationOut:
         normalized = list(v.normalized) if isinstance(v.normalized, tuple) else v.normalized
         return cls(
-            status=v.status,
-            normalized=normalized,  # type: ignore[arg-type]
+            status=v.status,  # type: ignore[arg-type]
+            normalized=normalized,
             reasons=list(v.reasons),
             message=v.message,
             line_type=v.line_type,

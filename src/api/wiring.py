@@ -42,7 +42,7 @@ def operator_key_source(settings: Settings) -> Callable[[], str | None]:
         # Read on first use (not at import) and kept for the life of the process.
         from aws_lambda_powertools.utilities import parameters
 
-        value: str = parameters.get_parameter(name, decrypt=True)  # type: ignore[assignment]
+        value: str = parameters.get_parameter(name, decrypt=True)
         return value
 
     return from_ssm

@@ -73,7 +73,8 @@ def parse_amount(
     except InvalidOperation:  # pragma: no cover - the pattern already guards this
         raise DomainValidationError(field, "not a decimal amount", code="invalid_amount") from None
     exponent = minor_units(currency)
-    places = -amount.as_tuple().exponent if isinstance(amount.as_tuple().exponent, int) else 0
+    exponent_of_value = amount.as_tuple().exponent
+    places = -exponent_of_value if isinstance(exponent_of_value, int) else 0
     if places > exponent:
         raise DomainValidationError(
             field,

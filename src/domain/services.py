@@ -157,7 +157,7 @@ def update_creditor(repo: Repository, clock: Clock, creditor_id: str,
     merged = CreditorDraft(
         legal_name=str(changes.get("legal_name", current.legal_name)),
         siren=str(changes.get("siren", current.siren)),
-        address=changes["address"] if isinstance(changes.get("address"), Address)
+        address=new_address if isinstance(new_address := changes.get("address"), Address)
         else current.address,
         iban=_opt_str(changes, "iban", current.iban),
         bic=_opt_str(changes, "bic", current.bic),

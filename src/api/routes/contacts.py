@@ -83,7 +83,7 @@ class ContactValidationController(Controller):
                 check_deliverability=state.check_email_deliverability)
             summary[v.status] = summary.get(v.status, 0) + 1
             out = ValidationOut.of(v)
-            address = None
+            address: dict[str, object] | None = None
             if item.address is not None:
                 a = item.address
                 address = {"recipient": a.recipient, "lines": a.lines,
