@@ -28,6 +28,7 @@ Send = Any
 
 HEADER = b"idempotency-key"
 MAX_KEY_LENGTH = 255
+STATELESS_PATHS = frozenset({"/v1/contact-validation"})
 MAX_BODY_BYTES = 1024 * 1024
 
 
@@ -66,6 +67,11 @@ class IdempotencyMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] in STATELESS_PATHS:
+            # A pure function of its body: repeating it is harmless, and storing its answer
+            # would keep the contact data it was given.
             await self.app(scope, receive, send)
             return
         raw_key = dict(scope["headers"]).get(HEADER)

@@ -45,6 +45,8 @@ class Change:
     today: date
     actor: str
     statement: Statement | None = None
+    # The claim as read, before any change: what a change that is not saved answers with.
+    loaded: Claim | None = None
 
     def record(self, action: str, reason: str | None = None, **data: str) -> None:
         self.events.append(
@@ -68,7 +70,7 @@ def _load(repo: Repository, clock: Clock, creditor_id: str, claim_id: str, actor
     now = clock.now()
     expected = claim.version
     changed = replace(claim, version=claim.version + 1, updated_at=now)
-    return Change(changed, account, [], expected, claim.today(now), actor)
+    return Change(changed, account, [], expected, claim.today(now), actor, loaded=claim)
 
 
 def _in_collective_proceedings(repo: Repository, claim: Claim) -> bool:
@@ -84,9 +86,13 @@ def _amounts(claim: Claim, statement: Statement) -> dict[str, str]:
     }
 
 
-def _settle(change: Change, repo: Repository, rates: RateSource) -> None:
+def _settle(
+    change: Change, repo: Repository, rates: RateSource, *, quiet_if_unchanged: bool = False
+) -> None:
     """After any change to the account: resolve promises and the plan as of today, recompute
-    what is owed, close the claim when nothing is, and release holds whose reason ended."""
+    what is owed, close the claim when nothing is, and release holds whose reason ended.
+    `quiet_if_unchanged` (review): a missing rate alone is not a change worth an event, or
+    every review would append one."""
     claim, account = change.claim, change.account
     for promise in account.resolve_promises(change.today):
         change.record(
@@ -120,7 +126,8 @@ def _settle(change: Change, repo: Repository, rates: RateSource) -> None:
     except RateUnknown as exc:
         # What is owed cannot be computed without the missing rate; the change itself is
         # still recorded and the timeline says why the balance was not updated.
-        change.record("balance_not_updated", reason=str(exc))
+        if change.events or not quiet_if_unchanged:
+            change.record("balance_not_updated", reason=str(exc))
         return
     claim.outstanding = change.statement.totals.due
     plan_done = evaluation is not None and evaluation.status is PlanStatus.COMPLETED
@@ -256,6 +263,26 @@ def record_payment(
     return change, payment
 
 
+def _still_settled(change: Change, repo: Repository, rates: RateSource) -> bool:
+    """Without the reversed payment, is the claim still paid (nothing due, or its plan
+    still completed)? Then the payment did not close it, and it stays closed."""
+    account, claim = change.account, change.claim
+    if account.plan_status is PlanStatus.COMPLETED:
+        evaluation = account.evaluate_plan(change.today)
+        if evaluation is not None and evaluation.status is PlanStatus.COMPLETED:
+            return True
+    try:
+        current = account.statement(
+            claim,
+            change.today,
+            rates.rate_tables(),
+            in_collective_proceedings=_in_collective_proceedings(repo, claim),
+        )
+    except RateUnknown:
+        return False
+    return current.totals.due == 0
+
+
 def reverse_payment(
     repo: Repository,
     clock: Clock,
@@ -286,9 +313,16 @@ def reverse_payment(
         payment_id=payment_id,
         amount=format_amount(payment.amount, claim.currency),
     )
-    if claim.phase is Phase.CLOSED and claim.outcome is Outcome.PAID:
+    if (
+        claim.phase is Phase.CLOSED
+        and claim.outcome is Outcome.PAID
+        and not _still_settled(change, repo, rates)
+    ):
         claim.phase, claim.outcome = claim.closed_from or Phase.AMICABLE, None
-        change.account.plan_status = None
+        if change.account.plan_status is PlanStatus.COMPLETED:
+            # Only a completed plan is undone; a defaulted one stays defaulted (its event
+            # is already in the timeline).
+            change.account.plan_status = None
         change.record(
             "reopen",
             reason="the payment that settled the claim was reversed",
@@ -458,9 +492,14 @@ def review(
     The scheduled trigger runs this; it is idempotent, and saves only when something
     changed."""
     change = _load(repo, clock, creditor_id, claim_id, actor)
+    lifecycle.ensure_allowed(change.claim, "review")
     before = (change.claim.outstanding, change.claim.phase, change.claim.hold)
-    _settle(change, repo, rates)
+    _settle(change, repo, rates, quiet_if_unchanged=True)
     after = (change.claim.outstanding, change.claim.phase, change.claim.hold)
     if change.events or before != after:
         _save(repo, change)
+    elif change.loaded is not None:
+        # Nothing changed, nothing saved: answer with the claim as stored (its version and
+        # updated_at), not with the unsaved copy.
+        change.claim = change.loaded
     return change

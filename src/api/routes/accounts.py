@@ -294,9 +294,7 @@ class AccountController(Controller):
         change = accounts.review(repo, clock, rates, tenant, claim_id, principal.actor)
         return Response(
             ClaimOut.of(change.claim, change.today),
-            headers={
-                "ETag": etag(change.claim.version if change.events else change.expected_version)
-            },
+            headers={"ETag": etag(change.claim.version)},
         )
 
 

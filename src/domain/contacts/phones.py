@@ -64,8 +64,10 @@ _FRENCH_NUMBERING = frozenset(FRENCH_NUMBERING_REGIONS)
 _SUPPORTED_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
 
 _TEL_URI = re.compile(r"^tel:", re.IGNORECASE)
+# Anchored on the tail and searched on whitespace-collapsed text: a pattern that also
+# matched the number part backtracked catastrophically on long runs of spaces.
 _EXTENSION = re.compile(
-    r"^(?P<number>.*?\d.*?)\s*[,;]?\s*(?:extension|ext=|ext\.?|x|poste|p\.|#)\s*(?P<ext>\d{1,7})\s*$",
+    r"\s?[,;]?\s?(?:extension|ext=|ext\.?|x|poste|p\.|#)\s?(?P<ext>\d{1,7})\s?$",
     re.IGNORECASE,
 )
 # What may remain once an extension is split off: digits of any script, the separators the
@@ -147,9 +149,10 @@ def check_phone(value: str, default_country: str) -> ContactCheck:
         text = text[4:].strip()
         changes.append("'tel:' prefix removed")
     extension: str | None = None
-    ext_match = _EXTENSION.match(text)
-    if ext_match:
-        text, extension = ext_match.group("number").strip(), ext_match.group("ext")
+    ext_match = _EXTENSION.search(" ".join(text.split()))
+    if ext_match and any(ch.isdigit() for ch in ext_match.string[:ext_match.start()]):
+        text = ext_match.string[:ext_match.start()].strip()
+        extension = ext_match.group("ext")
     if not _ALLOWED.match(text):
         return _invalid("not_a_number", f"{text[:40]!r} is not a phone number: only digits, "
                                         "spaces, '+', '(', ')', '.', '-' and '/' are accepted.",
