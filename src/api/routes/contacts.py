@@ -23,7 +23,15 @@ from api.http import (
     provide_repo,
     provide_tenant,
 )
-from api.schemas import ContactPointBody, Country, DebtorOut, Input, Output, ValidationOut
+from api.schemas import (
+    ContactPointBody,
+    Country,
+    DebtorOut,
+    Input,
+    Output,
+    PostalAddressOut,
+    ValidationOut,
+)
 from domain import contact_services
 from domain.model import ContactKind, ContactPoint, DebtorKind
 
@@ -38,7 +46,7 @@ class ContactValidationRequest(Input):
 
 class ContactInputOut(Output):
     value: str | None
-    address: dict[str, object] | None
+    address: PostalAddressOut | None
 
 
 class ContactResultOut(Output):
@@ -83,11 +91,12 @@ class ContactValidationController(Controller):
                 check_deliverability=state.check_email_deliverability)
             summary[v.status] = summary.get(v.status, 0) + 1
             out = ValidationOut.of(v)
-            address: dict[str, object] | None = None
+            address = None
             if item.address is not None:
                 a = item.address
-                address = {"recipient": a.recipient, "lines": a.lines,
-                           "postal_code": a.postal_code, "city": a.city, "country": a.country}
+                address = PostalAddressOut(recipient=a.recipient, lines=a.lines,
+                                           postal_code=a.postal_code, city=a.city,
+                                           country=a.country)
             results.append(ContactResultOut(
                 index=i, kind=item.kind, input=ContactInputOut(value=item.value, address=address),
                 status=out.status, normalized=out.normalized, line_type=out.line_type,
