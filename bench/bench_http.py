@@ -8,6 +8,7 @@ from the parent as whole-process wall time, alternated, median of several runs.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import statistics
@@ -126,8 +127,23 @@ def warm(claim_id: str, key: str) -> list[Row]:
         def page() -> None:
             assert http.get("/v1/claims?limit=50", headers=headers).status_code == 200
 
+        def statement() -> None:
+            r = http.get(f"/v1/claims/{claim_id}/statement", headers=headers)
+            assert r.status_code == 200, r.text
+
+        payments = iter(range(10**6))
+        yesterday = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
+
+        def payment() -> None:
+            r = http.post(f"/v1/claims/{claim_id}/payments", headers=headers, json={
+                "amount": "0.01", "received_on": yesterday,
+                "reference": f"BENCH-{next(payments)}"})
+            assert r.status_code == 201, r.text
+
         for name, fn, n in (("GET /v1/claims/{id}", get, 300), ("POST /v1/claims", post, 200),
-                            ("GET /v1/claims?limit=50", page, 100)):
+                            ("GET /v1/claims?limit=50", page, 100),
+                            ("GET /v1/claims/{id}/statement", statement, 100),
+                            ("POST /v1/claims/{id}/payments", payment, 100)):
             median, p99 = median_p99(timings_ms(fn, n))
             calls.clear()
             fn()
@@ -142,6 +158,11 @@ def run() -> list[Row]:
 
     endpoint = start_emulator()
     claim_id, key = _seed(endpoint)
+    from api.local import publish_demo_rates
+    from api.wiring import build_app
+
+    app = build_app()
+    publish_demo_rates(app.state.rates, app.state.clock.now().date())
     ours, base = cold_start(claim_id, key)
     rows: list[Row] = [
         ("cold start: baseline process (litestar+boto3+Powertools)", f"{base:.0f} ms",

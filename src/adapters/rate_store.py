@@ -62,7 +62,21 @@ class DynamoRateStore:
         if self._cached and self._cached[0] > self.clock():
             return self._cached[1], self._cached[2]
         item = self.client.get_item(TableName=self.table, Key=_KEY).get("Item")
-        document = json.loads(item["data"]["S"]) if item else shipped_document()
+        document = shipped_document()
+        if item:
+            # The shipped tables plus what the operator published (the published rows win):
+            # rows a later deployment ships are not hidden by an earlier publication.
+            stored = json.loads(item["data"]["S"])
+            known = max(
+                str(stored["ecb_main_refinancing_rate"]["known_through"]),
+                str(document["ecb_main_refinancing_rate"]["known_through"]),
+            )
+            document = merge(
+                document,
+                stored["legal_rate"]["half_years"],
+                stored["ecb_main_refinancing_rate"]["changes"],
+                known,
+            )
         tables = RateTables.from_mapping(document)
         self._cached = (self.clock() + self.cache_seconds, document, tables)
         return document, tables

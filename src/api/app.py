@@ -18,6 +18,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from api.auth import ApiKeyCache, ApiKeyMiddleware, Authenticator
+from api.http import dependencies
 from api.idempotency import MAX_BODY_BYTES, IdempotencyMiddleware
 from api.problems import EXCEPTION_HANDLERS
 from api.routes.accounts import AccountController
@@ -95,6 +96,7 @@ def create_app(
             IdempotencyMiddleware,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        dependencies=dependencies(),
         openapi_config=openapi_config(),
         state=State(
             {

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from litestar import Request
 from litestar.datastructures import State
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import HeaderParameter, QueryParameter, SkipValidation
 
 from api.auth import Principal
@@ -92,3 +93,12 @@ def expected_version(if_match: str | None, current: int | None = None) -> int | 
     if not (tag.isascii() and tag.isdigit()) or len(tag) > 18:
         raise ProblemException(412, "stale-version", "If-Match does not match the current ETag")
     return int(tag)
+
+
+def dependencies() -> dict[str, Provide]:
+    """Every route's collaborators, registered once on the app: a handler names what it
+    needs (`repo`, `clock`, `tenant`, `principal`, `page`, `rates`) and gets only that."""
+    providers: dict[str, Callable[..., Any]] = {
+        "repo": provide_repo, "clock": provide_clock, "tenant": provide_tenant,
+        "principal": provide_principal, "page": provide_page, "rates": provide_rates}
+    return {name: Provide(fn, sync_to_thread=False) for name, fn in providers.items()}

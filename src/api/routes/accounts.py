@@ -6,7 +6,6 @@ from datetime import date
 from typing import Annotated
 
 from litestar import Controller, Response, get, post
-from litestar.di import Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.auth import requires
@@ -17,11 +16,6 @@ from api.http import (
     RepoDep,
     TenantDep,
     etag,
-    provide_clock,
-    provide_principal,
-    provide_rates,
-    provide_repo,
-    provide_tenant,
 )
 from api.problems import ProblemException
 from api.schemas import ClaimOut
@@ -49,13 +43,6 @@ from domain.promises import resolve_promise
 class AccountController(Controller):
     path = "/v1/claims/{claim_id:str}"
     tags = ["what is owed"]
-    dependencies = {
-        "repo": Provide(provide_repo, sync_to_thread=False),
-        "clock": Provide(provide_clock, sync_to_thread=False),
-        "tenant": Provide(provide_tenant, sync_to_thread=False),
-        "principal": Provide(provide_principal, sync_to_thread=False),
-        "rates": Provide(provide_rates, sync_to_thread=False),
-    }
 
     @get(
         "/statement",

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from litestar import Controller, Response, post
-from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
 from api.auth import operator_only
 from api.http import (
     ClockDep,
     RepoDep,
-    provide_clock,
-    provide_repo,
 )
 from api.schemas import ApiKeyCreate, ApiKeyIssuedOut, CreditorCreate, CreditorOut
 from domain import services
@@ -22,10 +19,6 @@ class AdminController(Controller):
     path = "/v1/admin/creditors"
     tags = ["operator"]
     guards = [operator_only]
-    dependencies = {
-        "repo": Provide(provide_repo, sync_to_thread=False),
-        "clock": Provide(provide_clock, sync_to_thread=False),
-    }
 
     @post("/", summary="Create a creditor (tenant)")
     async def create_creditor(

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Annotated, Literal
 
 from litestar import Controller, Response, get, post
-from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api.auth import requires
@@ -17,11 +16,6 @@ from api.http import (
     RepoDep,
     TenantDep,
     etag,
-    provide_clock,
-    provide_page,
-    provide_principal,
-    provide_repo,
-    provide_tenant,
 )
 from api.schemas import ActionBody, ClaimCreate, ClaimOut, ClaimPage, EventOut, EventPage
 from domain import services
@@ -37,13 +31,6 @@ ManualAction = Literal[
 class ClaimController(Controller):
     path = "/v1/claims"
     tags = ["claims"]
-    dependencies = {
-        "repo": Provide(provide_repo, sync_to_thread=False),
-        "clock": Provide(provide_clock, sync_to_thread=False),
-        "tenant": Provide(provide_tenant, sync_to_thread=False),
-        "principal": Provide(provide_principal, sync_to_thread=False),
-        "page": Provide(provide_page, sync_to_thread=False),
-    }
 
     @post("/", guards=[requires("write")], summary="Open a claim for a debtor's invoices")
     async def create(

@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 
 from litestar import Controller, Response, post
 from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 from msgspec import Meta
 
@@ -18,10 +17,6 @@ from api.http import (
     RepoDep,
     TenantDep,
     etag,
-    provide_clock,
-    provide_principal,
-    provide_repo,
-    provide_tenant,
 )
 from api.schemas import (
     ContactPointBody,
@@ -69,10 +64,6 @@ class ContactValidationResponse(Output):
 
 class ContactValidationController(Controller):
     tags = ["contact validation"]
-    dependencies = {"repo": Provide(provide_repo, sync_to_thread=False),
-                    "clock": Provide(provide_clock, sync_to_thread=False),
-                    "tenant": Provide(provide_tenant, sync_to_thread=False),
-                    "principal": Provide(provide_principal, sync_to_thread=False)}
 
     @post("/v1/contact-validation", guards=[requires("read")], status_code=200,
           summary="Check up to 1,000 contact points (phones, e-mails, postal addresses); "

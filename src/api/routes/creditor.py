@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
 from api.auth import requires
@@ -15,9 +14,6 @@ from api.http import (
     TenantDep,
     etag,
     expected_version,
-    provide_clock,
-    provide_repo,
-    provide_tenant,
 )
 from api.routes.admin import _issued
 from api.schemas import (
@@ -31,17 +27,10 @@ from api.schemas import (
 )
 from domain import services
 
-_DEPS = {
-    "repo": Provide(provide_repo, sync_to_thread=False),
-    "clock": Provide(provide_clock, sync_to_thread=False),
-    "tenant": Provide(provide_tenant, sync_to_thread=False),
-}
-
 
 class CreditorController(Controller):
     path = "/v1/creditor"
     tags = ["creditor"]
-    dependencies = _DEPS
 
     @get("/", guards=[requires("read")], summary="Your creditor profile")
     async def read(self, tenant: TenantDep, repo: RepoDep) -> Response[CreditorOut]:
@@ -69,7 +58,6 @@ class CreditorController(Controller):
 class ApiKeyController(Controller):
     path = "/v1/api-keys"
     tags = ["creditor"]
-    dependencies = _DEPS
     guards = [requires("admin")]
 
     @get("/", summary="List your API keys (secrets are never shown again)")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from litestar import Controller, Response, get, patch, post
 from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
 from api.auth import requires
@@ -17,11 +16,6 @@ from api.http import (
     TenantDep,
     etag,
     expected_version,
-    provide_clock,
-    provide_page,
-    provide_principal,
-    provide_repo,
-    provide_tenant,
 )
 from api.schemas import (
     ContactPointBody,
@@ -50,13 +44,6 @@ def contact_drafts(points: list[ContactPointBody]) -> list[services.ContactPoint
 class DebtorController(Controller):
     path = "/v1/debtors"
     tags = ["debtors"]
-    dependencies = {
-        "repo": Provide(provide_repo, sync_to_thread=False),
-        "clock": Provide(provide_clock, sync_to_thread=False),
-        "tenant": Provide(provide_tenant, sync_to_thread=False),
-        "principal": Provide(provide_principal, sync_to_thread=False),
-        "page": Provide(provide_page, sync_to_thread=False),
-    }
 
     @post("/", guards=[requires("write")], summary="Register a debtor")
     async def create(

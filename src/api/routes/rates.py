@@ -9,11 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, get, post
-from litestar.di import Provide
 from litestar.params import JSONBody
 
 from api.auth import operator_only, requires
-from api.http import RatesDep, provide_rates
+from api.http import RatesDep
 from api.problems import ProblemException
 from api.schemas_account import RatesPublish
 
@@ -21,7 +20,6 @@ from api.schemas_account import RatesPublish
 class RatesController(Controller):
     path = "/v1/rates"
     tags = ["rates"]
-    dependencies = {"rates": Provide(provide_rates, sync_to_thread=False)}
 
     @get("/", guards=[requires("read")], summary="Rate tables in force, with their sources")
     async def read(self, rates: RatesDep) -> dict[str, Any]:
@@ -33,7 +31,6 @@ class AdminRatesController(Controller):
     path = "/v1/admin/rates"
     tags = ["operator"]
     guards = [operator_only]
-    dependencies = {"rates": Provide(provide_rates, sync_to_thread=False)}
 
     @post(
         "/",
