@@ -1,0 +1,405 @@
+"""Payments: recording (imputation, validation, closing as paid, credit), listing and
+reversal.
+
+Expected amounts use `amount × days × rate / 36500`, rounded half-up to the cent per rate
+period (french-law.md §8.1); the B2B rate for 2026 S1 is BCE 2.15 + 10 = 12.15 (table §2.3,
+row "2026 S1"). Imputation: interest before principal (C. civ. 1343-1); across invoices the
+one the debtor names, otherwise due before not yet due, oldest first (C. civ. 1342-10).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+
+from tests.api._helpers import assert_problem, claim_body, invoice
+from tests.conftest import new_claim, new_debtor
+
+CENT = Decimal("0.01")
+B2B_2026_S1 = Decimal("12.15")  # french-law.md §2.3 row 2026 S1: BCE+10
+
+
+def interest(amount: str | Decimal, days: int, rate: Decimal = B2B_2026_S1) -> Decimal:
+    return (Decimal(amount) * days * rate / Decimal(36500)).quantize(CENT, ROUND_HALF_UP)
+
+
+def m(value: Decimal) -> str:
+    return f"{value.quantize(CENT):f}"
+
+
+def days(start: str, end: str) -> int:
+    return (date.fromisoformat(end) - date.fromisoformat(start)).days
+
+
+def post_payment(client, tenant, claim_id, amount, received_on, **extra):
+    return client.post(f"/v1/claims/{claim_id}/payments",
+                       json={"amount": amount, "received_on": received_on, **extra},
+                       headers=tenant.headers)
+
+
+def pay(client, tenant, claim_id, amount, received_on, **extra):
+    response = post_payment(client, tenant, claim_id, amount, received_on, **extra)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def statement(client, tenant, claim_id, at="2026-03-10"):
+    response = client.get(f"/v1/claims/{claim_id}/statement?at={at}", headers=tenant.headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def payments(client, tenant, claim_id):
+    response = client.get(f"/v1/claims/{claim_id}/payments", headers=tenant.headers)
+    assert response.status_code == 200, response.text
+    return response.json()["items"]
+
+
+def events(client, tenant, claim_id):
+    response = client.get(f"/v1/claims/{claim_id}/events", headers=tenant.headers)
+    assert response.status_code == 200, response.text
+    return response.json()["items"]
+
+
+def reverse(client, tenant, claim_id, payment_id, body=None):
+    return client.post(f"/v1/claims/{claim_id}/payments/{payment_id}/reversal",
+                       json=body if body is not None else {"reason": "cheque bounced"},
+                       headers=tenant.headers)
+
+
+@pytest.fixture
+def debtor(client, tenant):
+    return new_debtor(client, tenant)
+
+
+@pytest.fixture
+def claim(client, tenant, debtor):
+    """One B2B invoice of 1200.00 due 2026-01-15: late since 2026-01-16."""
+    return new_claim(client, tenant, debtor["id"], due="2026-01-15")
+
+
+# ------------------------------------------------------------------------ recording
+
+
+def test_partial_payment_goes_to_interest_first(client, tenant, claim):
+    result = pay(client, tenant, claim["id"], "500.00", "2026-03-01", method="transfer",
+                 reference="VIR-1")
+    to_interest = interest("1200.00", days("2026-01-15", "2026-03-01"))  # 45 days
+    assert result["split"] == {
+        "payment_id": result["payment"]["id"], "received_on": "2026-03-01", "amount": "500.00",
+        "to_interest": m(to_interest), "to_principal": m(Decimal("500.00") - to_interest),
+        "to_indemnity": "0.00", "to_credit": "0.00"}
+    assert result["payment"]["amount"] == "500.00"
+    assert result["payment"]["method"] == "transfer"
+    assert result["payment"]["reference"] == "VIR-1"
+    assert result["payment"]["reversed_on"] is None
+    assert result["claim"]["id"] == claim["id"]
+    assert result["claim"]["version"] == claim["version"] + 1
+    # The claim's outstanding is the statement's due today.
+    assert result["claim"]["outstanding"] == statement(client, tenant, claim["id"])["totals"]["due"]
+
+
+def test_interest_on_the_remaining_principal_runs_from_the_payment(client, tenant, claim):
+    result = pay(client, tenant, claim["id"], "500.00", "2026-03-01")
+    body = statement(client, tenant, claim["id"], "2026-03-10")
+    [inv] = body["invoices"]
+    first = interest("1200.00", 45)
+    remaining = Decimal("1200.00") - (Decimal("500.00") - first)
+    second = interest(remaining, 9)  # 2026-03-02..03-10 on the reduced principal
+    assert [(ln["start"], ln["end"], ln["days"], ln["base"], ln["amount"])
+            for ln in inv["interest_lines"]] == [
+        ("2026-01-16", "2026-03-01", 45, "1200.00", m(first)),
+        ("2026-03-02", "2026-03-10", 9, m(remaining), m(second)),
+    ]
+    assert inv["principal_outstanding"] == m(remaining)
+    assert inv["interest_paid"] == m(first) and inv["interest_outstanding"] == m(second)
+    assert inv["applications"] == [{
+        "payment_id": result["payment"]["id"], "received_on": "2026-03-01",
+        "to_interest": m(first), "to_principal": m(Decimal("500.00") - first),
+        "to_indemnity": "0.00"}]
+    assert body["totals"]["paid"] == "500.00"
+    assert body["totals"]["due"] == m(remaining + second + Decimal("40.00"))
+
+
+def test_payment_event_has_actor_and_split(client, tenant, claim):
+    result = pay(client, tenant, claim["id"], "500.00", "2026-03-01", reference="VIR-9")
+    [open_event, event] = events(client, tenant, claim["id"])
+    assert open_event["action"] == "open"
+    assert event["action"] == "record_payment"
+    assert event["actor"].startswith("api_key:")
+    split = result["split"]
+    assert event["data"] == {
+        "payment_id": result["payment"]["id"], "amount": "500.00", "method": "transfer",
+        "received_on": "2026-03-01", "to_interest": split["to_interest"],
+        "to_principal": split["to_principal"], "to_indemnity": "0.00", "to_credit": "0.00"}
+
+
+def test_across_invoices_due_before_not_yet_due_oldest_first(client, tenant, debtor):
+    claim = client.post("/v1/claims", json=claim_body(
+        debtor["id"],
+        invoice("N-3", issue="2026-03-01", due="2026-04-15", amount="300.00"),  # not yet due
+        invoice("N-2", due="2026-02-15", amount="500.00"),
+        invoice("N-1", issue="2026-01-01", due="2026-01-15", amount="1000.00")),
+        headers=tenant.headers).json()
+    result = pay(client, tenant, claim["id"], "1100.00", "2026-03-05")
+    i1 = interest("1000.00", days("2026-01-15", "2026-03-05"))  # 49 days
+    i2 = interest("500.00", days("2026-02-15", "2026-03-05"))  # 18 days
+    n1_total = i1 + Decimal("1000.00") + Decimal("40.00")
+    to_n2_principal = Decimal("1100.00") - n1_total - i2
+    assert result["split"]["to_interest"] == m(i1 + i2)
+    assert result["split"]["to_principal"] == m(Decimal("1000.00") + to_n2_principal)
+    assert result["split"]["to_indemnity"] == "40.00"
+    assert result["split"]["to_credit"] == "0.00"
+    body = statement(client, tenant, claim["id"], "2026-03-05")
+    by_number = {i["number"]: i for i in body["invoices"]}
+    assert by_number["N-1"]["applications"][0] | {"payment_id": None} == {
+        "payment_id": None, "received_on": "2026-03-05", "to_interest": m(i1),
+        "to_principal": "1000.00", "to_indemnity": "40.00"}
+    assert by_number["N-1"]["principal_outstanding"] == "0.00"
+    assert by_number["N-2"]["applications"][0]["to_interest"] == m(i2)
+    assert by_number["N-2"]["applications"][0]["to_principal"] == m(to_n2_principal)
+    assert by_number["N-3"]["applications"] == []
+    assert by_number["N-3"]["principal_outstanding"] == "300.00"
+
+
+def test_named_invoice_is_paid_first(client, tenant, debtor):
+    claim = client.post("/v1/claims", json=claim_body(
+        debtor["id"],
+        invoice("K-1", issue="2026-01-01", due="2026-01-15", amount="1000.00"),
+        invoice("K-2", issue="2026-03-01", due="2026-04-15", amount="300.00")),
+        headers=tenant.headers).json()
+    result = pay(client, tenant, claim["id"], "400.00", "2026-03-05", invoice_numbers=["K-2"])
+    assert result["payment"]["invoice_numbers"] == ["K-2"]
+    body = statement(client, tenant, claim["id"], "2026-03-05")
+    by_number = {i["number"]: i for i in body["invoices"]}
+    assert by_number["K-2"]["principal_outstanding"] == "0.00"
+    assert by_number["K-2"]["applications"][0]["to_principal"] == "300.00"
+    # The remaining 100.00 goes to K-1, interest first.
+    i1 = interest("1000.00", days("2026-01-15", "2026-03-05"))
+    assert by_number["K-1"]["applications"][0]["to_interest"] == m(i1)
+    assert by_number["K-1"]["applications"][0]["to_principal"] == m(Decimal("100.00") - i1)
+
+
+# ------------------------------------------------------------------------ validation
+
+
+@pytest.mark.parametrize("body,status,field", [
+    ({"amount": "100.00", "received_on": "2026-03-11"}, 422, "received_on"),  # tomorrow
+    ({"amount": 100.0, "received_on": "2026-03-01"}, 400, "amount"),  # a JSON number
+    ({"amount": "100.123", "received_on": "2026-03-01"}, 422, "amount"),  # 3 decimals
+    ({"amount": "0.00", "received_on": "2026-03-01"}, 422, "amount"),
+    ({"amount": "100.00", "received_on": "2026-03-01", "invoice_numbers": ["NOPE"]}, 422,
+     "invoice_numbers[0]"),
+    ({"amount": "100.00", "received_on": "2026-03-01", "method": "bitcoin"}, 400, "method"),
+    ({"amount": "100.00", "received_on": "2026-03-01", "reference": "VIR-1"}, 422, "reference"),
+])
+def test_invalid_payment_is_refused_and_nothing_stored(client, tenant, claim, body, status,
+                                                       field):
+    first = pay(client, tenant, claim["id"], "100.00", "2026-03-01", reference="VIR-1")
+    before_payments = payments(client, tenant, claim["id"])
+    before_events = events(client, tenant, claim["id"])
+    before_claim = client.get(f"/v1/claims/{claim['id']}", headers=tenant.headers).json()
+    response = client.post(f"/v1/claims/{claim['id']}/payments", json=body,
+                           headers=tenant.headers)
+    assert_problem(response, status, field)
+    assert payments(client, tenant, claim["id"]) == before_payments
+    assert [p["id"] for p in before_payments] == [first["payment"]["id"]]
+    assert events(client, tenant, claim["id"]) == before_events
+    assert client.get(f"/v1/claims/{claim['id']}", headers=tenant.headers).json() == before_claim
+
+
+def test_a_reversed_reference_may_be_used_again(client, tenant, claim):
+    first = pay(client, tenant, claim["id"], "100.00", "2026-03-01", reference="CHQ-1")
+    assert reverse(client, tenant, claim["id"], first["payment"]["id"]).status_code == 200
+    again = pay(client, tenant, claim["id"], "100.00", "2026-03-05", reference="CHQ-1")
+    assert again["payment"]["reference"] == "CHQ-1"
+
+
+# ------------------------------------------------------------------------ paid in full
+
+
+def test_payment_of_everything_due_closes_the_claim_as_paid(client, tenant, claim):
+    due = statement(client, tenant, claim["id"])["totals"]["due"]
+    assert due == m(Decimal("1240.00") + interest("1200.00", 54))
+    result = pay(client, tenant, claim["id"], due, "2026-03-10")
+    assert result["claim"]["phase"] == "closed" and result["claim"]["outcome"] == "paid"
+    assert result["claim"]["outstanding"] == "0.00"
+    assert result["claim"]["allowed_actions"] == ["reverse_payment"]
+    assert result["split"]["to_credit"] == "0.00"
+    last = events(client, tenant, claim["id"])[-1]
+    assert last["action"] == "close"
+    assert last["data"]["outcome"] == "paid" and last["data"]["due"] == "0.00"
+    assert last["actor"].startswith("api_key:")
+    body = statement(client, tenant, claim["id"])
+    assert body["totals"]["due"] == "0.00" and body["totals"]["credit"] == "0.00"
+
+
+def test_overpayment_is_kept_as_credit(client, tenant, claim):
+    due = Decimal(statement(client, tenant, claim["id"])["totals"]["due"])
+    result = pay(client, tenant, claim["id"], "1300.00", "2026-03-10")
+    credit = Decimal("1300.00") - due
+    assert result["split"]["to_credit"] == m(credit)
+    assert result["claim"]["phase"] == "closed" and result["claim"]["outcome"] == "paid"
+    body = statement(client, tenant, claim["id"])
+    assert body["totals"]["credit"] == m(credit)
+    assert body["totals"]["paid"] == "1300.00" and body["totals"]["due"] == "0.00"
+    flags = {f["code"]: f["message"] for f in body["flags"]}
+    assert m(credit) in flags["overpayment_credit"]
+    close = events(client, tenant, claim["id"])[-1]
+    assert close["action"] == "close" and close["data"]["credit"] == m(credit)
+    # Still there on any later date (never lost).
+    assert statement(client, tenant, claim["id"], "2026-06-30")["totals"]["credit"] == m(credit)
+
+
+def test_a_claim_paid_before_its_due_date_closes(client, tenant, debtor):
+    claim = new_claim(client, tenant, debtor["id"], due="2026-04-15", amount="250.00")
+    assert claim["phase"] == "pre_due"
+    result = pay(client, tenant, claim["id"], "250.00", "2026-03-10")
+    assert result["claim"]["phase"] == "closed" and result["claim"]["outcome"] == "paid"
+    # Paid on time: no interest or indemnity ever, even at a later date.
+    later = statement(client, tenant, claim["id"], "2026-06-30")
+    assert later["totals"]["due"] == "0.00" and later["totals"]["indemnity"] == "0.00"
+
+
+# ------------------------------------------------------------------------ reversal
+
+
+def test_reversal_recomputes_as_if_the_payment_never_happened(client, tenant, claim):
+    before = statement(client, tenant, claim["id"])
+    result = pay(client, tenant, claim["id"], "500.00", "2026-03-01")
+    assert statement(client, tenant, claim["id"])["totals"]["due"] != before["totals"]["due"]
+    reversed_ = reverse(client, tenant, claim["id"], result["payment"]["id"])
+    assert reversed_.status_code == 200, reversed_.text
+    body = reversed_.json()
+    assert body["payment"]["reversed_on"] == "2026-03-10"
+    assert body["payment"]["reversal_reason"] == "cheque bounced"
+    assert body["split"] is None
+    assert body["claim"]["outstanding"] == before["totals"]["due"]
+    after = statement(client, tenant, claim["id"])
+    assert after["invoices"] == before["invoices"]
+    assert after["totals"] == before["totals"]
+    assert after["payments"] == []
+    assert after["ignored_payments"] == [{"payment_id": result["payment"]["id"],
+                                          "reason": "reversed"}]
+    last = events(client, tenant, claim["id"])[-1]
+    assert last["action"] == "reverse_payment" and last["reason"] == "cheque bounced"
+    assert last["data"]["payment_id"] == result["payment"]["id"]
+    assert last["actor"].startswith("api_key:")
+
+
+def test_reversal_without_a_body(client, tenant, claim):
+    result = pay(client, tenant, claim["id"], "500.00", "2026-03-01")
+    response = client.post(
+        f"/v1/claims/{claim['id']}/payments/{result['payment']['id']}/reversal",
+        headers=tenant.headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["payment"]["reversal_reason"] is None
+
+
+def test_reversing_the_closing_payment_reopens_the_claim(client, tenant, claim):
+    due = statement(client, tenant, claim["id"])["totals"]["due"]
+    result = pay(client, tenant, claim["id"], due, "2026-03-10")
+    assert result["claim"]["phase"] == "closed"
+    response = reverse(client, tenant, claim["id"], result["payment"]["id"])
+    assert response.status_code == 200, response.text
+    reopened = response.json()["claim"]
+    assert reopened["phase"] == "amicable" and reopened["outcome"] is None
+    assert reopened["outstanding"] == due
+    assert "record_payment" in reopened["allowed_actions"]
+    actions = [e["action"] for e in events(client, tenant, claim["id"])]
+    assert actions[-2:] == ["reverse_payment", "reopen"]
+    assert "close" not in actions[actions.index("reopen"):]
+    read = client.get(f"/v1/claims/{claim['id']}", headers=tenant.headers)
+    assert read.json() == reopened and read.headers["ETag"] == response.headers["ETag"]
+
+
+def test_reversing_twice_is_refused(client, tenant, claim):
+    result = pay(client, tenant, claim["id"], "500.00", "2026-03-01")
+    assert reverse(client, tenant, claim["id"], result["payment"]["id"]).status_code == 200
+    before = events(client, tenant, claim["id"])
+    again = reverse(client, tenant, claim["id"], result["payment"]["id"])
+    assert 400 <= again.status_code < 500
+    assert_problem(again, again.status_code)
+    assert events(client, tenant, claim["id"]) == before
+
+
+def test_reversing_an_unknown_payment_is_404(client, tenant, claim):
+    assert_problem(reverse(client, tenant, claim["id"], "pay_nope"), 404)
+
+
+def test_payments_are_listed_reversed_ones_marked(client, tenant, claim):
+    first = pay(client, tenant, claim["id"], "100.00", "2026-03-01", method="cheque",
+                reference="CHQ-1")
+    second = pay(client, tenant, claim["id"], "50.00", "2026-03-02", method="card")
+    reverse(client, tenant, claim["id"], first["payment"]["id"])
+    items = payments(client, tenant, claim["id"])
+    assert [(p["id"], p["amount"], p["method"], p["reversed_on"]) for p in items] == [
+        (first["payment"]["id"], "100.00", "cheque", "2026-03-10"),
+        (second["payment"]["id"], "50.00", "card", None)]
+
+
+# ------------------------------------------------------------------------ lifecycle
+
+
+def test_payment_on_a_cancelled_claim_is_409(client, tenant, claim):
+    cancelled = client.post(f"/v1/claims/{claim['id']}/actions/cancel",
+                            json={"reason": "error"}, headers=tenant.headers)
+    assert cancelled.status_code == 200, cancelled.text
+    response = post_payment(client, tenant, claim["id"], "100.00", "2026-03-01")
+    body = assert_problem(response, 409)
+    assert body["allowed_actions"] == [] and body["action"] == "record_payment"
+    assert payments(client, tenant, claim["id"]) == []
+
+
+def test_reversal_on_a_cancelled_claim_is_409(client, tenant, claim):
+    result = pay(client, tenant, claim["id"], "100.00", "2026-03-01")
+    client.post(f"/v1/claims/{claim['id']}/actions/cancel", json={}, headers=tenant.headers)
+    body = assert_problem(reverse(client, tenant, claim["id"], result["payment"]["id"]), 409)
+    assert body["allowed_actions"] == []
+
+
+def test_payment_on_a_disputed_claim_is_recorded(client, tenant, claim):
+    client.post(f"/v1/claims/{claim['id']}/actions/open_dispute", json={"reason": "x"},
+                headers=tenant.headers)
+    result = pay(client, tenant, claim["id"], "100.00", "2026-03-01")
+    assert result["claim"]["hold"]["reason"] == "dispute"
+
+
+def test_reversing_a_payment_that_did_not_close_the_claim_keeps_it_closed(client, tenant,
+                                                                         claim):
+    """The claim was closed by a later overpayment; reversing an earlier, smaller payment
+    still leaves nothing due (the credit shrinks): the claim stays closed, no reopen."""
+    small = pay(client, tenant, claim["id"], "10.00", "2026-03-01")
+    big = pay(client, tenant, claim["id"], "1400.00", "2026-03-10")
+    assert big["claim"]["phase"] == "closed"
+    credit_before = Decimal(statement(client, tenant, claim["id"])["totals"]["credit"])
+    response = reverse(client, tenant, claim["id"], small["payment"]["id"])
+    assert response.status_code == 200, response.text
+    assert response.json()["claim"]["phase"] == "closed"
+    assert response.json()["claim"]["outcome"] == "paid"
+    actions = [e["action"] for e in events(client, tenant, claim["id"])]
+    assert actions[-1] == "reverse_payment" and "reopen" not in actions
+    after = statement(client, tenant, claim["id"])
+    assert after["totals"]["due"] == "0.00"
+    assert Decimal(after["totals"]["credit"]) < credit_before
+
+
+def test_payment_answers_the_claims_new_etag(client, tenant, claim):
+    response = post_payment(client, tenant, claim["id"], "100.00", "2026-03-01")
+    assert response.status_code == 201, response.text
+    read = client.get(f"/v1/claims/{claim['id']}", headers=tenant.headers)
+    assert response.headers["ETag"] == read.headers["ETag"] == f'"{claim["version"] + 1}"'
+    assert response.json()["claim"] == read.json()
+
+
+def test_a_read_only_key_cannot_record_a_payment(client, tenant, claim):
+    from tests.api._helpers import issue_key
+
+    reader = {"X-API-Key": issue_key(client, tenant, "read")["secret"]}
+    response = client.post(f"/v1/claims/{claim['id']}/payments",
+                           json={"amount": "100.00", "received_on": "2026-03-01"},
+                           headers=reader)
+    assert_problem(response, 403)
+    assert client.get(f"/v1/claims/{claim['id']}/payments", headers=reader).json()["items"] == []

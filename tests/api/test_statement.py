@@ -1,0 +1,352 @@
+"""GET /v1/claims/{id}/statement: what is owed on a date, per invoice and in total.
+
+Expected amounts are computed here from the official formula (french-law.md §8.1):
+`amount × days × rate / 36500`, each rate period rounded half-up to the cent, with the rate
+taken from the reference table (french-law.md §2.3, cited at each use).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+
+from tests.api._helpers import assert_problem, claim_body, invoice
+from tests.conftest import make_tenant, new_claim, new_debtor
+
+CENT = Decimal("0.01")
+# french-law.md §2.3, row "2026 S1": BCE 2.15 → BCE+10 = 12.15 (B2B default rate);
+# Autres (legal rate, creditor is a professional) = 2.62; 3×Autres (B2B floor) = 7.86.
+B2B_2026_S1 = Decimal("12.15")
+LEGAL_AUTRES_2026_S1 = Decimal("2.62")
+# Row "2025 S1": BCE 3.15 → BCE+10 = 13.15. Row "2025 S2": BCE 2.15 → BCE+10 = 12.15.
+B2B_2025_S1 = Decimal("13.15")
+B2B_2025_S2 = Decimal("12.15")
+
+
+def interest(amount: str | Decimal, days: int, rate: Decimal) -> Decimal:
+    return (Decimal(amount) * days * rate / Decimal(36500)).quantize(CENT, ROUND_HALF_UP)
+
+
+def m(value: Decimal) -> str:
+    return f"{value.quantize(CENT):f}"
+
+
+def statement(client, tenant, claim_id, at=None):
+    url = f"/v1/claims/{claim_id}/statement" + (f"?at={at}" if at else "")
+    response = client.get(url, headers=tenant.headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def create(client, tenant, body):
+    response = client.post("/v1/claims", json=body, headers=tenant.headers)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def pay(client, tenant, claim_id, amount, received_on, **extra):
+    response = client.post(f"/v1/claims/{claim_id}/payments",
+                           json={"amount": amount, "received_on": received_on, **extra},
+                           headers=tenant.headers)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+@pytest.fixture
+def business(client, tenant):
+    return new_debtor(client, tenant)
+
+
+@pytest.fixture
+def consumer(client, tenant):
+    return new_debtor(client, tenant, kind="consumer", name="Jeanne Martin", siren=None)
+
+
+# ------------------------------------------------------------------------ B2B
+
+
+def test_b2b_statement_interest_indemnity_and_totals(client, tenant, business):
+    claim = new_claim(client, tenant, business["id"], due="2026-01-15")
+    body = statement(client, tenant, claim["id"], "2026-03-10")
+    assert body["claim_id"] == claim["id"] and body["at"] == "2026-03-10"
+    assert body["currency"] == "EUR"
+    [inv] = body["invoices"]
+    days = (date(2026, 3, 10) - date(2026, 1, 15)).days
+    assert days == 54
+    expected = interest("1200.00", 54, B2B_2026_S1)  # 1200 × 54 × 12.15 / 36500
+    assert expected == Decimal("21.57")
+    assert inv["interest_lines"] == [{
+        "start": "2026-01-16", "end": "2026-03-10", "days": 54, "rate": "12.15",
+        "base": "1200.00", "amount": m(expected), "basis": "ecb_plus_10"}]
+    assert inv["principal"] == "1200.00" and inv["principal_outstanding"] == "1200.00"
+    assert inv["principal_paid"] == "0.00"
+    assert inv["interest"] == m(expected) and inv["interest_outstanding"] == m(expected)
+    assert inv["indemnity"] == {"amount": "40.00", "paid": "0.00", "outstanding": "40.00"}
+    assert inv["applications"] == [] and body["payments"] == []
+    assert inv["limitation_date"] == "2031-01-15"  # 5 years B2B (C. com. L110-4)
+    t = body["totals"]
+    assert t["principal_outstanding"] == "1200.00"
+    assert t["interest"] == m(expected) and t["indemnity"] == "40.00"
+    assert t["due"] == m(Decimal("1200.00") + expected + Decimal("40.00"))
+    assert t["paid"] == "0.00" and t["credit"] == "0.00" and t["not_yet_due"] == "0.00"
+
+
+def test_default_date_is_today(client, tenant, business):
+    claim = new_claim(client, tenant, business["id"], due="2026-01-15")
+    assert statement(client, tenant, claim["id"]) == statement(client, tenant, claim["id"],
+                                                                "2026-03-10")
+
+
+def test_interest_is_split_at_each_half_year(client, tenant, business):
+    claim = create(client, tenant, claim_body(
+        business["id"], invoice("H-1", issue="2025-05-16", due="2025-06-15", amount="1000.00")))
+    body = statement(client, tenant, claim["id"], "2026-03-10")
+    lines = body["invoices"][0]["interest_lines"]
+    # 2025-06-16..06-30: 15 days at 13.15 (row 2025 S1); 2025-S2: 184 days at 12.15 (row
+    # 2025 S2); 2026-01-01..03-10: 69 days at 12.15 (row 2026 S1).
+    expected = [
+        ("2025-06-16", "2025-06-30", 15, B2B_2025_S1),
+        ("2025-07-01", "2025-12-31", 184, B2B_2025_S2),
+        ("2026-01-01", "2026-03-10", 69, B2B_2026_S1),
+    ]
+    assert [(ln["start"], ln["end"], ln["days"], ln["rate"]) for ln in lines] == [
+        (s, e, d, f"{r:f}") for s, e, d, r in expected]
+    amounts = [interest("1000.00", d, r) for _, _, d, r in expected]
+    assert [ln["amount"] for ln in lines] == [m(a) for a in amounts]
+    assert body["invoices"][0]["interest"] == m(sum(amounts, Decimal(0)))
+
+
+def test_indemnity_per_late_invoice_none_for_not_yet_due(client, tenant, business):
+    claim = create(client, tenant, claim_body(
+        business["id"],
+        invoice("A-1", due="2026-01-15", amount="100.00"),
+        invoice("A-2", due="2026-02-15", amount="200.00"),
+        invoice("A-3", issue="2026-03-01", due="2026-04-15", amount="300.00")))
+    body = statement(client, tenant, claim["id"], "2026-03-10")
+    by_number = {i["number"]: i for i in body["invoices"]}
+    assert by_number["A-1"]["indemnity"]["amount"] == "40.00"
+    assert by_number["A-2"]["indemnity"]["amount"] == "40.00"
+    assert by_number["A-3"]["indemnity"]["amount"] == "0.00"
+    assert by_number["A-3"]["interest_lines"] == []
+    assert body["totals"]["indemnity"] == "80.00"
+    assert body["totals"]["not_yet_due"] == "300.00"
+    i1 = interest("100.00", 54, B2B_2026_S1)
+    i2 = interest("200.00", 23, B2B_2026_S1)  # 2026-02-16..03-10
+    assert body["totals"]["interest"] == m(i1 + i2)
+    assert body["totals"]["due"] == m(Decimal("600.00") + i1 + i2 + Decimal("80.00"))
+
+
+def test_no_indemnity_when_debtor_in_collective_proceedings(client, tenant, business):
+    claim = new_claim(client, tenant, business["id"], due="2026-01-15")
+    before = statement(client, tenant, claim["id"], "2026-03-10")
+    assert before["totals"]["indemnity"] == "40.00"
+    patched = client.patch(f"/v1/debtors/{business['id']}",
+                           json={"in_collective_proceedings": True},
+                           headers={**tenant.headers, "If-Match": f'"{business["version"]}"'})
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["in_collective_proceedings"] is True
+    after = statement(client, tenant, claim["id"], "2026-03-10")
+    assert after["invoices"][0]["indemnity"] == {"amount": "0.00", "paid": "0.00",
+                                                 "outstanding": "0.00"}
+    assert after["totals"]["indemnity"] == "0.00"
+    assert "indemnity_not_claimed_collective_proceedings" in [f["code"] for f in after["flags"]]
+    # Interest still runs (only the D441-5 indemnity is not claimed).
+    assert after["totals"]["interest"] == m(interest("1200.00", 54, B2B_2026_S1))
+    assert after["totals"]["due"] == m(Decimal("1200.00") + interest("1200.00", 54,
+                                                                       B2B_2026_S1))
+
+
+# ------------------------------------------------------------------------ B2C
+
+
+def test_b2c_no_interest_nor_indemnity_without_formal_notice(client, tenant, consumer):
+    claim = new_claim(client, tenant, consumer["id"], due="2026-01-15")
+    assert claim["invoices"][0]["limitation_date"] == "2028-01-15"  # 2 years (L218-2)
+    body = statement(client, tenant, claim["id"], "2026-03-10")
+    [inv] = body["invoices"]
+    assert inv["interest_lines"] == [] and inv["interest"] == "0.00"
+    assert inv["indemnity"]["amount"] == "0.00"
+    assert inv["limitation_date"] == "2028-01-15"
+    assert body["totals"]["due"] == "1200.00"
+    assert "no_formal_notice" in [f["code"] for f in body["flags"]]
+
+
+def test_b2c_interest_at_legal_rate_from_the_day_after_formal_notice(client, tenant, consumer):
+    claim = create(client, tenant, claim_body(
+        consumer["id"], invoice(due="2026-01-15"), formal_notice_on="2026-02-01"))
+    body = statement(client, tenant, claim["id"], "2026-03-10")
+    [inv] = body["invoices"]
+    days = (date(2026, 3, 10) - date(2026, 2, 1)).days  # 2026-02-02..2026-03-10
+    assert days == 37
+    expected = interest("1200.00", days, LEGAL_AUTRES_2026_S1)  # 1200 × 37 × 2.62 / 36500
+    assert inv["interest_lines"] == [{
+        "start": "2026-02-02", "end": "2026-03-10", "days": 37, "rate": "2.62",
+        "base": "1200.00", "amount": m(expected), "basis": "legal_autres_cas"}]
+    assert inv["indemnity"]["amount"] == "0.00"
+    assert body["totals"]["due"] == m(Decimal("1200.00") + expected)
+
+
+# ------------------------------------------------------------------------ contractual rate
+
+
+@pytest.mark.parametrize("rate", ["7.85", "5.00", "7"])
+def test_contractual_rate_below_b2b_floor_is_refused(client, tenant, business, rate):
+    # 3 × legal rate "autres cas" for 2026 S1 = 3 × 2.62 = 7.86 (table row 2026 S1).
+    response = client.post("/v1/claims", json=claim_body(
+        business["id"], invoice(due="2026-01-15"), contractual_rate=rate),
+        headers=tenant.headers)
+    assert_problem(response, 422, "contractual_rate")
+    listed = client.get("/v1/claims", headers=tenant.headers).json()
+    assert listed["items"] == []
+
+
+def test_contractual_rate_is_used_in_the_statement(client, tenant, business):
+    claim = create(client, tenant, claim_body(
+        business["id"], invoice(due="2026-01-15"), contractual_rate="15.00"))
+    body = statement(client, tenant, claim["id"], "2026-03-10")
+    [line] = body["invoices"][0]["interest_lines"]
+    expected = interest("1200.00", 54, Decimal("15.00"))
+    assert (line["rate"], line["basis"], line["amount"]) == ("15.00", "contractual", m(expected))
+    assert body["invoices"][0]["indemnity"]["amount"] == "40.00"
+
+
+def test_floor_itself_is_accepted(client, tenant, business):
+    claim = create(client, tenant, claim_body(
+        business["id"], invoice(due="2026-01-15"), contractual_rate="7.86"))
+    body = statement(client, tenant, claim["id"], "2026-03-10")
+    assert body["totals"]["interest"] == m(interest("1200.00", 54, Decimal("7.86")))
+
+
+# ------------------------------------------------------------------------ warnings
+
+
+def test_claim_warns_of_a_term_beyond_the_legal_cap(client, tenant, business):
+    # 2026-01-01 + 120 days = 2026-05-01: beyond 60 days (2026-03-02) and beyond 45 days
+    # end of month on either reading (2026-03-17 / 2026-02-28).
+    claim = create(client, tenant, claim_body(
+        business["id"], invoice("T-120", issue="2026-01-01", due="2026-05-01")))
+    assert [(w["code"], w["subject"]) for w in claim["warnings"]] == [
+        ("term_exceeds_legal_cap", "T-120")]
+    assert claim["invoices"][0]["limitation_date"] == "2031-05-01"
+    read = client.get(f"/v1/claims/{claim['id']}", headers=tenant.headers).json()
+    assert [w["code"] for w in read["warnings"]] == ["term_exceeds_legal_cap"]
+    body = statement(client, tenant, claim["id"], "2026-03-10")
+    assert [f["code"] for f in body["invoices"][0]["flags"]] == ["term_exceeds_legal_cap"]
+
+
+def test_a_lawful_term_has_no_warning(client, tenant, business):
+    claim = new_claim(client, tenant, business["id"], due="2026-02-15")  # 31 days
+    assert claim["warnings"] == []
+
+
+# ------------------------------------------------------------------------ reproducibility
+
+
+def test_same_date_twice_gives_identical_json(client, tenant, business):
+    claim = new_claim(client, tenant, business["id"], due="2026-01-15")
+    pay(client, tenant, claim["id"], "300.00", "2026-02-20")
+    for at in ("2026-01-10", "2026-02-20", "2026-03-10", "2026-06-30"):
+        first = client.get(f"/v1/claims/{claim['id']}/statement?at={at}", headers=tenant.headers)
+        second = client.get(f"/v1/claims/{claim['id']}/statement?at={at}",
+                            headers=tenant.headers)
+        assert first.status_code == 200, first.text
+        assert first.content == second.content
+
+
+def test_an_earlier_date_ignores_later_payments(client, tenant, business):
+    claim = new_claim(client, tenant, business["id"], due="2026-01-15")
+    paid = pay(client, tenant, claim["id"], "300.00", "2026-03-01")
+    early = statement(client, tenant, claim["id"], "2026-02-20")
+    assert early["payments"] == []
+    assert early["ignored_payments"] == [{"payment_id": paid["payment"]["id"],
+                                          "reason": "after_statement_date"}]
+    expected = interest("1200.00", 36, B2B_2026_S1)  # 2026-01-16..02-20
+    assert early["invoices"][0]["interest_lines"][0]["days"] == 36
+    assert early["totals"]["interest"] == m(expected)
+    assert early["totals"]["due"] == m(Decimal("1240.00") + expected)
+    # The day it was received, the payment counts.
+    on_day = statement(client, tenant, claim["id"], "2026-03-01")
+    assert [p["payment_id"] for p in on_day["payments"]] == [paid["payment"]["id"]]
+
+
+def test_future_date_within_known_rates(client, tenant, business):
+    claim = new_claim(client, tenant, business["id"], due="2026-01-15")
+    body = statement(client, tenant, claim["id"], "2026-06-30")
+    days = (date(2026, 6, 30) - date(2026, 1, 15)).days
+    assert body["totals"]["interest"] == m(interest("1200.00", days, B2B_2026_S1))
+
+
+def test_before_the_due_date_nothing_is_late(client, tenant, business):
+    claim = new_claim(client, tenant, business["id"], due="2026-01-15")
+    body = statement(client, tenant, claim["id"], "2026-01-15")
+    assert body["totals"]["interest"] == "0.00" and body["totals"]["indemnity"] == "0.00"
+    assert body["totals"]["not_yet_due"] == "1200.00" and body["totals"]["due"] == "1200.00"
+
+
+def test_bad_date_is_400_naming_at(client, tenant, business):
+    claim = new_claim(client, tenant, business["id"], due="2026-01-15")
+    response = client.get(f"/v1/claims/{claim['id']}/statement?at=2026-13-01",
+                          headers=tenant.headers)
+    assert_problem(response, 400, "at")
+
+
+# ------------------------------------------------------------------------ cost
+
+
+def test_statement_cost_in_dynamodb_calls(app, client, tenant, business, calls, monkeypatch):
+    """A statement reads:
+    - 'Query': the claim and its account in one query (both sort under META);
+    - 'GetItem': the rate tables item (PLATFORM/RATES) — only when the rate store's
+      5-minute cache is cold; it is read before the debtor because the call
+      `account.statement(claim, day, rates.rate_tables(), in_collective_proceedings=...)`
+      evaluates its positional arguments first;
+    - 'GetItem': the debtor (collective proceedings decide the indemnity).
+    Within the cache's lifetime the rate read disappears; once it expires it comes back."""
+    claim = new_claim(client, tenant, business["id"], due="2026-01-15")
+    url = f"/v1/claims/{claim['id']}/statement?at=2026-03-10"
+    calls.reset()
+    assert client.get(url, headers=tenant.headers).status_code == 200
+    assert calls.calls == ["Query", "GetItem", "GetItem"]  # claim+account, rates, debtor
+    calls.reset()
+    assert client.get(url, headers=tenant.headers).status_code == 200
+    assert calls.calls == ["Query", "GetItem"]  # claim+account, debtor (rates cached)
+    store = app.state.rates
+    later = time.monotonic() + 301
+    monkeypatch.setattr(store, "clock", lambda: later)
+    calls.reset()
+    assert client.get(url, headers=tenant.headers).status_code == 200
+    assert calls.calls == ["Query", "GetItem", "GetItem"]  # the cache expired after 5 min
+
+
+# ------------------------------------------------------------------------ tenancy
+
+
+def test_another_creditors_claim_is_404_on_every_route(client, tenant, business):
+    claim = new_claim(client, tenant, business["id"], due="2026-01-15")
+    paid = pay(client, tenant, claim["id"], "100.00", "2026-03-01")
+    other = make_tenant(client, "Autre SARL")
+    base = f"/v1/claims/{claim['id']}"
+    requests = [
+        ("GET", f"{base}/statement?at=2026-03-10", None),
+        ("GET", f"{base}/payments", None),
+        ("POST", f"{base}/payments", {"amount": "10.00", "received_on": "2026-03-10"}),
+        ("POST", f"{base}/payments/{paid['payment']['id']}/reversal", {}),
+        ("GET", f"{base}/promises", None),
+        ("POST", f"{base}/promises", {"amount": "10.00", "promised_on": "2026-03-20",
+                                      "channel": "phone"}),
+        ("GET", f"{base}/payment-plan", None),
+        ("POST", f"{base}/payment-plan", {"count": 2, "first_due_on": "2026-04-10"}),
+        ("POST", f"{base}/review", None),
+    ]
+    for method, url, body in requests:
+        kwargs = {"json": body} if body is not None else {}
+        response = client.request(method, url, headers=other.headers, **kwargs)
+        assert_problem(response, 404)
+    # Nothing was changed for the owner.
+    own = client.get(f"{base}/payments", headers=tenant.headers).json()["items"]
+    assert [(p["id"], p["reversed_on"]) for p in own] == [(paid["payment"]["id"], None)]
+    events = client.get(f"{base}/events", headers=tenant.headers).json()["items"]
+    assert [e["action"] for e in events] == ["open", "record_payment"]
