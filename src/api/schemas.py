@@ -275,6 +275,7 @@ class DebtorCreate(Input):
     country: Country = "FR"
     language: Language = "fr"
     siren: Annotated[str, Meta(max_length=20)] | None = None
+    vat_number: Annotated[str, Meta(max_length=20, examples=["FR40303265045"])] | None = None
     external_reference: Reference | None = None
     contact_points: Annotated[list[ContactPointBody], Meta(max_length=50)] = msgspec.field(
         default_factory=list
@@ -288,6 +289,7 @@ class DebtorPatch(Input):
     country: Country | UnsetType = UNSET
     language: Language | UnsetType = UNSET
     siren: Annotated[str, Meta(max_length=20)] | UnsetType | None = UNSET
+    vat_number: Annotated[str, Meta(max_length=20)] | UnsetType | None = UNSET
     external_reference: Reference | UnsetType | None = UNSET
     contact_points: Annotated[list[ContactPointBody], Meta(max_length=50)] | UnsetType = UNSET
     in_collective_proceedings: bool | UnsetType = UNSET
@@ -300,6 +302,7 @@ class DebtorOut(Output):
     country: str
     language: str
     siren: str | None
+    vat_number: str | None
     external_reference: str | None
     contact_points: list[ContactPointOut]
     reachable_by: list[str]
@@ -317,6 +320,7 @@ class DebtorOut(Output):
             country=d.country,
             language=d.language.value,
             siren=d.siren,
+            vat_number=d.vat_number,
             external_reference=d.external_reference,
             contact_points=[ContactPointOut.of(p) for p in d.contact_points],
             reachable_by=reachable_by(d),

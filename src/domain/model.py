@@ -130,6 +130,7 @@ class Debtor:
     siren: str | None = None
     external_reference: str | None = None
     version: int = 1
+    vat_number: str | None = None  # intra-EU VAT number, e.g. FR40303265045
     created_at: datetime | None = None
     updated_at: datetime | None = None
     # Collective proceedings (sauvegarde, redressement, liquidation judiciaire) opened

@@ -48,32 +48,17 @@ MAX_INVOICES_PER_CLAIM = 500
 
 # ---------------------------------------------------------------- identifiers of companies
 
-def _valid_siren(value: str, path: str, errors: list[FieldError]) -> str:
-    from stdnum.fr import siren
+def _identifier(kind: str, value: str, path: str, errors: list[FieldError]) -> str:
+    """Check a company or bank identifier with the rules of domain.contacts.identifiers
+    (python-stdnum for SIREN, SIRET and VAT; schwifty for IBAN and BIC) and return its
+    normalised form; a failure is added to `errors` under `path`."""
+    from domain.contacts.identifiers import check_identifier  # lazy: heavy to import
 
-    compact = siren.compact(value)
-    if not siren.is_valid(compact):
-        errors.append(FieldError(path, "not a valid SIREN (9 digits with a Luhn check digit)",
-                                 "invalid_siren"))
-    return str(compact)
-
-
-def _valid_iban(value: str, path: str, errors: list[FieldError]) -> str:
-    from stdnum import iban
-
-    compact = iban.compact(value)
-    if not iban.is_valid(compact):
-        errors.append(FieldError(path, "not a valid IBAN", "invalid_iban"))
-    return str(compact)
-
-
-def _valid_bic(value: str, path: str, errors: list[FieldError]) -> str:
-    from stdnum import bic
-
-    compact = bic.compact(value)
-    if not bic.is_valid(compact):
-        errors.append(FieldError(path, "not a valid BIC", "invalid_bic"))
-    return str(compact)
+    check = check_identifier(kind, value)
+    if not check.valid or check.normalized is None:
+        errors.append(FieldError(path, check.message, f"invalid_{kind}"))
+        return value
+    return check.normalized
 
 
 def _valid_time_zone(value: str, path: str, errors: list[FieldError]) -> str:
@@ -118,9 +103,9 @@ def hash_secret(secret: str) -> str:
 
 def _check_creditor(draft: CreditorDraft) -> CreditorDraft:
     errors: list[FieldError] = []
-    siren = _valid_siren(draft.siren, "siren", errors)
-    iban = _valid_iban(draft.iban, "iban", errors) if draft.iban else None
-    bic = _valid_bic(draft.bic, "bic", errors) if draft.bic else None
+    siren = _identifier("siren", draft.siren, "siren", errors)
+    iban = _identifier("iban", draft.iban, "iban", errors) if draft.iban else None
+    bic = _identifier("bic", draft.bic, "bic", errors) if draft.bic else None
     _valid_time_zone(draft.time_zone, "time_zone", errors)
     if not draft.legal_name.strip():
         errors.append(FieldError("legal_name", "must not be empty", "required"))
@@ -223,6 +208,7 @@ class DebtorDraft:
     country: str
     language: Language = Language.FR
     siren: str | None = None
+    vat_number: str | None = None
     external_reference: str | None = None
     contact_points: list[ContactPointDraft] = field(default_factory=list)
     in_collective_proceedings: bool = False
@@ -249,13 +235,21 @@ def _contact_points(drafts: list[ContactPointDraft]) -> list[ContactPoint]:
 
 def _check_debtor(draft: DebtorDraft) -> DebtorDraft:
     errors: list[FieldError] = []
-    siren = _valid_siren(draft.siren, "siren", errors) if draft.siren else None
-    if draft.kind is DebtorKind.CONSUMER and siren:
-        errors.append(FieldError("siren", "a consumer debtor has no SIREN", "unexpected_siren"))
+    siren = _identifier("siren", draft.siren, "siren", errors) if draft.siren else None
+    vat = (_identifier("vat_number", draft.vat_number, "vat_number", errors)
+           if draft.vat_number else None)
+    if draft.kind is DebtorKind.CONSUMER and (siren or vat):
+        errors.append(FieldError("siren" if siren else "vat_number",
+                                 "a consumer debtor has no company identifier",
+                                 "unexpected_identifier"))
+    if siren and vat and vat.startswith("FR") and vat[4:] != siren:
+        # A French VAT number is FR + 2-digit key + the SIREN (CGI annexe II art. 286 ter).
+        errors.append(FieldError("vat_number", f"this French VAT number belongs to SIREN "
+                                 f"{vat[4:]}, not {siren}", "vat_siren_mismatch"))
     if not draft.name.strip():
         errors.append(FieldError("name", "must not be empty", "required"))
     _raise_if(errors)
-    return replace(draft, siren=siren, name=draft.name.strip())
+    return replace(draft, siren=siren, vat_number=vat, name=draft.name.strip())
 
 
 def create_debtor(repo: Repository, clock: Clock, creditor_id: str, draft: DebtorDraft, *,
@@ -268,7 +262,7 @@ def create_debtor(repo: Repository, clock: Clock, creditor_id: str, draft: Debto
     debtor = Debtor(
         id=new_id("dbt"), creditor_id=creditor_id, kind=draft.kind, name=draft.name,
         country=draft.country, language=draft.language, siren=draft.siren,
-        external_reference=draft.external_reference,
+        vat_number=draft.vat_number, external_reference=draft.external_reference,
         contact_points=validate_points(_contact_points(draft.contact_points), draft.country,
                                        draft.kind, now,
                                        check_deliverability=check_deliverability),
@@ -303,6 +297,7 @@ def update_debtor(repo: Repository, clock: Clock, creditor_id: str, debtor_id: s
         country=str(changes.get("country", current.country)),
         language=Language(str(changes.get("language", current.language))),
         siren=_opt_str(changes, "siren", current.siren),
+        vat_number=_opt_str(changes, "vat_number", current.vat_number),
         external_reference=_opt_str(changes, "external_reference", current.external_reference),
         in_collective_proceedings=bool(
             changes.get("in_collective_proceedings", current.in_collective_proceedings)),
@@ -317,7 +312,7 @@ def update_debtor(repo: Repository, clock: Clock, creditor_id: str, debtor_id: s
                                  check_deliverability=check_deliverability)
     updated = replace(
         current, kind=checked.kind, name=checked.name, country=checked.country,
-        language=checked.language, siren=checked.siren,
+        language=checked.language, siren=checked.siren, vat_number=checked.vat_number,
         external_reference=checked.external_reference,
         in_collective_proceedings=checked.in_collective_proceedings,
         contact_points=points, version=expected_version + 1, updated_at=now,

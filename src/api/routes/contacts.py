@@ -19,11 +19,11 @@ from api.http import (
     etag,
 )
 from api.schemas import (
-    ContactPointBody,
     Country,
     DebtorOut,
     Input,
     Output,
+    PostalAddressBody,
     PostalAddressOut,
     ValidationOut,
 )
@@ -33,8 +33,20 @@ from domain.model import ContactKind, ContactPoint, DebtorKind
 MAX_BATCH = 1000
 
 
+IdentifierKind = Literal["siren", "siret", "vat_number", "iban", "bic"]
+IDENTIFIER_KINDS = frozenset(("siren", "siret", "vat_number", "iban", "bic"))
+
+
+class ValidationItemBody(Input):
+    """A contact point, or a company or bank identifier to check (`value`)."""
+
+    kind: Literal["email", "phone", "postal_address"] | IdentifierKind
+    value: Annotated[str, Meta(max_length=10_000)] | None = None
+    address: PostalAddressBody | None = None
+
+
 class ContactValidationRequest(Input):
-    items: Annotated[list[ContactPointBody], Meta(min_length=1, max_length=MAX_BATCH)]
+    items: Annotated[list[ValidationItemBody], Meta(min_length=1, max_length=MAX_BATCH)]
     default_country: Country = "FR"
     debtor_kind: Literal["business", "consumer"] = "business"
 
@@ -75,6 +87,11 @@ class ContactValidationController(Controller):
         results = []
         summary = {"valid": 0, "risky": 0, "invalid": 0, "unverified": 0}
         for i, item in enumerate(data.items):
+            if item.kind in IDENTIFIER_KINDS:
+                result = _identifier_result(i, item)
+                summary[result.status] += 1
+                results.append(result)
+                continue
             point = ContactPoint(id=str(i), kind=ContactKind(item.kind), value=item.value,
                                  address=item.address.to_domain() if item.address else None)
             v = contact_services.validate_point(
@@ -106,3 +123,14 @@ class ContactValidationController(Controller):
             repo, clock, tenant, debtor_id, principal.actor,
             check_deliverability=state.check_email_deliverability)
         return Response(DebtorOut.of(debtor), headers={"ETag": etag(debtor.version)})
+
+
+def _identifier_result(index: int, item: ValidationItemBody) -> ContactResultOut:
+    from domain.contacts.identifiers import check_identifier  # lazy: heavy to import
+
+    check = check_identifier(item.kind, item.value or "")
+    return ContactResultOut(
+        index=index, kind=item.kind, input=ContactInputOut(value=item.value, address=None),
+        status="valid" if check.valid else "invalid", normalized=check.normalized,
+        line_type=None, channels=[], reasons=list(check.reasons), message=check.message,
+        changes=[])

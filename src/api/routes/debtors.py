@@ -60,6 +60,7 @@ class DebtorController(Controller):
                 country=data.country,
                 language=Language(data.language),
                 siren=data.siren,
+                vat_number=data.vat_number,
                 external_reference=data.external_reference,
                 contact_points=contact_drafts(data.contact_points),
                 in_collective_proceedings=data.in_collective_proceedings,

@@ -178,3 +178,12 @@ def check_bic(value: str) -> IdentifierCheck:
                                f"{prepared[:40]!r} is not a valid BIC: {exc}.", "bic")
     return IdentifierCheck(True, str(bic.compact), (),
                            f"Valid BIC {bic.compact} ({bic.country_code}).", "bic")
+
+
+def check_identifier(kind: str, value: str) -> IdentifierCheck:
+    """Check an identifier by its kind: siren, siret, vat_number, iban or bic."""
+    checks = {"siren": check_siren, "siret": check_siret, "vat_number": check_eu_vat,
+              "iban": check_iban, "bic": check_bic}
+    if kind not in checks:
+        raise ValueError(f"unknown identifier kind {kind!r}")
+    return checks[kind](value)
