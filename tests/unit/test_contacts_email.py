@@ -322,3 +322,15 @@ def test_check_email_is_total(value: str, kind: DebtorKind) -> None:
         assert result.channels == ("email",)
     else:
         assert result.reasons and result.channels == ()
+
+
+@pytest.mark.parametrize(("address", "status", "confusable"), [
+    ("jean@xn--80ak6aa92e.com", "risky", True),  # Cyrillic "аррӏе" under .com imitates apple
+    ("jean@аррӏе.com", "risky", True),
+    ("jean@élysée.fr", "valid", False),  # Latin letters with accents only
+    ("jean@пример.рф", "valid", False),  # all Cyrillic, Cyrillic TLD
+])
+def test_domains_mixing_alphabets_are_risky(address: str, status: str, confusable: bool) -> None:
+    result = check_email(address, DebtorKind.BUSINESS)
+    assert result.status == status
+    assert ("confusable_domain" in result.reasons) is confusable

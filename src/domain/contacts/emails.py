@@ -233,6 +233,10 @@ def check_email(value: str, debtor_kind: DebtorKind, *,
     if validated.ascii_domain and validated.ascii_domain != domain:
         info.append("internationalized_domain")
         notes.append(f"the domain is sent as {validated.ascii_domain}")
+        if _mixes_scripts(domain):
+            risky.append("confusable_domain")
+            notes.append("its domain mixes alphabets (e.g. Cyrillic letters that look Latin), "
+                         "a classic way to imitate a known domain (Unicode TS #39)")
 
     status = INVALID if invalid else RISKY if risky else VALID
 
@@ -273,3 +277,18 @@ def _deliverability(ascii_domain: str, domain: str, status: str) -> tuple[str, l
     mx = info.get("mx") or []
     first = mx[0][1] if mx else domain
     return status, [f"the domain accepts mail (MX {first})"], []
+
+
+def _scripts(label: str) -> set[str]:
+    """The alphabets of a label's letters, by the first word of their Unicode names."""
+    import unicodedata
+
+    return {unicodedata.name(ch, "UNKNOWN").split(" ")[0] for ch in label if ch.isalpha()}
+
+
+def _mixes_scripts(domain: str) -> bool:
+    """True when the domain's letters are not all of one alphabet (its TLD included): a
+    Cyrillic 'аррӏе' under '.com' imitates 'apple.com'. Single-script IDNs such as
+    'élysée.fr' (Latin with accents) or 'пример.рф' (all Cyrillic) pass."""
+    scripts = _scripts(domain.replace(".", ""))
+    return len(scripts) > 1
