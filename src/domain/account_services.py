@@ -329,6 +329,12 @@ def reverse_payment(
             phase=claim.phase.value,
         )
     _settle(change, repo, rates)
+    plan = change.account.plan
+    if (claim.phase is not Phase.CLOSED and claim.hold is None and plan is not None
+            and change.account.plan_status is PlanStatus.ACTIVE):
+        # The plan runs again: escalation pauses again while it is kept.
+        claim.hold = Hold(HoldReason.PAYMENT_PLAN, claim.updated_at,
+                          plan.instalments[-1].due_on, None)
     _save(repo, change)
     reversed_payment = change.account.payment(payment_id)
     assert reversed_payment is not None

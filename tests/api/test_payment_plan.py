@@ -265,6 +265,7 @@ def test_reversing_the_last_instalment_reopens_and_the_plan_runs_again(client, t
     assert response.status_code == 200, response.text
     reopened = response.json()["claim"]
     assert reopened["phase"] == claim["phase"] and reopened["outcome"] is None
+    assert reopened["hold"]["reason"] == "payment_plan"  # escalation pauses again
     actions = [e["action"] for e in events(client, tenant, claim["id"])]
     assert actions[-2:] == ["reverse_payment", "reopen"]
     assert actions.count("payment_plan_completed") == 1 and actions.count("close") == 1
