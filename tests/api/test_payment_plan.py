@@ -4,19 +4,16 @@ is held while the plan runs; payments fill the instalments in order; a missed in
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import ROUND_DOWN, Decimal
 
 import pytest
 
+from tests.api._account_helpers import events, pay, set_day
 from tests.api._helpers import assert_problem
 from tests.conftest import new_claim, new_debtor
 
 CENT = Decimal("0.01")
 
-
-def set_day(clock, day: str) -> None:
-    clock.at = datetime.fromisoformat(day).replace(hour=9, minute=30, tzinfo=UTC)
 
 
 def post_plan(client, tenant, claim_id, body):
@@ -35,24 +32,12 @@ def read_plan(client, tenant, claim_id):
     return response.json()
 
 
-def pay(client, tenant, claim_id, amount, received_on):
-    response = client.post(f"/v1/claims/{claim_id}/payments",
-                           json={"amount": amount, "received_on": received_on},
-                           headers=tenant.headers)
-    assert response.status_code == 201, response.text
-    return response.json()
-
 
 def review(client, tenant, claim_id):
     response = client.post(f"/v1/claims/{claim_id}/review", headers=tenant.headers)
     assert response.status_code == 200, response.text
     return response.json()
 
-
-def events(client, tenant, claim_id):
-    response = client.get(f"/v1/claims/{claim_id}/events", headers=tenant.headers)
-    assert response.status_code == 200, response.text
-    return response.json()["items"]
 
 
 def due_today(client, tenant, claim_id):

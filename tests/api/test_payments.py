@@ -10,10 +10,12 @@ one the debtor names, otherwise due before not yet due, oldest first (C. civ. 13
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pytest
 
+from tests.api._account_helpers import events, m
+from tests.api._account_helpers import interest as simple_interest
 from tests.api._helpers import assert_problem, claim_body, invoice
 from tests.conftest import new_claim, new_debtor
 
@@ -22,11 +24,8 @@ B2B_2026_S1 = Decimal("12.15")  # french-law.md §2.3 row 2026 S1: BCE+10
 
 
 def interest(amount: str | Decimal, days: int, rate: Decimal = B2B_2026_S1) -> Decimal:
-    return (Decimal(amount) * days * rate / Decimal(36500)).quantize(CENT, ROUND_HALF_UP)
+    return simple_interest(amount, days, rate)
 
-
-def m(value: Decimal) -> str:
-    return f"{value.quantize(CENT):f}"
 
 
 def days(start: str, end: str) -> int:
@@ -56,11 +55,6 @@ def payments(client, tenant, claim_id):
     assert response.status_code == 200, response.text
     return response.json()["items"]
 
-
-def events(client, tenant, claim_id):
-    response = client.get(f"/v1/claims/{claim_id}/events", headers=tenant.headers)
-    assert response.status_code == 200, response.text
-    return response.json()["items"]
 
 
 def reverse(client, tenant, claim_id, payment_id, body=None):

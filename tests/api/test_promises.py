@@ -4,10 +4,9 @@ broken promises stay on record."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
+from tests.api._account_helpers import events, pay, set_day
 from tests.api._helpers import assert_problem
 from tests.conftest import new_claim, new_debtor
 
@@ -26,24 +25,12 @@ def promise(client, tenant, claim_id, **kwargs):
     return response.json()
 
 
-def pay(client, tenant, claim_id, amount, received_on):
-    response = client.post(f"/v1/claims/{claim_id}/payments",
-                           json={"amount": amount, "received_on": received_on},
-                           headers=tenant.headers)
-    assert response.status_code == 201, response.text
-    return response.json()
-
 
 def review(client, tenant, claim_id):
     response = client.post(f"/v1/claims/{claim_id}/review", headers=tenant.headers)
     assert response.status_code == 200, response.text
     return response
 
-
-def events(client, tenant, claim_id):
-    response = client.get(f"/v1/claims/{claim_id}/events", headers=tenant.headers)
-    assert response.status_code == 200, response.text
-    return response.json()["items"]
 
 
 def promises(client, tenant, claim_id):
@@ -57,9 +44,6 @@ def read(client, tenant, claim_id):
     assert response.status_code == 200, response.text
     return response
 
-
-def set_day(clock, day: str) -> None:
-    clock.at = datetime.fromisoformat(day).replace(hour=9, minute=30, tzinfo=UTC)
 
 
 @pytest.fixture

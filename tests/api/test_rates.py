@@ -10,10 +10,11 @@ rates: they only show that published data is used.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pytest
 
+from tests.api._account_helpers import interest, m
 from tests.api._helpers import assert_problem, issue_key
 from tests.conftest import OPERATOR_KEY, new_claim, new_debtor
 
@@ -24,13 +25,6 @@ LEGAL_AUTRES_2026_S1 = Decimal("2.62")  # row 2026 S1, "Autres"
 TEST_S2 = {"half_year": "2026-S2", "particulier": "6.50", "autres_cas": "2.40",
            "source": "test data (not a real arrêté)"}
 
-
-def interest(amount: str | Decimal, days: int, rate: Decimal) -> Decimal:
-    return (Decimal(amount) * days * rate / Decimal(36500)).quantize(CENT, ROUND_HALF_UP)
-
-
-def m(value: Decimal) -> str:
-    return f"{value.quantize(CENT):f}"
 
 
 def publish(client, body, headers=OPERATOR):

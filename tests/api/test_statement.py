@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import time
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pytest
 
+from tests.api._account_helpers import interest, m, pay
 from tests.api._helpers import assert_problem, claim_body, invoice
 from tests.conftest import make_tenant, new_claim, new_debtor
 
@@ -25,13 +26,6 @@ LEGAL_AUTRES_2026_S1 = Decimal("2.62")
 B2B_2025_S1 = Decimal("13.15")
 B2B_2025_S2 = Decimal("12.15")
 
-
-def interest(amount: str | Decimal, days: int, rate: Decimal) -> Decimal:
-    return (Decimal(amount) * days * rate / Decimal(36500)).quantize(CENT, ROUND_HALF_UP)
-
-
-def m(value: Decimal) -> str:
-    return f"{value.quantize(CENT):f}"
 
 
 def statement(client, tenant, claim_id, at=None):
@@ -46,13 +40,6 @@ def create(client, tenant, body):
     assert response.status_code == 201, response.text
     return response.json()
 
-
-def pay(client, tenant, claim_id, amount, received_on, **extra):
-    response = client.post(f"/v1/claims/{claim_id}/payments",
-                           json={"amount": amount, "received_on": received_on, **extra},
-                           headers=tenant.headers)
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 @pytest.fixture
