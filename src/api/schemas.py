@@ -451,7 +451,10 @@ class ClaimOut(Output):
     invoices: list[InvoiceOut]
     warnings: list[WarningOut]
     total: str
-    outstanding: str
+    outstanding: Annotated[str, Meta(description=(
+        "What the debtor owed at the claim's last change (invoices, then interest and "
+        "indemnity once a payment, promise, plan or review updated it). For any date, "
+        "exactly and with its breakdown: GET /v1/claims/{id}/statement."))]
     external_reference: str | None
     allowed_actions: list[str]
     version: int
