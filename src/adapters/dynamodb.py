@@ -337,6 +337,25 @@ class DynamoRepository:
         item = self._get(debtor_pk(creditor_id, debtor_id), "META")
         return _decode(item, Debtor) if item else None
 
+    def get_debtor_with_creditor(self, creditor_id: str,
+                                 debtor_id: str) -> tuple[Debtor | None, Creditor | None]:
+        """Both in one BatchGetItem: opening a claim needs the debtor (it must exist in this
+        tenant) and the creditor (its time zone decides whether the claim is pre-due)."""
+        keys = {"debtor": {"PK": _s(debtor_pk(creditor_id, debtor_id)), "SK": _s("META")},
+                "creditor": {"PK": _s(_tenant(creditor_id)), "SK": _s("CREDITOR")}}
+        found: dict[str, dict[str, Any]] = {}
+        request: dict[str, Any] = {self.table: {"Keys": list(keys.values())}}
+        for _ in range(5):  # unprocessed keys are retried, as the API asks
+            response = self.client.batch_get_item(RequestItems=request)
+            for item in response.get("Responses", {}).get(self.table, []):
+                found[item["SK"]["S"]] = item
+            request = response.get("UnprocessedKeys") or {}
+            if not request:
+                break
+        debtor_item, creditor_item = found.get("META"), found.get("CREDITOR")
+        return (_decode(debtor_item, Debtor) if debtor_item else None,
+                _decode(creditor_item, Creditor) if creditor_item else None)
+
     def add_debtor(self, debtor: Debtor) -> None:
         writes = [{"Put": self._put(self._debtor_item(debtor), "attribute_not_exists(PK)")}]
         if debtor.external_reference:

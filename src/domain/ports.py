@@ -68,6 +68,11 @@ class ApiKeyRepository(Protocol):
 class DebtorRepository(Protocol):
     def get_debtor(self, creditor_id: str, debtor_id: str) -> Debtor | None: ...
 
+    def get_debtor_with_creditor(self, creditor_id: str,
+                                 debtor_id: str) -> tuple[Debtor | None, Creditor | None]:
+        """The debtor and its creditor in one round trip."""
+        ...
+
     def add_debtor(self, debtor: Debtor) -> None:
         """Raises Conflict when the external reference is taken for this creditor."""
         ...

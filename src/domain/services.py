@@ -380,11 +380,12 @@ def create_claim(repo: Repository, clock: Clock, creditor_id: str, draft: ClaimD
         raise DomainValidationError("currency", f"'{draft.currency}' is not an ISO 4217 code",
                                     code="invalid_currency")
     invoices = _invoices(draft.currency, draft.invoices)
-    debtor = repo.get_debtor(creditor_id, draft.debtor_id)
+    debtor, creditor = repo.get_debtor_with_creditor(creditor_id, draft.debtor_id)
     if debtor is None:
         raise DomainValidationError("debtor_id", f"no debtor {draft.debtor_id!r}",
                                     code="unknown_debtor")
-    creditor = get_creditor(repo, creditor_id)
+    if creditor is None:
+        raise NotFound("creditor", creditor_id)
     now = clock.now()
     today = now.astimezone(zoneinfo.ZoneInfo(creditor.time_zone)).date()
     total = sum((inv.amount for inv in invoices), start=invoices[0].amount * 0)

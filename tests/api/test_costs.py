@@ -57,10 +57,10 @@ def test_post_claim_is_one_write_transaction(client, tenant, calls, setup):
         debtor["id"], invoice("N-1"), invoice("N-2"), external_reference="DOS-9"),
         headers=tenant.headers)
     assert response.status_code == 201, response.text
-    # The debtor (must exist in this tenant), the creditor (its time zone decides whether
-    # the claim is pre_due), then one transaction: claim + first event + one uniqueness
-    # item per invoice number + one for the external reference.
-    assert calls.calls == ["GetItem", "GetItem", "TransactWriteItems"]
+    # One batch read of the debtor (must exist in this tenant) and the creditor (its time
+    # zone decides whether the claim is pre_due), then one transaction: claim + first
+    # event + one uniqueness item per invoice number + one for the external reference.
+    assert calls.calls == ["BatchGetItem", "TransactWriteItems"]
     assert [c for c in calls.calls if c in WRITES] == ["TransactWriteItems"]
 
 
@@ -70,7 +70,7 @@ def test_post_claim_with_idempotency_key(client, tenant, calls, setup):
     body = claim_body(debtor["id"], invoice("N-1"))
     assert client.post("/v1/claims", json=body, headers=headers).status_code == 201
     # Claim the key (conditional put), the request itself, then keep the response.
-    assert calls.calls == ["PutItem", "GetItem", "GetItem", "TransactWriteItems", "UpdateItem"]
+    assert calls.calls == ["PutItem", "BatchGetItem", "TransactWriteItems", "UpdateItem"]
     calls.reset()
     replay = client.post("/v1/claims", json=body, headers=headers)
     assert replay.headers["idempotent-replayed"] == "true"
@@ -84,7 +84,7 @@ def test_refused_claim_writes_nothing_more(client, tenant, calls, setup):
     response = client.post("/v1/claims", json=claim_body(debtor["id"], invoice(number)),
                            headers=tenant.headers)
     assert response.status_code == 409
-    assert calls.calls == ["GetItem", "GetItem", "TransactWriteItems"]  # the cancelled one
+    assert calls.calls == ["BatchGetItem", "TransactWriteItems"]  # the cancelled one
 
 
 def test_invalid_claim_costs_nothing(client, tenant, calls, setup):

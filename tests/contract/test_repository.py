@@ -177,3 +177,18 @@ def test_engines_disagree_on_one_character_table_names(backend: tuple[object, st
     else:
         with pytest.raises(ClientError):
             create_table(client, "x")
+
+
+def test_debtor_and_creditor_come_back_in_one_batch(store: DynamoRepository) -> None:
+    from domain.model import Address, Creditor
+
+    creditor = Creditor(id="cred_a", legal_name="Leroy SARL", siren="732829320",
+                        address=Address(("8 rue des Lilas",), "69003", "Lyon", "FR"),
+                        iban=None, bic=None, created_at=NOW, updated_at=NOW)
+    store.add_creditor(creditor)
+    debtor = Debtor(id="dbt_a", creditor_id="cred_a", kind=DebtorKind.BUSINESS, name="Martin",
+                    country="FR", language=Language.FR, created_at=NOW)
+    store.add_debtor(debtor)
+    assert store.get_debtor_with_creditor("cred_a", "dbt_a") == (debtor, creditor)
+    assert store.get_debtor_with_creditor("cred_a", "dbt_x") == (None, creditor)
+    assert store.get_debtor_with_creditor("cred_b", "dbt_a") == (None, None)
