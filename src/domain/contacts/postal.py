@@ -454,29 +454,27 @@ def _fit_strict(text: str, label: str, report: _Report, *, street: bool) -> str:
         if len(text) > MAX_LINE:
             text, more = _shorten(text, table)
             done += more
-    for original, abbr in done:
-        report.changes.append(f"{label}: {original!r} abbreviated to {abbr!r} to fit "
-                              f"{MAX_LINE} characters")
-    if done:
-        report.info.append("line_too_long_abbreviated")
-    if len(text) > MAX_LINE:
-        report.bad("line_too_long", f"{label} {text!r} has {len(text)} characters even "
-                                    f"abbreviated, more than {MAX_LINE}")
-    return text
+    return _report_abbreviations(text, label, report, done)
 
 
 def _fit_free(text: str, label: str, report: _Report, table: Table) -> str:
     if len(text) <= MAX_LINE:
         return text
     text, done = _shorten(text, table)
+    return _report_abbreviations(text, label, report, done)
+
+
+def _report_abbreviations(text: str, label: str, report: _Report,
+                          done: list[tuple[str, str]]) -> str:
+    """Say what was abbreviated, and refuse a line that still does not fit."""
     for original, abbr in done:
         report.changes.append(f"{label}: {original!r} abbreviated to {abbr!r} to fit "
                               f"{MAX_LINE} characters")
     if done:
         report.info.append("line_too_long_abbreviated")
     if len(text) > MAX_LINE:
-        report.bad("line_too_long", f"{label} {text[:60]!r} has {len(text)} characters, "
-                                    f"more than {MAX_LINE}")
+        report.bad("line_too_long", f"{label} {text[:60]!r} has {len(text)} characters even "
+                                    f"abbreviated, more than {MAX_LINE}")
     return text
 
 
