@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from msgspec import Meta
 
 from api.schemas import ClaimOut, DecimalString, Input, Output
-from domain import law
-from domain.ledger import InvoiceStatement, Payment, PaymentSplit, Statement
 from domain.money import format_amount
-from domain.payment_plan import PaymentPlan, PlanEvaluation
-from domain.promises import PaymentPromise
+
+if TYPE_CHECKING:  # only named in the mappers' signatures: kept off the cold-start path
+    from domain import law
+    from domain.ledger import InvoiceStatement, Payment, PaymentSplit, Statement
+    from domain.payment_plan import PaymentPlan, PlanEvaluation
+    from domain.promises import PaymentPromise
 
 Note = Annotated[str, Meta(max_length=2000)]
 PaymentMethodName = Literal["transfer", "card", "cheque", "cash", "direct_debit", "other"]

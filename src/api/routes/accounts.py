@@ -35,9 +35,10 @@ from api.schemas_account import (
     ReversalCreate,
     StatementOut,
 )
-from domain import account_services as accounts
 from domain.errors import NotFound
-from domain.promises import resolve_promise
+
+# The handlers import domain.account_services (the ledger, promises and plans) when they
+# run: a function serving only claim reads does not load them at cold start.
 
 
 class AccountController(Controller):
@@ -65,6 +66,8 @@ class AccountController(Controller):
             ),
         ] = None,
     ) -> StatementOut:
+        from domain import account_services as accounts
+
         claim, result = accounts.statement(repo, clock, rates, tenant, claim_id, at)
         return StatementOut.of(claim.id, result)
 
@@ -79,6 +82,8 @@ class AccountController(Controller):
         rates: RatesDep,
         principal: PrincipalDep,
     ) -> Response[PaymentResult]:
+        from domain import account_services as accounts
+
         change, payment = accounts.record_payment(
             repo,
             clock,
@@ -133,6 +138,8 @@ class AccountController(Controller):
         principal: PrincipalDep,
         data: JSONBody[ReversalCreate | None] = None,
     ) -> Response[PaymentResult]:
+        from domain import account_services as accounts
+
         change, payment = accounts.reverse_payment(
             repo,
             clock,
@@ -167,6 +174,8 @@ class AccountController(Controller):
         rates: RatesDep,
         principal: PrincipalDep,
     ) -> Response[PromiseResult]:
+        from domain import account_services as accounts
+
         change, promise = accounts.record_promise(
             repo,
             clock,
@@ -199,6 +208,8 @@ class AccountController(Controller):
     async def list_promises(
         self, tenant: TenantDep, claim_id: FromPath[str], repo: RepoDep, clock: ClockDep
     ) -> PromiseList:
+        from domain.promises import resolve_promise
+
         claim, account = _account(repo, tenant, claim_id)
         today = claim.today(clock.now())
         return PromiseList(
@@ -223,6 +234,8 @@ class AccountController(Controller):
         rates: RatesDep,
         principal: PrincipalDep,
     ) -> Response[PlanResult]:
+        from domain import account_services as accounts
+
         change, plan = accounts.start_payment_plan(
             repo,
             clock,
@@ -278,6 +291,8 @@ class AccountController(Controller):
         rates: RatesDep,
         principal: PrincipalDep,
     ) -> Response[ClaimOut]:
+        from domain import account_services as accounts
+
         change = accounts.review(repo, clock, rates, tenant, claim_id, principal.actor)
         return Response(
             ClaimOut.of(change.claim, change.today),
