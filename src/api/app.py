@@ -110,5 +110,8 @@ def create_app(
             }
         ),
         request_max_body_size=MAX_BODY_BYTES,
+        # Powertools Logger owns logging (JSON, no personal data); Litestar's default would
+        # add a second root handler and print every line twice.
+        logging_config=None,
         debug=False,
     )
