@@ -11,6 +11,8 @@ from functools import cache
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 from botocore.config import Config
 
 from adapters.clock import SystemClock
@@ -27,8 +29,20 @@ _BOTO_CONFIG = Config(
 )
 
 
+class _DynamoDBOnlyLoader(botocore.loaders.Loader):  # type: ignore[misc]
+    """botocore lists every service directory it ships (400+) on disk to check that the
+    service asked for exists, which costs ~50 ms of cold start; this session only ever
+    creates DynamoDB clients, so the answer is known."""
+
+    def list_available_services(self, type_name: str) -> list[str]:
+        return ["dynamodb"]
+
+
 def dynamodb_client() -> Any:
-    return boto3.client("dynamodb", config=_BOTO_CONFIG)
+    session = botocore.session.get_session()
+    session.register_component("data_loader", _DynamoDBOnlyLoader())
+    return boto3.session.Session(botocore_session=session).client(
+        "dynamodb", config=_BOTO_CONFIG)
 
 
 def operator_key_source(settings: Settings) -> Callable[[], str | None]:
