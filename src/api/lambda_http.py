@@ -10,21 +10,30 @@ WeasyPrint.
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+import gc
 
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from mangum import Mangum
+# The init phase allocates the whole app, which triggers full garbage collections that find
+# nothing to free (~40 ms of cold start). Collect nothing until the app is built, then
+# freeze what exists: it lives as long as the process and need never be scanned again.
+gc.disable()
 
-from api.observability import logger, metrics
-from api.wiring import build_app
+import logging  # noqa: E402
+from typing import Any  # noqa: E402
+
+from aws_lambda_powertools.logging import correlation_paths  # noqa: E402
+from aws_lambda_powertools.utilities.typing import LambdaContext  # noqa: E402
+from mangum import Mangum  # noqa: E402
+
+from api.observability import logger, metrics  # noqa: E402
+from api.wiring import build_app  # noqa: E402
 
 app = build_app()
 _asgi = Mangum(app, lifespan="off", api_gateway_base_path="/",
                text_mime_types=["application/json", "application/problem+json", "text/"])
 # Mangum logs every request line at INFO, raw path included: our own line below suffices.
 logging.getLogger("mangum").setLevel(logging.WARNING)
+gc.freeze()
+gc.enable()
 
 
 @logger.inject_lambda_context(
