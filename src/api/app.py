@@ -5,7 +5,6 @@ local runner and the Lambda entry point each wire their own; nothing here create
 client.
 """
 
-from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any

@@ -1,6 +1,5 @@
 """Small HTTP helpers shared by the routes: dependencies, ETags, If-Match, paging."""
 
-from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any

@@ -1,6 +1,5 @@
 """What is owed on a claim: its statement, payments, promises to pay and payment plan."""
 
-from __future__ import annotations
 
 from datetime import date
 from typing import Annotated

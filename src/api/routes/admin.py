@@ -1,6 +1,5 @@
 """Operator routes: onboarding creditors and their first API keys."""
 
-from __future__ import annotations
 
 from litestar import Controller, Response, post
 from litestar.params import FromPath, JSONBody

@@ -1,6 +1,5 @@
 """Claims (créances / dossiers): one collection case each, with its timeline."""
 
-from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Literal

@@ -1,7 +1,6 @@
 """Contact validation ("normalisation des adresses"): a stateless batch check for partners
 cleaning their data before an import, and re-validation of a debtor's stored contacts."""
 
-from __future__ import annotations
 
 from typing import Annotated, Literal
 

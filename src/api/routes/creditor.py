@@ -1,6 +1,5 @@
 """The calling creditor's own profile and API keys."""
 
-from __future__ import annotations
 
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.datastructures import State

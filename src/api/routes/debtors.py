@@ -1,6 +1,5 @@
 """Debtors (débiteurs): the customers who owe, with their contact points."""
 
-from __future__ import annotations
 
 from litestar import Controller, Response, get, patch, post
 from litestar.datastructures import State

@@ -4,7 +4,6 @@ A new half-year's legal rate (arrêté) or an ECB decision is data, not code: th
 publishes it here and every statement uses it within the rate cache's lifetime (5 min).
 """
 
-from __future__ import annotations
 
 from typing import Any
 
