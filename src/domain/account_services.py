@@ -318,7 +318,10 @@ def reverse_payment(
         and claim.outcome is Outcome.PAID
         and not _still_settled(change, repo, rates)
     ):
-        claim.phase, claim.outcome = claim.closed_from or Phase.AMICABLE, None
+        phase = claim.closed_from or Phase.AMICABLE
+        if phase is Phase.PRE_DUE:  # it may have fallen due since it closed
+            phase = lifecycle.initial_phase(claim.earliest_due_date, change.today)
+        claim.phase, claim.outcome = phase, None
         if change.account.plan_status is PlanStatus.COMPLETED:
             # Only a completed plan is undone; a defaulted one stays defaulted (its event
             # is already in the timeline).

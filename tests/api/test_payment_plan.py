@@ -228,8 +228,9 @@ def test_reopening_after_a_defaulted_plan_does_not_default_it_twice(client, tena
         f"/v1/claims/{claim['id']}/payments/{paid['payment']['id']}/reversal",
         json={"reason": "bounced"}, headers=tenant.headers)
     assert response.status_code == 200, response.text
-    # Back in the phase it was closed from (this claim never left pre_due).
-    assert response.json()["claim"]["phase"] == claim["phase"] == "pre_due"
+    # Opened pre-due, but its invoice has fallen due since: it reopens amicable.
+    assert claim["phase"] == "pre_due"
+    assert response.json()["claim"]["phase"] == "amicable"
     actions = [e["action"] for e in events(client, tenant, claim["id"])]
     assert actions.count("payment_plan_defaulted") == 1
     assert actions[-2:] == ["reverse_payment", "reopen"]
@@ -249,7 +250,9 @@ def test_reversing_the_last_instalment_reopens_and_the_plan_runs_again(client, t
         json={"reason": "direct debit rejected"}, headers=tenant.headers)
     assert response.status_code == 200, response.text
     reopened = response.json()["claim"]
-    assert reopened["phase"] == claim["phase"] and reopened["outcome"] is None
+    # Opened pre-due; reopened after its due date, so amicable.
+    assert claim["phase"] == "pre_due"
+    assert reopened["phase"] == "amicable" and reopened["outcome"] is None
     assert reopened["hold"]["reason"] == "payment_plan"  # escalation pauses again
     actions = [e["action"] for e in events(client, tenant, claim["id"])]
     assert actions[-2:] == ["reverse_payment", "reopen"]

@@ -9,7 +9,7 @@ one the debtor names, otherwise due before not yet due, oldest first (C. civ. 13
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -397,3 +397,21 @@ def test_a_read_only_key_cannot_record_a_payment(client, tenant, claim):
                            headers=reader)
     assert_problem(response, 403)
     assert client.get(f"/v1/claims/{claim['id']}/payments", headers=reader).json()["items"] == []
+
+
+def test_a_claim_reopened_after_its_due_date_is_no_longer_pre_due(client, tenant, clock):
+    from tests.conftest import new_debtor
+
+    debtor = new_debtor(client, tenant, external_reference="PRE-DUE-1")
+    opened = client.post("/v1/claims", headers=tenant.headers, json={
+        "debtor_id": debtor["id"], "currency": "EUR", "invoices": [{
+            "number": "PD-1", "issue_date": "2026-03-01", "due_date": "2026-03-31",
+            "amount": "300.00"}]}).json()
+    assert opened["phase"] == "pre_due"
+    paid = pay(client, tenant, opened["id"], "300.00", "2026-03-10")
+    assert paid["claim"]["phase"] == "closed"
+    clock.advance(timedelta(days=30))  # 2026-04-09: the invoice is now past due
+    response = client.post(f"/v1/claims/{opened['id']}/payments/{paid['payment']['id']}/reversal",
+                           json={"reason": "cheque returned unpaid"}, headers=tenant.headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["claim"]["phase"] == "amicable"
