@@ -31,9 +31,6 @@ T = TypeVar("T")
 GSI_NAMES = ("GSI1", "GSI2", "GSI3")
 # The claim's account (payments, promises, plan) sorts right after the claim's META item.
 ACCOUNT_SK = "META#ACCOUNT"
-# TransactWriteItems takes at most 100 items: the claim, its first event, its external
-# reference and one uniqueness item per invoice must fit.
-MAX_INVOICES_PER_TRANSACTION = 96
 
 _encoder = msgspec.json.Encoder(decimal_format="string")
 
@@ -468,12 +465,6 @@ class DynamoRepository:
 
     def add_claim(self, claim: Claim, event: ClaimEvent,
                   account: ClaimAccount | None = None) -> None:
-        if len(claim.invoices) > MAX_INVOICES_PER_TRANSACTION:
-            raise DomainValidationError(
-                "invoices",
-                f"at most {MAX_INVOICES_PER_TRANSACTION} invoices per claim",
-                code="too_many",
-            )
         writes: list[dict[str, Any]] = [
             {"Put": self._put(self._claim_item(claim), "attribute_not_exists(PK)")},
             {

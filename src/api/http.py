@@ -73,10 +73,9 @@ IfMatch = Annotated[
 ]
 
 
-def expected_version(if_match: str | None, current: int | None = None) -> int | None:
-    """Parse If-Match into the version the caller read; `*` (any version) gives `current`,
-    None when the route has not read the object yet (the service then uses the version it
-    reads)."""
+def expected_version(if_match: str | None) -> int | None:
+    """Parse If-Match into the version the caller read; None for `*` (any version: the
+    service then uses the version it reads)."""
     if not if_match:
         raise ProblemException(
             428,
@@ -85,7 +84,7 @@ def expected_version(if_match: str | None, current: int | None = None) -> int | 
         )
     tag = if_match.strip()
     if tag == "*":
-        return current
+        return None
     tag = tag.removeprefix("W/").strip('"')
     # ASCII digits only ("٣".isdigit() is true), and no more than a version can have
     # (int() refuses over 4,300 digits; DynamoDB numbers carry 38).

@@ -17,6 +17,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 from domain import law, lifecycle
 from domain.contact_services import reachable_by
 from domain.model import (
+    MAX_INVOICES_PER_CLAIM,
     Address,
     ApiKey,
     Claim,
@@ -349,7 +350,7 @@ class InvoiceBody(Input):
 class ClaimCreate(Input):
     debtor_id: Annotated[str, Meta(min_length=1, max_length=64)]
     currency: Currency
-    invoices: Annotated[list[InvoiceBody], Meta(min_length=1, max_length=96)]
+    invoices: Annotated[list[InvoiceBody], Meta(min_length=1, max_length=MAX_INVOICES_PER_CLAIM)]
     external_reference: Reference | None = None
     contractual_rate: (
         Annotated[

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from msgspec import Meta
 
 from api.schemas import ClaimOut, DecimalString, Input, Output
+from domain.model import MAX_INVOICES_PER_CLAIM
 from domain.money import format_amount
 
 if TYPE_CHECKING:  # only named in the mappers' signatures: kept off the cold-start path
@@ -213,7 +214,9 @@ class PaymentCreate(Input):
     received_on: date
     method: PaymentMethodName = "transfer"
     reference: Annotated[str, Meta(min_length=1, max_length=140)] | None = None
-    invoice_numbers: Annotated[list[Annotated[str, Meta(max_length=64)]], Meta(max_length=96)] = []
+    invoice_numbers: Annotated[
+        list[Annotated[str, Meta(max_length=64)]], Meta(max_length=MAX_INVOICES_PER_CLAIM)
+    ] = []
 
 
 class ReversalCreate(Input):

@@ -24,7 +24,7 @@ from domain.payment_plan import (
     validate_plan,
 )
 from domain.ports import Clock, Repository
-from domain.promises import DEFAULT_GRACE_DAYS, PaymentPromise, PromiseStatus
+from domain.promises import DEFAULT_GRACE_DAYS, PaymentPromise
 from domain.rates import RateTables, RateUnknown
 
 
@@ -47,6 +47,13 @@ class Change:
     statement: Statement | None = None
     # The claim as read, before any change: what a change that is not saved answers with.
     loaded: Claim | None = None
+    # Whether the debtor is in collective proceedings, read once per change.
+    collective: bool | None = None
+
+    def in_collective_proceedings(self, repo: Repository) -> bool:
+        if self.collective is None:
+            self.collective = _in_collective_proceedings(repo, self.claim)
+        return self.collective
 
     def record(self, action: str, reason: str | None = None, **data: str) -> None:
         self.events.append(
@@ -121,7 +128,7 @@ def _settle(
             claim,
             change.today,
             rates.rate_tables(),
-            in_collective_proceedings=_in_collective_proceedings(repo, claim),
+            in_collective_proceedings=change.in_collective_proceedings(repo),
         )
     except RateUnknown as exc:
         # What is owed cannot be computed without the missing rate; the change itself is
@@ -276,7 +283,7 @@ def _still_settled(change: Change, repo: Repository, rates: RateSource) -> bool:
             claim,
             change.today,
             rates.rate_tables(),
-            in_collective_proceedings=_in_collective_proceedings(repo, claim),
+            in_collective_proceedings=change.in_collective_proceedings(repo),
         )
     except RateUnknown:
         return False
@@ -403,11 +410,6 @@ def record_promise(
     return change, promise
 
 
-def broken_promises(account: ClaimAccount) -> list[PaymentPromise]:
-    """What the formal notice recalls: every commitment the debtor did not keep."""
-    return [p for p in account.promises if p.status is PromiseStatus.BROKEN]
-
-
 # ------------------------------------------------------------------------ payment plans
 
 
@@ -441,7 +443,7 @@ def start_payment_plan(
         claim,
         change.today,
         rates.rate_tables(),
-        in_collective_proceedings=_in_collective_proceedings(repo, claim),
+        in_collective_proceedings=change.in_collective_proceedings(repo),
     )
     due = current.totals.due
     if due <= 0:

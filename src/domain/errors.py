@@ -53,9 +53,11 @@ class ActionNotAllowed(DomainError):
     action: str
     state: str
     allowed: list[str] = field(default_factory=list)
+    why: str = ""
 
     def __str__(self) -> str:
-        return f"'{self.action}' is not allowed while the claim is {self.state}"
+        because = f": {self.why}" if self.why else ""
+        return f"'{self.action}' is not allowed while the claim is {self.state}{because}"
 
 
 class Conflict(DomainError):

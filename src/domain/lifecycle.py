@@ -63,7 +63,6 @@ RULES: tuple[ActionRule, ...] = (
     ActionRule("review", _open, "the claim is closed"),
 )
 _BY_NAME = {rule.name: rule for rule in RULES}
-ACTIONS: tuple[str, ...] = tuple(rule.name for rule in RULES)
 
 
 def allowed_actions(claim: Claim) -> list[str]:
@@ -84,7 +83,8 @@ def ensure_allowed(claim: Claim, action: str) -> None:
     if rule is None:
         raise ValueError(f"unknown action {action!r}")
     if not rule.condition(claim):
-        raise ActionNotAllowed(action, describe_state(claim), allowed_actions(claim))
+        raise ActionNotAllowed(action, describe_state(claim), allowed_actions(claim),
+                               rule.why_not)
 
 
 def initial_phase(earliest_due: date, today: date) -> Phase:

@@ -138,6 +138,12 @@ class Debtor:
     in_collective_proceedings: bool = False
 
 
+# A claim is opened in one atomic write (DynamoDB transactions take 100 items: the claim,
+# its first event, its account, its external reference and one uniqueness item per invoice
+# number), so the limit is stated here once and every layer uses it.
+MAX_INVOICES_PER_CLAIM = 96
+
+
 @dataclass(frozen=True, slots=True)
 class Invoice:
     number: str

@@ -16,9 +16,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from domain import lifecycle
-from domain.errors import DomainValidationError, FieldError, NotFound, StaleVersion
+from domain.errors import DomainValidationError, FieldError, NotFound
 from domain.ids import new_id
 from domain.model import (
+    MAX_INVOICES_PER_CLAIM,
     Address,
     ApiKey,
     Claim,
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
     from domain.account import ClaimAccount
 
 SCOPES = ("read", "write", "admin")
-MAX_INVOICES_PER_CLAIM = 500
 
 
 # ---------------------------------------------------------------- identifiers of companies
@@ -453,15 +453,12 @@ class ActionRequest:
     actor: str
     reason: str | None = None
     hold_until: date | None = None
-    expected_version: int | None = None
 
 
 def apply_action(repo: Repository, clock: Clock, creditor_id: str, claim_id: str,
                  request: ActionRequest) -> tuple[Claim, ClaimEvent]:
     """Holds, disputes, resumptions and closures decided by a person."""
     claim = get_claim(repo, creditor_id, claim_id)
-    if request.expected_version is not None and request.expected_version != claim.version:
-        raise StaleVersion(f"claim is at version {claim.version}")
     lifecycle.ensure_allowed(claim, request.action)
     now = clock.now()
     before = lifecycle.describe_state(claim)
@@ -490,6 +487,3 @@ def apply_action(repo: Repository, clock: Clock, creditor_id: str, claim_id: str
     repo.save_claim(changed, [event], expected)
     return changed, event
 
-
-MANUAL_ACTIONS = ("hold", "resume", "open_dispute", "resolve_dispute", "cancel", "write_off",
-                  "transfer")

@@ -183,3 +183,13 @@ def test_pre_due_claim_can_be_held_and_cancelled(client, tenant):
     _ok(_act(client, tenant, claim["id"], "hold"))
     closed = _ok(_act(client, tenant, claim["id"], "cancel"))
     assert closed["outcome"] == "cancelled"
+
+
+def test_a_refused_action_says_why(client, tenant):
+    from tests.conftest import new_claim, new_debtor
+
+    debtor = new_debtor(client, tenant, external_reference="WHY-1")
+    claim = new_claim(client, tenant, debtor["id"], number="WHY-F1")
+    response = client.post(f"/v1/claims/{claim['id']}/actions/resume", headers=tenant.headers)
+    assert response.status_code == 409
+    assert response.json()["detail"].endswith("the claim has no manual or insolvency hold")
