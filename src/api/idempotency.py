@@ -28,7 +28,6 @@ Send = Any
 
 HEADER = b"idempotency-key"
 MAX_KEY_LENGTH = 255
-STATELESS_PATHS = frozenset({"/v1/contact-validation"})
 MAX_BODY_BYTES = 1024 * 1024
 
 
@@ -69,9 +68,10 @@ class IdempotencyMiddleware:
         if scope["type"] != "http" or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
-        if scope["path"] in STATELESS_PATHS:
-            # A pure function of its body: repeating it is harmless, and storing its answer
-            # would keep the contact data it was given.
+        handler = scope.get("route_handler")
+        if handler is not None and handler.opt.get("idempotency") is False:
+            # A route that changes nothing opts out (`opt={"idempotency": False}`): repeating
+            # it is harmless, and storing its answer would keep data it was only shown.
             await self.app(scope, receive, send)
             return
         raw_key = dict(scope["headers"]).get(HEADER)

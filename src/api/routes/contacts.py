@@ -77,6 +77,7 @@ class ContactValidationController(Controller):
     tags = ["contact validation"]
 
     @post("/v1/contact-validation", guards=[requires("read")], status_code=200,
+          opt={"idempotency": False},
           summary="Check up to 1,000 contact points (phones, e-mails, postal addresses); "
                   "nothing is stored")
     async def check(self, data: JSONBody[ContactValidationRequest], clock: ClockDep,
