@@ -22,7 +22,7 @@ IN_PROGRESS_SECONDS = 60
 @dataclass(frozen=True, slots=True)
 class StoredResponse:
     request_hash: str
-    status: str  # in_progress | completed
+    status: str  # in_progress | completed | unknown
     status_code: int = 0
     body: bytes = b""
     content_type: str = "application/json"
@@ -98,6 +98,16 @@ class DynamoIdempotencyStore:
                 ":ct": {"S": content_type},
                 ":h": {"S": json.dumps(headers)},
             },
+        )
+
+    def mark_unknown(self, scope: str, key: str) -> None:
+        """Keep a key whose request failed with a server error: it may have written."""
+        self.client.update_item(
+            TableName=self.table,
+            Key=self._key(scope, key),
+            UpdateExpression="SET #s = :u",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={":u": {"S": "unknown"}},
         )
 
     def release(self, scope: str, key: str) -> None:

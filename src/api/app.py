@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from litestar import Litestar, get
-from litestar.datastructures import State
+from litestar.datastructures import CacheControlHeader, State
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -109,6 +109,9 @@ def create_app(
             }
         ),
         request_max_body_size=MAX_BODY_BYTES,
+        # Responses carry names, addresses, phones and IBANs: no shared or browser cache
+        # may keep them.
+        cache_control=CacheControlHeader(no_store=True),
         # Powertools Logger owns logging (JSON, no personal data); Litestar's default would
         # add a second root handler and print every line twice.
         logging_config=None,

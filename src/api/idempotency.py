@@ -4,10 +4,16 @@ answers 409. Keys are scoped to the calling creditor and kept 24 hours.
 
 An ASGI middleware rather than a decorator so every POST route gets it without repeating
 itself, and so the stored response is byte-for-byte what the client first received.
-Only successful (2xx) responses are stored: after an error the key is released and the
-client may retry with it. A response marked `Cache-Control: no-store` (an API key's
-one-time secret) is stored without its `secret` member: a replay tells the client the key
-exists and its id, but the secret itself never reaches the table.
+Successful (2xx) responses are stored. After a refusal (4xx: nothing was written) the key
+is released and the client may retry with it. After a server error (5xx) the outcome is
+unknown: a write may have committed before a timeout. The key is then kept as `unknown`
+and a retry with it answers 409 `idempotency-outcome-unknown`, never runs the request a
+second time (a payment recorded twice is worse than a retry refused): read the resource,
+then retry with a new key if the change is not there.
+
+A route marked `opt={"idempotency": "without_secret"}` (an API key's one-time secret) is
+stored without its `secret` member: a replay tells the client the key exists and its id,
+but the secret itself never reaches the table.
 """
 
 from __future__ import annotations
@@ -69,7 +75,8 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
         handler = scope.get("route_handler")
-        if handler is not None and handler.opt.get("idempotency") is False:
+        mode = handler.opt.get("idempotency") if handler is not None else None
+        if mode is False:
             # A route that changes nothing opts out (`opt={"idempotency": False}`): repeating
             # it is harmless, and storing its answer would keep data it was only shown.
             await self.app(scope, receive, send)
@@ -124,6 +131,16 @@ class IdempotencyMiddleware:
                     "idempotency-key-reused",
                     "this Idempotency-Key was used with another request body",
                 )
+            elif existing.status == "unknown":
+                await _send_problem(
+                    send,
+                    409,
+                    "Conflict",
+                    "idempotency-outcome-unknown",
+                    "the first request with this Idempotency-Key failed with a server error "
+                    "after it may have been stored: read the resource to check, then retry "
+                    "with a new key if the change is not there",
+                )
             elif existing.status != "completed":
                 await _send_problem(
                     send,
@@ -159,21 +176,19 @@ class IdempotencyMiddleware:
             return {"type": "http.request", "body": body, "more_body": False}
 
         status = 500
-        no_store = False
+        no_store = mode == "without_secret"
         response_headers: dict[str, str] = {}
         content_type = "application/json"
         parts: list[bytes] = []
 
         async def capture(message: Message) -> None:
-            nonlocal status, content_type, no_store
+            nonlocal status, content_type
             if message["type"] == "http.response.start":
                 status = message["status"]
                 for name, value in message.get("headers", []):
                     lowered = name.decode("latin-1").lower()
                     if lowered == "content-type":
                         content_type = value.decode("latin-1")
-                    elif lowered == "cache-control" and b"no-store" in value.lower():
-                        no_store = True
                     elif lowered in ("etag", "location"):
                         response_headers[lowered] = value.decode("latin-1")
             elif message["type"] == "http.response.body":
@@ -188,5 +203,7 @@ class IdempotencyMiddleware:
                 if no_store:
                     stored = _without_secret(stored)
                 store.complete(tenant, key, status, stored, content_type, response_headers)
+            elif status >= 500:
+                store.mark_unknown(tenant, key)
             else:
                 store.release(tenant, key)

@@ -61,7 +61,7 @@ def problem(status: int, problem_type: str, detail: str, **extra: Any) -> Respon
     return Response(body, status_code=status, media_type=PROBLEM)
 
 
-_FIELD_IN_MESSAGE = re.compile(r"(?:unknown|missing required) field `([^`]+)`")
+_FIELD_IN_MESSAGE = re.compile(r"(?:unknown|missing required|text) field `([^`]+)`")
 _AT_PATH = re.compile(r" - at `\$(.*)`$")
 
 

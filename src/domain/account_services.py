@@ -11,6 +11,7 @@ from typing import Protocol
 
 from domain import lifecycle
 from domain.account import ClaimAccount
+from domain.dates import outside_window
 from domain.errors import DomainValidationError, FieldError, NotFound
 from domain.ids import new_id
 from domain.ledger import Payment, PaymentMethod, Statement
@@ -26,6 +27,7 @@ from domain.payment_plan import (
 from domain.ports import Clock, Repository
 from domain.promises import DEFAULT_GRACE_DAYS, PaymentPromise
 from domain.rates import RateTables, RateUnknown
+from domain.retry import retry_on_stale
 
 
 class RateSource(Protocol):
@@ -174,7 +176,10 @@ def statement(
     if found is None:
         raise NotFound("claim", claim_id)
     claim, account = found
-    day = at or claim.today(clock.now())
+    today = claim.today(clock.now())
+    if (error := outside_window(at, today, "at")) is not None:
+        raise DomainValidationError.many([error])
+    day = at or today
     return claim, account.statement(
         claim,
         day,
@@ -195,6 +200,7 @@ class PaymentDraft:
     invoice_numbers: tuple[str, ...] = ()
 
 
+@retry_on_stale
 def record_payment(
     repo: Repository,
     clock: Clock,
@@ -208,7 +214,9 @@ def record_payment(
     claim = change.claim
     lifecycle.ensure_allowed(claim, "record_payment")
     errors: list[FieldError] = []
-    if draft.received_on > change.today:
+    if (too_old := outside_window(draft.received_on, change.today, "received_on")) is not None:
+        errors.append(too_old)
+    elif draft.received_on > change.today:
         errors.append(
             FieldError("received_on", "a payment cannot be received in the future", "in_future")
         )
@@ -290,6 +298,7 @@ def _still_settled(change: Change, repo: Repository, rates: RateSource) -> bool:
     return current.totals.due == 0
 
 
+@retry_on_stale
 def reverse_payment(
     repo: Repository,
     clock: Clock,
@@ -362,6 +371,7 @@ class PromiseDraft:
     note: str | None = None
 
 
+@retry_on_stale
 def record_promise(
     repo: Repository,
     clock: Clock,
@@ -421,6 +431,7 @@ class PlanDraft:
     grace_days: int = 5
 
 
+@retry_on_stale
 def start_payment_plan(
     repo: Repository,
     clock: Clock,
@@ -448,6 +459,13 @@ def start_payment_plan(
     due = current.totals.due
     if due <= 0:
         raise DomainValidationError("instalments", "nothing is due", code="nothing_due")
+    out_of_range = [
+        e for e in [outside_window(draft.first_due_on, change.today, "first_due_on")]
+        + [outside_window(due_on, change.today, f"instalments[{i}].due_on")
+           for i, (due_on, _) in enumerate(draft.instalments or [])]
+        if e is not None]
+    if out_of_range:
+        raise DomainValidationError.many(out_of_range)
     if draft.instalments is not None:
         errors: list[FieldError] = []
         instalments: list[Instalment] = []
@@ -495,6 +513,7 @@ def start_payment_plan(
 # ------------------------------------------------------------------------ review
 
 
+@retry_on_stale
 def review(
     repo: Repository, clock: Clock, rates: RateSource, creditor_id: str, claim_id: str, actor: str
 ) -> Change:

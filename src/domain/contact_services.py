@@ -9,10 +9,12 @@ person can see both. The rules themselves are in domain.contacts.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
 from domain.model import (
+    Claim,
     ClaimEvent,
     ContactPoint,
     ContactValidation,
@@ -21,6 +23,7 @@ from domain.model import (
     Phase,
 )
 from domain.ports import Clock, Repository
+from domain.retry import run_retrying
 
 CHANNEL_ORDER = ("email", "sms", "letter", "phone")
 
@@ -59,7 +62,28 @@ def reachable_by(debtor: Debtor) -> list[str]:
 def revalidate_debtor(repo: Repository, clock: Clock, creditor_id: str, debtor_id: str,
                       actor: str, *, check_deliverability: bool = False) -> Debtor:
     """Validate the debtor's stored contact points again, store the results, and note the
-    outcome in the timeline of each of the debtor's open claims."""
+    outcome in the timeline of each of the debtor's open claims.
+
+    A race with a PATCH of the debtor replays the validation on the new version; a race
+    with a change of one claim replays only that claim's note, so no claim is noted twice
+    and none is skipped."""
+    updated = run_retrying(lambda: _revalidate(repo, clock, creditor_id, debtor_id,
+                                               check_deliverability))
+    # Counts and channels only: the timeline is read by many; the addresses stay on the
+    # debtor.
+    counts = Counter(p.validation.status for p in updated.contact_points if p.validation)
+    summary = {status: str(counts.get(status, 0))
+               for status in ("valid", "risky", "invalid", "unverified")}
+    summary["reachable_by"] = ",".join(reachable_by(updated)) or "none"
+    at = updated.updated_at or clock.now()
+    for listed in repo.claims_of_debtor(creditor_id, debtor_id):
+        if listed.phase is not Phase.CLOSED:
+            run_retrying(_noting(repo, listed, at, actor, summary))
+    return updated
+
+
+def _revalidate(repo: Repository, clock: Clock, creditor_id: str, debtor_id: str,
+                check_deliverability: bool) -> Debtor:
     from domain.errors import NotFound
 
     debtor = repo.get_debtor(creditor_id, debtor_id)
@@ -72,18 +96,28 @@ def revalidate_debtor(repo: Repository, clock: Clock, creditor_id: str, debtor_i
         contact_points=validate_points(debtor.contact_points, debtor.country, debtor.kind, now,
                                        check_deliverability=check_deliverability))
     repo.save_debtor(updated, expected, debtor.external_reference)
-    # Counts and channels only: the timeline is read by many; the addresses stay on the
-    # debtor.
-    counts = Counter(p.validation.status for p in updated.contact_points if p.validation)
-    summary = {status: str(counts.get(status, 0))
-               for status in ("valid", "risky", "invalid", "unverified")}
-    summary["reachable_by"] = ",".join(reachable_by(updated)) or "none"
-    for claim in repo.claims_of_debtor(creditor_id, debtor_id):
-        if claim.phase is Phase.CLOSED:
-            continue
-        before = claim.version
-        claim.version, claim.updated_at = claim.version + 1, now
-        event = ClaimEvent(claim_id=claim.id, seq=claim.next_event_seq(), at=now,
-                           action="contacts_validated", actor=actor, data=dict(summary))
-        repo.save_claim(claim, [event], before)
     return updated
+
+
+def _noting(repo: Repository, listed: Claim, at: datetime, actor: str,
+            summary: dict[str, str]) -> Callable[[], None]:
+    """The note on one claim as a retryable step: the listed copy serves the first attempt,
+    a retry re-reads the claim (its version moved)."""
+    copies: list[Claim] = [listed]
+
+    def note() -> None:
+        claim = copies.pop() if copies else repo.get_claim(listed.creditor_id, listed.id)
+        _note(repo, claim, at, actor, summary)
+
+    return note
+
+
+def _note(repo: Repository, claim: Claim | None, at: datetime, actor: str,
+          summary: dict[str, str]) -> None:
+    if claim is None or claim.phase is Phase.CLOSED:
+        return
+    before = claim.version
+    claim.version, claim.updated_at = claim.version + 1, at
+    event = ClaimEvent(claim_id=claim.id, seq=claim.next_event_seq(), at=at,
+                       action="contacts_validated", actor=actor, data=dict(summary))
+    repo.save_claim(claim, [event], before)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from domain.dates import add_days, add_months
 from domain.errors import DomainValidationError
 from domain.interest import DayCount, RatePiece
 from domain.model import DebtorKind, Invoice, Phase
@@ -104,14 +105,7 @@ class InterestTerms:
 
 
 # --- date arithmetic for legal time limits --------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    """Same day number `months` later, clamped to the month's last day (31 Jan + 1 month
-    = 28/29 Feb), as délais in months are computed (CPC 641)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+# add_months lives in domain.dates (it saturates at the ends of the calendar).
 
 
 def add_years(day: date, years: int) -> date:
@@ -181,7 +175,7 @@ def interest_origin(due_date: date, terms: InterestTerms) -> date | None:
 def majoration_start(judgment_enforceable_on: date) -> date:
     """C. monét. fin. L313-3: the +5 points apply from the day after the 2 months that
     follow the day the decision became enforceable."""
-    return add_months(judgment_enforceable_on, JUDGMENT_MAJORATION_DELAY_MONTHS) + ONE_DAY
+    return add_days(add_months(judgment_enforceable_on, JUDGMENT_MAJORATION_DELAY_MONTHS), 1)
 
 
 class StatutoryRateSchedule:
@@ -383,9 +377,9 @@ class TermLimits:
 def term_limits(issue_date: date) -> TermLimits:
     """C. com. L441-10 I [1.1]: the latest due dates an agreed term may reach."""
     return TermLimits(
-        cap_60_days=issue_date + timedelta(days=TERM_CAP_DAYS),
-        end_of_month_a=end_of_month(issue_date) + timedelta(days=TERM_CAP_END_OF_MONTH_DAYS),
-        end_of_month_b=end_of_month(issue_date + timedelta(days=TERM_CAP_END_OF_MONTH_DAYS)),
+        cap_60_days=add_days(issue_date, TERM_CAP_DAYS),
+        end_of_month_a=add_days(end_of_month(issue_date), TERM_CAP_END_OF_MONTH_DAYS),
+        end_of_month_b=end_of_month(add_days(issue_date, TERM_CAP_END_OF_MONTH_DAYS)),
     )
 
 

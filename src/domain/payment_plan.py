@@ -21,8 +21,8 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
+from domain.dates import add_months
 from domain.errors import DomainValidationError, FieldError
-from domain.law import add_months
 from domain.ledger import Payment
 from domain.money import minor_units, quantum
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from domain import lifecycle
+from domain.dates import outside_window
 from domain.errors import DomainValidationError, FieldError, NotFound
 from domain.ids import new_id
 from domain.model import (
@@ -39,6 +40,7 @@ from domain.model import (
 )
 from domain.money import is_currency, parse_amount
 from domain.ports import Clock, Repository
+from domain.retry import retry_on_stale, run_retrying
 
 if TYPE_CHECKING:
     from domain.account import ClaimAccount
@@ -135,7 +137,15 @@ def get_creditor(repo: Repository, creditor_id: str) -> Creditor:
 def update_creditor(repo: Repository, clock: Clock, creditor_id: str,
                     expected_version: int | None, changes: dict[str, object]) -> Creditor:
     """Apply a partial update (JSON merge-patch semantics on known fields).
-    `expected_version` None (If-Match: *) means whatever version is stored now."""
+    `expected_version` None (If-Match: *) means whatever version is stored now: a race with
+    another change is then replayed, not answered as stale."""
+    if expected_version is None:
+        return run_retrying(lambda: _update_creditor(repo, clock, creditor_id, None, changes))
+    return _update_creditor(repo, clock, creditor_id, expected_version, changes)
+
+
+def _update_creditor(repo: Repository, clock: Clock, creditor_id: str,
+                     expected_version: int | None, changes: dict[str, object]) -> Creditor:
     current = get_creditor(repo, creditor_id)
     if expected_version is None:
         expected_version = current.version
@@ -284,7 +294,19 @@ def update_debtor(repo: Repository, clock: Clock, creditor_id: str, debtor_id: s
                   expected_version: int | None, changes: dict[str, object], *,
                   check_deliverability: bool = False) -> Debtor:
     """Partial update; contact points are validated again when they, the debtor's kind or
-    its country (the default region of phone numbers) change."""
+    its country (the default region of phone numbers) change. With `expected_version`
+    None (If-Match: *) a race with another change is replayed, not answered as stale."""
+    if expected_version is None:
+        return run_retrying(lambda: _update_debtor(
+            repo, clock, creditor_id, debtor_id, None, changes,
+            check_deliverability=check_deliverability))
+    return _update_debtor(repo, clock, creditor_id, debtor_id, expected_version, changes,
+                          check_deliverability=check_deliverability)
+
+
+def _update_debtor(repo: Repository, clock: Clock, creditor_id: str, debtor_id: str,
+                   expected_version: int | None, changes: dict[str, object], *,
+                   check_deliverability: bool = False) -> Debtor:
     from domain.contact_services import validate_points
 
     current = get_debtor(repo, creditor_id, debtor_id)
@@ -341,7 +363,7 @@ class ClaimDraft:
     formal_notice_on: date | None = None  # a mise en demeure already sent before import
 
 
-def _invoices(currency: str, drafts: list[InvoiceDraft]) -> list[Invoice]:
+def _invoices(currency: str, drafts: list[InvoiceDraft], today: date) -> list[Invoice]:
     errors: list[FieldError] = []
     invoices: list[Invoice] = []
     seen: dict[str, int] = {}
@@ -361,6 +383,12 @@ def _invoices(currency: str, drafts: list[InvoiceDraft]) -> list[Invoice]:
                                      f"invoice {number!r} already listed at invoices[{first}]",
                                      "duplicate_invoice"))
         seen.setdefault(number, i)
+        out_of_range = [e for e in (outside_window(draft.issue_date, today, f"{path}.issue_date"),
+                                    outside_window(draft.due_date, today, f"{path}.due_date"))
+                        if e is not None]
+        errors += out_of_range
+        if out_of_range:
+            continue
         if draft.due_date < draft.issue_date:
             errors.append(FieldError(f"{path}.due_date", "is before the issue date",
                                      "due_before_issue"))
@@ -379,7 +407,12 @@ def create_claim(repo: Repository, clock: Clock, creditor_id: str, draft: ClaimD
     if not is_currency(draft.currency):
         raise DomainValidationError("currency", f"'{draft.currency}' is not an ISO 4217 code",
                                     code="invalid_currency")
-    invoices = _invoices(draft.currency, draft.invoices)
+    # Checked before anything is read or written: a far-future date must never reach the
+    # table (see domain.dates).
+    invoices = _invoices(draft.currency, draft.invoices, clock.now().date())
+    if (error := outside_window(draft.formal_notice_on, clock.now().date(),
+                                "formal_notice_on")) is not None:
+        raise DomainValidationError.many([error])
     debtor, creditor = repo.get_debtor_with_creditor(creditor_id, draft.debtor_id)
     if debtor is None:
         raise DomainValidationError("debtor_id", f"no debtor {draft.debtor_id!r}",
@@ -455,12 +488,15 @@ class ActionRequest:
     hold_until: date | None = None
 
 
+@retry_on_stale
 def apply_action(repo: Repository, clock: Clock, creditor_id: str, claim_id: str,
                  request: ActionRequest) -> tuple[Claim, ClaimEvent]:
     """Holds, disputes, resumptions and closures decided by a person."""
     claim = get_claim(repo, creditor_id, claim_id)
     lifecycle.ensure_allowed(claim, request.action)
     now = clock.now()
+    if (error := outside_window(request.hold_until, now.date(), "until")) is not None:
+        raise DomainValidationError.many([error])
     before = lifecycle.describe_state(claim)
     expected = claim.version
     changed = replace(claim, version=claim.version + 1, updated_at=now)

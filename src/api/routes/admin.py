@@ -38,7 +38,8 @@ class AdminController(Controller):
         )
         return CreditorOut.of(creditor)
 
-    @post("/{creditor_id:str}/api-keys", summary="Issue an API key for a creditor")
+    @post("/{creditor_id:str}/api-keys", summary="Issue an API key for a creditor",
+          opt={"idempotency": "without_secret"})
     async def issue_key(
         self,
         creditor_id: FromPath[str],
@@ -51,8 +52,8 @@ class AdminController(Controller):
 
 
 def _issued(issued: services.IssuedApiKey) -> Response[ApiKeyIssuedOut]:
-    """The one response that carries a secret: `no-store` keeps it out of caches and out of
-    the idempotency record (which replays it without the secret)."""
+    """The one response that carries a secret: its route's `opt` keeps the secret out of the
+    idempotency record (a replay shows the key without it); every response is `no-store`."""
     k = issued.key
     body = ApiKeyIssuedOut(
         id=k.id,
@@ -63,4 +64,4 @@ def _issued(issued: services.IssuedApiKey) -> Response[ApiKeyIssuedOut]:
         revoked_at=k.revoked_at,
         secret=issued.secret,
     )
-    return Response(body, status_code=201, headers={"Cache-Control": "no-store"})
+    return Response(body, status_code=201)

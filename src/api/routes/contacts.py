@@ -2,7 +2,7 @@
 cleaning their data before an import, and re-validation of a debtor's stored contacts."""
 
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from litestar import Controller, Response, post
 from litestar.datastructures import State
@@ -36,12 +36,22 @@ IdentifierKind = Literal["siren", "siret", "vat_number", "iban", "bic"]
 IDENTIFIER_KINDS = frozenset(("siren", "siret", "vat_number", "iban", "bic"))
 
 
+class UntrustedPostalAddressBody(PostalAddressBody):
+    """An address to check only: control characters are reported, not refused."""
+
+    __refuses_control__: ClassVar[bool] = False
+
+
 class ValidationItemBody(Input):
     """A contact point, or a company or bank identifier to check (`value`)."""
 
+    # The check stores nothing and exists to classify untrusted values: a control
+    # character is answered as an invalid point, not refused (stored debtors refuse it).
+    __refuses_control__: ClassVar[bool] = False
+
     kind: Literal["email", "phone", "postal_address"] | IdentifierKind
     value: Annotated[str, Meta(max_length=10_000)] | None = None
-    address: PostalAddressBody | None = None
+    address: UntrustedPostalAddressBody | None = None
 
 
 class ContactValidationRequest(Input):

@@ -63,7 +63,8 @@ class ApiKeyController(Controller):
     async def list_keys(self, tenant: TenantDep, repo: RepoDep) -> ApiKeyList:
         return ApiKeyList(items=[ApiKeyOut.of(k) for k in repo.list_api_keys(tenant)])
 
-    @post("/", summary="Issue an API key; its secret is in this response only")
+    @post("/", summary="Issue an API key; its secret is in this response only",
+          opt={"idempotency": "without_secret"})
     async def issue(
         self, tenant: TenantDep, data: JSONBody[ApiKeyCreate], repo: RepoDep, clock: ClockDep
     ) -> Response[ApiKeyIssuedOut]:
