@@ -319,3 +319,26 @@ def test_a_write_whose_outcome_is_unknown_keeps_its_idempotency_key(client, tena
     assert body_json["type"].endswith("idempotency-outcome-unknown")
     payments = client.get(f"/v1/claims/{claim['id']}/payments", headers=tenant.headers).json()
     assert len(payments["items"]) == 1
+
+
+# ------------------------------------------------------------------ response size
+
+_LONG_LINE = ("Boulevard du Maréchal Général Lieutenant Colonel Saint Docteur Professeur "
+              "Président " * 2)[:200]
+_HEAVY_ADDRESS = {"kind": "postal_address", "address": {
+    "recipient": "Monsieur le Directeur Général Adjoint de la Société Anonyme " * 2,
+    "lines": [_LONG_LINE] * 5, "postal_code": "75011",
+    "city": "Saint-Rémy-lès-Chevreuse " * 7}}
+
+
+def test_a_batch_whose_results_would_pass_lambdas_response_limit_is_refused(client, tenant):
+    # ~790 such addresses fit in a 1 MiB request and once made a 7.2 MB answer.
+    response = client.post("/v1/contact-validation", headers=tenant.headers,
+                           json={"items": [_HEAVY_ADDRESS] * 790})
+    body = assert_problem(response, 422, "items")
+    assert body["errors"][0]["code"] == "response_too_large"
+    fits = int(body["errors"][0]["message"].split("send at most ")[1].split()[0])
+    accepted = client.post("/v1/contact-validation", headers=tenant.headers,
+                           json={"items": [_HEAVY_ADDRESS] * fits})
+    assert accepted.status_code == 200
+    assert len(accepted.content) <= 5_000_000
