@@ -12,8 +12,8 @@ import random
 import statistics
 
 from bench.common import Row, median_p99, timings_ms
-from domain.contacts import check_contact_point
-from domain.model import ContactKind, ContactPoint, DebtorKind, PostalAddress
+from domain.debtors.contacts import check_contact_point
+from domain.debtors.model import ContactKind, ContactPoint, DebtorKind, PostalAddress
 
 BATCH = 10_000
 TARGET_PER_SECOND = 5_000

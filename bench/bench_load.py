@@ -50,8 +50,9 @@ def _seed(endpoint: str) -> list[str]:
     from adapters.clock import SystemClock
     from adapters.dynamodb import DynamoRepository, create_table
     from domain import services
-    from domain.ids import new_id
-    from domain.model import Address, ApiKey, Claim, ClaimEvent, Invoice, Phase
+    from domain.claims.model import Claim, ClaimEvent, Invoice, Phase
+    from domain.creditors.model import Address, ApiKey
+    from domain.shared.ids import new_id
 
     client = boto3.client("dynamodb", endpoint_url=endpoint, region_name="eu-west-3",
                           aws_access_key_id="local", aws_secret_access_key="local")

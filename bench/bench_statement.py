@@ -8,9 +8,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from bench.common import Row, median_p99, timings_ms
-from domain.law import InterestTerms
-from domain.ledger import Payment, compute_statement
-from domain.model import DebtorKind, Invoice
+from domain.amounts.law import InterestTerms
+from domain.amounts.ledger import Payment, compute_statement
+from domain.claims.model import Invoice
+from domain.debtors.model import DebtorKind
 
 START = date(2022, 7, 1)
 AT = date(2025, 6, 30)  # three years

@@ -19,12 +19,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import msgspec
 from botocore.exceptions import ClientError
 
-from domain.errors import Conflict, DomainValidationError, StaleVersion
-from domain.model import ApiKey, Claim, ClaimEvent, Creditor, Debtor
+from domain.claims.model import Claim, ClaimEvent
+from domain.creditors.model import ApiKey, Creditor
+from domain.debtors.model import Debtor
 from domain.ports import ClaimFilter, Page, PageRequest
+from domain.shared.errors import Conflict, DomainValidationError, StaleVersion
 
 if TYPE_CHECKING:
-    from domain.account import ClaimAccount
+    from domain.amounts.account import ClaimAccount
 
 T = TypeVar("T")
 
@@ -533,7 +535,7 @@ class DynamoRepository:
     def get_claim_account(self, creditor_id: str,
                           claim_id: str) -> tuple[Claim, ClaimAccount] | None:
         """The claim and its account in one Query: both items sort under `META`."""
-        from domain.account import ClaimAccount  # not on the path of a plain claim read
+        from domain.amounts.account import ClaimAccount  # not on the path of a plain claim read
 
         response = self.client.query(
             TableName=self.table, KeyConditionExpression="PK = :pk AND begins_with(SK, :meta)",

@@ -1,5 +1,5 @@
-"""Rate tables in force: the tables shipped with the code (domain/data/rates.json) plus the
-rows the platform operator publishes at run time (a new arrêté, an ECB decision), stored as
+"""Rate tables in force: the tables shipped with the code (domain/amounts/data/rates.json) plus
+the rows the platform operator publishes at run time (a new arrêté, an ECB decision), stored as
 one item on the table. A new rate needs no deployment.
 """
 
@@ -12,13 +12,13 @@ from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
-from domain.rates import RateTables
+from domain.amounts.rates import RateTables
 
 _KEY = {"PK": {"S": "PLATFORM"}, "SK": {"S": "RATES"}}
 
 
 def shipped_document() -> dict[str, Any]:
-    text = resources.files("domain").joinpath("data/rates.json").read_text(encoding="utf-8")
+    text = resources.files("domain.amounts").joinpath("data/rates.json").read_text(encoding="utf-8")
     document: dict[str, Any] = json.loads(text)
     return document
 

@@ -24,8 +24,8 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
+from domain.creditors.keys import hash_secret
 from domain.ports import ApiKeyRepository
-from domain.services import hash_secret
 
 HEADER = "x-api-key"
 NEGATIVE_CACHE_SECONDS = 5.0

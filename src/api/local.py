@@ -95,8 +95,9 @@ def seed_demo(app_state: object, demo_key: str | None) -> tuple[str, str]:
     """A demo creditor with three debtors and claims in different phases."""
     from adapters.dynamodb import DynamoRepository
     from domain import services
-    from domain.model import Address, ApiKey, ContactKind, DebtorKind
-    from domain.services import hash_secret
+    from domain.creditors.keys import hash_secret
+    from domain.creditors.model import Address, ApiKey
+    from domain.debtors.model import ContactKind, DebtorKind
 
     repo: DynamoRepository = app_state.repo  # type: ignore[attr-defined]
     clock = app_state.clock  # type: ignore[attr-defined]
@@ -174,7 +175,7 @@ def publish_demo_rates(rates: object, today: date) -> str:
     demo's statements work today, the local runner carries the last known rates forward,
     labelled as such in their source; in AWS the operator publishes the real ones
     (POST /v1/admin/rates)."""
-    from domain.rates import HalfYear
+    from domain.amounts.rates import HalfYear
 
     tables = rates.rate_tables()  # type: ignore[attr-defined]
     last = tables.legal_half_years[-1]

@@ -12,14 +12,14 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from domain.errors import (
+from domain.amounts.rates import RateUnknown
+from domain.shared.errors import (
     ActionNotAllowed,
     Conflict,
     DomainValidationError,
     NotFound,
     StaleVersion,
 )
-from domain.rates import RateUnknown
 
 PROBLEM = "application/problem+json"
 TYPE_BASE = "https://relance.dev/problems/"

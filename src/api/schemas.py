@@ -15,25 +15,13 @@ from typing import Annotated, ClassVar, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from domain import law, lifecycle
-from domain.contact_services import reachable_by
-from domain.model import (
-    MAX_INVOICES_PER_CLAIM,
-    Address,
-    ApiKey,
-    Claim,
-    ClaimEvent,
-    ContactPoint,
-    ContactValidation,
-    Creditor,
-    Debtor,
-    DebtorKind,
-    Hold,
-    Invoice,
-    Phase,
-    PostalAddress,
-)
-from domain.money import format_amount
+from domain.amounts import law
+from domain.claims import lifecycle
+from domain.claims.model import MAX_INVOICES_PER_CLAIM, Claim, ClaimEvent, Hold, Invoice, Phase
+from domain.creditors.model import Address, ApiKey, Creditor
+from domain.debtors.model import ContactPoint, ContactValidation, Debtor, DebtorKind, PostalAddress
+from domain.debtors.validation import reachable_by
+from domain.shared.money import format_amount
 
 DecimalString = Annotated[
     str,

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from msgspec import Meta
 
 from api.schemas import ClaimOut, DecimalString, Input, Output
-from domain.model import MAX_INVOICES_PER_CLAIM
-from domain.money import format_amount
+from domain.claims.model import MAX_INVOICES_PER_CLAIM
+from domain.shared.money import format_amount
 
 if TYPE_CHECKING:  # only named in the mappers' signatures: kept off the cold-start path
-    from domain import law
-    from domain.ledger import InvoiceStatement, Payment, PaymentSplit, Statement
-    from domain.payment_plan import PaymentPlan, PlanEvaluation
-    from domain.promises import PaymentPromise
+    from domain.amounts import law
+    from domain.amounts.ledger import InvoiceStatement, Payment, PaymentSplit, Statement
+    from domain.amounts.payment_plan import PaymentPlan, PlanEvaluation
+    from domain.amounts.promises import PaymentPromise
 
 Note = Annotated[str, Meta(max_length=2000)]
 PaymentMethodName = Literal["transfer", "card", "cheque", "cash", "direct_debit", "other"]

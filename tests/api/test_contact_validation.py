@@ -511,12 +511,12 @@ def test_personal_data_never_reaches_a_log_line(client, tenant, caplog, capsys):
 
 def test_an_unexpected_failure_logs_no_personal_data(client, tenant, caplog, capsys,
                                                      monkeypatch):
-    import domain.contacts
+    import domain.debtors.contacts
 
     def explode(point, *args, **kwargs):
         raise RuntimeError(f"could not check {point.value!r} of {NAME}")
 
-    monkeypatch.setattr(domain.contacts, "check_contact_point", explode)
+    monkeypatch.setattr(domain.debtors.contacts, "check_contact_point", explode)
     relance = logging.getLogger("relance")
     capture = _Capture()
     relance.addHandler(capture)

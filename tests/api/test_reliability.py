@@ -14,8 +14,9 @@ from botocore.exceptions import ReadTimeoutError
 
 from adapters.dynamodb import DynamoRepository
 from domain import services
-from domain.errors import StaleVersion
-from domain.model import ClaimEvent, DebtorKind, Invoice
+from domain.claims.model import ClaimEvent, Invoice
+from domain.debtors.model import DebtorKind
+from domain.shared.errors import StaleVersion
 from tests.api._helpers import assert_problem, claim_body, invoice
 from tests.conftest import TABLE, new_claim, new_debtor
 
@@ -206,7 +207,7 @@ def racing(app, repo):
 def test_a_payment_racing_another_is_replayed_not_answered_412(client, tenant, racing, repo,
                                                                clock):
     from adapters.rate_store import DynamoRateStore
-    from domain import account_services
+    from domain.services import amounts as account_services
 
     debtor = new_debtor(client, tenant)
     claim = new_claim(client, tenant, debtor["id"])

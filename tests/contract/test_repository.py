@@ -11,21 +11,12 @@ from botocore.exceptions import ClientError
 
 from adapters.dynamodb import DynamoRepository, create_table
 from adapters.idempotency import DynamoIdempotencyStore
-from domain.errors import Conflict, DomainValidationError, StaleVersion
-from domain.model import (
-    ApiKey,
-    Claim,
-    ClaimEvent,
-    ContactKind,
-    ContactPoint,
-    Debtor,
-    DebtorKind,
-    Invoice,
-    Language,
-    Phase,
-    PostalAddress,
-)
+from domain.claims.model import Claim, ClaimEvent, Invoice, Phase
+from domain.creditors.model import ApiKey
+from domain.debtors.model import ContactKind, ContactPoint, Debtor, DebtorKind, PostalAddress
 from domain.ports import ClaimFilter, PageRequest
+from domain.shared.errors import Conflict, DomainValidationError, StaleVersion
+from domain.shared.language import Language
 
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 
@@ -180,7 +171,7 @@ def test_engines_disagree_on_one_character_table_names(backend: tuple[object, st
 
 
 def test_debtor_and_creditor_come_back_in_one_batch(store: DynamoRepository) -> None:
-    from domain.model import Address, Creditor
+    from domain.creditors.model import Address, Creditor
 
     creditor = Creditor(id="cred_a", legal_name="Leroy SARL", siren="732829320",
                         address=Address(("8 rue des Lilas",), "69003", "Lyon", "FR"),

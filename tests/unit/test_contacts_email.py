@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.contacts import MAX_VALUE_LENGTH, ContactCheck, check_contact_point, check_email
-from domain.model import ContactKind, ContactPoint, DebtorKind
+from domain.debtors.contacts import MAX_VALUE_LENGTH, ContactCheck, check_contact_point, check_email
+from domain.debtors.model import ContactKind, ContactPoint, DebtorKind
 
 B = DebtorKind.BUSINESS
 C = DebtorKind.CONSUMER

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.contacts import (
+from domain.debtors.contacts import (
     MAX_VALUE_LENGTH,
     IdentifierCheck,
     check_bic,
@@ -136,8 +136,10 @@ def test_hostile_input(check: Check, value: str) -> None:
 
 def test_schwifty_is_imported_lazily() -> None:
     root = Path(__file__).resolve().parents[2]
-    code = ("import sys; import domain.contacts; assert 'schwifty' not in sys.modules; "
-            "domain.contacts.check_iban('BE68539007547034'); assert 'schwifty' in sys.modules")
+    code = ("import sys; import domain.debtors.contacts; "
+            "assert 'schwifty' not in sys.modules; "
+            "domain.debtors.contacts.check_iban('BE68539007547034'); "
+            "assert 'schwifty' in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONPATH": "src"},
                    cwd=str(root))
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.contacts import MAX_VALUE_LENGTH, ContactCheck, check_contact_point, check_phone
-from domain.model import ContactKind, ContactPoint, DebtorKind
+from domain.debtors.contacts import MAX_VALUE_LENGTH, ContactCheck, check_contact_point, check_phone
+from domain.debtors.model import ContactKind, ContactPoint, DebtorKind
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
@@ -281,7 +281,7 @@ def test_check_phone_is_total(value: str, country: str) -> None:
 
 
 def test_module_import_does_not_load_schwifty() -> None:
-    code = ("import sys; import domain.contacts; "
+    code = ("import sys; import domain.debtors.contacts; "
             "assert 'schwifty' not in sys.modules, 'schwifty imported at module top'")
     subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONPATH": "src"},
                    cwd=str(__import__("pathlib").Path(__file__).resolve().parents[2]))

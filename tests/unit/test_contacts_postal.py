@@ -11,15 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.contacts import (
+from domain.debtors.contacts import (
     MAX_VALUE_LENGTH,
     ContactCheck,
     check_contact_point,
     check_postal_address,
 )
-from domain.contacts._countries import COUNTRY_NAMES_FR, POSTAL_RULES
-from domain.contacts.postal import classify_line
-from domain.model import ContactKind, ContactPoint, DebtorKind, PostalAddress
+from domain.debtors.contacts._countries import COUNTRY_NAMES_FR, POSTAL_RULES
+from domain.debtors.contacts.postal import classify_line
+from domain.debtors.model import ContactKind, ContactPoint, DebtorKind, PostalAddress
 
 B = DebtorKind.BUSINESS
 C = DebtorKind.CONSUMER

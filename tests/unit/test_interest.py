@@ -9,7 +9,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from domain.interest import (
+from domain.amounts.interest import (
     DIVISOR,
     DayCount,
     HalfYearlySchedule,
@@ -22,9 +22,9 @@ from domain.interest import (
     split_at_half_years,
     total,
 )
-from domain.law import InterestTerms, StatutoryRateSchedule
-from domain.model import DebtorKind
-from domain.rates import DEFAULT_RATES, HalfYear, RateCategory
+from domain.amounts.law import InterestTerms, StatutoryRateSchedule
+from domain.amounts.rates import DEFAULT_RATES, HalfYear, RateCategory
+from domain.debtors.model import DebtorKind
 
 
 def legal_particulier() -> HalfYearlySchedule:

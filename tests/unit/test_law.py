@@ -9,9 +9,8 @@ from importlib import resources
 
 import pytest
 
-from domain import law
-from domain.errors import DomainValidationError
-from domain.law import (
+from domain.amounts import law
+from domain.amounts.law import (
     FloorPolicy,
     InterestTerms,
     StatutoryRateSchedule,
@@ -27,8 +26,7 @@ from domain.law import (
     recovery_fees_allowed,
     validate_contractual_rate,
 )
-from domain.model import DebtorKind, Invoice, Phase
-from domain.rates import (
+from domain.amounts.rates import (
     DEFAULT_RATES,
     HalfYear,
     RateCategory,
@@ -39,6 +37,9 @@ from domain.rates import (
     half_years_between,
     legal_rate,
 )
+from domain.claims.model import Invoice, Phase
+from domain.debtors.model import DebtorKind
+from domain.shared.errors import DomainValidationError
 
 # --- rate tables -----------------------------------------------------------------------
 
@@ -96,14 +97,14 @@ def test_beyond_the_tables_raises_naming_the_half_year() -> None:
 
 
 def test_rates_json_has_a_source_for_every_row() -> None:
-    data = json.loads(resources.files("domain").joinpath("data/rates.json").read_text("utf-8"))
+    data = json.loads(resources.files("domain.amounts").joinpath("data/rates.json").read_text("utf-8"))
     rows = data["legal_rate"]["half_years"] + data["ecb_main_refinancing_rate"]["changes"]
     assert rows
     assert all(str(r["source"]).startswith("http") for r in rows)
 
 
 def test_tables_are_data_and_can_be_extended() -> None:
-    data = json.loads(resources.files("domain").joinpath("data/rates.json").read_text("utf-8"))
+    data = json.loads(resources.files("domain.amounts").joinpath("data/rates.json").read_text("utf-8"))
     data["legal_rate"]["half_years"].append(
         {"half_year": "2026-S2", "particulier": "6.00", "autres_cas": "2.50", "source": "x"})
     data["ecb_main_refinancing_rate"]["changes"].append(

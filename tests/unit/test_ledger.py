@@ -9,12 +9,13 @@ from decimal import Decimal as D
 
 import pytest
 
-from domain.errors import DomainValidationError
-from domain.interest import DayCount
-from domain.law import FloorPolicy, InterestTerms
-from domain.ledger import Payment, Statement, compute_statement
-from domain.model import DebtorKind, Invoice
-from domain.rates import RateCategory, RateUnknown
+from domain.amounts.interest import DayCount
+from domain.amounts.law import FloorPolicy, InterestTerms
+from domain.amounts.ledger import Payment, Statement, compute_statement
+from domain.amounts.rates import RateCategory, RateUnknown
+from domain.claims.model import Invoice
+from domain.debtors.model import DebtorKind
+from domain.shared.errors import DomainValidationError
 
 B2B = InterestTerms(DebtorKind.BUSINESS)
 

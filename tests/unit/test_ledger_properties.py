@@ -10,11 +10,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.interest import DayCount, first_interest_day
-from domain.law import FloorPolicy, InterestTerms, b2b_floor, interest_origin
-from domain.ledger import Payment, Statement, compute_statement
-from domain.model import DebtorKind, Invoice
-from domain.rates import DEFAULT_RATES, HalfYear, RateCategory
+from domain.amounts.interest import DayCount, first_interest_day
+from domain.amounts.law import FloorPolicy, InterestTerms, b2b_floor, interest_origin
+from domain.amounts.ledger import Payment, Statement, compute_statement
+from domain.amounts.rates import DEFAULT_RATES, HalfYear, RateCategory
+from domain.claims.model import Invoice
+from domain.debtors.model import DebtorKind
 
 CENT = Decimal("0.01")
 START = date(2021, 1, 1)

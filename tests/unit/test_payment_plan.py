@@ -7,9 +7,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from domain.errors import DomainValidationError
-from domain.ledger import Payment
-from domain.payment_plan import (
+from domain.amounts.ledger import Payment
+from domain.amounts.payment_plan import (
     DEFAULT_GRACE_DAYS,
     Instalment,
     InstalmentStatus,
@@ -19,6 +18,7 @@ from domain.payment_plan import (
     evaluate_plan,
     validate_plan,
 )
+from domain.shared.errors import DomainValidationError
 
 
 def test_1000_in_three() -> None:

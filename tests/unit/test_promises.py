@@ -8,9 +8,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from domain.errors import DomainValidationError
-from domain.ledger import Payment
-from domain.promises import (
+from domain.amounts.ledger import Payment
+from domain.amounts.promises import (
     DEFAULT_GRACE_DAYS,
     PaymentPromise,
     PromiseStatus,
@@ -18,6 +17,7 @@ from domain.promises import (
     evaluate_promise,
     resolve_promise,
 )
+from domain.shared.errors import DomainValidationError
 
 PROMISE = PaymentPromise(
     id="pr1", amount=D("500.00"), promised_on=date(2025, 5, 10), channel="phone",

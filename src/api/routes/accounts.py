@@ -34,9 +34,9 @@ from api.schemas_account import (
     ReversalCreate,
     StatementOut,
 )
-from domain.errors import NotFound
+from domain.shared.errors import NotFound
 
-# The handlers import domain.account_services (the ledger, promises and plans) when they
+# The handlers import domain.services.amounts (the ledger, promises and plans) when they
 # run: a function serving only claim reads does not load them at cold start.
 
 
@@ -65,7 +65,7 @@ class AccountController(Controller):
             ),
         ] = None,
     ) -> StatementOut:
-        from domain import account_services as accounts
+        from domain.services import amounts as accounts
 
         claim, result = accounts.statement(repo, clock, rates, tenant, claim_id, at)
         return StatementOut.of(claim.id, result)
@@ -81,7 +81,7 @@ class AccountController(Controller):
         rates: RatesDep,
         principal: PrincipalDep,
     ) -> Response[PaymentResult]:
-        from domain import account_services as accounts
+        from domain.services import amounts as accounts
 
         change, payment = accounts.record_payment(
             repo,
@@ -137,7 +137,7 @@ class AccountController(Controller):
         principal: PrincipalDep,
         data: JSONBody[ReversalCreate | None] = None,
     ) -> Response[PaymentResult]:
-        from domain import account_services as accounts
+        from domain.services import amounts as accounts
 
         change, payment = accounts.reverse_payment(
             repo,
@@ -173,7 +173,7 @@ class AccountController(Controller):
         rates: RatesDep,
         principal: PrincipalDep,
     ) -> Response[PromiseResult]:
-        from domain import account_services as accounts
+        from domain.services import amounts as accounts
 
         change, promise = accounts.record_promise(
             repo,
@@ -207,7 +207,7 @@ class AccountController(Controller):
     async def list_promises(
         self, tenant: TenantDep, claim_id: FromPath[str], repo: RepoDep, clock: ClockDep
     ) -> PromiseList:
-        from domain.promises import resolve_promise
+        from domain.amounts.promises import resolve_promise
 
         claim, account = _account(repo, tenant, claim_id)
         today = claim.today(clock.now())
@@ -233,7 +233,7 @@ class AccountController(Controller):
         rates: RatesDep,
         principal: PrincipalDep,
     ) -> Response[PlanResult]:
-        from domain import account_services as accounts
+        from domain.services import amounts as accounts
 
         change, plan = accounts.start_payment_plan(
             repo,
@@ -290,7 +290,7 @@ class AccountController(Controller):
         rates: RatesDep,
         principal: PrincipalDep,
     ) -> Response[ClaimOut]:
-        from domain import account_services as accounts
+        from domain.services import amounts as accounts
 
         change = accounts.review(repo, clock, rates, tenant, claim_id, principal.actor)
         return Response(

@@ -11,7 +11,7 @@ from api.http import (
 )
 from api.schemas import ApiKeyCreate, ApiKeyIssuedOut, CreditorCreate, CreditorOut
 from domain import services
-from domain.model import Language
+from domain.shared.language import Language
 
 
 class AdminController(Controller):

@@ -18,7 +18,7 @@ from api.http import (
 )
 from api.schemas import ActionBody, ClaimCreate, ClaimOut, ClaimPage, EventOut, EventPage
 from domain import services
-from domain.model import Phase
+from domain.claims.model import Phase
 from domain.ports import ClaimFilter
 
 PhaseName = Literal["pre_due", "amicable", "formal_notice", "judicial", "closed"]

@@ -28,9 +28,10 @@ from api.schemas import (
     PostalAddressOut,
     ValidationOut,
 )
-from domain import contact_services
-from domain.errors import DomainValidationError
-from domain.model import ContactKind, ContactPoint, DebtorKind
+from domain import services
+from domain.debtors.model import ContactKind, ContactPoint, DebtorKind
+from domain.debtors.validation import validate_point
+from domain.shared.errors import DomainValidationError
 
 MAX_BATCH = 1000
 # Lambda answers at most 6 MB through API Gateway; a 1 MiB batch of long, abbreviation-heavy
@@ -128,7 +129,7 @@ class ContactValidationController(Controller):
     async def revalidate(self, tenant: TenantDep, debtor_id: FromPath[str], repo: RepoDep,
                          clock: ClockDep, principal: PrincipalDep,
                          state: State) -> Response[DebtorOut]:
-        debtor = contact_services.revalidate_debtor(
+        debtor = services.revalidate_debtor(
             repo, clock, tenant, debtor_id, principal.actor,
             check_deliverability=state.check_email_deliverability)
         return Response(DebtorOut.of(debtor), headers={"ETag": etag(debtor.version)})
@@ -143,7 +144,7 @@ def _check_item(i: int, item: ValidationItemBody, data: ContactValidationRequest
         return _identifier_result(i, item)
     point = ContactPoint(id=str(i), kind=ContactKind(item.kind), value=item.value,
                          address=item.address.to_domain() if item.address else None)
-    v = contact_services.validate_point(point, data.default_country, kind, now,
+    v = validate_point(point, data.default_country, kind, now,
                                         check_deliverability=check_deliverability)
     out = ValidationOut.of(v)
     address = None
@@ -158,7 +159,7 @@ def _check_item(i: int, item: ValidationItemBody, data: ContactValidationRequest
 
 
 def _identifier_result(index: int, item: ValidationItemBody) -> ContactResultOut:
-    from domain.contacts.identifiers import check_identifier  # lazy: heavy to import
+    from domain.debtors.contacts.identifiers import check_identifier  # lazy: heavy to import
 
     check = check_identifier(item.kind, item.value or "")
     return ContactResultOut(

@@ -25,7 +25,8 @@ from api.schemas import (
     set_fields,
 )
 from domain import services
-from domain.model import ContactKind, DebtorKind, Language
+from domain.debtors.model import ContactKind, DebtorKind
+from domain.shared.language import Language
 
 
 def contact_drafts(points: list[ContactPointBody]) -> list[services.ContactPointDraft]:

@@ -1,0 +1,1 @@
+"""What is owed: the law and its rates, late interest, the ledger, promises and plans."""

@@ -1,0 +1,86 @@
+"""A claim's account: the payments received, the promises made and the payment plan agreed.
+
+Kept beside the claim (its own item in storage, written in the same transaction as the claim)
+because it grows with the claim's life while the claim itself stays small enough to list.
+What is owed is never stored: `statement()` recomputes it, for any date, from the invoices,
+this account and the law (domain.ledger), so a correction to a payment or a rate table can
+never leave a stale figure behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+from domain.amounts import law
+from domain.amounts.ledger import Payment, Statement, compute_statement
+from domain.amounts.payment_plan import PaymentPlan, PlanEvaluation, PlanStatus, evaluate_plan
+from domain.amounts.promises import PaymentPromise, PromiseStatus, resolve_promise
+from domain.amounts.rates import RateTables
+from domain.claims.model import Claim
+
+
+@dataclass(slots=True)
+class ClaimAccount:
+    payments: list[Payment] = field(default_factory=list)
+    promises: list[PaymentPromise] = field(default_factory=list)
+    plan: PaymentPlan | None = None
+    # The plan's last status as recorded in the timeline (evaluations that change it are
+    # events: defaulted, completed).
+    plan_status: PlanStatus | None = None
+    # Interest terms fixed for this claim.
+    contractual_rate: Decimal | None = None
+    formal_notice_on: date | None = None
+    judgment_enforceable_on: date | None = None
+
+    def terms(self, claim: Claim, *, in_collective_proceedings: bool) -> law.InterestTerms:
+        return law.InterestTerms(
+            debtor_kind=claim.debtor_kind,
+            contractual_rate=self.contractual_rate,
+            formal_notice_on=self.formal_notice_on,
+            in_collective_proceedings=in_collective_proceedings,
+            judgment_enforceable_on=self.judgment_enforceable_on,
+        )
+
+    def statement(
+        self, claim: Claim, at: date, rates: RateTables, *, in_collective_proceedings: bool
+    ) -> Statement:
+        return compute_statement(
+            invoices=claim.invoices,
+            currency=claim.currency,
+            terms=self.terms(claim, in_collective_proceedings=in_collective_proceedings),
+            payments=self.payments,
+            at=at,
+            rates=rates,
+        )
+
+    def payment(self, payment_id: str) -> Payment | None:
+        return next((p for p in self.payments if p.id == payment_id), None)
+
+    def with_payment_reversed(self, payment_id: str, on: date, reason: str | None) -> ClaimAccount:
+        payments = [
+            replace(p, reversed_on=on, reversal_reason=reason) if p.id == payment_id else p
+            for p in self.payments
+        ]
+        return replace(self, payments=payments)
+
+    def pending_promise(self) -> PaymentPromise | None:
+        return next((p for p in self.promises if p.status is PromiseStatus.PENDING), None)
+
+    def resolve_promises(self, today: date) -> list[PaymentPromise]:
+        """Bring pending promises up to date; return those that changed status."""
+        changed = []
+        for i, promise in enumerate(self.promises):
+            if promise.status is not PromiseStatus.PENDING:
+                continue
+            resolved = resolve_promise(promise, self.payments, today)
+            if resolved.status is not PromiseStatus.PENDING:
+                self.promises[i] = resolved
+                changed.append(resolved)
+        return changed
+
+    def evaluate_plan(self, today: date) -> PlanEvaluation | None:
+        if self.plan is None:
+            return None
+        return evaluate_plan(self.plan, self.payments, today)

@@ -1,0 +1,432 @@
+"""The rules of French law the collection follows, in one place, each beside its article.
+
+Sources are listed in /work/shared/reference/french-law.md (section numbers in brackets).
+Where the law is unsettled the choice is a named, configurable rule and the statement
+carries a flag, never a silent guess.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from domain.amounts.interest import DayCount, RatePiece
+from domain.amounts.rates import DEFAULT_RATES, HalfYear, RateCategory, RateTables
+from domain.claims.model import Invoice, Phase
+from domain.debtors.model import DebtorKind
+from domain.shared.dates import add_days, add_months
+from domain.shared.errors import DomainValidationError
+
+# --- constants, with their articles ---------------------------------------------------
+
+# C. com. L441-10 II [1.2]: default rate = ECB MRO rate + 10 points, fixed per half-year
+# (rate in force on 1 Jan for S1, on 1 Jul for S2): see domain.rates.b2b_default_rate.
+# C. com. L441-10 II [1.2]: a contractual rate may not be below 3 × the legal rate.
+B2B_FLOOR_MULTIPLIER = Decimal("3")
+# C. com. D441-5 [1.3]: fixed recovery indemnity per late invoice, in euros, not subject
+# to VAT (so never grossed up), B2B only.
+RECOVERY_INDEMNITY = Decimal("40.00")
+RECOVERY_INDEMNITY_CURRENCY = "EUR"
+# C. monét. fin. L313-3 [2.2]: +5 points once 2 months have passed since the decision
+# became enforceable.
+JUDGMENT_MAJORATION_POINTS = Decimal("5")
+JUDGMENT_MAJORATION_DELAY_MONTHS = 2
+# C. com. L110-4 [3]: 5 years between merchants / for obligations born of commerce.
+PRESCRIPTION_YEARS_B2B = 5
+# C. conso. L218-2 [3]: 2 years for a professional's action against a consumer.
+PRESCRIPTION_YEARS_B2C = 2
+PRESCRIPTION_WARNING_DAYS = 90
+# C. com. L441-10 I [1.1]: payment term caps.
+TERM_CAP_DAYS = 60  # days after the invoice date
+TERM_CAP_END_OF_MONTH_DAYS = 45  # "45 jours fin de mois", only if expressly stipulated
+
+ONE_DAY = timedelta(days=1)
+
+
+class FloorPolicy(StrEnum):
+    """What to do when the DEFAULT B2B rate (ECB + 10) is below 3 × the legal rate, as in
+    2024 S1 (14.50 % < 15.21 %). L441-10 II sets the 3× floor for a *contractual* rate;
+    whether the default must be raised to it is unverified [2.3 caveat].
+
+    Default: APPLY_DEFAULT (the text's default rate as written), with a
+    `floor_exceeds_default` flag on the statement so a human can decide.
+    """
+
+    APPLY_DEFAULT = "apply_default"
+    RAISE_TO_FLOOR = "raise_to_floor"
+
+
+DEFAULT_FLOOR_POLICY = FloorPolicy.APPLY_DEFAULT
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """Something a human should know about a statement or invoice (never a refusal)."""
+
+    code: str
+    message: str
+    subject: str | None = None  # the invoice number or half-year it is about
+
+
+@dataclass(frozen=True, slots=True)
+class InterestTerms:
+    """Everything that decides which interest regime applies to a claim.
+
+    - `creditor_category`: the legal rate follows the creditor (C. monét. fin. L313-2);
+      a creditor acting professionally (every Relance tenant) is "autres cas".
+    - `contractual_rate`: percent per year agreed in writing (C. civ. 1343-1), or None.
+    - `formal_notice_on`: date of the mise en demeure; starts B2C interest (C. civ. 1231-6).
+    - `judgment_enforceable_on`: date the money judgment became enforceable (for the +5
+      points of C. monét. fin. L313-3), or None.
+    """
+
+    debtor_kind: DebtorKind
+    contractual_rate: Decimal | None = None
+    formal_notice_on: date | None = None
+    in_collective_proceedings: bool = False
+    judgment_enforceable_on: date | None = None
+    floor_policy: FloorPolicy = DEFAULT_FLOOR_POLICY
+    day_count: DayCount = DayCount.DATE_DIFFERENCE
+    creditor_category: RateCategory = RateCategory.AUTRES_CAS
+
+    def __post_init__(self) -> None:
+        rate = self.contractual_rate
+        if rate is not None:
+            if not isinstance(rate, Decimal) or not rate.is_finite():
+                raise DomainValidationError(
+                    "contractual_rate", "must be a decimal percentage", code="invalid_rate"
+                )
+            if rate <= 0:
+                raise DomainValidationError(
+                    "contractual_rate", "must be greater than zero", code="not_positive"
+                )
+
+
+# --- date arithmetic for legal time limits --------------------------------------------
+# add_months lives in domain.dates (it saturates at the ends of the calendar).
+
+
+def add_years(day: date, years: int) -> date:
+    """Same date `years` later; 29 Feb becomes 28 Feb in a common year."""
+    return add_months(day, 12 * years)
+
+
+def end_of_month(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+# --- late-payment interest -----------------------------------------------------------
+
+
+def b2b_floor(half_year: HalfYear, tables: RateTables = DEFAULT_RATES) -> Decimal:
+    """C. com. L441-10 II: the lowest contractual rate allowed, 3 × the legal rate. The
+    legal rate is the "autres cas" one: both parties are professionals."""
+    return B2B_FLOOR_MULTIPLIER * tables.legal_rate(half_year, RateCategory.AUTRES_CAS)
+
+
+def validate_contractual_rate(
+    rate: Decimal,
+    half_year: HalfYear,
+    *,
+    debtor_kind: DebtorKind = DebtorKind.BUSINESS,
+    tables: RateTables = DEFAULT_RATES,
+    field_path: str = "contractual_rate",
+) -> None:
+    """Refuse a contractual rate the law does not allow for `half_year`.
+
+    B2B (C. com. L441-10 II): not below 3 × the legal rate ("autres cas"); answered as a
+    DomainValidationError on the rate field, code `below_legal_floor`. B2C: L441-10 does
+    not apply; the rate need only be positive (usury caps are not checked here).
+    """
+    if rate <= 0:
+        raise DomainValidationError(field_path, "must be greater than zero", code="not_positive")
+    if debtor_kind is DebtorKind.BUSINESS:
+        floor = b2b_floor(half_year, tables)
+        if rate < floor:
+            raise DomainValidationError(
+                field_path,
+                f"a contractual late-payment rate of {rate} % is below the legal floor of "
+                f"{floor} % (3 × the legal rate) for {half_year} (C. com. L441-10 II)",
+                code="below_legal_floor",
+            )
+
+
+def interest_origin(due_date: date, terms: InterestTerms) -> date | None:
+    """The date interest is said to run from (the first day bearing interest is decided
+    by the day count), or None when no interest runs yet.
+
+    - B2B (C. com. L441-10 II): from the day after the due date, with no reminder: the
+      origin is the due date itself.
+    - B2C (C. civ. 1231-6): from the formal notice (mise en demeure), not the due date;
+      a notice sent before an invoice fell due counts from the due date. Without a
+      formal notice no interest runs. A contractual rate also starts at the formal notice:
+      a penalty is only incurred once the debtor is put on notice (C. civ. 1231-5;
+      my reading).
+    """
+    if terms.debtor_kind is DebtorKind.BUSINESS:
+        return due_date
+    if terms.formal_notice_on is None:
+        return None
+    return max(terms.formal_notice_on, due_date)
+
+
+def majoration_start(judgment_enforceable_on: date) -> date:
+    """C. monét. fin. L313-3: the +5 points apply from the day after the 2 months that
+    follow the day the decision became enforceable."""
+    return add_days(add_months(judgment_enforceable_on, JUDGMENT_MAJORATION_DELAY_MONTHS), 1)
+
+
+class StatutoryRateSchedule:
+    """The rate of each day for a claim's terms (a `domain.interest.RateSchedule`).
+
+    - B2B, no contractual rate: ECB + 10 points fixed per half-year (L441-10 II), with
+      `floor_policy` deciding what happens when it is below 3 × the legal rate.
+    - B2B, contractual rate: that rate, refused (DomainValidationError on
+      `contractual_rate`) for a half-year where it is below the 3× floor.
+    - B2C: the legal rate of the creditor's category (L313-2), or the contractual rate.
+    - The L313-3 majoration (+5 points from `majoration_start`) applies to interest at the
+      LEGAL rate, i.e. B2C without a contractual rate. A B2B claim keeps its L441-10 rate
+      after a judgment (penalties due by operation of law, CEPC avis 23-8), which is
+      higher than legal + 5 in every half-year of the tables.
+
+    Rates are looked up lazily, per half-year actually used; an unknown half-year raises
+    `RateUnknown`. Flags raised on the way are collected in `flags`.
+    """
+
+    def __init__(self, terms: InterestTerms, tables: RateTables = DEFAULT_RATES) -> None:
+        self.terms = terms
+        self.tables = tables
+        self._cache: dict[tuple[HalfYear, bool], RatePiece] = {}
+        self._fast: dict[tuple[int, bool], RatePiece] = {}
+        self._flags: dict[tuple[str, str | None], Flag] = {}
+        self._majoration_from: date | None = None
+        if (
+            terms.judgment_enforceable_on is not None
+            and terms.debtor_kind is DebtorKind.CONSUMER
+            and terms.contractual_rate is None
+        ):
+            self._majoration_from = majoration_start(terms.judgment_enforceable_on)
+
+    @property
+    def flags(self) -> list[Flag]:
+        return list(self._flags.values())
+
+    def _flag(self, flag: Flag) -> None:
+        self._flags.setdefault((flag.code, flag.subject), flag)
+
+    def piece_at(self, day: date) -> RatePiece:
+        fast = self._fast.get((day.year, day.month > 6))
+        if fast is not None:
+            return fast
+        half = HalfYear.containing(day)
+        start, end = half.start, half.end
+        majorated = False
+        m = self._majoration_from
+        if m is not None and start <= m <= end:
+            if day >= m:
+                start, majorated = m, True
+            else:
+                end = m - ONE_DAY
+        elif m is not None and m < start:
+            majorated = True
+        key = (half, majorated)
+        piece = self._cache.get(key)
+        if piece is None:
+            rate, basis = self._rate(half, majorated)
+            piece = RatePiece(start, end, rate, basis)
+            self._cache[key] = piece
+            if start == half.start and end == half.end:  # one piece covers the half-year
+                self._fast[(half.year, half.half == 2)] = piece
+        return piece
+
+    def _rate(self, half: HalfYear, majorated: bool) -> tuple[Decimal, str]:
+        terms = self.terms
+        if terms.debtor_kind is DebtorKind.BUSINESS:
+            if terms.contractual_rate is not None:
+                validate_contractual_rate(
+                    terms.contractual_rate, half, debtor_kind=DebtorKind.BUSINESS,
+                    tables=self.tables,
+                )
+                return terms.contractual_rate, "contractual"
+            default = self.tables.b2b_default_rate(half)
+            floor = b2b_floor(half, self.tables)
+            if default >= floor:
+                return default, "ecb_plus_10"
+            if terms.floor_policy is FloorPolicy.RAISE_TO_FLOOR:
+                self._flag(Flag(
+                    "default_raised_to_floor",
+                    f"{half}: the default rate ECB + 10 = {default} % is below 3 × the legal "
+                    f"rate = {floor} %; raised to {floor} % by the creditor's floor policy "
+                    "(C. com. L441-10 II; whether the floor binds the default is unverified)",
+                    str(half),
+                ))
+                return floor, "floor_3x_legal"
+            self._flag(Flag(
+                "floor_exceeds_default",
+                f"{half}: 3 × the legal rate = {floor} % exceeds the default rate ECB + 10 = "
+                f"{default} %; the default rate is applied (C. com. L441-10 II sets the floor "
+                "for contractual rates; whether it binds the default is unverified)",
+                str(half),
+            ))
+            return default, "ecb_plus_10"
+        if terms.contractual_rate is not None:
+            return terms.contractual_rate, "contractual"
+        category = terms.creditor_category
+        rate = self.tables.legal_rate(half, category)
+        if majorated:
+            return rate + JUDGMENT_MAJORATION_POINTS, f"legal_{category.value}_plus_5"
+        return rate, f"legal_{category.value}"
+
+
+def regime_flags(terms: InterestTerms) -> list[Flag]:
+    """Flags about the regime itself (independent of dates)."""
+    flags: list[Flag] = []
+    if terms.debtor_kind is DebtorKind.CONSUMER and terms.formal_notice_on is None:
+        flags.append(Flag(
+            "no_formal_notice",
+            "consumer claim: late interest runs only from the formal notice (C. civ. "
+            "1231-6); none is recorded, so no interest is computed",
+        ))
+    if (
+        terms.judgment_enforceable_on is not None
+        and (terms.debtor_kind is DebtorKind.BUSINESS or terms.contractual_rate is not None)
+    ):
+        flags.append(Flag(
+            "judgment_majoration_not_applied",
+            "the +5 points of C. monét. fin. L313-3 raise the legal rate only; this claim "
+            "bears a commercial or contractual rate, which is kept after the judgment",
+        ))
+    return flags
+
+
+# --- recovery indemnity and fees -----------------------------------------------------
+
+
+def indemnity_applies(
+    debtor_kind: DebtorKind, *, in_collective_proceedings: bool, currency: str = "EUR"
+) -> bool:
+    """C. com. L441-10 II and D441-5: 40 EUR per invoice paid late, owed by a professional
+    debtor by operation of law. Not for a consumer (the L441-10 regime is between
+    professionals); not claimed while collective proceedings (sauvegarde, redressement,
+    liquidation) forbid paying pre-opening debts. The amount is fixed in euros: a claim in
+    another currency gets no automatic indemnity (no conversion is guessed)."""
+    return (
+        debtor_kind is DebtorKind.BUSINESS
+        and not in_collective_proceedings
+        and currency == RECOVERY_INDEMNITY_CURRENCY
+    )
+
+
+def recovery_fees_allowed(
+    debtor_kind: DebtorKind, phase: Phase, *, enforceable_title: bool = False
+) -> bool:
+    """May recovery fees (frais de recouvrement, de dossier...) be charged to the debtor?
+
+    CPCE L111-8 al. 2: fees of a recovery undertaken WITHOUT an enforceable title stay
+    with the creditor; any contrary stipulation is void. So never in the pre-due,
+    amicable or formal-notice phases, whatever the debtor (consumer or business). Only
+    enforcement costs under an enforceable title fall on the debtor (L111-8 al. 1); fees
+    the JEX leaves to a debtor in bad faith (al. 3) are the judge's decision, not ours.
+    The B2B 40 EUR indemnity is a statutory indemnity (D441-5), handled by
+    `indemnity_applies`, not a fee. `debtor_kind` is kept for callers: the rule is the
+    same for both kinds.
+    """
+    del debtor_kind  # same rule for both kinds (L111-8 is not limited to consumers)
+    return phase is Phase.JUDICIAL and enforceable_title
+
+
+# --- prescription --------------------------------------------------------------------
+
+
+def prescription_years(debtor_kind: DebtorKind) -> int:
+    """C. com. L110-4: 5 years B2B; C. conso. L218-2: 2 years professional vs consumer."""
+    return PRESCRIPTION_YEARS_B2B if debtor_kind is DebtorKind.BUSINESS else PRESCRIPTION_YEARS_B2C
+
+
+def limitation_date(due_date: date, debtor_kind: DebtorKind) -> date:
+    """The last day to act: the period runs from the due date (when the creditor knew it
+    could claim), the due date itself not counted, and ends on the same date N years
+    later (C. civ. 2229: acquired once the last day is over). Interruptions (e.g. an
+    acknowledgement, C. civ. 2240) are not modelled: this is the earliest date."""
+    return add_years(due_date, prescription_years(debtor_kind))
+
+
+def prescription_warning(
+    limitation: date, today: date, window_days: int = PRESCRIPTION_WARNING_DAYS
+) -> bool:
+    """True when the limitation date is today or within the next `window_days` days."""
+    return 0 <= (limitation - today).days <= window_days
+
+
+def is_prescribed(limitation: date, today: date) -> bool:
+    return today > limitation
+
+
+# --- payment terms -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TermLimits:
+    cap_60_days: date  # invoice date + 60 days
+    end_of_month_a: date  # end of the invoice month + 45 days (2008 LME Senate report)
+    end_of_month_b: date  # invoice date + 45 days, then end of that month
+
+
+def term_limits(issue_date: date) -> TermLimits:
+    """C. com. L441-10 I [1.1]: the latest due dates an agreed term may reach."""
+    return TermLimits(
+        cap_60_days=add_days(issue_date, TERM_CAP_DAYS),
+        end_of_month_a=add_days(end_of_month(issue_date), TERM_CAP_END_OF_MONTH_DAYS),
+        end_of_month_b=end_of_month(add_days(issue_date, TERM_CAP_END_OF_MONTH_DAYS)),
+    )
+
+
+def payment_term_flags(invoice: Invoice, debtor_kind: DebtorKind) -> list[Flag]:
+    """Flag (never refuse) an invoice whose payment term exceeds the L441-10 I caps:
+    60 days after the invoice date, or 45 days end of month if expressly stipulated.
+    The caps bind professionals only; consumer invoices get no term flag.
+
+    Codes: `due_before_issue`; `term_needs_end_of_month_clause` (over 60 days, within 45
+    days end of month: lawful only if expressly stipulated and not a manifest abuse);
+    `term_depends_on_end_of_month_reading` (within one reading of "45 jours fin de mois"
+    only); `term_exceeds_legal_cap` (beyond every reading).
+    """
+    n = invoice.number
+    if invoice.due_date < invoice.issue_date:
+        return [Flag("due_before_issue", "the due date is before the invoice date", n)]
+    if debtor_kind is not DebtorKind.BUSINESS:
+        return []
+    limits = term_limits(invoice.issue_date)
+    due = invoice.due_date
+    if due <= limits.cap_60_days:
+        return []
+    low = min(limits.end_of_month_a, limits.end_of_month_b)
+    high = max(limits.end_of_month_a, limits.end_of_month_b)
+    days = (due - invoice.issue_date).days
+    if due <= high:
+        flags = [Flag(
+            "term_needs_end_of_month_clause",
+            f"term of {days} days exceeds 60 days after the invoice date "
+            f"({limits.cap_60_days.isoformat()}); lawful only if 45 days end of month was "
+            "expressly agreed (C. com. L441-10 I)",
+            n,
+        )]
+        if due > low:
+            flags.append(Flag(
+                "term_depends_on_end_of_month_reading",
+                f"the due date is within 45 days end of month on one reading only (end of "
+                f"month + 45 days: {limits.end_of_month_a.isoformat()}; + 45 days then end "
+                f"of month: {limits.end_of_month_b.isoformat()})",
+                n,
+            ))
+        return flags
+    return [Flag(
+        "term_exceeds_legal_cap",
+        f"term of {days} days exceeds the C. com. L441-10 I caps (60 days: "
+        f"{limits.cap_60_days.isoformat()}; 45 days end of month: {high.isoformat()} at "
+        "the latest)",
+        n,
+    )]

@@ -1,0 +1,516 @@
+"""Payments and the statement of account (décompte) of a claim at a given date.
+
+Imputation (which debt a payment settles):
+- Across invoices (C. civ. 1342-10): first the invoices the debtor names on the payment,
+  in the order named; then the invoices already due before those not yet due, the
+  oldest first (due date, then issue date, then number). The code's "most interest in
+  paying" criterion is read as the oldest due debt, as every late invoice bears interest
+  at the same rate.
+- Within an invoice: interest first (C. civ. 1343-1: "le paiement partiel s'impute
+  d'abord sur les intérêts"), then principal, then the 40 EUR indemnity (D441-5). The
+  indemnity is not interest, so 1343-1 does not put it first; it bears no interest,
+  so paying the principal first is what the debtor has most interest in (1342-10), and it
+  stops interest running. An invoice is settled in full (interest, principal, indemnity)
+  before the next one.
+- What remains once everything is paid is kept as `credit` (said so by a flag), never
+  lost.
+
+Interest accrues per invoice on its outstanding principal, piecewise: a payment on day P
+still leaves day P to bear interest on the old principal (date difference P - start),
+the new principal bears interest from P + 1. Each line (constant principal, constant
+rate, never across a 1 Jan / 1 Jul) is rounded to the cent, then summed
+(domain.interest). No interest on interest (C. civ. 1343-2 capitalisation not modelled).
+
+The statement is a pure function of its inputs: payments received after `at` and
+payments reversed on or before `at` are ignored (a reversal recomputes everything as if
+the payment never happened), so any past or future date can be reproduced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from domain.amounts import law
+from domain.amounts.interest import InterestLine, first_interest_day, interest_lines
+from domain.amounts.rates import DEFAULT_RATES, RateTables
+from domain.claims.model import Invoice
+from domain.debtors.model import DebtorKind
+from domain.shared.errors import DomainValidationError, FieldError
+from domain.shared.money import format_amount, minor_units, quantum
+
+ZERO = Decimal(0)
+ONE_DAY = timedelta(days=1)
+
+
+class PaymentMethod(StrEnum):
+    TRANSFER = "transfer"
+    CARD = "card"
+    CHEQUE = "cheque"
+    CASH = "cash"
+    DIRECT_DEBIT = "direct_debit"
+    OTHER = "other"
+
+
+PAYMENT_METHODS = frozenset(m.value for m in PaymentMethod)
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """A payment received from the debtor. `invoice_numbers` are the invoices the debtor
+    names (C. civ. 1342-10). A reversed payment (bounced cheque, chargeback) keeps its
+    record with `reversed_on`; statements from that date on ignore it entirely."""
+
+    id: str
+    amount: Decimal
+    received_on: date
+    method: str = PaymentMethod.TRANSFER
+    reference: str | None = None
+    invoice_numbers: tuple[str, ...] = ()
+    reversed_on: date | None = None
+    reversal_reason: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal) or not self.amount.is_finite():
+            raise DomainValidationError("amount", "must be a decimal amount", code="invalid_amount")
+        if self.amount <= 0:
+            raise DomainValidationError("amount", "must be greater than zero", code="not_positive")
+        if self.method not in PAYMENT_METHODS:
+            raise DomainValidationError(
+                "method", f"must be one of {', '.join(sorted(PAYMENT_METHODS))}", code="invalid"
+            )
+        if self.reversed_on is not None and self.reversed_on < self.received_on:
+            raise DomainValidationError(
+                "reversed_on", "a payment cannot be reversed before it was received",
+                code="before_received",
+            )
+
+    def counts_at(self, at: date) -> bool:
+        """Received by `at` and not reversed by then."""
+        return self.received_on <= at and (self.reversed_on is None or self.reversed_on > at)
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentApplication:
+    """How much of one payment went to one invoice."""
+
+    payment_id: str
+    invoice_number: str
+    received_on: date
+    to_interest: Decimal
+    to_principal: Decimal
+    to_indemnity: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.to_interest + self.to_principal + self.to_indemnity
+
+
+@dataclass(frozen=True, slots=True)
+class Indemnity:
+    amount: Decimal
+    paid: Decimal
+    outstanding: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceStatement:
+    number: str
+    issue_date: date
+    due_date: date
+    principal: Decimal
+    principal_paid: Decimal
+    principal_outstanding: Decimal
+    interest_lines: tuple[InterestLine, ...]  # breakdown by rate period and principal
+    interest_accrued: Decimal
+    interest_paid: Decimal
+    interest_outstanding: Decimal
+    indemnity: Indemnity
+    limitation_date: date
+    prescription_warning: bool  # the limitation date is within 90 days of `at`
+    prescribed: bool  # the limitation date is before `at` (interruptions not modelled)
+    flags: tuple[law.Flag, ...]  # payment term flags
+    applications: tuple[PaymentApplication, ...]
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.principal_outstanding + self.interest_outstanding + self.indemnity.outstanding
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentSplit:
+    """One counted payment and how it was imputed."""
+
+    payment_id: str
+    received_on: date
+    amount: Decimal
+    to_interest: Decimal
+    to_principal: Decimal
+    to_indemnity: Decimal
+    to_credit: Decimal
+    applications: tuple[PaymentApplication, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IgnoredPayment:
+    payment_id: str
+    reason: str  # "reversed" | "after_statement_date"
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    principal: Decimal
+    principal_paid: Decimal
+    principal_outstanding: Decimal
+    interest: Decimal
+    interest_paid: Decimal
+    interest_outstanding: Decimal
+    indemnity: Decimal
+    indemnity_paid: Decimal
+    indemnity_outstanding: Decimal
+    paid: Decimal  # every counted payment, credit included
+    due: Decimal  # principal + interest + indemnity outstanding
+    not_yet_due: Decimal  # principal outstanding of invoices not yet due at `at`
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """Invariant (conservation): principal + interest + indemnity + credit == paid + due."""
+
+    at: date
+    currency: str
+    invoices: tuple[InvoiceStatement, ...]
+    payments: tuple[PaymentSplit, ...]
+    ignored_payments: tuple[IgnoredPayment, ...]
+    totals: Totals
+    credit: Decimal  # overpayment kept for the debtor
+    flags: tuple[law.Flag, ...] = field(default=())
+
+
+class _InvoiceState:
+    """Mutable working state of one invoice while payments are imputed in order."""
+
+    __slots__ = (
+        "applications", "closed_interest", "indemnity_amount", "indemnity_paid", "interest_paid",
+        "inv", "late", "lines", "partial", "partial_through", "principal_out", "seg_start",
+        "settled",
+    )
+
+    def __init__(self, inv: Invoice, first_day: date | None) -> None:
+        self.inv = inv
+        self.principal_out = inv.amount
+        self.seg_start = first_day  # first day of the open interest line(s); None: no interest
+        self.lines: list[InterestLine] = []
+        self.closed_interest = ZERO
+        self.interest_paid = ZERO
+        self.late = False
+        self.indemnity_amount = ZERO
+        self.indemnity_paid = ZERO
+        self.applications: list[PaymentApplication] = []
+        self.settled = False
+        self.partial: list[InterestLine] = []
+        self.partial_through: date | None = None
+
+
+class _Engine:
+    def __init__(
+        self, currency: str, terms: law.InterestTerms, schedule: law.StatutoryRateSchedule,
+        indemnity: Decimal,
+    ) -> None:
+        self.currency = currency
+        self.terms = terms
+        self.schedule = schedule
+        self.indemnity = indemnity
+
+    def open_lines(self, s: _InvoiceState, through: date) -> list[InterestLine]:
+        """Lines of the open segment from its start to `through` (cached per day)."""
+        if s.seg_start is None or through < s.seg_start or s.principal_out <= 0:
+            return []
+        if s.partial_through != through:
+            s.partial = interest_lines(
+                s.principal_out, s.seg_start, through, self.schedule, self.currency
+            )
+            s.partial_through = through
+        return s.partial
+
+    def interest_due(self, s: _InvoiceState, through: date) -> Decimal:
+        accrued = s.closed_interest + sum((ln.amount for ln in self.open_lines(s, through)), ZERO)
+        return accrued - s.interest_paid
+
+    def close_segment(self, s: _InvoiceState, through: date) -> None:
+        """The principal changes after `through`: freeze the open lines up to it."""
+        lines = self.open_lines(s, through)
+        if lines:
+            s.lines.extend(lines)
+            s.closed_interest += sum((ln.amount for ln in lines), ZERO)
+        if s.seg_start is not None and through >= s.seg_start:
+            s.seg_start = through + ONE_DAY
+        s.partial = []
+        s.partial_through = None
+
+    def mark_late(self, s: _InvoiceState) -> None:
+        """Called once the due date is over: late if principal was still owed then."""
+        if s.principal_out > 0:
+            s.late = True
+            s.indemnity_amount = self.indemnity
+
+    def apply(
+        self, s: _InvoiceState, pay: Payment, available: Decimal
+    ) -> PaymentApplication | None:
+        """Impute up to `available` of `pay` to invoice `s` (interest, then principal, then
+        indemnity); None when nothing of it was owed."""
+        day = pay.received_on
+        to_interest = min(available, self.interest_due(s, day))
+        rest = available - to_interest
+        to_principal = min(rest, s.principal_out)
+        rest -= to_principal
+        to_indemnity = min(rest, s.indemnity_amount - s.indemnity_paid) if s.late else ZERO
+        rest -= to_indemnity
+        if to_interest == 0 and to_principal == 0 and to_indemnity == 0:
+            return None
+        if to_principal > 0:
+            self.close_segment(s, day)
+            s.principal_out -= to_principal
+        s.interest_paid += to_interest
+        s.indemnity_paid += to_indemnity
+        application = PaymentApplication(
+            pay.id, s.inv.number, day, to_interest, to_principal, to_indemnity
+        )
+        s.applications.append(application)
+        if (
+            s.principal_out == 0
+            and s.interest_paid == s.closed_interest
+            and s.indemnity_paid == s.indemnity_amount
+        ):
+            # Nothing can accrue any more: no principal, so no interest; lateness of every
+            # due date before `day` is already known, and an invoice paid off by its due
+            # date is never late.
+            s.settled = True
+        return application
+
+
+def _validate(
+    invoices: Sequence[Invoice], currency: str, payments: Sequence[Payment]
+) -> dict[str, int]:
+    errors: list[FieldError] = []
+    exponent = minor_units(currency)
+    q = quantum(currency)
+    index: dict[str, int] = {}
+    for i, inv in enumerate(invoices):
+        if inv.number in index:
+            errors.append(
+                FieldError(f"invoices[{i}].number", "duplicate invoice number", "duplicate")
+            )
+        index.setdefault(inv.number, i)
+        if not inv.amount.is_finite() or inv.amount <= 0:
+            errors.append(FieldError(f"invoices[{i}].amount", "must be greater than zero",
+                                     "not_positive"))
+        elif inv.amount != inv.amount.quantize(q):
+            errors.append(FieldError(f"invoices[{i}].amount",
+                                     f"{currency} amounts have at most {exponent} decimals",
+                                     "too_many_decimals"))
+    seen: set[str] = set()
+    for i, pay in enumerate(payments):
+        if pay.id in seen:
+            errors.append(FieldError(f"payments[{i}].id", "duplicate payment id", "duplicate"))
+        seen.add(pay.id)
+        if pay.amount != pay.amount.quantize(q):
+            errors.append(FieldError(f"payments[{i}].amount",
+                                     f"{currency} amounts have at most {exponent} decimals",
+                                     "too_many_decimals"))
+        for j, number in enumerate(pay.invoice_numbers):
+            if number not in index:
+                errors.append(FieldError(f"payments[{i}].invoice_numbers[{j}]",
+                                         f"no invoice '{number}' in this claim", "unknown_invoice"))
+    if errors:
+        raise DomainValidationError.many(errors)
+    return index
+
+
+def compute_statement(
+    *,
+    invoices: Sequence[Invoice],
+    currency: str,
+    terms: law.InterestTerms,
+    payments: Sequence[Payment] = (),
+    at: date,
+    rates: RateTables = DEFAULT_RATES,
+) -> Statement:
+    """The statement of account of a claim on `at` (interest counted up to `at` included).
+
+    Raises DomainValidationError (bad amounts, duplicate numbers, unknown invoice named by
+    a payment, contractual rate below the B2B floor) and rates.RateUnknown (interest would
+    need a rate the tables do not have).
+    """
+    if not invoices:
+        raise DomainValidationError("invoices", "at least one invoice is needed", code="empty")
+    index = _validate(invoices, currency, payments)
+
+    schedule = law.StatutoryRateSchedule(terms, rates)
+    indemnity_applies = law.indemnity_applies(
+        terms.debtor_kind, in_collective_proceedings=terms.in_collective_proceedings,
+        currency=currency,
+    )
+    engine = _Engine(currency, terms, schedule,
+                     law.RECOVERY_INDEMNITY if indemnity_applies else ZERO)
+
+    states: list[_InvoiceState] = []
+    for inv in invoices:
+        origin = law.interest_origin(inv.due_date, terms)
+        first = None if origin is None else first_interest_day(origin, terms.day_count)
+        states.append(_InvoiceState(inv, first))
+    by_due = sorted(states, key=lambda s: (s.inv.due_date, s.inv.issue_date, s.inv.number))
+    default_order = by_due  # imputation order (1342-10); settled invoices are pruned from it
+
+    counted: list[tuple[date, int, Payment]] = []
+    ignored: list[IgnoredPayment] = []
+    for i, pay in enumerate(payments):
+        if pay.received_on > at:
+            ignored.append(IgnoredPayment(pay.id, "after_statement_date"))
+        elif not pay.counts_at(at):
+            ignored.append(IgnoredPayment(pay.id, "reversed"))
+        else:
+            counted.append((pay.received_on, i, pay))
+    counted.sort(key=lambda t: (t[0], t[1]))
+
+    q = quantum(currency)
+    late_cursor = 0  # by_due: mark each invoice late (or not) once its due date is over
+    credit = ZERO
+    splits: list[PaymentSplit] = []
+    for day, _, pay in counted:
+        while late_cursor < len(by_due) and by_due[late_cursor].inv.due_date < day:
+            engine.mark_late(by_due[late_cursor])
+            late_cursor += 1
+        available = pay.amount
+        order = default_order
+        if pay.invoice_numbers:
+            named = [states[index[n]] for n in dict.fromkeys(pay.invoice_numbers)]
+            named_ids = {id(s) for s in named}
+            order = named + [s for s in default_order if id(s) not in named_ids]
+        apps: list[PaymentApplication] = []
+        newly_settled = False
+        for s in order:
+            if available == 0:
+                break
+            if s.settled:
+                continue
+            application = engine.apply(s, pay, available)
+            if application is not None:
+                apps.append(application)
+                available -= application.total
+                newly_settled = newly_settled or s.settled
+        if newly_settled:  # settled invoices never owe anything again: stop visiting them
+            default_order = [s for s in default_order if not s.settled]
+        credit += available
+        available = available.quantize(q)
+        splits.append(PaymentSplit(
+            pay.id, day, pay.amount.quantize(q),
+            sum((a.to_interest for a in apps), ZERO),
+            sum((a.to_principal for a in apps), ZERO),
+            sum((a.to_indemnity for a in apps), ZERO),
+            available,
+            tuple(apps),
+        ))
+    while late_cursor < len(by_due) and by_due[late_cursor].inv.due_date < at:
+        engine.mark_late(by_due[late_cursor])
+        late_cursor += 1
+
+    inv_statements: list[InvoiceStatement] = []
+    for s in states:
+        engine.close_segment(s, at)
+        inv = s.inv
+        lim = law.limitation_date(inv.due_date, terms.debtor_kind)
+        inv_statements.append(InvoiceStatement(
+            number=inv.number,
+            issue_date=inv.issue_date,
+            due_date=inv.due_date,
+            principal=inv.amount,
+            principal_paid=inv.amount - s.principal_out,
+            principal_outstanding=s.principal_out,
+            interest_lines=tuple(s.lines),
+            interest_accrued=s.closed_interest,
+            interest_paid=s.interest_paid,
+            interest_outstanding=s.closed_interest - s.interest_paid,
+            indemnity=Indemnity(s.indemnity_amount, s.indemnity_paid,
+                                s.indemnity_amount - s.indemnity_paid),
+            limitation_date=lim,
+            prescription_warning=law.prescription_warning(lim, at),
+            prescribed=law.is_prescribed(lim, at),
+            flags=tuple(law.payment_term_flags(inv, terms.debtor_kind)),
+            applications=tuple(s.applications),
+        ))
+
+    totals = _totals(inv_statements, splits, at, quantum(currency))
+    flags = [*law.regime_flags(terms), *schedule.flags]
+    if terms.debtor_kind is DebtorKind.BUSINESS and not indemnity_applies:
+        if terms.in_collective_proceedings:
+            flags.append(law.Flag(
+                "indemnity_not_claimed_collective_proceedings",
+                "collective proceedings are open: the 40 EUR recovery indemnity (C. com. "
+                "D441-5) is not claimed",
+            ))
+        else:
+            flags.append(law.Flag(
+                "indemnity_not_in_currency",
+                f"the 40 EUR recovery indemnity (C. com. D441-5) is fixed in euros; it is not "
+                f"converted into {currency} automatically",
+            ))
+    if credit > 0:
+        flags.append(law.Flag(
+            "overpayment_credit",
+            f"the debtor paid {format_amount(credit, currency)} {currency} more than owed; "
+            "this is held as a credit for the debtor (to refund or set off), not lost",
+        ))
+    for st in inv_statements:
+        if st.prescribed and st.outstanding > 0:
+            flags.append(law.Flag("prescribed", f"invoice {st.number}: limitation date "
+                                  f"{st.limitation_date.isoformat()} has passed", st.number))
+        elif st.prescription_warning and st.outstanding > 0:
+            flags.append(law.Flag("prescription_near", f"invoice {st.number}: limitation date "
+                                  f"{st.limitation_date.isoformat()} is within "
+                                  f"{law.PRESCRIPTION_WARNING_DAYS} days", st.number))
+
+    return Statement(
+        at=at,
+        currency=currency,
+        invoices=tuple(inv_statements),
+        payments=tuple(splits),
+        ignored_payments=tuple(ignored),
+        totals=totals,
+        credit=credit.quantize(q),
+        flags=tuple(flags),
+    )
+
+
+def _totals(
+    invs: list[InvoiceStatement], splits: list[PaymentSplit], at: date, q: Decimal
+) -> Totals:
+    def total(values: list[Decimal]) -> Decimal:
+        return sum(values, ZERO).quantize(q)  # exact: every value already has <= q
+
+    principal = total([i.principal for i in invs])
+    principal_paid = total([i.principal_paid for i in invs])
+    principal_out = total([i.principal_outstanding for i in invs])
+    interest = total([i.interest_accrued for i in invs])
+    interest_paid = total([i.interest_paid for i in invs])
+    interest_out = total([i.interest_outstanding for i in invs])
+    indemnity = total([i.indemnity.amount for i in invs])
+    indemnity_paid = total([i.indemnity.paid for i in invs])
+    indemnity_out = total([i.indemnity.outstanding for i in invs])
+    return Totals(
+        principal=principal,
+        principal_paid=principal_paid,
+        principal_outstanding=principal_out,
+        interest=interest,
+        interest_paid=interest_paid,
+        interest_outstanding=interest_out,
+        indemnity=indemnity,
+        indemnity_paid=indemnity_paid,
+        indemnity_outstanding=indemnity_out,
+        paid=total([p.amount for p in splits]),
+        due=(principal_out + interest_out + indemnity_out).quantize(q),
+        not_yet_due=total([i.principal_outstanding for i in invs if i.due_date >= at]),
+    )

@@ -1,0 +1,1 @@
+"""Claims (créances): invoices, phases, holds, the lifecycle table and the timeline."""

@@ -1,0 +1,92 @@
+"""The claim lifecycle: which named action is allowed from which state.
+
+A claim has a phase (pre_due → amicable → formal_notice → judicial, or closed with an
+outcome) and an optional hold that pauses automatic escalation. Every change is a named
+action checked here before anything is written; the API answers 409 with the actions that
+*are* allowed, and lists `allowed_actions` on every claim so a frontend knows which buttons
+to show. This module is the one place that table lives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from domain.claims.model import Claim, HoldReason, Outcome, Phase
+from domain.shared.errors import ActionNotAllowed
+
+OPEN_PHASES = frozenset({Phase.PRE_DUE, Phase.AMICABLE, Phase.FORMAL_NOTICE, Phase.JUDICIAL})
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRule:
+    name: str
+    condition: Callable[[Claim], bool]
+    why_not: str
+
+
+def _open(claim: Claim) -> bool:
+    return claim.phase in OPEN_PHASES
+
+
+def _open_not_held(claim: Claim) -> bool:
+    return _open(claim) and claim.hold is None
+
+
+def _open_or_paid(claim: Claim) -> bool:
+    return _open(claim) or claim.outcome is Outcome.PAID
+
+
+def _held_for(*reasons: HoldReason) -> Callable[[Claim], bool]:
+    return lambda claim: _open(claim) and claim.hold is not None and claim.hold.reason in reasons
+
+
+def _not_disputed(claim: Claim) -> bool:
+    return _open(claim) and (claim.hold is None or claim.hold.reason is not HoldReason.DISPUTE)
+
+
+RULES: tuple[ActionRule, ...] = (
+    ActionRule("record_payment", _open, "the claim is closed"),
+    ActionRule("reverse_payment", _open_or_paid, "the claim was closed otherwise than paid"),
+    ActionRule("record_promise", _open_not_held, "the claim is closed or held"),
+    ActionRule("start_payment_plan", _not_disputed,
+               "the claim is closed or disputed"),
+    ActionRule("open_dispute", _not_disputed, "the claim is closed or already disputed"),
+    ActionRule("resolve_dispute", _held_for(HoldReason.DISPUTE), "the claim is not disputed"),
+    ActionRule("hold", _open_not_held, "the claim is closed or already held"),
+    ActionRule("resume", _held_for(HoldReason.MANUAL, HoldReason.INSOLVENCY),
+               "the claim has no manual or insolvency hold"),
+    ActionRule("transfer", _open, "the claim is closed"),
+    ActionRule("write_off", _open, "the claim is closed"),
+    ActionRule("cancel", _open, "the claim is closed"),
+    ActionRule("review", _open, "the claim is closed"),
+)
+_BY_NAME = {rule.name: rule for rule in RULES}
+
+
+def allowed_actions(claim: Claim) -> list[str]:
+    return [rule.name for rule in RULES if rule.condition(claim)]
+
+
+def describe_state(claim: Claim) -> str:
+    if claim.phase is Phase.CLOSED:
+        return f"closed ({claim.outcome.value if claim.outcome else 'no outcome'})"
+    if claim.hold is not None:
+        return f"{claim.phase.value}, held for {claim.hold.reason.value}"
+    return claim.phase.value
+
+
+def ensure_allowed(claim: Claim, action: str) -> None:
+    """Raise ActionNotAllowed (→ 409 with the allowed actions) unless `action` is allowed."""
+    rule = _BY_NAME.get(action)
+    if rule is None:
+        raise ValueError(f"unknown action {action!r}")
+    if not rule.condition(claim):
+        raise ActionNotAllowed(action, describe_state(claim), allowed_actions(claim),
+                               rule.why_not)
+
+
+def initial_phase(earliest_due: date, today: date) -> Phase:
+    """A new claim is pre-due while its earliest invoice is not yet due, amicable after."""
+    return Phase.PRE_DUE if earliest_due >= today else Phase.AMICABLE

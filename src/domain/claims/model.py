@@ -1,0 +1,115 @@
+"""Claims (créances / dossiers), their invoices (factures), holds and timeline.
+
+Plain dataclasses, no I/O. A claim moves through the phases of domain.claims.lifecycle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from domain.debtors.model import DebtorKind
+
+
+class Phase(StrEnum):
+    PRE_DUE = "pre_due"
+    AMICABLE = "amicable"
+    FORMAL_NOTICE = "formal_notice"
+    JUDICIAL = "judicial"
+    CLOSED = "closed"
+
+
+class Outcome(StrEnum):
+    PAID = "paid"
+    WRITTEN_OFF = "written_off"
+    CANCELLED = "cancelled"
+    TRANSFERRED = "transferred"
+
+
+class HoldReason(StrEnum):
+    DISPUTE = "dispute"
+    PROMISE = "promise"
+    PAYMENT_PLAN = "payment_plan"
+    MANUAL = "manual"
+    INSOLVENCY = "insolvency"
+
+# A claim is opened in one atomic write (DynamoDB transactions take 100 items: the claim,
+# its first event, its account, its external reference and one uniqueness item per invoice
+# number), so the limit is stated here once and every layer uses it.
+MAX_INVOICES_PER_CLAIM = 96
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    number: str
+    issue_date: date
+    due_date: date
+    amount: Decimal  # including tax (TTC): late interest runs on the TTC amount
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    reason: HoldReason
+    since: datetime
+    until: date | None = None
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class Claim:
+    id: str
+    creditor_id: str
+    debtor_id: str
+    currency: str
+    invoices: list[Invoice]
+    phase: Phase
+    outstanding: Decimal
+    created_at: datetime
+    updated_at: datetime
+    step_index: int = 0
+    hold: Hold | None = None
+    outcome: Outcome | None = None
+    external_reference: str | None = None
+    version: int = 1
+    debtor_kind: DebtorKind = DebtorKind.BUSINESS
+    # How many events the timeline holds: the next event's sequence number, known without
+    # reading the timeline (one change may append several events).
+    event_count: int = 0
+    # The creditor's time zone when the claim was opened: it decides what "today" is for
+    # due dates, interest and promises without reading the creditor on every change.
+    time_zone: str = "Europe/Paris"
+    # The open phase a claim was in when it closed, to reopen it if the payment that
+    # closed it bounces.
+    closed_from: Phase | None = None
+
+    def today(self, now: datetime) -> date:
+        from zoneinfo import ZoneInfo
+
+        return now.astimezone(ZoneInfo(self.time_zone)).date()
+
+    def next_event_seq(self) -> int:
+        self.event_count += 1
+        return self.event_count
+
+    @property
+    def earliest_due_date(self) -> date:
+        return min(inv.due_date for inv in self.invoices)
+
+    @property
+    def total_invoiced(self) -> Decimal:
+        return sum((inv.amount for inv in self.invoices), Decimal(0))
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimEvent:
+    """One immutable line of a claim's timeline: who did what, when and why. This is the
+    legal trace the seeds ask for ("the phone leaves no trace of commitments")."""
+
+    claim_id: str
+    seq: int
+    at: datetime
+    action: str
+    actor: str
+    reason: str | None = None
+    data: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""Creditors (créanciers): the tenants and their API keys."""

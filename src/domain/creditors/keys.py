@@ -1,0 +1,13 @@
+"""API keys: their scopes and how a secret is kept (only its hash)."""
+
+from __future__ import annotations
+
+import hashlib
+
+SCOPES = ("read", "write", "admin")
+
+
+def hash_secret(secret: str) -> str:
+    # API keys are 256-bit random secrets, so a fast hash is enough (no dictionary to
+    # guess from); a slow KDF would only cost latency on every request.
+    return hashlib.sha256(secret.encode()).hexdigest()

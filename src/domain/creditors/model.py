@@ -1,0 +1,53 @@
+"""Creditors (créanciers): the tenants, their letterhead facts and their API keys.
+
+Plain dataclasses, no I/O. Names follow the glossary (créancier = Creditor)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from domain.shared.language import Language
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A postal address given by a creditor about itself (letterhead, legal mentions)."""
+
+    lines: tuple[str, ...]
+    postal_code: str
+    city: str
+    country: str
+
+
+@dataclass(slots=True)
+class Creditor:
+    id: str
+    legal_name: str
+    siren: str
+    address: Address
+    iban: str | None
+    bic: str | None
+    time_zone: str = "Europe/Paris"
+    language: Language = Language.FR
+    version: int = 1
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    # A contractual late-interest rate (percent per year) agreed in the creditor's terms;
+    # None means the statutory default applies.
+    contractual_rate: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """An API key as stored: only the SHA-256 of the secret is kept."""
+
+    id: str
+    creditor_id: str
+    secret_hash: str
+    scopes: tuple[str, ...]
+    name: str
+    prefix: str  # the first characters of the secret, to recognise a key in a list
+    created_at: datetime
+    revoked_at: datetime | None = None

@@ -1,0 +1,1 @@
+"""Debtors (débiteurs), their contact points and the rules that validate them."""

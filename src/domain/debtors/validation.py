@@ -1,0 +1,46 @@
+"""Contact validation use cases ("normalisation des adresses"): before any reminder, check
+that the debtor can be reached and that nothing will be sent to the wrong place.
+
+Validation never drops or rewrites a contact point: the original stays as given and the
+result (status, normalised form, reasons, what was changed) is stored beside it, so a
+person can see both. The rules themselves are in domain.debtors.contacts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from domain.debtors.model import ContactPoint, ContactValidation, Debtor, DebtorKind
+
+CHANNEL_ORDER = ("email", "sms", "letter", "phone")
+
+
+def validate_point(point: ContactPoint, country: str, kind: DebtorKind, at: datetime, *,
+                   check_deliverability: bool = False) -> ContactValidation:
+    # Imported here: phonenumbers and email-validator cost ~50 ms of import time, which
+    # a Lambda serving only claim reads should not pay at cold start.
+    from domain.debtors.contacts import check_contact_point
+
+    check = check_contact_point(point, country, kind, check_deliverability=check_deliverability)
+    return ContactValidation(
+        status=check.status, normalized=check.normalized, reasons=check.reasons,
+        message=check.message, validated_at=at, line_type=check.line_type,
+        channels=check.channels, changes=check.changes)
+
+
+def validate_points(points: list[ContactPoint], country: str, kind: DebtorKind, at: datetime,
+                    *, check_deliverability: bool = False) -> list[ContactPoint]:
+    return [replace(p, validation=validate_point(p, country, kind, at,
+                                                 check_deliverability=check_deliverability))
+            for p in points]
+
+
+def reachable_by(debtor: Debtor) -> list[str]:
+    """Channels with at least one contact point validated as usable (valid or risky):
+    escalation skips the others and asks a person to verify the address instead."""
+    channels: set[str] = set()
+    for point in debtor.contact_points:
+        v = point.validation
+        if v is not None and v.status in ("valid", "risky"):
+            channels.update(v.channels)
+    return [c for c in CHANNEL_ORDER if c in channels]

@@ -1,0 +1,119 @@
+"""Ports: what the domain's service layer needs from the outside world.
+
+Adapters in `src/adapters` implement them on AWS (DynamoDB, clock); tests implement them
+in memory. Every repository method takes the creditor id first: tenancy is part of every
+key, so no call can reach another creditor's data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+
+from domain.claims.model import Claim, ClaimEvent, Phase
+from domain.creditors.model import ApiKey, Creditor
+from domain.debtors.model import Debtor
+
+if TYPE_CHECKING:  # the account pulls in the ledger and rate tables: not needed at run time
+    from domain.amounts.account import ClaimAccount
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimFilter:
+    phase: Phase | None = None
+    debtor_id: str | None = None
+    due_before: date | None = None  # earliest due date strictly before
+    due_after: date | None = None  # earliest due date strictly after
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    limit: int = 50
+    cursor: str | None = None
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current instant, timezone-aware UTC."""
+        ...
+
+
+class CreditorRepository(Protocol):
+    def get_creditor(self, creditor_id: str) -> Creditor | None: ...
+
+    def add_creditor(self, creditor: Creditor) -> None: ...
+
+    def save_creditor(self, creditor: Creditor, expected_version: int) -> None:
+        """Raises StaleVersion when the stored version is not `expected_version`."""
+        ...
+
+
+class ApiKeyRepository(Protocol):
+    def add_api_key(self, key: ApiKey) -> None: ...
+
+    def find_api_key(self, secret_hash: str) -> ApiKey | None: ...
+
+    def list_api_keys(self, creditor_id: str) -> list[ApiKey]: ...
+
+    def revoke_api_key(self, creditor_id: str, key_id: str, at: datetime) -> ApiKey | None: ...
+
+
+class DebtorRepository(Protocol):
+    def get_debtor(self, creditor_id: str, debtor_id: str) -> Debtor | None: ...
+
+    def get_debtor_with_creditor(self, creditor_id: str,
+                                 debtor_id: str) -> tuple[Debtor | None, Creditor | None]:
+        """The debtor and its creditor in one round trip."""
+        ...
+
+    def add_debtor(self, debtor: Debtor) -> None:
+        """Raises Conflict when the external reference is taken for this creditor."""
+        ...
+
+    def save_debtor(self, debtor: Debtor, expected_version: int,
+                    previous_reference: str | None) -> None: ...
+
+    def list_debtors(self, creditor_id: str, page: PageRequest) -> Page[Debtor]: ...
+
+
+class ClaimRepository(Protocol):
+    def get_claim(self, creditor_id: str, claim_id: str) -> Claim | None: ...
+
+    def add_claim(self, claim: Claim, event: ClaimEvent,
+                  account: ClaimAccount | None = None) -> None:
+        """Stores the claim and its first event atomically. Raises Conflict when an invoice
+        number or the external reference is already used by this creditor."""
+        ...
+
+    def get_claim_account(self, creditor_id: str,
+                          claim_id: str) -> tuple[Claim, ClaimAccount] | None:
+        """The claim with its account (payments, promises, plan), in one round trip."""
+        ...
+
+    def save_claim(self, claim: Claim, events: list[ClaimEvent], expected_version: int,
+                   account: ClaimAccount | None = None) -> None:
+        """Stores the changed claim, its new events and (if given) its account atomically,
+        only if the stored claim is still at `expected_version` (else StaleVersion)."""
+        ...
+
+    def list_claims(self, creditor_id: str, filters: ClaimFilter,
+                    page: PageRequest) -> Page[Claim]: ...
+
+    def list_events(self, creditor_id: str, claim_id: str,
+                    page: PageRequest) -> Page[ClaimEvent]: ...
+
+    def claims_of_debtor(self, creditor_id: str, debtor_id: str) -> list[Claim]: ...
+
+
+class Repository(CreditorRepository, ApiKeyRepository, DebtorRepository, ClaimRepository,
+                 Protocol):
+    """All of the above: the single-table DynamoDB adapter implements them together."""

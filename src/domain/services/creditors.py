@@ -1,0 +1,125 @@
+"""Use cases of creditors (tenants) and their API keys."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, replace
+
+from domain.creditors.keys import SCOPES, hash_secret
+from domain.creditors.model import Address, ApiKey, Creditor
+from domain.ports import Clock, Repository
+from domain.shared.errors import DomainValidationError, FieldError, NotFound
+from domain.shared.ids import new_id
+from domain.shared.language import Language
+from domain.shared.retry import run_retrying
+from domain.shared.validation import identifier, opt_str, raise_if, valid_time_zone
+
+
+@dataclass(frozen=True, slots=True)
+class CreditorDraft:
+    legal_name: str
+    siren: str
+    address: Address
+    iban: str | None = None
+    bic: str | None = None
+    time_zone: str = "Europe/Paris"
+    language: Language = Language.FR
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedApiKey:
+    """The only moment the secret exists outside the caller: it is never stored."""
+
+    key: ApiKey
+    secret: str
+
+
+def _check_creditor(draft: CreditorDraft) -> CreditorDraft:
+    errors: list[FieldError] = []
+    siren = identifier("siren", draft.siren, "siren", errors)
+    iban = identifier("iban", draft.iban, "iban", errors) if draft.iban else None
+    bic = identifier("bic", draft.bic, "bic", errors) if draft.bic else None
+    valid_time_zone(draft.time_zone, "time_zone", errors)
+    if not draft.legal_name.strip():
+        errors.append(FieldError("legal_name", "must not be empty", "required"))
+    raise_if(errors)
+    return replace(draft, siren=siren, iban=iban, bic=bic, legal_name=draft.legal_name.strip())
+
+
+def create_creditor(repo: Repository, clock: Clock, draft: CreditorDraft) -> Creditor:
+    draft = _check_creditor(draft)
+    now = clock.now()
+    creditor = Creditor(
+        id=new_id("cred"), legal_name=draft.legal_name, siren=draft.siren, address=draft.address,
+        iban=draft.iban, bic=draft.bic, time_zone=draft.time_zone, language=draft.language,
+        created_at=now, updated_at=now,
+    )
+    repo.add_creditor(creditor)
+    return creditor
+
+
+def get_creditor(repo: Repository, creditor_id: str) -> Creditor:
+    creditor = repo.get_creditor(creditor_id)
+    if creditor is None:
+        raise NotFound("creditor", creditor_id)
+    return creditor
+
+
+def update_creditor(repo: Repository, clock: Clock, creditor_id: str,
+                    expected_version: int | None, changes: dict[str, object]) -> Creditor:
+    """Apply a partial update (JSON merge-patch semantics on known fields).
+    `expected_version` None (If-Match: *) means whatever version is stored now: a race with
+    another change is then replayed, not answered as stale."""
+    if expected_version is None:
+        return run_retrying(lambda: _update_creditor(repo, clock, creditor_id, None, changes))
+    return _update_creditor(repo, clock, creditor_id, expected_version, changes)
+
+
+def _update_creditor(repo: Repository, clock: Clock, creditor_id: str,
+                     expected_version: int | None, changes: dict[str, object]) -> Creditor:
+    current = get_creditor(repo, creditor_id)
+    if expected_version is None:
+        expected_version = current.version
+    merged = CreditorDraft(
+        legal_name=str(changes.get("legal_name", current.legal_name)),
+        siren=str(changes.get("siren", current.siren)),
+        address=new_address if isinstance(new_address := changes.get("address"), Address)
+        else current.address,
+        iban=opt_str(changes, "iban", current.iban),
+        bic=opt_str(changes, "bic", current.bic),
+        time_zone=str(changes.get("time_zone", current.time_zone)),
+        language=Language(str(changes.get("language", current.language))),
+    )
+    checked = _check_creditor(merged)
+    updated = replace(
+        current, legal_name=checked.legal_name, siren=checked.siren, address=checked.address,
+        iban=checked.iban, bic=checked.bic, time_zone=checked.time_zone,
+        language=checked.language, version=expected_version + 1, updated_at=clock.now(),
+    )
+    repo.save_creditor(updated, expected_version)
+    return updated
+
+
+def issue_api_key(repo: Repository, clock: Clock, creditor_id: str, name: str,
+                  scopes: list[str]) -> IssuedApiKey:
+    get_creditor(repo, creditor_id)
+    unknown = [s for s in scopes if s not in SCOPES]
+    if unknown or not scopes:
+        raise DomainValidationError(
+            "scopes", f"scopes must be a non-empty subset of {list(SCOPES)}", code="invalid_scope")
+    key_id = new_id("key")
+    secret = f"rlk_{secrets.token_urlsafe(32)}"
+    key = ApiKey(
+        id=key_id, creditor_id=creditor_id, secret_hash=hash_secret(secret),
+        scopes=tuple(sorted(set(scopes), key=SCOPES.index)), name=name.strip() or "unnamed",
+        prefix=secret[:10], created_at=clock.now(),
+    )
+    repo.add_api_key(key)
+    return IssuedApiKey(key, secret)
+
+
+def revoke_api_key(repo: Repository, clock: Clock, creditor_id: str, key_id: str) -> ApiKey:
+    revoked = repo.revoke_api_key(creditor_id, key_id, clock.now())
+    if revoked is None:
+        raise NotFound("api key", key_id)
+    return revoked

@@ -1,0 +1,1 @@
+"""What every context shares: money, identifiers, errors, dates, field checks, retries."""
