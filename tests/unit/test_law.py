@@ -96,15 +96,18 @@ def test_beyond_the_tables_raises_naming_the_half_year() -> None:
         ecb_rate_on(date(2016, 3, 15))
 
 
+SHIPPED = resources.files("domain.amounts").joinpath("data/rates.json")
+
+
 def test_rates_json_has_a_source_for_every_row() -> None:
-    data = json.loads(resources.files("domain.amounts").joinpath("data/rates.json").read_text("utf-8"))
+    data = json.loads(SHIPPED.read_text("utf-8"))
     rows = data["legal_rate"]["half_years"] + data["ecb_main_refinancing_rate"]["changes"]
     assert rows
     assert all(str(r["source"]).startswith("http") for r in rows)
 
 
 def test_tables_are_data_and_can_be_extended() -> None:
-    data = json.loads(resources.files("domain.amounts").joinpath("data/rates.json").read_text("utf-8"))
+    data = json.loads(SHIPPED.read_text("utf-8"))
     data["legal_rate"]["half_years"].append(
         {"half_year": "2026-S2", "particulier": "6.00", "autres_cas": "2.50", "source": "x"})
     data["ecb_main_refinancing_rate"]["changes"].append(
