@@ -161,8 +161,8 @@ def _http_batch(batch: list[tuple[ContactPoint, str, DebtorKind]]) -> Row:
 
     from adapters.clock import SystemClock
     from adapters.dynamodb import DynamoRepository, create_table
-    from adapters.idempotency import DynamoIdempotencyStore
-    from adapters.rate_store import DynamoRateStore
+    from adapters.dynamodb.idempotency import DynamoIdempotencyStore
+    from adapters.dynamodb.rates import DynamoRateStore
     from api.app import create_app
     from api.local import seed_demo
 

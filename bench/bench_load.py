@@ -48,7 +48,7 @@ def _seed(endpoint: str) -> list[str]:
     import boto3
 
     from adapters.clock import SystemClock
-    from adapters.dynamodb import DynamoRepository, create_table
+    from adapters.dynamodb import DynamoRepository, DynamoUnitOfWork, create_table
     from domain import services
     from domain.claims.model import Claim, ClaimEvent, Invoice, Phase
     from domain.creditors.model import Address, ApiKey
@@ -68,6 +68,7 @@ def _seed(endpoint: str) -> list[str]:
         kind=services.DebtorKind.BUSINESS, name=f"Client {n}", country="FR")).id
         for n in range(100)]
     now = datetime.now(UTC)
+    uow = DynamoUnitOfWork(client, TABLE)
     ids, items = [], []
     for n in range(CLAIMS):
         due = now.date() - timedelta(days=n % 300)
@@ -78,7 +79,8 @@ def _seed(endpoint: str) -> list[str]:
                       updated_at=now, event_count=1, time_zone="Europe/Paris")
         event = ClaimEvent(claim_id=claim.id, seq=1, at=now, action="open", actor="seed")
         # The repository's own item shapes, so the seeded claims are the API's claims.
-        items += [repo._claim_item(claim), repo._event_item(creditor.id, event)]
+        items += [uow.claims._item(claim),
+                  uow.claims._event(creditor.id, event).action["Put"]["Item"]]
         ids.append(claim.id)
     for start in range(0, len(items), 25):
         request = {TABLE: [{"PutRequest": {"Item": i}} for i in items[start:start + 25]]}

@@ -20,8 +20,8 @@ from moto import mock_aws
 
 from adapters.clock import FrozenClock
 from adapters.dynamodb import DynamoRepository, create_table
-from adapters.idempotency import DynamoIdempotencyStore
-from adapters.rate_store import DynamoRateStore
+from adapters.dynamodb.idempotency import DynamoIdempotencyStore
+from adapters.dynamodb.rates import DynamoRateStore
 
 OPERATOR_KEY = "rlo_test_operator_key_0123456789"
 TABLE = "relance-test"

@@ -17,8 +17,8 @@ from botocore.config import Config
 
 from adapters.clock import SystemClock
 from adapters.dynamodb import DynamoRepository
-from adapters.idempotency import DynamoIdempotencyStore
-from adapters.rate_store import DynamoRateStore
+from adapters.dynamodb.idempotency import DynamoIdempotencyStore
+from adapters.dynamodb.rates import DynamoRateStore
 from api.settings import Settings
 
 _BOTO_CONFIG = Config(

@@ -194,7 +194,7 @@ def test_rows_shipped_later_are_not_hidden_by_an_earlier_publication(app, client
     import copy
     import time
 
-    import adapters.rate_store as rate_store
+    import adapters.dynamodb.rates as rate_store
 
     assert publish(client, {"legal_rates": [TEST_S2],
                             "ecb_known_through": "2026-07-01"}).status_code == 200

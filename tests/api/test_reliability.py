@@ -206,7 +206,7 @@ def racing(app, repo):
 
 def test_a_payment_racing_another_is_replayed_not_answered_412(client, tenant, racing, repo,
                                                                clock):
-    from adapters.rate_store import DynamoRateStore
+    from adapters.dynamodb.rates import DynamoRateStore
     from domain.services import amounts as account_services
 
     debtor = new_debtor(client, tenant)

@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from adapters.dynamodb import DynamoRepository, create_table
-from adapters.idempotency import DynamoIdempotencyStore
+from adapters.dynamodb.idempotency import DynamoIdempotencyStore
 from domain.claims.model import Claim, ClaimEvent, Invoice, Phase
 from domain.creditors.model import ApiKey
 from domain.debtors.model import ContactKind, ContactPoint, Debtor, DebtorKind, PostalAddress

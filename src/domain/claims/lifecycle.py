@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from domain.claims.model import Claim, HoldReason, Outcome, Phase
+from domain.claims import events
+from domain.claims.model import Claim, Hold, HoldReason, Outcome, Phase
 from domain.shared.errors import ActionNotAllowed
 
 OPEN_PHASES = frozenset({Phase.PRE_DUE, Phase.AMICABLE, Phase.FORMAL_NOTICE, Phase.JUDICIAL})
@@ -90,3 +91,37 @@ def ensure_allowed(claim: Claim, action: str) -> None:
 def initial_phase(earliest_due: date, today: date) -> Phase:
     """A new claim is pre-due while its earliest invoice is not yet due, amicable after."""
     return Phase.PRE_DUE if earliest_due >= today else Phase.AMICABLE
+
+
+_MANUAL: dict[str, type[events.Transition]] = {
+    "hold": events.ClaimHeld, "resume": events.ClaimResumed,
+    "open_dispute": events.DisputeOpened, "resolve_dispute": events.DisputeResolved,
+    "cancel": events.ClaimCancelled, "write_off": events.ClaimWrittenOff,
+    "transfer": events.ClaimTransferred,
+}
+MANUAL_ACTIONS = tuple(_MANUAL)
+
+
+def apply_manual(claim: Claim, action: str, now: datetime, reason: str | None = None,
+                 until: date | None = None) -> events.Transition:
+    """A hold, dispute, resumption or closure decided by a person, applied to `claim`.
+
+    Raises ActionNotAllowed unless the table above allows `action` in the claim's state."""
+    ensure_allowed(claim, action)
+    before = describe_state(claim)
+    match action:
+        case "hold":
+            claim.hold = Hold(HoldReason.MANUAL, now, until, reason)
+        case "open_dispute":
+            claim.hold = Hold(HoldReason.DISPUTE, now, None, reason)
+        case "resolve_dispute" | "resume":
+            claim.hold = None
+        case "cancel":
+            claim.phase, claim.outcome, claim.hold = Phase.CLOSED, Outcome.CANCELLED, None
+        case "write_off":
+            claim.phase, claim.outcome, claim.hold = Phase.CLOSED, Outcome.WRITTEN_OFF, None
+        case "transfer":
+            claim.phase, claim.outcome, claim.hold = Phase.CLOSED, Outcome.TRANSFERRED, None
+        case _:
+            raise ValueError(f"{action!r} is not a manual action")
+    return _MANUAL[action](reason=reason, from_state=before, to_state=describe_state(claim))

@@ -7,6 +7,7 @@ ledger and the rate tables, which a function serving claim reads does not load.
 """
 
 from domain.creditors.keys import SCOPES, hash_secret
+from domain.services.caller import Caller, Ports
 from domain.services.claims import (
     ActionRequest,
     ClaimDraft,
@@ -36,12 +37,14 @@ from domain.services.debtors import (
 __all__ = [
     "SCOPES",
     "ActionRequest",
+    "Caller",
     "ClaimDraft",
     "ContactPointDraft",
     "CreditorDraft",
     "DebtorDraft",
     "InvoiceDraft",
     "IssuedApiKey",
+    "Ports",
     "apply_action",
     "create_claim",
     "create_creditor",

@@ -9,18 +9,16 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from domain.claims import lifecycle
+from domain.claims.events import ClaimOpened, timeline_entry
 from domain.claims.model import (
     MAX_INVOICES_PER_CLAIM,
     Claim,
     ClaimEvent,
-    Hold,
-    HoldReason,
     Invoice,
-    Outcome,
-    Phase,
 )
 from domain.debtors.model import DebtorKind
-from domain.ports import Clock, Repository
+from domain.ports.unit_of_work import UnitOfWork
+from domain.services.caller import Caller, Ports
 from domain.shared.dates import outside_window
 from domain.shared.errors import DomainValidationError, FieldError, NotFound
 from domain.shared.ids import new_id
@@ -89,44 +87,45 @@ def _invoices(currency: str, drafts: list[InvoiceDraft], today: date) -> list[In
     return invoices
 
 
-def create_claim(repo: Repository, clock: Clock, creditor_id: str, draft: ClaimDraft,
-                 actor: str) -> tuple[Claim, ClaimEvent]:
+def create_claim(draft: ClaimDraft, caller: Caller, ports: Ports) -> tuple[Claim, ClaimEvent]:
     if not is_currency(draft.currency):
         raise DomainValidationError("currency", f"'{draft.currency}' is not an ISO 4217 code",
                                     code="invalid_currency")
     # Checked before anything is read or written: a far-future date must never reach the
-    # table (see domain.dates).
-    invoices = _invoices(draft.currency, draft.invoices, clock.now().date())
-    if (error := outside_window(draft.formal_notice_on, clock.now().date(),
+    # table (see domain.shared.dates).
+    now = ports.clock.now()
+    invoices = _invoices(draft.currency, draft.invoices, now.date())
+    if (error := outside_window(draft.formal_notice_on, now.date(),
                                 "formal_notice_on")) is not None:
         raise DomainValidationError.many([error])
-    debtor, creditor = repo.get_debtor_with_creditor(creditor_id, draft.debtor_id)
-    if debtor is None:
-        raise DomainValidationError("debtor_id", f"no debtor {draft.debtor_id!r}",
-                                    code="unknown_debtor")
-    if creditor is None:
-        raise NotFound("creditor", creditor_id)
-    now = clock.now()
-    today = now.astimezone(zoneinfo.ZoneInfo(creditor.time_zone)).date()
-    total = sum((inv.amount for inv in invoices), start=invoices[0].amount * 0)
-    account = _opening_account(draft, debtor.kind, invoices, today)
-    claim = Claim(
-        id=new_id("clm"), creditor_id=creditor_id, debtor_id=debtor.id, currency=draft.currency,
-        invoices=invoices, phase=lifecycle.initial_phase(min(i.due_date for i in invoices), today),
-        outstanding=total, created_at=now, updated_at=now,
-        external_reference=draft.external_reference, debtor_kind=debtor.kind,
-        time_zone=creditor.time_zone,
-    )
-    from domain.amounts import law
+    with ports.unit_of_work() as uow:
+        debtor, creditor = uow.debtors.get_debtor_with_creditor(caller.creditor_id,
+                                                                draft.debtor_id)
+        if debtor is None:
+            raise DomainValidationError("debtor_id", f"no debtor {draft.debtor_id!r}",
+                                        code="unknown_debtor")
+        if creditor is None:
+            raise NotFound("creditor", caller.creditor_id)
+        today = now.astimezone(zoneinfo.ZoneInfo(creditor.time_zone)).date()
+        total = sum((inv.amount for inv in invoices), start=invoices[0].amount * 0)
+        account = _opening_account(draft, debtor.kind, invoices, today)
+        claim = Claim(
+            id=new_id("clm"), creditor_id=caller.creditor_id, debtor_id=debtor.id,
+            currency=draft.currency, invoices=invoices,
+            phase=lifecycle.initial_phase(min(i.due_date for i in invoices), today),
+            outstanding=total, created_at=now, updated_at=now,
+            external_reference=draft.external_reference, debtor_kind=debtor.kind,
+            time_zone=creditor.time_zone,
+        )
+        from domain.amounts import law
 
-    flags = [f.code for inv in invoices for f in law.payment_term_flags(inv, debtor.kind)]
-    data = {"invoices": str(len(invoices)), "total": f"{total:f}", "currency": claim.currency,
-            "phase": claim.phase.value}
-    if flags:
-        data["flags"] = ",".join(sorted(set(flags)))
-    event = ClaimEvent(claim_id=claim.id, seq=claim.next_event_seq(), at=now, action="open",
-                       actor=actor, data=data)
-    repo.add_claim(claim, event, account)
+        flags = sorted({f.code for inv in invoices
+                        for f in law.payment_term_flags(inv, debtor.kind)})
+        event = timeline_entry(claim, ClaimOpened(
+            invoices=len(invoices), total=total, currency=claim.currency,
+            phase=claim.phase.value, flags=tuple(flags) or None), now, caller.actor)
+        uow.claims.add_claim(claim, event, account)
+        uow.commit()
     return claim, event
 
 
@@ -158,8 +157,12 @@ def _opening_account(draft: ClaimDraft, kind: DebtorKind, invoices: list[Invoice
     return ClaimAccount(contractual_rate=rate, formal_notice_on=draft.formal_notice_on)
 
 
-def get_claim(repo: Repository, creditor_id: str, claim_id: str) -> Claim:
-    claim = repo.get_claim(creditor_id, claim_id)
+def get_claim(claim_id: str, caller: Caller, ports: Ports) -> Claim:
+    return _load(ports.unit_of_work(), caller, claim_id)
+
+
+def _load(uow: UnitOfWork, caller: Caller, claim_id: str) -> Claim:
+    claim = uow.claims.get_claim(caller.creditor_id, claim_id)
     if claim is None:
         raise NotFound("claim", claim_id)
     return claim
@@ -170,42 +173,25 @@ class ActionRequest:
     """A manual lifecycle action with its reason, as the timeline records it."""
 
     action: str
-    actor: str
     reason: str | None = None
     hold_until: date | None = None
 
 
 @retry_on_stale
-def apply_action(repo: Repository, clock: Clock, creditor_id: str, claim_id: str,
-                 request: ActionRequest) -> tuple[Claim, ClaimEvent]:
-    """Holds, disputes, resumptions and closures decided by a person."""
-    claim = get_claim(repo, creditor_id, claim_id)
-    lifecycle.ensure_allowed(claim, request.action)
-    now = clock.now()
+def apply_action(claim_id: str, request: ActionRequest, caller: Caller,
+                 ports: Ports) -> tuple[Claim, ClaimEvent]:
+    """Holds, disputes, resumptions and closures decided by a person
+    (domain.claims.lifecycle.apply_manual)."""
+    now = ports.clock.now()
     if (error := outside_window(request.hold_until, now.date(), "until")) is not None:
         raise DomainValidationError.many([error])
-    before = lifecycle.describe_state(claim)
-    expected = claim.version
-    changed = replace(claim, version=claim.version + 1, updated_at=now)
-    match request.action:
-        case "hold":
-            changed.hold = Hold(HoldReason.MANUAL, now, request.hold_until, request.reason)
-        case "open_dispute":
-            changed.hold = Hold(HoldReason.DISPUTE, now, None, request.reason)
-        case "resolve_dispute" | "resume":
-            changed.hold = None
-        case "cancel":
-            changed.phase, changed.outcome, changed.hold = Phase.CLOSED, Outcome.CANCELLED, None
-        case "write_off":
-            changed.phase, changed.outcome, changed.hold = Phase.CLOSED, Outcome.WRITTEN_OFF, None
-        case "transfer":
-            changed.phase, changed.outcome, changed.hold = Phase.CLOSED, Outcome.TRANSFERRED, None
-        case _:
-            raise ValueError(f"{request.action!r} is not a manual action")
-    event = ClaimEvent(
-        claim_id=claim.id, seq=changed.next_event_seq(), at=now, action=request.action,
-        actor=request.actor, reason=request.reason,
-        data={"from": before, "to": lifecycle.describe_state(changed)},
-    )
-    repo.save_claim(changed, [event], expected)
-    return changed, event
+    with ports.unit_of_work() as uow:
+        claim = _load(uow, caller, claim_id)
+        expected = claim.version
+        changed = replace(claim, version=claim.version + 1, updated_at=now)
+        transition = lifecycle.apply_manual(changed, request.action, now, request.reason,
+                                            request.hold_until)
+        entry = timeline_entry(changed, transition, now, caller.actor)
+        uow.claims.save_claim(changed, [entry], expected)
+        uow.commit()
+    return changed, entry

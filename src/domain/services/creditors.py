@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 
 from domain.creditors.keys import SCOPES, hash_secret
 from domain.creditors.model import Address, ApiKey, Creditor
-from domain.ports import Clock, Repository
+from domain.ports.unit_of_work import UnitOfWork
+from domain.services.caller import Caller, Ports
 from domain.shared.errors import DomainValidationError, FieldError, NotFound
 from domain.shared.ids import new_id
 from domain.shared.language import Language
@@ -46,80 +47,93 @@ def _check_creditor(draft: CreditorDraft) -> CreditorDraft:
     return replace(draft, siren=siren, iban=iban, bic=bic, legal_name=draft.legal_name.strip())
 
 
-def create_creditor(repo: Repository, clock: Clock, draft: CreditorDraft) -> Creditor:
+def create_creditor(draft: CreditorDraft, ports: Ports) -> Creditor:
+    """Onboard a tenant (the operator's use case)."""
     draft = _check_creditor(draft)
-    now = clock.now()
+    now = ports.clock.now()
     creditor = Creditor(
         id=new_id("cred"), legal_name=draft.legal_name, siren=draft.siren, address=draft.address,
         iban=draft.iban, bic=draft.bic, time_zone=draft.time_zone, language=draft.language,
         created_at=now, updated_at=now,
     )
-    repo.add_creditor(creditor)
+    with ports.unit_of_work() as uow:
+        uow.creditors.add_creditor(creditor)
+        uow.commit()
     return creditor
 
 
-def get_creditor(repo: Repository, creditor_id: str) -> Creditor:
-    creditor = repo.get_creditor(creditor_id)
+def get_creditor(creditor_id: str, ports: Ports) -> Creditor:
+    return _load(ports.unit_of_work(), creditor_id)
+
+
+def _load(uow: UnitOfWork, creditor_id: str) -> Creditor:
+    creditor = uow.creditors.get_creditor(creditor_id)
     if creditor is None:
         raise NotFound("creditor", creditor_id)
     return creditor
 
 
-def update_creditor(repo: Repository, clock: Clock, creditor_id: str,
-                    expected_version: int | None, changes: dict[str, object]) -> Creditor:
+def update_creditor(creditor_id: str, expected_version: int | None,
+                    changes: dict[str, object], ports: Ports) -> Creditor:
     """Apply a partial update (JSON merge-patch semantics on known fields).
     `expected_version` None (If-Match: *) means whatever version is stored now: a race with
     another change is then replayed, not answered as stale."""
     if expected_version is None:
-        return run_retrying(lambda: _update_creditor(repo, clock, creditor_id, None, changes))
-    return _update_creditor(repo, clock, creditor_id, expected_version, changes)
+        return run_retrying(lambda: _update_creditor(creditor_id, None, changes, ports))
+    return _update_creditor(creditor_id, expected_version, changes, ports)
 
 
-def _update_creditor(repo: Repository, clock: Clock, creditor_id: str,
-                     expected_version: int | None, changes: dict[str, object]) -> Creditor:
-    current = get_creditor(repo, creditor_id)
-    if expected_version is None:
-        expected_version = current.version
-    merged = CreditorDraft(
-        legal_name=str(changes.get("legal_name", current.legal_name)),
-        siren=str(changes.get("siren", current.siren)),
-        address=new_address if isinstance(new_address := changes.get("address"), Address)
-        else current.address,
-        iban=opt_str(changes, "iban", current.iban),
-        bic=opt_str(changes, "bic", current.bic),
-        time_zone=str(changes.get("time_zone", current.time_zone)),
-        language=Language(str(changes.get("language", current.language))),
-    )
-    checked = _check_creditor(merged)
-    updated = replace(
-        current, legal_name=checked.legal_name, siren=checked.siren, address=checked.address,
-        iban=checked.iban, bic=checked.bic, time_zone=checked.time_zone,
-        language=checked.language, version=expected_version + 1, updated_at=clock.now(),
-    )
-    repo.save_creditor(updated, expected_version)
+def _update_creditor(creditor_id: str, expected_version: int | None,
+                     changes: dict[str, object], ports: Ports) -> Creditor:
+    with ports.unit_of_work() as uow:
+        current = _load(uow, creditor_id)
+        if expected_version is None:
+            expected_version = current.version
+        merged = CreditorDraft(
+            legal_name=str(changes.get("legal_name", current.legal_name)),
+            siren=str(changes.get("siren", current.siren)),
+            address=new_address if isinstance(new_address := changes.get("address"), Address)
+            else current.address,
+            iban=opt_str(changes, "iban", current.iban),
+            bic=opt_str(changes, "bic", current.bic),
+            time_zone=str(changes.get("time_zone", current.time_zone)),
+            language=Language(str(changes.get("language", current.language))),
+        )
+        checked = _check_creditor(merged)
+        updated = replace(
+            current, legal_name=checked.legal_name, siren=checked.siren,
+            address=checked.address, iban=checked.iban, bic=checked.bic,
+            time_zone=checked.time_zone, language=checked.language,
+            version=expected_version + 1, updated_at=ports.clock.now(),
+        )
+        uow.creditors.save_creditor(updated, expected_version)
+        uow.commit()
     return updated
 
 
-def issue_api_key(repo: Repository, clock: Clock, creditor_id: str, name: str,
-                  scopes: list[str]) -> IssuedApiKey:
-    get_creditor(repo, creditor_id)
+def issue_api_key(creditor_id: str, name: str, scopes: list[str], ports: Ports) -> IssuedApiKey:
     unknown = [s for s in scopes if s not in SCOPES]
     if unknown or not scopes:
         raise DomainValidationError(
             "scopes", f"scopes must be a non-empty subset of {list(SCOPES)}", code="invalid_scope")
-    key_id = new_id("key")
-    secret = f"rlk_{secrets.token_urlsafe(32)}"
-    key = ApiKey(
-        id=key_id, creditor_id=creditor_id, secret_hash=hash_secret(secret),
-        scopes=tuple(sorted(set(scopes), key=SCOPES.index)), name=name.strip() or "unnamed",
-        prefix=secret[:10], created_at=clock.now(),
-    )
-    repo.add_api_key(key)
+    with ports.unit_of_work() as uow:
+        _load(uow, creditor_id)
+        key_id = new_id("key")
+        secret = f"rlk_{secrets.token_urlsafe(32)}"
+        key = ApiKey(
+            id=key_id, creditor_id=creditor_id, secret_hash=hash_secret(secret),
+            scopes=tuple(sorted(set(scopes), key=SCOPES.index)),
+            name=name.strip() or "unnamed", prefix=secret[:10], created_at=ports.clock.now(),
+        )
+        uow.api_keys.add_api_key(key)
+        uow.commit()
     return IssuedApiKey(key, secret)
 
 
-def revoke_api_key(repo: Repository, clock: Clock, creditor_id: str, key_id: str) -> ApiKey:
-    revoked = repo.revoke_api_key(creditor_id, key_id, clock.now())
-    if revoked is None:
-        raise NotFound("api key", key_id)
+def revoke_api_key(key_id: str, caller: Caller, ports: Ports) -> ApiKey:
+    with ports.unit_of_work() as uow:
+        revoked = uow.api_keys.revoke_api_key(caller.creditor_id, key_id, ports.clock.now())
+        if revoked is None:
+            raise NotFound("api key", key_id)
+        uow.commit()
     return revoked

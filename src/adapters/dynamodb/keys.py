@@ -1,0 +1,32 @@
+"""Every key of the single table, in one place (the design is in infra/README.md).
+
+Keys are prefixed by the creditor (`T#<creditor>#…`), so no query can cross tenants.
+"""
+
+from __future__ import annotations
+
+GSI_NAMES = ("GSI1", "GSI2", "GSI3")
+# The claim's account (payments, promises, plan) sorts right after the claim's META item.
+ACCOUNT_SK = "META#ACCOUNT"
+
+
+def tenant(creditor_id: str) -> str:
+    return f"T#{creditor_id}"
+
+
+def claim_pk(creditor_id: str, claim_id: str) -> str:
+    return f"T#{creditor_id}#CLAIM#{claim_id}"
+
+
+def debtor_pk(creditor_id: str, debtor_id: str) -> str:
+    return f"T#{creditor_id}#DEBTOR#{debtor_id}"
+
+
+def uniq_pk(creditor_id: str, kind: str, value: str) -> str:
+    return f"T#{creditor_id}#UNIQ#{kind}#{value}"
+
+
+def event_sk(seq: int) -> str:
+    # The sequence number alone orders the timeline (clocks of two Lambdas may disagree by
+    # a few milliseconds); the instant is kept in the item's data.
+    return f"EVT#{seq:08d}"

@@ -1,0 +1,130 @@
+"""The DynamoDB unit of work: staged writes, one TransactWriteItems, errors mapped once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Self
+
+from botocore.exceptions import ClientError
+
+from adapters.dynamodb._table import Table
+from domain.ports.unit_of_work import MAX_ACTIONS_PER_COMMIT, MAX_BYTES_PER_COMMIT
+from domain.shared.errors import DomainValidationError, StaleVersion
+
+
+@dataclass(frozen=True, slots=True)
+class Write:
+    """One action of a transaction (`{"Put": …}`, `{"Delete": …}`), with what its failed
+    condition means (an exception to raise) and the input field it comes from (named when
+    the write is too large)."""
+
+    action: dict[str, Any]
+    on_condition_failed: Callable[[], Exception] | None = None
+    field: str = ""
+
+    def size(self) -> int:
+        # An estimate of DynamoDB's item size: attribute names and values as sent.
+        body = self.action.get("Put", self.action.get("Delete", {}))
+        return len(repr(body.get("Item", body.get("Key", {}))).encode())
+
+
+def _too_large(field: str) -> DomainValidationError:
+    return DomainValidationError(field or "body", "too much data to store in one object "
+                                 "(400 KB at most)", code="too_large")
+
+
+class DynamoUnitOfWork:
+    """Implements domain.ports.UnitOfWork on one table; its repositories stage on it."""
+
+    def __init__(self, client: Any, table: str) -> None:
+        from adapters.dynamodb.claims import DynamoClaims
+        from adapters.dynamodb.creditors import DynamoApiKeys, DynamoCreditors
+        from adapters.dynamodb.debtors import DynamoDebtors
+
+        self.table = Table(client, table)
+        self._writes: list[Write] = []
+        self._effects: list[Callable[[], None]] = []
+        self.creditors = DynamoCreditors(self.table, self)
+        self.api_keys = DynamoApiKeys(self.table, self)
+        self.debtors = DynamoDebtors(self.table, self)
+        self.claims = DynamoClaims(self.table, self)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._writes.clear()
+        self._effects.clear()
+
+    def stage(self, *writes: Write) -> None:
+        self._writes.extend(writes)
+
+    def after_commit(self, effect: Callable[[], None]) -> None:
+        self._effects.append(effect)
+
+    def commit(self) -> None:
+        writes, effects = self._writes, self._effects
+        self._writes, self._effects = [], []
+        if writes:
+            self._check_limits(writes)
+            if len(writes) == 1 and "Put" in writes[0].action:
+                self._put(writes[0])
+            else:
+                self._transact(writes)
+        for effect in effects:
+            effect()
+
+    # ------------------------------------------------------------------ internals
+    @staticmethod
+    def _check_limits(writes: list[Write]) -> None:
+        field = next((w.field for w in writes if w.field), "body")
+        if len(writes) > MAX_ACTIONS_PER_COMMIT:
+            raise DomainValidationError(
+                field, f"this change needs {len(writes)} writes; one atomic write takes at "
+                f"most {MAX_ACTIONS_PER_COMMIT}", code="too_many_changes")
+        if sum(w.size() for w in writes) > MAX_BYTES_PER_COMMIT:
+            raise DomainValidationError(field, "this change is over 4 MB, the most one atomic "
+                                        "write takes", code="too_large")
+
+    def _put(self, write: Write) -> None:
+        """One item needs no transaction: a conditional PutItem (one write unit, not two)."""
+        try:
+            self.table.client.put_item(**write.action["Put"])
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            if error.get("Code") == "ConditionalCheckFailedException":
+                raise (write.on_condition_failed or _stale)() from None
+            if error.get("Code") == "ValidationException" and "size" in str(
+                    error.get("Message", "")):
+                raise _too_large(write.field) from None
+            raise
+
+    def _transact(self, writes: list[Write]) -> None:
+        try:
+            self.table.client.transact_write_items(TransactItems=[w.action for w in writes])
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            if error.get("Code") == "ValidationException" and "size has exceeded" in str(
+                    error.get("Message", "")):
+                raise _too_large(next((w.field for w in writes if w.field), "")) from None
+            if error.get("Code") != "TransactionCanceledException":
+                raise
+            reasons = exc.response.get("CancellationReasons") or []
+            for write, reason in zip(writes, reasons, strict=False):
+                code = reason.get("Code", "None")
+                if code == "ConditionalCheckFailed":
+                    raise (write.on_condition_failed or _stale)() from None
+                if code == "ValidationError" and "size" in str(reason.get("Message", "")):
+                    raise _too_large(write.field) from None
+            if any(r.get("Code") == "TransactionConflict" for r in reasons):
+                # Another transaction was writing the same item at that instant: a race,
+                # which the use case replays like a stale version.
+                raise StaleVersion("a concurrent change was being written") from None
+            raise
+
+
+def _stale() -> Exception:
+    return StaleVersion("changed since it was read")

@@ -1,0 +1,231 @@
+"""What happened to a claim, as typed events.
+
+Use cases and domain transitions return these; the timeline item (`ClaimEvent`, the legal
+trace a person reads) is their serialisation, and so will be the webhook payload. Each
+event names its timeline action; its fields become the timeline's `data`, formatted as
+text (amounts in the claim's currency, dates in ISO 8601), `reason` aside.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import TYPE_CHECKING, ClassVar
+
+from domain.claims.model import Claim, ClaimEvent
+from domain.shared.money import format_amount
+
+if TYPE_CHECKING:
+    from domain.debtors.model import Debtor
+
+
+def _text(value: object, currency: str) -> str:
+    if isinstance(value, Decimal):
+        return format_amount(value, currency)
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """Base of every claim event."""
+
+    action: ClassVar[str]
+    reason: str | None = None
+
+    def data(self, currency: str) -> dict[str, str]:
+        """The timeline's `data`: every field but `reason`, absent when None."""
+        out: dict[str, str] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "reason" or value is None:
+                continue
+            out[f.metadata.get("key", f.name)] = _text(value, currency)
+        return out
+
+
+def timeline_entry(claim: Claim, event: Event, at: datetime, actor: str) -> ClaimEvent:
+    """The event as the claim's next timeline item (it takes the next sequence number)."""
+    return ClaimEvent(claim_id=claim.id, seq=claim.next_event_seq(), at=at,
+                      action=event.action, actor=actor, reason=event.reason,
+                      data=event.data(claim.currency))
+
+
+# ---------------------------------------------------------------- opening
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimOpened(Event):
+    action: ClassVar[str] = "open"
+    invoices: int
+    total: Decimal
+    currency: str
+    phase: str
+    flags: tuple[str, ...] | None = None  # payment terms beyond the legal caps
+
+
+# ---------------------------------------------------------------- manual transitions
+
+@dataclass(frozen=True, kw_only=True)
+class Transition(Event):
+    """A lifecycle action decided by a person: the state before and after."""
+
+    from_state: str = field(metadata={"key": "from"})
+    to_state: str = field(metadata={"key": "to"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimHeld(Transition):
+    action: ClassVar[str] = "hold"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimResumed(Transition):
+    action: ClassVar[str] = "resume"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DisputeOpened(Transition):
+    action: ClassVar[str] = "open_dispute"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DisputeResolved(Transition):
+    action: ClassVar[str] = "resolve_dispute"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimCancelled(Transition):
+    action: ClassVar[str] = "cancel"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimWrittenOff(Transition):
+    action: ClassVar[str] = "write_off"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimTransferred(Transition):
+    action: ClassVar[str] = "transfer"
+
+
+# ---------------------------------------------------------------- what is owed
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentRecorded(Event):
+    action: ClassVar[str] = "record_payment"
+    payment_id: str
+    amount: Decimal
+    method: str
+    received_on: date
+    # How the payment was imputed (C. civ. 1343-1, 1342-10), once the statement is known.
+    to_interest: Decimal | None = None
+    to_principal: Decimal | None = None
+    to_indemnity: Decimal | None = None
+    to_credit: Decimal | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentReversed(Event):
+    action: ClassVar[str] = "reverse_payment"
+    payment_id: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimReopened(Event):
+    action: ClassVar[str] = "reopen"
+    phase: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimPaid(Event):
+    """Closed as paid: nothing is due, or the last instalment of a kept plan is paid."""
+
+    action: ClassVar[str] = "close"
+    outcome: str = "paid"
+    due: Decimal
+    credit: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class BalanceNotUpdated(Event):
+    """The change is recorded, but what is owed could not be computed (a missing rate)."""
+
+    action: ClassVar[str] = "balance_not_updated"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PromiseRecorded(Event):
+    action: ClassVar[str] = "record_promise"
+    promise_id: str
+    amount: Decimal
+    promised_on: date
+    channel: str
+    hold_until: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class PromiseKept(Event):
+    action: ClassVar[str] = "promise_kept"
+    promise_id: str
+    amount: Decimal
+    promised_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class PromiseBroken(Event):
+    action: ClassVar[str] = "promise_broken"
+    promise_id: str
+    amount: Decimal
+    promised_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentPlanStarted(Event):
+    action: ClassVar[str] = "start_payment_plan"
+    plan_id: str
+    total: Decimal
+    instalments: int
+    last_due_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentPlanDefaulted(Event):
+    action: ClassVar[str] = "payment_plan_defaulted"
+    defaulted_on: date | None
+    outstanding: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentPlanCompleted(Event):
+    action: ClassVar[str] = "payment_plan_completed"
+    completed_on: date | None
+
+
+# ---------------------------------------------------------------- contacts
+
+@dataclass(frozen=True, kw_only=True)
+class ContactsValidated(Event):
+    """Counts and channels only: the timeline is read by many; addresses stay on the
+    debtor."""
+
+    action: ClassVar[str] = "contacts_validated"
+    valid: int
+    risky: int
+    invalid: int
+    unverified: int
+    reachable_by: str
+
+    @classmethod
+    def of(cls, debtor: Debtor, channels: list[str]) -> ContactsValidated:
+        statuses = [p.validation.status for p in debtor.contact_points if p.validation]
+        return cls(valid=statuses.count("valid"), risky=statuses.count("risky"),
+                   invalid=statuses.count("invalid"), unverified=statuses.count("unverified"),
+                   reachable_by=",".join(channels) or "none")

@@ -1,0 +1,65 @@
+"""The unit of work: every change commits as one atomic write through one object.
+
+Repositories read at once and *stage* their writes on the unit of work; `commit()` sends
+them together (one DynamoDB TransactWriteItems), and is the one place that turns a failed
+condition into a Conflict or a StaleVersion, and refuses a change too big for one
+transaction. Effects that cannot join the transaction (a schedule, a queue message, an
+outbound event) are registered with `after_commit` and run only once the commit succeeded.
+Leaving the `with` block without committing discards what was staged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Protocol, Self
+
+from domain.ports.repositories import (
+    ApiKeyRepository,
+    ClaimRepository,
+    CreditorRepository,
+    DebtorRepository,
+)
+
+# DynamoDB's limits on one TransactWriteItems: a change past them is refused as input.
+MAX_ACTIONS_PER_COMMIT = 100
+MAX_BYTES_PER_COMMIT = 4 * 1024 * 1024
+
+
+class UnitOfWork(Protocol):
+    @property
+    def creditors(self) -> CreditorRepository: ...
+
+    @property
+    def api_keys(self) -> ApiKeyRepository: ...
+
+    @property
+    def debtors(self) -> DebtorRepository: ...
+
+    @property
+    def claims(self) -> ClaimRepository: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        """Discard whatever was staged and not committed."""
+        ...
+
+    def commit(self) -> None:
+        """Write everything staged, atomically, then run the after-commit effects.
+
+        Raises
+        ------
+        Conflict
+            A uniqueness rule failed (an invoice number, an external reference).
+        StaleVersion
+            An object changed since it was read.
+        DomainValidationError
+            The change passes 100 actions or 4 MB, or one item passes 400 KB (`too_large`).
+        """
+        ...
+
+    def after_commit(self, effect: Callable[[], None]) -> None:
+        """Run `effect` once the commit has succeeded (never if it fails or is skipped)."""
+        ...

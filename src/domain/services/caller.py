@@ -1,0 +1,31 @@
+"""What every use case takes besides its command: who calls, and the ports it may use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from domain.ports.repositories import Clock
+from domain.ports.stores import RateSource
+from domain.ports.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The tenant a request acts for, and who acts (a key's name, a person, `scheduler`):
+    the timeline records the actor of every change."""
+
+    creditor_id: str
+    actor: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ports:
+    """One bundle of the ports a use case may need, built once per function by its
+    composition root (api.bootstrap) or by the tests (tests/fakes.py)."""
+
+    unit_of_work: Callable[[], UnitOfWork]
+    clock: Clock
+    rates: RateSource
+    # Contact validation may ask DNS for an e-mail domain's MX (off in tests and local).
+    check_email_deliverability: bool = False
