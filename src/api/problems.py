@@ -161,6 +161,11 @@ def _friendly(path: str, message: str) -> str:
     return message
 
 
+def _body_required(request: Request[Any, Any, Any]) -> bool:
+    data = request.route_handler.parsed_fn_signature.parameters.get("data")
+    return data is not None and not data.is_optional and not data.has_default
+
+
 def on_validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     if isinstance(exc.extra, list) and exc.extra:
         errors = []
@@ -169,8 +174,11 @@ def on_validation(request: Request[Any, Any, Any], exc: ValidationException) -> 
                 continue
             message = str(entry.get("message", "invalid"))
             if message == repr(str(entry.get("key"))):
-                # Litestar's KeyError for an absent optional body ("'data'") while it
-                # collects the errors of other parameters: not an error of the request.
+                # Litestar's KeyError for an absent body ("'data'"): an error only when the
+                # route needs a body (an optional one is absent while other parameters fail).
+                if _body_required(request):
+                    errors.append({"field": "body", "message": "a JSON body is required",
+                                   "source": "body"})
                 continue
             path = _field_path(entry.get("key"), message)
             if entry.get("source") in ("query", "header", "path") and not path:

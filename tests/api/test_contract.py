@@ -1,12 +1,14 @@
 """The OpenAPI document tells the truth: explicit operation ids, every error a problem,
-/health public."""
+/health public; and a POST without its required body names the body."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
+
 from api.openapi import document
-from tests.api._helpers import PROBLEM
+from tests.api._helpers import PROBLEM, assert_problem
 
 METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -69,3 +71,22 @@ def test_health_is_documented_as_public_and_is() -> None:
 
 def test_health_answers_without_a_key(client) -> None:
     assert client.get("/health").json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize("path", ["/v1/debtors", "/v1/claims", "/v1/api-keys"])
+@pytest.mark.parametrize("content_type", [None, "application/json"])
+def test_a_post_without_its_required_body_names_the_body(client, tenant, path,
+                                                         content_type) -> None:
+    headers = {**tenant.headers, **({"Content-Type": content_type} if content_type else {})}
+    response = client.post(path, headers=headers, content=b"")
+    body = assert_problem(response, 400, "body")
+    assert body["errors"] == [
+        {"field": "body", "message": "a JSON body is required", "source": "body"}]
+
+
+def test_an_optional_body_may_still_be_absent(client, tenant) -> None:
+    from tests.conftest import new_claim, new_debtor
+
+    claim = new_claim(client, tenant, new_debtor(client, tenant)["id"])
+    response = client.post(f"/v1/claims/{claim['id']}/actions/hold", headers=tenant.headers)
+    assert response.status_code == 200, response.text
