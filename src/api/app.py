@@ -17,7 +17,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from api.auth import ApiKeyCache, ApiKeyMiddleware, Authenticator
-from api.http import dependencies, operation
+from api.http import dependencies, operation, strict_body
 from api.idempotency import MAX_BODY_BYTES, IdempotencyMiddleware
 from api.problems import EXCEPTION_HANDLERS
 from api.routes.accounts import AccountController
@@ -100,6 +100,7 @@ def create_app(
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         dependencies=dependencies(),
+        before_request=strict_body,
         openapi_config=openapi_config(),
         state=State(
             {
