@@ -17,7 +17,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from api.auth import ApiKeyCache, ApiKeyMiddleware, Authenticator
-from api.http import dependencies
+from api.http import dependencies, operation, strict_body
 from api.idempotency import MAX_BODY_BYTES, IdempotencyMiddleware
 from api.problems import EXCEPTION_HANDLERS
 from api.routes.accounts import AccountController
@@ -33,7 +33,11 @@ VERSION = "0.1.0"
 PUBLIC_PATHS = ["^/schema", "^/health$"]
 
 
-@get("/health", tags=["operations"], summary="Liveness", include_in_schema=True)
+@get(
+    "/health",
+    **operation("CheckHealth", public=True),
+    tags=["operations"], summary="Liveness", include_in_schema=True,
+)
 async def health() -> dict[str, str]:
     return {"status": "ok"}
 
@@ -96,6 +100,7 @@ def create_app(
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         dependencies=dependencies(),
+        before_request=strict_body,
         openapi_config=openapi_config(),
         state=State(
             {

@@ -110,6 +110,8 @@ def requires(scope: str) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRo
     ]
 
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        if _unauthenticated_options(connection):
+            return
         principal: Principal = connection.auth
         if principal.is_operator:
             raise PermissionDeniedException(
@@ -121,6 +123,15 @@ def requires(scope: str) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRo
     return guard
 
 
+def _unauthenticated_options(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    """Litestar answers OPTIONS itself (204 and `Allow`, no data) and its authentication
+    middleware lets OPTIONS through unauthenticated, while a controller's guards still run on
+    it: there is no principal to check then, and nothing to protect."""
+    return connection.scope.get("method") == "OPTIONS" and "auth" not in connection.scope
+
+
 def operator_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    if _unauthenticated_options(connection):
+        return
     if not connection.auth.is_operator:
         raise PermissionDeniedException("only the platform operator key may do this")

@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 import re
 import traceback
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from msgspec import UNSET, Meta, Struct, UnsetType
 
 from domain.amounts.rates import RateUnknown
 from domain.shared.errors import (
@@ -39,6 +41,77 @@ _TITLES = {
     429: "Too many requests",
     500: "Internal error",
 }
+
+
+class ProblemFieldError(Struct, kw_only=True):
+    """One invalid part of the request."""
+
+    field: Annotated[str, Meta(description="Path of the field, e.g. `invoices[0].amount`; "
+                                           "`body` for a missing body")]
+    message: str
+    code: Annotated[str | UnsetType, Meta(description="Business rule refused (422, 409)")] = UNSET
+    source: Annotated[
+        Literal["body", "query", "header", "path", "cookie"] | UnsetType,
+        Meta(description="Where the schema violation is (400)"),
+    ] = UNSET
+
+
+class Problem(Struct, kw_only=True):
+    """An RFC 9457 problem: every error is served as `application/problem+json`."""
+
+    type: Annotated[str, Meta(description="URI naming the problem", examples=[
+        TYPE_BASE + "invalid-input"])]
+    title: str
+    status: int
+    detail: str
+    errors: list[ProblemFieldError] | UnsetType = UNSET
+    period: Annotated[
+        str | UnsetType, Meta(description="The rate period missing (`rate-unknown`)")
+    ] = UNSET
+
+
+class ActionProblem(Problem, kw_only=True):
+    """A refused lifecycle action (`action-not-allowed`) says why and what is allowed."""
+
+    action: str | UnsetType = UNSET
+    state: Annotated[str | UnsetType, Meta(description="The claim's phase and hold")] = UNSET
+    allowed_actions: list[str] | UnsetType = UNSET
+
+
+# What each status means, for the document; the handlers below produce them.
+_DESCRIPTIONS = {
+    400: "The request does not match the schema (each field named in `errors`), or its JSON "
+         "or Idempotency-Key is malformed",
+    401: "Missing, unknown or revoked API key",
+    403: "The API key lacks the scope this route needs, or is not the kind of key it takes "
+         "(operator or creditor)",
+    404: "No such object in your tenant",
+    409: "A unique value is already used (named in `errors`), or a request with this "
+         "Idempotency-Key is still running",
+    412: "If-Match does not match the current ETag (or the object changed meanwhile): read it "
+         "again and retry",
+    413: "Request body over 1 MiB",
+    422: "A business rule refuses the input (each field named in `errors`), or the "
+         "Idempotency-Key was used with another request",
+    428: "If-Match is required",
+}
+_ACTION_409 = (
+    "The claim's lifecycle does not allow this now: `action`, `state` and `allowed_actions` "
+    "say why; or a unique value is already used, or a request with this Idempotency-Key is "
+    "still running"
+)
+
+
+def problem_responses(*statuses: int, action: bool = False) -> dict[int, ResponseSpec]:
+    """The `responses=` of a route: each error status it can answer, as a problem. `action`
+    marks a claim lifecycle change, whose 409 carries `allowed_actions`."""
+    specs = {}
+    for status in sorted(set(statuses)):
+        container: type[Problem] = ActionProblem if action and status == 409 else Problem
+        description = _ACTION_409 if container is ActionProblem else _DESCRIPTIONS[status]
+        specs[status] = ResponseSpec(data_container=container, media_type=PROBLEM,
+                                     description=description, generate_examples=False)
+    return specs
 
 
 class ProblemException(HTTPException):
@@ -88,6 +161,11 @@ def _friendly(path: str, message: str) -> str:
     return message
 
 
+def _body_required(request: Request[Any, Any, Any]) -> bool:
+    data = request.route_handler.parsed_fn_signature.parameters.get("data")
+    return data is not None and not data.is_optional and not data.has_default
+
+
 def on_validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     if isinstance(exc.extra, list) and exc.extra:
         errors = []
@@ -96,8 +174,11 @@ def on_validation(request: Request[Any, Any, Any], exc: ValidationException) -> 
                 continue
             message = str(entry.get("message", "invalid"))
             if message == repr(str(entry.get("key"))):
-                # Litestar's KeyError for an absent optional body ("'data'") while it
-                # collects the errors of other parameters: not an error of the request.
+                # Litestar's KeyError for an absent body ("'data'"): an error only when the
+                # route needs a body (an optional one is absent while other parameters fail).
+                if _body_required(request):
+                    errors.append({"field": "body", "message": "a JSON body is required",
+                                   "source": "body"})
                 continue
             path = _field_path(entry.get("key"), message)
             if entry.get("source") in ("query", "header", "path") and not path:
@@ -213,4 +294,5 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     Exception: on_unexpected,
 }
 
-__all__ = ["EXCEPTION_HANDLERS", "PROBLEM", "MediaType", "ProblemException", "problem"]
+__all__ = ["EXCEPTION_HANDLERS", "PROBLEM", "MediaType", "Problem", "ProblemException",
+           "problem", "problem_responses"]

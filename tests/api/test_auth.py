@@ -265,3 +265,13 @@ def test_listing_keys_never_shows_other_tenants_keys(client, tenant):
     listed = client.get("/v1/api-keys", headers=tenant.headers).json()["items"]
     assert foreign["id"] not in [k["id"] for k in listed]
     assert len(listed) == 1
+
+
+def test_options_on_a_guarded_controller_answers_allow_not_500(client) -> None:
+    # Litestar answers OPTIONS itself, unauthenticated; the controllers' guards used to
+    # read the missing principal and fail with a 500.
+    for path in ("/v1/api-keys", "/v1/api-keys/key_x", "/v1/admin/creditors", "/v1/admin/rates"):
+        response = client.options(path)
+        assert response.status_code == 204, (path, response.text)
+        assert "allow" in response.headers
+        assert response.content == b""

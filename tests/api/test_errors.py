@@ -330,3 +330,23 @@ def test_fuzzed_bodies_never_500(client, tenant, debtor, claim, debtor_body, use
     assert response.status_code < 500, (debtor_body, response.text)
     if response.status_code >= 400:
         assert response.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"kind": "business", "name": "Boulangerie Martin SAS", "in_collective_proceedings": 0},
+     "in_collective_proceedings"),
+    ({"kind": "business", "name": "Boulangerie Martin SAS", "in_collective_proceedings": "true"},
+     "in_collective_proceedings"),
+])
+def test_body_types_are_not_coerced(client, tenant, body, field):
+    # Litestar converts leniently (0 → false, "3" → 3); a JSON body is decoded strictly.
+    assert_problem(client.post("/v1/debtors", json=body, headers=tenant.headers), 400, field)
+
+
+def test_a_number_in_a_string_is_not_a_count(client, tenant, debtor):
+    claim = client.post("/v1/claims", json=claim_body(debtor["id"]), headers=tenant.headers)
+    assert claim.status_code == 201, claim.text
+    response = client.post(f"/v1/claims/{claim.json()['id']}/payment-plan",
+                           json={"count": "3", "first_due_on": "2026-04-10"},
+                           headers=tenant.headers)
+    assert_problem(response, 400, "count")

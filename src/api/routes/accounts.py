@@ -15,6 +15,7 @@ from api.http import (
     RepoDep,
     TenantDep,
     etag,
+    operation,
 )
 from api.problems import ProblemException
 from api.schemas import ClaimOut
@@ -46,6 +47,7 @@ class AccountController(Controller):
 
     @get(
         "/statement",
+        **operation("ReadClaimStatement", 400, 401, 403, 404, 422),
         guards=[requires("read")],
         summary="What is owed on a date: per invoice principal, interest by rate period, "
         "indemnity, payments applied, totals",
@@ -70,7 +72,11 @@ class AccountController(Controller):
         claim, result = accounts.statement(repo, clock, rates, tenant, claim_id, at)
         return StatementOut.of(claim.id, result)
 
-    @post("/payments", guards=[requires("write")], summary="Record a payment received")
+    @post(
+        "/payments",
+        **operation("RecordPayment", 400, 401, 403, 404, 409, 412, 413, 422, action=True),
+        guards=[requires("write")], summary="Record a payment received",
+    )
     async def record_payment(
         self,
         tenant: TenantDep,
@@ -113,7 +119,11 @@ class AccountController(Controller):
             headers={"ETag": etag(change.claim.version)},
         )
 
-    @get("/payments", guards=[requires("read")], summary="Payments recorded, reversed ones too")
+    @get(
+        "/payments",
+        **operation("ListPayments", 401, 403, 404),
+        guards=[requires("read")], summary="Payments recorded, reversed ones too",
+    )
     async def list_payments(
         self, tenant: TenantDep, claim_id: FromPath[str], repo: RepoDep
     ) -> PaymentList:
@@ -122,6 +132,7 @@ class AccountController(Controller):
 
     @post(
         "/payments/{payment_id:str}/reversal",
+        **operation("ReversePayment", 400, 401, 403, 404, 409, 412, 413, 422, action=True),
         guards=[requires("write")],
         status_code=200,
         summary="Reverse a payment (bounced transfer, rejected cheque)",
@@ -160,6 +171,7 @@ class AccountController(Controller):
 
     @post(
         "/promises",
+        **operation("RecordPromise", 400, 401, 403, 404, 409, 412, 413, 422, action=True),
         guards=[requires("write")],
         summary="Record the debtor's commitment to pay an amount on a date",
     )
@@ -201,6 +213,7 @@ class AccountController(Controller):
 
     @get(
         "/promises",
+        **operation("ListPromises", 401, 403, 404),
         guards=[requires("read")],
         summary="Promises made, kept and broken (status as of today)",
     )
@@ -220,6 +233,7 @@ class AccountController(Controller):
 
     @post(
         "/payment-plan",
+        **operation("StartPaymentPlan", 400, 401, 403, 404, 409, 412, 413, 422, action=True),
         guards=[requires("write")],
         summary="Agree a payment plan (échéancier) covering what is due today",
     )
@@ -263,6 +277,7 @@ class AccountController(Controller):
 
     @get(
         "/payment-plan",
+        **operation("ReadPaymentPlan", 401, 403, 404),
         guards=[requires("read")],
         summary="The payment plan with each instalment's status as of today",
     )
@@ -277,6 +292,7 @@ class AccountController(Controller):
 
     @post(
         "/review",
+        **operation("ReviewClaim", 400, 401, 403, 404, 409, 412, 413, 422, action=True),
         guards=[requires("write")],
         status_code=200,
         summary="Bring promises and the payment plan up to date with the calendar",

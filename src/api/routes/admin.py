@@ -8,6 +8,7 @@ from api.auth import operator_only
 from api.http import (
     ClockDep,
     RepoDep,
+    operation,
 )
 from api.schemas import ApiKeyCreate, ApiKeyIssuedOut, CreditorCreate, CreditorOut
 from domain import services
@@ -19,7 +20,11 @@ class AdminController(Controller):
     tags = ["operator"]
     guards = [operator_only]
 
-    @post("/", summary="Create a creditor (tenant)")
+    @post(
+        "/",
+        **operation("CreateCreditor", 400, 401, 403, 409, 413, 422),
+        summary="Create a creditor (tenant)",
+    )
     async def create_creditor(
         self, data: JSONBody[CreditorCreate], repo: RepoDep, clock: ClockDep
     ) -> CreditorOut:
@@ -38,8 +43,12 @@ class AdminController(Controller):
         )
         return CreditorOut.of(creditor)
 
-    @post("/{creditor_id:str}/api-keys", summary="Issue an API key for a creditor",
-          opt={"idempotency": "without_secret"})
+    @post(
+        "/{creditor_id:str}/api-keys",
+        **operation("IssueCreditorApiKey", 400, 401, 403, 404, 409, 413, 422),
+        summary="Issue an API key for a creditor",
+        opt={"idempotency": "without_secret"},
+    )
     async def issue_key(
         self,
         creditor_id: FromPath[str],

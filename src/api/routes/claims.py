@@ -15,6 +15,7 @@ from api.http import (
     RepoDep,
     TenantDep,
     etag,
+    operation,
 )
 from api.schemas import ActionBody, ClaimCreate, ClaimOut, ClaimPage, EventOut, EventPage
 from domain import services
@@ -31,7 +32,11 @@ class ClaimController(Controller):
     path = "/v1/claims"
     tags = ["claims"]
 
-    @post("/", guards=[requires("write")], summary="Open a claim for a debtor's invoices")
+    @post(
+        "/",
+        **operation("OpenClaim", 400, 401, 403, 409, 413, 422),
+        guards=[requires("write")], summary="Open a claim for a debtor's invoices",
+    )
     async def create(
         self,
         tenant: TenantDep,
@@ -63,7 +68,11 @@ class ClaimController(Controller):
             headers={"ETag": etag(claim.version), "Location": f"/v1/claims/{claim.id}"},
         )
 
-    @get("/", guards=[requires("read")], summary="List claims, earliest due first")
+    @get(
+        "/",
+        **operation("ListClaims", 400, 401, 403),
+        guards=[requires("read")], summary="List claims, earliest due first",
+    )
     async def list_claims(
         self,
         tenant: TenantDep,
@@ -96,7 +105,11 @@ class ClaimController(Controller):
             next_cursor=result.next_cursor,
         )
 
-    @get("/{claim_id:str}", guards=[requires("read")], summary="Read a claim")
+    @get(
+        "/{claim_id:str}",
+        **operation("ReadClaim", 401, 403, 404),
+        guards=[requires("read")], summary="Read a claim",
+    )
     async def read(
         self, tenant: TenantDep, claim_id: FromPath[str], repo: RepoDep, clock: ClockDep
     ) -> Response[ClaimOut]:
@@ -107,6 +120,7 @@ class ClaimController(Controller):
 
     @get(
         "/{claim_id:str}/events",
+        **operation("ListClaimEvents", 400, 401, 403, 404),
         guards=[requires("read")],
         summary="The claim's timeline, oldest first",
     )
@@ -122,6 +136,7 @@ class ClaimController(Controller):
 
     @post(
         "/{claim_id:str}/actions/{action:str}",
+        **operation("ApplyClaimAction", 400, 401, 403, 404, 409, 412, 413, 422, action=True),
         guards=[requires("write")],
         summary="Apply a manual lifecycle action (hold, resume, dispute, close)",
         status_code=200,

@@ -18,6 +18,7 @@ from api.http import (
     RepoDep,
     TenantDep,
     etag,
+    operation,
 )
 from api.schemas import (
     Country,
@@ -95,13 +96,17 @@ class ContactValidationResponse(Output):
 class ContactValidationController(Controller):
     tags = ["contact validation"]
 
-    @post("/v1/contact-validation", guards=[requires("read")], status_code=200,
-          opt={"idempotency": False},
-          summary="Check up to 1,000 contact points (phones, e-mails, postal addresses); "
-                  "nothing is stored",
-          description="A batch whose results would pass 5 MB (the platform answers at most "
-                      "6 MB) is refused with 422 `response_too_large` on `items`, saying how "
-                      "many such items fit in one request.")
+    @post(
+        "/v1/contact-validation",
+        **operation("ValidateContacts", 400, 401, 403, 413, 422),
+        guards=[requires("read")], status_code=200,
+        opt={"idempotency": False},
+        summary="Check up to 1,000 contact points (phones, e-mails, postal addresses); "
+        "nothing is stored",
+        description="A batch whose results would pass 5 MB (the platform answers at most "
+        "6 MB) is refused with 422 `response_too_large` on `items`, saying how many such "
+        "items fit in one request.",
+    )
     async def check(self, data: JSONBody[ContactValidationRequest], clock: ClockDep,
                     state: State) -> ContactValidationResponse:
         now = clock.now()
@@ -122,10 +127,14 @@ class ContactValidationController(Controller):
                     code="response_too_large")
         return ContactValidationResponse(items=results, summary=summary)
 
-    @post("/v1/debtors/{debtor_id:str}/contact-validation", guards=[requires("write")],
-          status_code=200,
-          summary="Validate the debtor's stored contact points again and record the outcome "
-                  "in the timelines of its open claims")
+    @post(
+        "/v1/debtors/{debtor_id:str}/contact-validation",
+        **operation("RevalidateDebtorContacts", 400, 401, 403, 404, 409, 412, 413, 422),
+        guards=[requires("write")],
+        status_code=200,
+        summary="Validate the debtor's stored contact points again and record the outcome "
+        "in the timelines of its open claims",
+    )
     async def revalidate(self, tenant: TenantDep, debtor_id: FromPath[str], repo: RepoDep,
                          clock: ClockDep, principal: PrincipalDep,
                          state: State) -> Response[DebtorOut]:

@@ -13,6 +13,7 @@ from api.http import (
     TenantDep,
     etag,
     expected_version,
+    operation,
 )
 from api.routes.admin import _issued
 from api.schemas import (
@@ -31,12 +32,20 @@ class CreditorController(Controller):
     path = "/v1/creditor"
     tags = ["creditor"]
 
-    @get("/", guards=[requires("read")], summary="Your creditor profile")
+    @get(
+        "/",
+        **operation("ReadCreditor", 401, 403),
+        guards=[requires("read")], summary="Your creditor profile",
+    )
     async def read(self, tenant: TenantDep, repo: RepoDep) -> Response[CreditorOut]:
         creditor = services.get_creditor(repo, tenant)
         return Response(CreditorOut.of(creditor), headers={"ETag": etag(creditor.version)})
 
-    @patch("/", guards=[requires("admin")], summary="Change your creditor profile")
+    @patch(
+        "/",
+        **operation("UpdateCreditor", 400, 401, 403, 412, 413, 422, 428),
+        guards=[requires("admin")], summary="Change your creditor profile",
+    )
     async def update(
         self,
         tenant: TenantDep,
@@ -59,18 +68,30 @@ class ApiKeyController(Controller):
     tags = ["creditor"]
     guards = [requires("admin")]
 
-    @get("/", summary="List your API keys (secrets are never shown again)")
+    @get(
+        "/",
+        **operation("ListApiKeys", 401, 403),
+        summary="List your API keys (secrets are never shown again)",
+    )
     async def list_keys(self, tenant: TenantDep, repo: RepoDep) -> ApiKeyList:
         return ApiKeyList(items=[ApiKeyOut.of(k) for k in repo.list_api_keys(tenant)])
 
-    @post("/", summary="Issue an API key; its secret is in this response only",
-          opt={"idempotency": "without_secret"})
+    @post(
+        "/",
+        **operation("IssueApiKey", 400, 401, 403, 409, 413, 422),
+        summary="Issue an API key; its secret is in this response only",
+        opt={"idempotency": "without_secret"},
+    )
     async def issue(
         self, tenant: TenantDep, data: JSONBody[ApiKeyCreate], repo: RepoDep, clock: ClockDep
     ) -> Response[ApiKeyIssuedOut]:
         return _issued(services.issue_api_key(repo, clock, tenant, data.name, list(data.scopes)))
 
-    @delete("/{key_id:str}", status_code=200, summary="Revoke an API key")
+    @delete(
+        "/{key_id:str}",
+        **operation("RevokeApiKey", 401, 403, 404),
+        status_code=200, summary="Revoke an API key",
+    )
     async def revoke(
         self, tenant: TenantDep, key_id: FromPath[str], repo: RepoDep, clock: ClockDep, state: State
     ) -> ApiKeyOut:

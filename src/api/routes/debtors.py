@@ -15,6 +15,7 @@ from api.http import (
     TenantDep,
     etag,
     expected_version,
+    operation,
 )
 from api.schemas import (
     ContactPointBody,
@@ -45,7 +46,11 @@ class DebtorController(Controller):
     path = "/v1/debtors"
     tags = ["debtors"]
 
-    @post("/", guards=[requires("write")], summary="Register a debtor")
+    @post(
+        "/",
+        **operation("CreateDebtor", 400, 401, 403, 409, 413, 422),
+        guards=[requires("write")], summary="Register a debtor",
+    )
     async def create(
         self, tenant: TenantDep, data: JSONBody[DebtorCreate], repo: RepoDep, clock: ClockDep,
         state: State,
@@ -73,21 +78,33 @@ class DebtorController(Controller):
             headers={"ETag": etag(debtor.version), "Location": f"/v1/debtors/{debtor.id}"},
         )
 
-    @get("/", guards=[requires("read")], summary="List debtors, newest last")
+    @get(
+        "/",
+        **operation("ListDebtors", 400, 401, 403),
+        guards=[requires("read")], summary="List debtors, newest last",
+    )
     async def list_debtors(self, tenant: TenantDep, repo: RepoDep, page: PageDep) -> DebtorPage:
         result = repo.list_debtors(tenant, page)
         return DebtorPage(
             items=[DebtorOut.of(d) for d in result.items], next_cursor=result.next_cursor
         )
 
-    @get("/{debtor_id:str}", guards=[requires("read")], summary="Read a debtor")
+    @get(
+        "/{debtor_id:str}",
+        **operation("ReadDebtor", 401, 403, 404),
+        guards=[requires("read")], summary="Read a debtor",
+    )
     async def read(
         self, tenant: TenantDep, debtor_id: FromPath[str], repo: RepoDep
     ) -> Response[DebtorOut]:
         debtor = services.get_debtor(repo, tenant, debtor_id)
         return Response(DebtorOut.of(debtor), headers={"ETag": etag(debtor.version)})
 
-    @patch("/{debtor_id:str}", guards=[requires("write")], summary="Change a debtor")
+    @patch(
+        "/{debtor_id:str}",
+        **operation("UpdateDebtor", 400, 401, 403, 404, 409, 412, 413, 422, 428),
+        guards=[requires("write")], summary="Change a debtor",
+    )
     async def update(
         self,
         tenant: TenantDep,

@@ -11,7 +11,7 @@ from litestar import Controller, get, post
 from litestar.params import JSONBody
 
 from api.auth import operator_only, requires
-from api.http import RatesDep
+from api.http import RatesDep, operation
 from api.problems import ProblemException
 from api.schemas_account import RatesPublish
 
@@ -20,7 +20,11 @@ class RatesController(Controller):
     path = "/v1/rates"
     tags = ["rates"]
 
-    @get("/", guards=[requires("read")], summary="Rate tables in force, with their sources")
+    @get(
+        "/",
+        **operation("ReadRates", 401, 403),
+        guards=[requires("read")], summary="Rate tables in force, with their sources",
+    )
     async def read(self, rates: RatesDep) -> dict[str, Any]:
         document: dict[str, Any] = rates.document()
         return document
@@ -33,6 +37,7 @@ class AdminRatesController(Controller):
 
     @post(
         "/",
+        **operation("PublishRates", 400, 401, 403, 409, 413, 422),
         status_code=200,
         summary="Publish legal-rate half-years and ECB decisions (added or replaced)",
     )
