@@ -39,18 +39,88 @@ lint: $(STAMP)
 test: $(STAMP) $(DDB_LOCAL_STAMP) lint
 	DYNAMODB_LOCAL_DIR=$(CURDIR)/$(DDB_LOCAL_DIR) $(BIN)/python -m pytest -n 2 --dist loadfile
 
-# A second venv with the runtime dependencies only, as `sam build` bundles them, so the
-# cold-start benchmark measures what Lambda would load.
-.venv-lambda/.installed: src/requirements.txt
-	$(PYTHON) -m venv .venv-lambda
-	.venv-lambda/bin/python -m pip install --quiet -r src/requirements.txt
-	touch .venv-lambda/.installed
+# ---------------------------------------------------------------- Lambda artifacts
+# `sam build` (template.yaml: Metadata BuildMethod: makefile, ContextPath: .) runs
+# `make --makefile <this file> build-<LogicalId>` with ARTIFACTS_DIR set, from a scratch copy
+# of the function's CodeUri. The recipes read the sources beside this file, so the same target
+# works from a shell: `make build-HttpFunction ARTIFACTS_DIR=/tmp/http` (an empty directory).
+#   BUILD_FOR=lambda (default) wheels for the Lambda platform below, bytecode by LAMBDA_PYTHON
+#   BUILD_FOR=local            wheels for, and bytecode by, $(PYTHON) (what `make bench` loads)
+#   BUILD_DEPS=no              the code only, no dependencies (quick; the tests use it)
+# The artifact holds the dependencies, the packages of src/ and their data, and bytecode in
+# hash-checked .pyc (Lambda's read-only /var/task cannot cache any, and zip mtimes would
+# invalidate timestamp ones); no tests, no console scripts, no other interpreter's __pycache__.
+# A new function is one line here, naming its logical id and its handler's module.
+LAMBDA_ROOT := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
+LAMBDA_SRC := $(LAMBDA_ROOT)/src
+LAMBDA_PYTHON_VERSION := 3.13
+LAMBDA_PLATFORM := manylinux2014_aarch64
+LAMBDA_PYTHON ?= python$(LAMBDA_PYTHON_VERSION)
+BUILD_FOR ?= lambda
+BUILD_DEPS ?= yes
+LAMBDA_PACKAGES = $(notdir $(patsubst %/__init__.py,%,$(wildcard $(LAMBDA_SRC)/*/__init__.py)))
 
-bench: $(STAMP) .venv-lambda/.installed
+ifeq ($(BUILD_FOR),local)
+BUILD_COMPILER = $(PYTHON)
+BUILD_PIP_FLAGS :=
+else ifeq ($(BUILD_FOR),lambda)
+BUILD_COMPILER = $(LAMBDA_PYTHON)
+BUILD_PIP_FLAGS := --platform $(LAMBDA_PLATFORM) --implementation cp \
+	--python-version $(LAMBDA_PYTHON_VERSION) --only-binary=:all:
+else
+$(error BUILD_FOR must be lambda or local, not $(BUILD_FOR))
+endif
+
+# $(call lambda-function,LogicalId,handler.module)
+define lambda-function
+.PHONY: build-$(1)
+build-$(1): HANDLER_MODULE := $(2)
+build-$(1):
+	$$(lambda-artifact)
+endef
+
+define lambda-artifact
+@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set" >&2; exit 2; }
+@test -z "$$(ls -A '$(ARTIFACTS_DIR)' 2>/dev/null)" \
+	|| { echo "ARTIFACTS_DIR $(ARTIFACTS_DIR) is not empty" >&2; exit 2; }
+@$(BUILD_COMPILER) -c 'import sys; v = sys.argv[1]; sys.exit(0 if v == "local" \
+	or sys.version_info[:2] == tuple(map(int, v.split(".")))  else \
+	f"{sys.executable} is Python {sys.version.split()[0]}, not {v}: set LAMBDA_PYTHON, " \
+	"or run sam build --use-container")' \
+	$(if $(filter local,$(BUILD_FOR)),local,$(LAMBDA_PYTHON_VERSION))
+mkdir -p '$(ARTIFACTS_DIR)'
+$(if $(filter yes,$(BUILD_DEPS)),$(PYTHON) -m pip install --quiet --no-compile \
+	--disable-pip-version-check --target '$(ARTIFACTS_DIR)' $(BUILD_PIP_FLAGS) \
+	-r '$(LAMBDA_SRC)/requirements.txt',@echo "BUILD_DEPS=$(BUILD_DEPS): code only")
+rm -rf '$(ARTIFACTS_DIR)/bin'
+cp -R $(addprefix '$(LAMBDA_SRC)'/,$(LAMBDA_PACKAGES)) '$(ARTIFACTS_DIR)/'
+find '$(ARTIFACTS_DIR)' -name __pycache__ -type d -prune -exec rm -rf {} +
+$(BUILD_COMPILER) -m compileall -q -j 0 --invalidation-mode unchecked-hash '$(ARTIFACTS_DIR)'
+$(BUILD_COMPILER) -c 'import importlib.util as u, os, sys; \
+	sys.exit(0 if os.path.exists(u.cache_from_source(sys.argv[1])) else "no bytecode for " + sys.argv[1])' \
+	'$(ARTIFACTS_DIR)/$(subst .,/,$(HANDLER_MODULE)).py'
+endef
+
+$(eval $(call lambda-function,HttpFunction,api.lambda_http))
+
+# `make bench` measures the cold start from the artifact itself, built for this machine's
+# interpreter, run by a venv of that interpreter with no package of its own (as /var/task
+# on the Lambda runtime): both the floor and the real entry point load from it.
+BENCH_DIR := $(CURDIR)/.build/bench
+export RELANCE_BENCH_ARTIFACT := $(BENCH_DIR)/HttpFunction
+export RELANCE_BENCH_PYTHON := $(BENCH_DIR)/python/bin/python
+.PHONY: bench-artifact
+bench-artifact:
+	rm -rf '$(BENCH_DIR)'
+	$(PYTHON) -m venv --without-pip '$(BENCH_DIR)/python'
+	$(MAKE) --no-print-directory build-HttpFunction BUILD_FOR=local \
+		ARTIFACTS_DIR='$(RELANCE_BENCH_ARTIFACT)'
+
+bench: $(STAMP) bench-artifact
 	PYTHONPATH=src:. $(BIN)/python -m bench
 
 openapi: $(STAMP)
 	$(BIN)/python -m api.openapi > openapi.json
 
 clean:
-	rm -rf $(VENV) .venv-lambda .tools .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .build .tools .pytest_cache .mypy_cache .ruff_cache

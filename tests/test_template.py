@@ -7,7 +7,12 @@ and the rest reads the files.
 from __future__ import annotations
 
 import ast
+import importlib.util
+import os
 import re
+import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -23,6 +28,7 @@ TEMPLATE = ROOT / "template.yaml"
 SETTINGS = ROOT / "src" / "api" / "settings.py"
 REQUIREMENTS = ROOT / "src" / "requirements.txt"
 PYPROJECT = ROOT / "pyproject.toml"
+MAKEFILE = ROOT / "Makefile"
 
 # Settings the code reads that are for local runs only, never set on Lambda.
 LOCAL_ONLY = {"RELANCE_OPERATOR_API_KEY", "RELANCE_DEMO_API_KEY"}
@@ -292,3 +298,72 @@ def test_lambda_requirements_match_pyproject() -> None:
     assert set(bundled) - set(wanted) == set(), "src/requirements.txt has an undeclared package"
     for name, req in wanted.items():
         assert bundled[name].specifier == req.specifier, (name, str(bundled[name]), str(req))
+
+
+# ---------------------------------------------------------------- build (sam build → make)
+
+
+def _functions(resources: dict[str, Any]) -> dict[str, Any]:
+    found = _of_type(resources, "AWS::Serverless::Function")
+    assert found
+    return found
+
+
+def _make(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
+    return subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), *args],
+                          capture_output=True, text=True, env=env, check=False)
+
+
+def test_functions_build_with_the_makefile(resources: dict[str, Any]) -> None:
+    for name, fn in _functions(resources).items():
+        metadata = fn.get("Metadata", {})
+        assert metadata.get("BuildMethod") == "makefile", name
+        # sam build reads <ContextPath>/Makefile (else <CodeUri>/Makefile), relative to the
+        # template, and runs its build-<LogicalId> target.
+        context = TEMPLATE.parent / metadata.get("ContextPath", fn["Properties"]["CodeUri"])
+        assert (context / "Makefile").resolve() == MAKEFILE.resolve(), name
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_makefile_has_a_build_target_per_function(
+        resources: dict[str, Any], template: dict[str, Any], tmp_path: Path) -> None:
+    glob = template.get("Globals", {}).get("Function", {})
+    for name, fn in _functions(resources).items():
+        props = {**glob, **fn["Properties"]}
+        dry = _make("-n", f"build-{name}", f"ARTIFACTS_DIR={tmp_path / name}")
+        assert dry.returncode == 0, (name, dry.stderr)
+        # The deployment build fetches wheels for the function's runtime and architecture.
+        version = props["Runtime"].removeprefix("python")
+        arch = {"arm64": "aarch64", "x86_64": "x86_64"}[props["Architectures"][0]]
+        assert f"--python-version {version}" in dry.stdout, dry.stdout
+        assert f"--platform manylinux2014_{arch}" in dry.stdout, dry.stdout
+        assert "--only-binary=:all:" in dry.stdout, dry.stdout
+    assert _make("-n", "build-NoSuchFunction", f"ARTIFACTS_DIR={tmp_path}").returncode != 0
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_build_http_function_code_only(resources: dict[str, Any], tmp_path: Path) -> None:
+    artifact = tmp_path / "HttpFunction"
+    done = _make("build-HttpFunction", "BUILD_FOR=local", "BUILD_DEPS=no",
+                 f"PYTHON={sys.executable}", f"ARTIFACTS_DIR={artifact}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    handler = resources["HttpFunction"]["Properties"]["Handler"]
+    module = artifact / (handler.rsplit(".", 1)[0].replace(".", "/") + ".py")
+    assert module.is_file(), sorted(p.name for p in artifact.iterdir())
+    assert Path(importlib.util.cache_from_source(str(module))).is_file()
+    assert (artifact / "domain" / "data" / "rates.json").is_file()
+    packages = sorted(p.parent.name for p in (ROOT / "src").glob("*/__init__.py"))
+    assert sorted(p.name for p in artifact.iterdir()) == packages  # no requirements.txt
+    names = {p.name for p in artifact.rglob("*")}
+    assert not {"tests", "conftest.py", "requirements.txt", ".venv"} & names
+    tag = sys.implementation.cache_tag
+    stray = [p for p in artifact.rglob("*.pyc") if f".{tag}." not in p.name]
+    assert not stray, stray
+    # Every module has its bytecode: nothing is compiled at cold start.
+    missing = [p for p in artifact.rglob("*.py")
+               if not Path(importlib.util.cache_from_source(str(p))).is_file()]
+    assert not missing, missing
+    # A second build into a non-empty directory is refused rather than mixed.
+    assert _make("build-HttpFunction", "BUILD_FOR=local", "BUILD_DEPS=no",
+                 f"PYTHON={sys.executable}", f"ARTIFACTS_DIR={artifact}").returncode != 0
