@@ -27,7 +27,7 @@ $(DDB_LOCAL_STAMP):
 
 # DynamoDB Local (Java 17) is make run's table; the jar comes from the npm package.
 run: $(STAMP) $(DDB_LOCAL_STAMP)
-	DYNAMODB_LOCAL_DIR=$(CURDIR)/$(DDB_LOCAL_DIR) $(BIN)/python -m api.local
+	DYNAMODB_LOCAL_DIR=$(CURDIR)/$(DDB_LOCAL_DIR) $(BIN)/python -m api.entrypoints.local
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -101,7 +101,7 @@ $(BUILD_COMPILER) -c 'import importlib.util as u, os, sys; \
 	'$(ARTIFACTS_DIR)/$(subst .,/,$(HANDLER_MODULE)).py'
 endef
 
-$(eval $(call lambda-function,HttpFunction,api.lambda_http))
+$(eval $(call lambda-function,HttpFunction,api.entrypoints.lambda_http))
 
 # `make bench` measures the cold start from the artifact itself, built for this machine's
 # interpreter, run by a venv of that interpreter with no package of its own (as /var/task
@@ -120,7 +120,7 @@ bench: $(STAMP) bench-artifact
 	PYTHONPATH=src:. $(BIN)/python -m bench
 
 openapi: $(STAMP)
-	$(BIN)/python -m api.openapi > openapi.json
+	$(BIN)/python -m api.http.openapi > openapi.json
 
 clean:
 	rm -rf $(VENV) .build .tools .pytest_cache .mypy_cache .ruff_cache

@@ -163,8 +163,8 @@ def _http_batch(batch: list[tuple[ContactPoint, str, DebtorKind]]) -> Row:
     from adapters.dynamodb import DynamoRepository, create_table
     from adapters.dynamodb.idempotency import DynamoIdempotencyStore
     from adapters.dynamodb.rates import DynamoRateStore
-    from api.app import create_app
-    from api.local import seed_demo
+    from api.entrypoints.local import seed_demo
+    from api.http.app import create_app
 
     items = []
     for point, _, _ in batch:

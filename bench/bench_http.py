@@ -69,7 +69,7 @@ assert response["statusCode"] == 200, response
 """
 COLD = CONTEXT + """
 import json, sys
-import api.lambda_http as entry
+import api.entrypoints.lambda_http as entry
 response = entry.handler(json.loads(sys.argv[1]), Ctx())
 assert response["statusCode"] == 200, response
 """
@@ -80,8 +80,8 @@ def _seed(endpoint: str) -> tuple[str, str]:
     import boto3
 
     from adapters.dynamodb import create_table
-    from api.local import seed_demo
-    from api.wiring import build_app
+    from api.bootstrap import build_app
+    from api.entrypoints.local import seed_demo
 
     create_table(boto3.client("dynamodb"), "relance-bench")
     app = build_app()
@@ -142,7 +142,7 @@ def cold_start(claim_id: str, key: str) -> tuple[float, float]:
 def warm(claim_id: str, key: str) -> list[Row]:
     from litestar.testing import TestClient
 
-    from api.wiring import build_app
+    from api.bootstrap import build_app
 
     app = build_app()
     client = app.state.repo.client
@@ -196,12 +196,12 @@ def warm(claim_id: str, key: str) -> list[Row]:
 
 
 def run() -> list[Row]:
-    from api.local import start_emulator
+    from api.entrypoints.local import start_emulator
 
     endpoint = start_emulator()
     claim_id, key = _seed(endpoint)
-    from api.local import publish_demo_rates
-    from api.wiring import build_app
+    from api.bootstrap import build_app
+    from api.entrypoints.local import publish_demo_rates
 
     app = build_app()
     publish_demo_rates(app.state.rates, app.state.clock.now().date())

@@ -1,6 +1,6 @@
 """`make run` under a small team's load: requests/s and p99 at 8 clients after 10,000 claims.
 
-The local server as `make run` starts it (`python -m api.local`: DynamoDB Local, several
+The local server as `make run` starts it (`python -m api.entrypoints.local`: DynamoDB Local, several
 worker processes) against the same server on the engine it had before (moto's DynamoDB,
 one process), each with 10,000 claims stored first, in one run. Each client keeps a
 connection and loops for a fixed time over a mix a collector's screen and a partner's
@@ -95,7 +95,7 @@ def _server(env: dict[str, str]) -> Iterator[str]:
 
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "api.local"], cwd=ROOT,
+        [sys.executable, "-m", "api.entrypoints.local"], cwd=ROOT,
         env={**os.environ, "PYTHONPATH": "src", "PORT": str(port), "RELANCE_TABLE": TABLE,
              "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
              "AWS_DEFAULT_REGION": "eu-west-3", **env},

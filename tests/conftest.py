@@ -19,9 +19,10 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 from moto import mock_aws
 
 from adapters.clock import FrozenClock
-from adapters.dynamodb import DynamoRepository, create_table
+from adapters.dynamodb import DynamoRepository, DynamoUnitOfWork, create_table
 from adapters.dynamodb.idempotency import DynamoIdempotencyStore
 from adapters.dynamodb.rates import DynamoRateStore
+from domain.services.caller import Ports
 
 OPERATOR_KEY = "rlo_test_operator_key_0123456789"
 TABLE = "relance-test"
@@ -71,11 +72,17 @@ def calls(ddb: Any) -> CallCounter:
 
 
 @pytest.fixture
-def app(ddb: Any, repo: DynamoRepository, clock: FrozenClock) -> Any:
-    from api.app import create_app
+def ports(ddb: Any, clock: FrozenClock) -> Ports:
+    """The ports the app's use cases take: DynamoDB (moto) and the frozen clock."""
+    return Ports(unit_of_work=lambda: DynamoUnitOfWork(ddb, TABLE), clock=clock,
+                 rates=DynamoRateStore(ddb, TABLE))
 
-    return create_app(repo=repo, clock=clock, idempotency=DynamoIdempotencyStore(ddb, TABLE),
-                      rates=DynamoRateStore(ddb, TABLE),
+
+@pytest.fixture
+def app(ddb: Any, ports: Ports) -> Any:
+    from api.http.app import create_app
+
+    return create_app(ports=ports, idempotency=DynamoIdempotencyStore(ddb, TABLE),
                       operator_key=lambda: OPERATOR_KEY)
 
 

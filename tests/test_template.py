@@ -229,7 +229,7 @@ def test_http_function(resources: dict[str, Any], template: dict[str, Any]) -> N
     props = {**template.get("Globals", {}).get("Function", {}), **fn["Properties"]}
     assert props["Architectures"] == ["arm64"]
     assert re.fullmatch(r"python3\.1\d", props["Runtime"]), props["Runtime"]
-    assert props["Handler"] == "api.lambda_http.handler"
+    assert props["Handler"] == "api.entrypoints.lambda_http.handler"
     assert props["CodeUri"] in {"src/", "src"}
     assert props["Tracing"] == "Active"
     paths = {
@@ -352,7 +352,7 @@ def test_build_http_function_code_only(resources: dict[str, Any], tmp_path: Path
     module = artifact / (handler.rsplit(".", 1)[0].replace(".", "/") + ".py")
     assert module.is_file(), sorted(p.name for p in artifact.iterdir())
     assert Path(importlib.util.cache_from_source(str(module))).is_file()
-    assert (artifact / "domain" / "data" / "rates.json").is_file()
+    assert (artifact / "domain" / "amounts" / "data" / "rates.json").is_file()
     packages = sorted(p.parent.name for p in (ROOT / "src").glob("*/__init__.py"))
     assert sorted(p.name for p in artifact.iterdir()) == packages  # no requirements.txt
     names = {p.name for p in artifact.rglob("*")}

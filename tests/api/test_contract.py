@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from api.openapi import document
+from api.http.openapi import document
 from tests.api._helpers import PROBLEM, assert_problem
 
 METHODS = {"get", "post", "put", "patch", "delete"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from api.openapi import document
+from api.http.openapi import document
 
 COMMITTED = Path(__file__).resolve().parents[2] / "openapi.json"
 

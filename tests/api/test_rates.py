@@ -205,7 +205,7 @@ def test_rows_shipped_later_are_not_hidden_by_an_earlier_publication(app, client
     newer["ecb_main_refinancing_rate"]["known_through"] = "2027-01-01"
     monkeypatch.setattr(rate_store, "shipped_document", lambda: copy.deepcopy(newer))
     later = time.monotonic() + 301  # the 5-minute cache has expired
-    monkeypatch.setattr(app.state.rates, "clock", lambda: later)
+    monkeypatch.setattr(app.state.ports.rates, "clock", lambda: later)
     body = rates(client, tenant)
     legal = {r["half_year"]: r for r in body["legal_rate"]["half_years"]}
     assert legal["2026-S2"] == TEST_S2  # published

@@ -4,7 +4,6 @@ answered 412, an unknown outcome never run twice, control characters refused, no
 
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -12,7 +11,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ReadTimeoutError
 
-from adapters.dynamodb import DynamoRepository
+from adapters.dynamodb import DynamoRepository, DynamoUnitOfWork
 from domain import services
 from domain.claims.model import ClaimEvent, Invoice
 from domain.debtors.model import DebtorKind
@@ -105,7 +104,7 @@ def test_a_claim_stored_with_a_year_9998_due_date_is_still_listed_read_and_cance
     # Stored before dates were bounded: the repair path.
     debtor = new_debtor(client, tenant, kind="consumer", siren=None, name="Claire Dubois")
     ordinary = new_claim(client, tenant, debtor["id"])
-    stored = services.get_claim(repo, tenant.creditor_id, ordinary["id"])
+    stored = repo.get_claim(tenant.creditor_id, ordinary["id"])
     far = replace(stored, id="clm_far", invoices=[
         Invoice("F-far", date(9998, 1, 1), date(9998, 6, 1), stored.invoices[0].amount)],
         debtor_kind=DebtorKind.CONSUMER, event_count=1)
@@ -178,72 +177,82 @@ def test_reads_of_personal_data_and_ibans_are_never_cached(client, tenant):
 
 # ------------------------------------------------------------------ races
 
-class _RacingRepository(DynamoRepository):
-    """Lets another writer change the claim between this request's read and its write, the
+class _Race:
+    """Lets another writer change the claim between a request's read and its commit, the
     first `races` times: the shape of four Lambdas paying one claim at once."""
 
-    def __init__(self, inner: DynamoRepository, races: int, rival: Any) -> None:
-        super().__init__(inner.client, inner.table)
-        self.races, self.rival, self.saves = races, rival, 0
+    def __init__(self, races: int, rival: Any) -> None:
+        self.races, self.rival, self.commits = races, rival, 0
 
-    def save_claim(self, claim: Any, events: Any, expected_version: int,
-                   account: Any = None) -> None:
-        self.saves += 1
-        if self.races > 0:
-            self.races -= 1
-            self.rival()
-        super().save_claim(claim, events, expected_version, account)
+
+class _RacingUnitOfWork(DynamoUnitOfWork):
+    def __init__(self, client: Any, table: str, race: _Race) -> None:
+        super().__init__(client, table)
+        self.race = race
+
+    def commit(self) -> None:
+        self.race.commits += 1
+        if self.race.races > 0:
+            self.race.races -= 1
+            self.race.rival()
+        super().commit()
 
 
 @pytest.fixture
-def racing(app, repo):
-    def install(races: int, rival: Any) -> _RacingRepository:
-        racer = _RacingRepository(repo, races, rival)
-        app.state.repo = racer
-        return racer
+def with_unit_of_work(app, ports):
+    """Swap the app's unit of work for one built by `factory(client, table)`."""
+    def install(factory: Any) -> None:
+        client = ports.unit_of_work().table.client
+        app.state.ports = replace(ports, unit_of_work=lambda: factory(client, TABLE))
+    yield install
+    app.state.ports = ports
+
+
+@pytest.fixture
+def racing(with_unit_of_work):
+    def install(races: int, rival: Any) -> _Race:
+        race = _Race(races, rival)
+        with_unit_of_work(lambda client, table: _RacingUnitOfWork(client, table, race))
+        return race
     return install
 
 
-def test_a_payment_racing_another_is_replayed_not_answered_412(client, tenant, racing, repo,
-                                                               clock):
-    from adapters.dynamodb.rates import DynamoRateStore
-    from domain.services import amounts as account_services
+def test_a_payment_racing_another_is_replayed_not_answered_412(client, tenant, racing, ports):
+    from domain.services import amounts
 
     debtor = new_debtor(client, tenant)
     claim = new_claim(client, tenant, debtor["id"])
-    rates = DynamoRateStore(repo.client, TABLE)
 
     def rival() -> None:  # another function records its own payment in between
-        account_services.record_payment(
-            repo, clock, rates, tenant.creditor_id, claim["id"],
-            account_services.PaymentDraft(amount="50.00", received_on=date(2026, 3, 1),
-                                          reference="RIVAL"), "rival")
+        amounts.record_payment(
+            claim["id"], amounts.PaymentDraft(amount="50.00", received_on=date(2026, 3, 1),
+                                              reference="RIVAL"),
+            services.Caller(tenant.creditor_id, "rival"), ports)
 
-    racer = racing(1, rival)
+    race = racing(1, rival)
     response = client.post(f"/v1/claims/{claim['id']}/payments", headers=tenant.headers,
                            json={"amount": "100.00", "received_on": "2026-03-02",
                                  "reference": "MINE"})
     assert response.status_code == 201, response.text
-    assert racer.saves == 2  # lost once, replayed once
+    assert race.commits == 2  # lost once, replayed once
     payments = client.get(f"/v1/claims/{claim['id']}/payments", headers=tenant.headers).json()
     assert sorted(p["reference"] for p in payments["items"]) == ["MINE", "RIVAL"]
     events = client.get(f"/v1/claims/{claim['id']}/events", headers=tenant.headers).json()
     assert [e["action"] for e in events["items"]].count("record_payment") == 2
 
 
-def test_a_change_that_keeps_losing_its_race_is_409_and_stores_nothing(client, tenant, app,
-                                                                       repo):
-    class AlwaysStale(DynamoRepository):
-        def save_claim(self, *args: Any, **kwargs: Any) -> None:
+def test_a_change_that_keeps_losing_its_race_is_409_and_stores_nothing(client, tenant,
+                                                                       with_unit_of_work):
+    class AlwaysStale(DynamoUnitOfWork):
+        def commit(self) -> None:
             raise StaleVersion("claim changed since it was read")
 
     debtor = new_debtor(client, tenant)
     claim = new_claim(client, tenant, debtor["id"])
-    app.state.repo = AlwaysStale(repo.client, repo.table)
+    with_unit_of_work(AlwaysStale)
     response = client.post(f"/v1/claims/{claim['id']}/payments", headers=tenant.headers,
                            json={"amount": "100.00", "received_on": "2026-03-02"})
     assert_problem(response, 409)
-    app.state.repo = repo
     assert client.get(f"/v1/claims/{claim['id']}/payments",
                       headers=tenant.headers).json()["items"] == []
 
@@ -260,13 +269,13 @@ def test_a_patch_with_if_match_still_answers_412_when_stale(client, tenant):
 
 
 def test_contact_revalidation_racing_a_claim_change_notes_each_claim_once(
-        client, tenant, racing, repo, clock):
+        client, tenant, racing, ports):
     debtor = new_debtor(client, tenant)
     claim = new_claim(client, tenant, debtor["id"])
 
     def rival() -> None:
-        services.apply_action(repo, clock, tenant.creditor_id, claim["id"],
-                              services.ActionRequest("hold", "rival", "on the phone"))
+        services.apply_action(claim["id"], services.ActionRequest("hold", "on the phone"),
+                              services.Caller(tenant.creditor_id, "rival"), ports)
 
     racing(1, rival)
     response = client.post(f"/v1/debtors/{debtor['id']}/contact-validation",
@@ -278,43 +287,22 @@ def test_contact_revalidation_racing_a_claim_change_notes_each_claim_once(
     assert actions.count("hold") == 1
 
 
-def test_concurrent_payments_on_one_claim_are_all_recorded(client, tenant):
-    debtor = new_debtor(client, tenant)
-    claim = new_claim(client, tenant, debtor["id"], amount="5000.00")
-    statuses: list[int] = []
-
-    def pay(n: int) -> None:
-        r = client.post(f"/v1/claims/{claim['id']}/payments", headers=tenant.headers,
-                        json={"amount": "10.00", "received_on": "2026-03-01",
-                              "reference": f"VIR-{n}"})
-        statuses.append(r.status_code)
-
-    threads = [threading.Thread(target=pay, args=(n,)) for n in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert statuses == [201] * 8
-    payments = client.get(f"/v1/claims/{claim['id']}/payments", headers=tenant.headers).json()
-    assert len(payments["items"]) == 8
-
-
 # ------------------------------------------------------------------ unknown outcomes
 
-def test_a_write_whose_outcome_is_unknown_keeps_its_idempotency_key(client, tenant, app, repo):
-    class CommitsThenTimesOut(DynamoRepository):
-        def save_claim(self, *args: Any, **kwargs: Any) -> None:
-            super().save_claim(*args, **kwargs)  # committed…
+def test_a_write_whose_outcome_is_unknown_keeps_its_idempotency_key(client, tenant,
+                                                                     with_unit_of_work):
+    class CommitsThenTimesOut(DynamoUnitOfWork):
+        def commit(self) -> None:
+            super().commit()  # committed…
             raise ReadTimeoutError(endpoint_url="http://dynamodb")  # …but never heard of
 
     debtor = new_debtor(client, tenant)
     claim = new_claim(client, tenant, debtor["id"])
-    app.state.repo = CommitsThenTimesOut(repo.client, repo.table)
+    with_unit_of_work(CommitsThenTimesOut)
     headers = {**tenant.headers, "Idempotency-Key": "import-7"}
     body = {"amount": "100.00", "received_on": "2026-03-02", "reference": "VIR-7"}
     first = client.post(f"/v1/claims/{claim['id']}/payments", headers=headers, json=body)
     assert first.status_code == 500
-    app.state.repo = repo
     retry = client.post(f"/v1/claims/{claim['id']}/payments", headers=headers, json=body)
     body_json = assert_problem(retry, 409)
     assert body_json["type"].endswith("idempotency-outcome-unknown")

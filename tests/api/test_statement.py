@@ -300,7 +300,7 @@ def test_statement_cost_in_dynamodb_calls(app, client, tenant, business, calls, 
     calls.reset()
     assert client.get(url, headers=tenant.headers).status_code == 200
     assert calls.calls == ["Query", "GetItem"]  # claim+account, debtor (rates cached)
-    store = app.state.rates
+    store = app.state.ports.rates
     later = time.monotonic() + 301
     monkeypatch.setattr(store, "clock", lambda: later)
     calls.reset()

@@ -60,10 +60,10 @@ def handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "Relance")
     with mock_aws():
         create_table(boto3.client("dynamodb"), "relance-lambda")
-        sys.modules.pop("api.lambda_http", None)
-        module = importlib.import_module("api.lambda_http")
+        sys.modules.pop("api.entrypoints.lambda_http", None)
+        module = importlib.import_module("api.entrypoints.lambda_http")
         yield module.handler
-        sys.modules.pop("api.lambda_http", None)
+        sys.modules.pop("api.entrypoints.lambda_http", None)
 
 
 def call(handler: Any, event: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
@@ -131,7 +131,7 @@ def test_the_http_entry_point_imports_neither_moto_nor_weasyprint() -> None:
     import subprocess
 
     code = ("import sys, os; os.environ['AWS_DEFAULT_REGION']='eu-west-3'; "
-            "import api.lambda_http; "
+            "import api.entrypoints.lambda_http; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('moto','weasyprint')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, env={"PYTHONPATH": "src", "PATH": "/usr/bin:/bin"},

@@ -32,12 +32,27 @@ class RateStore(RateSource, Protocol):
 
 
 class StoredResponse(Protocol):
-    request_hash: str
-    status: str
-    status_code: int
-    body: bytes
-    content_type: str
-    headers: dict[str, str] | None
+    """An Idempotency-Key record as read back."""
+
+    @property
+    def request_hash(self) -> str: ...
+
+    @property
+    def status(self) -> str:
+        """in_progress | completed | unknown"""
+        ...
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def body(self) -> bytes: ...
+
+    @property
+    def content_type(self) -> str: ...
+
+    @property
+    def headers(self) -> dict[str, str] | None: ...
 
 
 class IdempotencyStore(Protocol):

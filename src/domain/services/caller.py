@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.ports.repositories import Clock
-from domain.ports.stores import RateSource
+from domain.ports.stores import RateStore
 from domain.ports.unit_of_work import UnitOfWork
 
 
@@ -26,6 +26,6 @@ class Ports:
 
     unit_of_work: Callable[[], UnitOfWork]
     clock: Clock
-    rates: RateSource
+    rates: RateStore
     # Contact validation may ask DNS for an e-mail domain's MX (off in tests and local).
     check_email_deliverability: bool = False

@@ -5,27 +5,20 @@ from litestar import Controller, Response, delete, get, patch, post
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 
-from api.auth import requires
-from api.http import (
-    ClockDep,
-    IfMatch,
-    RepoDep,
-    TenantDep,
-    etag,
-    expected_version,
-    operation,
-)
-from api.routes.admin import _issued
-from api.schemas import (
+from api.http.auth import requires
+from api.http.deps import CallerDep, IfMatch, PortsDep, etag, expected_version, operation
+from api.http.routes.admin import _issued
+from api.http.schemas._base import set_fields
+from api.http.schemas.creditors import (
     ApiKeyCreate,
     ApiKeyIssuedOut,
     ApiKeyList,
     ApiKeyOut,
     CreditorOut,
     CreditorPatch,
-    set_fields,
 )
 from domain import services
+from domain.services import queries
 
 
 class CreditorController(Controller):
@@ -37,8 +30,8 @@ class CreditorController(Controller):
         **operation("ReadCreditor", 401, 403),
         guards=[requires("read")], summary="Your creditor profile",
     )
-    async def read(self, tenant: TenantDep, repo: RepoDep) -> Response[CreditorOut]:
-        creditor = services.get_creditor(repo, tenant)
+    def read(self, caller: CallerDep, ports: PortsDep) -> Response[CreditorOut]:
+        creditor = services.get_creditor(caller.creditor_id, ports)
         return Response(CreditorOut.of(creditor), headers={"ETag": etag(creditor.version)})
 
     @patch(
@@ -46,20 +39,18 @@ class CreditorController(Controller):
         **operation("UpdateCreditor", 400, 401, 403, 412, 413, 422, 428),
         guards=[requires("admin")], summary="Change your creditor profile",
     )
-    async def update(
+    def update(
         self,
-        tenant: TenantDep,
         data: JSONBody[CreditorPatch],
-        repo: RepoDep,
-        clock: ClockDep,
+        caller: CallerDep,
+        ports: PortsDep,
         if_match: IfMatch = None,
     ) -> Response[CreditorOut]:
         changes = set_fields(data)
         if "address" in changes:
             changes["address"] = data.address.to_domain()  # type: ignore[union-attr]
-        creditor = services.update_creditor(
-            repo, clock, tenant, expected_version(if_match), changes
-        )
+        creditor = services.update_creditor(caller.creditor_id, expected_version(if_match),
+                                            changes, ports)
         return Response(CreditorOut.of(creditor), headers={"ETag": etag(creditor.version)})
 
 
@@ -73,8 +64,8 @@ class ApiKeyController(Controller):
         **operation("ListApiKeys", 401, 403),
         summary="List your API keys (secrets are never shown again)",
     )
-    async def list_keys(self, tenant: TenantDep, repo: RepoDep) -> ApiKeyList:
-        return ApiKeyList(items=[ApiKeyOut.of(k) for k in repo.list_api_keys(tenant)])
+    def list_keys(self, caller: CallerDep, ports: PortsDep) -> ApiKeyList:
+        return ApiKeyList(items=[ApiKeyOut.of(k) for k in queries.list_api_keys(caller, ports)])
 
     @post(
         "/",
@@ -82,20 +73,21 @@ class ApiKeyController(Controller):
         summary="Issue an API key; its secret is in this response only",
         opt={"idempotency": "without_secret"},
     )
-    async def issue(
-        self, tenant: TenantDep, data: JSONBody[ApiKeyCreate], repo: RepoDep, clock: ClockDep
+    def issue(
+        self, data: JSONBody[ApiKeyCreate], caller: CallerDep, ports: PortsDep
     ) -> Response[ApiKeyIssuedOut]:
-        return _issued(services.issue_api_key(repo, clock, tenant, data.name, list(data.scopes)))
+        return _issued(services.issue_api_key(caller.creditor_id, data.name, list(data.scopes),
+                                              ports))
 
     @delete(
         "/{key_id:str}",
         **operation("RevokeApiKey", 401, 403, 404),
         status_code=200, summary="Revoke an API key",
     )
-    async def revoke(
-        self, tenant: TenantDep, key_id: FromPath[str], repo: RepoDep, clock: ClockDep, state: State
+    def revoke(
+        self, key_id: FromPath[str], caller: CallerDep, ports: PortsDep, state: State
     ) -> ApiKeyOut:
-        key = services.revoke_api_key(repo, clock, tenant, key_id)
+        key = services.revoke_api_key(key_id, caller, ports)
         # This function stops accepting the key at once; others within the cache lifetime.
         state.authenticator.cache.put(key.secret_hash, None)
         return ApiKeyOut.of(key)

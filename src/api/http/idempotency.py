@@ -22,7 +22,7 @@ import hashlib
 import json
 from typing import Any
 
-from api.problems import PROBLEM, TYPE_BASE
+from api.http.problems import PROBLEM, TYPE_BASE
 
 # ASGI messages are built and inspected by hand here; Litestar's TypedDict unions make that
 # unreadable for no safety gain.

@@ -2,31 +2,29 @@
 
 
 from litestar import Controller, Response, get, patch, post
-from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 
-from api.auth import requires
-from api.http import (
-    ClockDep,
+from api.http.auth import requires
+from api.http.deps import (
+    CallerDep,
     IfMatch,
     PageDep,
-    PrincipalDep,
-    RepoDep,
-    TenantDep,
+    PortsDep,
     etag,
     expected_version,
     operation,
 )
-from api.schemas import (
+from api.http.schemas._base import set_fields
+from api.http.schemas.debtors import (
     ContactPointBody,
     DebtorCreate,
     DebtorOut,
     DebtorPage,
     DebtorPatch,
-    set_fields,
 )
 from domain import services
 from domain.debtors.model import ContactKind, DebtorKind
+from domain.services import queries
 from domain.shared.language import Language
 
 
@@ -51,14 +49,10 @@ class DebtorController(Controller):
         **operation("CreateDebtor", 400, 401, 403, 409, 413, 422),
         guards=[requires("write")], summary="Register a debtor",
     )
-    async def create(
-        self, tenant: TenantDep, data: JSONBody[DebtorCreate], repo: RepoDep, clock: ClockDep,
-        state: State,
+    def create(
+        self, data: JSONBody[DebtorCreate], caller: CallerDep, ports: PortsDep
     ) -> Response[DebtorOut]:
         debtor = services.create_debtor(
-            repo,
-            clock,
-            tenant,
             services.DebtorDraft(
                 kind=DebtorKind(data.kind),
                 name=data.name,
@@ -70,7 +64,8 @@ class DebtorController(Controller):
                 contact_points=contact_drafts(data.contact_points),
                 in_collective_proceedings=data.in_collective_proceedings,
             ),
-            check_deliverability=state.check_email_deliverability,
+            caller,
+            ports,
         )
         return Response(
             DebtorOut.of(debtor),
@@ -83,8 +78,8 @@ class DebtorController(Controller):
         **operation("ListDebtors", 400, 401, 403),
         guards=[requires("read")], summary="List debtors, newest last",
     )
-    async def list_debtors(self, tenant: TenantDep, repo: RepoDep, page: PageDep) -> DebtorPage:
-        result = repo.list_debtors(tenant, page)
+    def list_debtors(self, caller: CallerDep, ports: PortsDep, page: PageDep) -> DebtorPage:
+        result = queries.list_debtors(page, caller, ports)
         return DebtorPage(
             items=[DebtorOut.of(d) for d in result.items], next_cursor=result.next_cursor
         )
@@ -94,10 +89,10 @@ class DebtorController(Controller):
         **operation("ReadDebtor", 401, 403, 404),
         guards=[requires("read")], summary="Read a debtor",
     )
-    async def read(
-        self, tenant: TenantDep, debtor_id: FromPath[str], repo: RepoDep
+    def read(
+        self, debtor_id: FromPath[str], caller: CallerDep, ports: PortsDep
     ) -> Response[DebtorOut]:
-        debtor = services.get_debtor(repo, tenant, debtor_id)
+        debtor = services.get_debtor(debtor_id, caller, ports)
         return Response(DebtorOut.of(debtor), headers={"ETag": etag(debtor.version)})
 
     @patch(
@@ -105,22 +100,17 @@ class DebtorController(Controller):
         **operation("UpdateDebtor", 400, 401, 403, 404, 409, 412, 413, 422, 428),
         guards=[requires("write")], summary="Change a debtor",
     )
-    async def update(
+    def update(
         self,
-        tenant: TenantDep,
         debtor_id: FromPath[str],
         data: JSONBody[DebtorPatch],
-        repo: RepoDep,
-        clock: ClockDep,
-        principal: PrincipalDep,
-        state: State,
+        caller: CallerDep,
+        ports: PortsDep,
         if_match: IfMatch = None,
     ) -> Response[DebtorOut]:
         changes = set_fields(data)
         if "contact_points" in changes:
             changes["contact_points"] = contact_drafts(data.contact_points)  # type: ignore[arg-type]
-        debtor = services.update_debtor(
-            repo, clock, tenant, debtor_id, expected_version(if_match), changes,
-            check_deliverability=state.check_email_deliverability,
-        )
+        debtor = services.update_debtor(debtor_id, expected_version(if_match), changes, caller,
+                                        ports)
         return Response(DebtorOut.of(debtor), headers={"ETag": etag(debtor.version)})

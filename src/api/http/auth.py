@@ -25,7 +25,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
 from domain.creditors.keys import hash_secret
-from domain.ports import ApiKeyRepository
+from domain.creditors.model import ApiKey
 
 HEADER = "x-api-key"
 NEGATIVE_CACHE_SECONDS = 5.0
@@ -69,9 +69,10 @@ class ApiKeyCache:
 
 class Authenticator:
     def __init__(
-        self, keys: ApiKeyRepository, cache: ApiKeyCache, operator_key: Callable[[], str | None]
+        self, find_key: Callable[[str], ApiKey | None], cache: ApiKeyCache,
+        operator_key: Callable[[], str | None]
     ) -> None:
-        self.keys = keys
+        self.find_key = find_key
         self.cache = cache
         self.operator_key = operator_key
 
@@ -84,7 +85,7 @@ class Authenticator:
         secret_hash = hash_secret(secret)
         hit, principal = self.cache.get(secret_hash)
         if not hit:
-            key = self.keys.find_api_key(secret_hash)
+            key = self.find_key(secret_hash)
             principal = None
             if key is not None and key.revoked_at is None:
                 principal = Principal(key.id, key.creditor_id, frozenset(key.scopes))

@@ -8,15 +8,11 @@ from typing import Any
 
 
 def document() -> dict[str, Any]:
-    from api.app import create_app
+    from api.http.app import create_app
 
-    app = create_app(
-        repo=None,  # type: ignore[arg-type]
-        clock=None,  # type: ignore[arg-type]
-        idempotency=None,
-        rates=None,
-        operator_key=lambda: None,
-    )
+    # The document depends on the routes only: no collaborator is ever called.
+    app = create_app(ports=None, idempotency=None,  # type: ignore[arg-type]
+                     operator_key=lambda: None)
     schema: dict[str, Any] = app.openapi_schema.to_schema()
     return schema
 

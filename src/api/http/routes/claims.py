@@ -7,20 +7,20 @@ from typing import Annotated, Literal
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from api.auth import requires
-from api.http import (
-    ClockDep,
-    PageDep,
-    PrincipalDep,
-    RepoDep,
-    TenantDep,
-    etag,
-    operation,
+from api.http.auth import requires
+from api.http.deps import CallerDep, PageDep, PortsDep, etag, operation
+from api.http.schemas.claims import (
+    ActionBody,
+    ClaimCreate,
+    ClaimOut,
+    ClaimPage,
+    EventOut,
+    EventPage,
 )
-from api.schemas import ActionBody, ClaimCreate, ClaimOut, ClaimPage, EventOut, EventPage
 from domain import services
 from domain.claims.model import Phase
 from domain.ports import ClaimFilter
+from domain.services import queries
 
 PhaseName = Literal["pre_due", "amicable", "formal_notice", "judicial", "closed"]
 ManualAction = Literal[
@@ -37,18 +37,10 @@ class ClaimController(Controller):
         **operation("OpenClaim", 400, 401, 403, 409, 413, 422),
         guards=[requires("write")], summary="Open a claim for a debtor's invoices",
     )
-    async def create(
-        self,
-        tenant: TenantDep,
-        data: JSONBody[ClaimCreate],
-        repo: RepoDep,
-        clock: ClockDep,
-        principal: PrincipalDep,
+    def create(
+        self, data: JSONBody[ClaimCreate], caller: CallerDep, ports: PortsDep
     ) -> Response[ClaimOut]:
         claim, _ = services.create_claim(
-            repo,
-            clock,
-            tenant,
             services.ClaimDraft(
                 debtor_id=data.debtor_id,
                 currency=data.currency,
@@ -60,10 +52,11 @@ class ClaimController(Controller):
                     for i in data.invoices
                 ],
             ),
-            principal.actor,
+            caller,
+            ports,
         )
         return Response(
-            ClaimOut.of(claim, claim.today(clock.now())),
+            ClaimOut.of(claim, claim.today(ports.clock.now())),
             status_code=201,
             headers={"ETag": etag(claim.version), "Location": f"/v1/claims/{claim.id}"},
         )
@@ -73,11 +66,10 @@ class ClaimController(Controller):
         **operation("ListClaims", 400, 401, 403),
         guards=[requires("read")], summary="List claims, earliest due first",
     )
-    async def list_claims(
+    def list_claims(
         self,
-        tenant: TenantDep,
-        repo: RepoDep,
-        clock: ClockDep,
+        caller: CallerDep,
+        ports: PortsDep,
         page: PageDep,
         phase: FromQuery[PhaseName | None] = None,
         debtor_id: Annotated[str | None, QueryParameter(max_length=64)] = None,
@@ -89,8 +81,7 @@ class ClaimController(Controller):
             date | None, QueryParameter(description="Earliest invoice due strictly after this date")
         ] = None,
     ) -> ClaimPage:
-        result = repo.list_claims(
-            tenant,
+        result = queries.list_claims(
             ClaimFilter(
                 phase=Phase(phase) if phase else None,
                 debtor_id=debtor_id,
@@ -98,8 +89,10 @@ class ClaimController(Controller):
                 due_after=due_after,
             ),
             page,
+            caller,
+            ports,
         )
-        now = clock.now()
+        now = ports.clock.now()
         return ClaimPage(
             items=[ClaimOut.of(c, c.today(now)) for c in result.items],
             next_cursor=result.next_cursor,
@@ -110,12 +103,13 @@ class ClaimController(Controller):
         **operation("ReadClaim", 401, 403, 404),
         guards=[requires("read")], summary="Read a claim",
     )
-    async def read(
-        self, tenant: TenantDep, claim_id: FromPath[str], repo: RepoDep, clock: ClockDep
+    def read(
+        self, claim_id: FromPath[str], caller: CallerDep, ports: PortsDep
     ) -> Response[ClaimOut]:
-        claim = services.get_claim(repo, tenant, claim_id)
+        claim = services.get_claim(claim_id, caller, ports)
         return Response(
-            ClaimOut.of(claim, claim.today(clock.now())), headers={"ETag": etag(claim.version)}
+            ClaimOut.of(claim, claim.today(ports.clock.now())),
+            headers={"ETag": etag(claim.version)}
         )
 
     @get(
@@ -124,12 +118,10 @@ class ClaimController(Controller):
         guards=[requires("read")],
         summary="The claim's timeline, oldest first",
     )
-    async def events(
-        self, tenant: TenantDep, claim_id: FromPath[str], repo: RepoDep, page: PageDep
+    def events(
+        self, claim_id: FromPath[str], caller: CallerDep, ports: PortsDep, page: PageDep
     ) -> EventPage:
-        result = repo.list_events(tenant, claim_id, page)
-        if not result.items and page.cursor is None:
-            services.get_claim(repo, tenant, claim_id)  # 404 rather than an empty timeline
+        result = queries.claim_events(claim_id, page, caller, ports)
         return EventPage(
             items=[EventOut.of(e) for e in result.items], next_cursor=result.next_cursor
         )
@@ -141,26 +133,22 @@ class ClaimController(Controller):
         summary="Apply a manual lifecycle action (hold, resume, dispute, close)",
         status_code=200,
     )
-    async def act(
+    def act(
         self,
-        tenant: TenantDep,
         claim_id: FromPath[str],
         action: FromPath[ManualAction],
-        repo: RepoDep,
-        clock: ClockDep,
-        principal: PrincipalDep,
+        caller: CallerDep,
+        ports: PortsDep,
         data: JSONBody[ActionBody | None] = None,
     ) -> Response[ClaimOut]:
         body = data or ActionBody()
         claim, _ = services.apply_action(
-            repo,
-            clock,
-            tenant,
             claim_id,
-            services.ActionRequest(
-                action=action, actor=principal.actor, reason=body.reason, hold_until=body.until
-            ),
+            services.ActionRequest(action=action, reason=body.reason, hold_until=body.until),
+            caller,
+            ports,
         )
         return Response(
-            ClaimOut.of(claim, claim.today(clock.now())), headers={"ETag": etag(claim.version)}
+            ClaimOut.of(claim, claim.today(ports.clock.now())),
+            headers={"ETag": etag(claim.version)},
         )

@@ -24,11 +24,11 @@ from aws_lambda_powertools.logging import correlation_paths  # noqa: E402
 from aws_lambda_powertools.utilities.typing import LambdaContext  # noqa: E402
 from mangum import Mangum  # noqa: E402
 
+from api.bootstrap import build_app  # noqa: E402
 from api.observability import logger, metrics  # noqa: E402
-from api.wiring import build_app  # noqa: E402
 
 app = build_app()
-_asgi = Mangum(app, lifespan="off", api_gateway_base_path="/",
+_asgi = Mangum(app, lifespan="off", api_gateway_base_path="/",  # type: ignore[arg-type]
                text_mime_types=["application/json", "application/problem+json", "text/"])
 # Mangum logs every request line at INFO, raw path included: our own line below suffices.
 logging.getLogger("mangum").setLevel(logging.WARNING)

@@ -7,28 +7,13 @@ from typing import Annotated, ClassVar, Literal
 
 import msgspec
 from litestar import Controller, Response, post
-from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from msgspec import Meta
 
-from api.auth import requires
-from api.http import (
-    ClockDep,
-    PrincipalDep,
-    RepoDep,
-    TenantDep,
-    etag,
-    operation,
-)
-from api.schemas import (
-    Country,
-    DebtorOut,
-    Input,
-    Output,
-    PostalAddressBody,
-    PostalAddressOut,
-    ValidationOut,
-)
+from api.http.auth import requires
+from api.http.deps import CallerDep, PortsDep, etag, operation
+from api.http.schemas._base import Country, Input, Output
+from api.http.schemas.debtors import DebtorOut, PostalAddressBody, PostalAddressOut, ValidationOut
 from domain import services
 from domain.debtors.model import ContactKind, ContactPoint, DebtorKind
 from domain.debtors.validation import validate_point
@@ -107,15 +92,15 @@ class ContactValidationController(Controller):
         "6 MB) is refused with 422 `response_too_large` on `items`, saying how many such "
         "items fit in one request.",
     )
-    async def check(self, data: JSONBody[ContactValidationRequest], clock: ClockDep,
-                    state: State) -> ContactValidationResponse:
-        now = clock.now()
+    def check(self, data: JSONBody[ContactValidationRequest],
+              ports: PortsDep) -> ContactValidationResponse:
+        now = ports.clock.now()
         kind = DebtorKind(data.debtor_kind)
         results: list[ContactResultOut] = []
         summary = {"valid": 0, "risky": 0, "invalid": 0, "unverified": 0}
         size = 0
         for i, item in enumerate(data.items):
-            result = _check_item(i, item, data, kind, now, state.check_email_deliverability)
+            result = _check_item(i, item, data, kind, now, ports.check_email_deliverability)
             summary[result.status] = summary.get(result.status, 0) + 1
             results.append(result)
             size += len(_encoder.encode(result)) + 1
@@ -129,18 +114,15 @@ class ContactValidationController(Controller):
 
     @post(
         "/v1/debtors/{debtor_id:str}/contact-validation",
-        **operation("RevalidateDebtorContacts", 400, 401, 403, 404, 409, 412, 413, 422),
+        **operation("RevalidateDebtorContacts", 400, 401, 403, 404, 409, 413, 422),
         guards=[requires("write")],
         status_code=200,
         summary="Validate the debtor's stored contact points again and record the outcome "
         "in the timelines of its open claims",
     )
-    async def revalidate(self, tenant: TenantDep, debtor_id: FromPath[str], repo: RepoDep,
-                         clock: ClockDep, principal: PrincipalDep,
-                         state: State) -> Response[DebtorOut]:
-        debtor = services.revalidate_debtor(
-            repo, clock, tenant, debtor_id, principal.actor,
-            check_deliverability=state.check_email_deliverability)
+    def revalidate(self, debtor_id: FromPath[str], caller: CallerDep,
+                   ports: PortsDep) -> Response[DebtorOut]:
+        debtor = services.revalidate_debtor(debtor_id, caller, ports)
         return Response(DebtorOut.of(debtor), headers={"ETag": etag(debtor.version)})
 
 

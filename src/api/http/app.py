@@ -7,7 +7,6 @@ client.
 
 
 from collections.abc import Callable
-from typing import Any
 
 from litestar import Litestar, get
 from litestar.datastructures import CacheControlHeader, State
@@ -16,18 +15,20 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from api.auth import ApiKeyCache, ApiKeyMiddleware, Authenticator
-from api.http import dependencies, operation, strict_body
-from api.idempotency import MAX_BODY_BYTES, IdempotencyMiddleware
-from api.problems import EXCEPTION_HANDLERS
-from api.routes.accounts import AccountController
-from api.routes.admin import AdminController
-from api.routes.claims import ClaimController
-from api.routes.contacts import ContactValidationController
-from api.routes.creditor import ApiKeyController, CreditorController
-from api.routes.debtors import DebtorController
-from api.routes.rates import AdminRatesController, RatesController
-from domain.ports import Clock, Repository
+from api.http.auth import ApiKeyCache, ApiKeyMiddleware, Authenticator
+from api.http.deps import dependencies, operation, strict_body
+from api.http.idempotency import MAX_BODY_BYTES, IdempotencyMiddleware
+from api.http.problems import EXCEPTION_HANDLERS
+from api.http.routes.admin import AdminController
+from api.http.routes.amounts import AccountController
+from api.http.routes.claims import ClaimController
+from api.http.routes.contacts import ContactValidationController
+from api.http.routes.creditors import ApiKeyController, CreditorController
+from api.http.routes.debtors import DebtorController
+from api.http.routes.rates import AdminRatesController, RatesController
+from domain.ports.stores import IdempotencyStore
+from domain.services.caller import Ports
+from domain.services.queries import find_api_key
 
 VERSION = "0.1.0"
 PUBLIC_PATHS = ["^/schema", "^/health$"]
@@ -71,16 +72,16 @@ def openapi_config() -> OpenAPIConfig:
 
 def create_app(
     *,
-    repo: Repository,
-    clock: Clock,
-    idempotency: Any,
-    rates: Any,
+    ports: Ports,
+    idempotency: IdempotencyStore,
     operator_key: Callable[[], str | None],
     api_key_cache_seconds: float = 60.0,
-    check_email_deliverability: bool = False,
-    extra_state: dict[str, Any] | None = None,
+    extra_state: dict[str, object] | None = None,
 ) -> Litestar:
-    authenticator = Authenticator(repo, ApiKeyCache(api_key_cache_seconds), operator_key)
+    """The app over its collaborators: the ports bundle the use cases take, the store of
+    Idempotency-Key records, and where the operator's key comes from."""
+    authenticator = Authenticator(lambda secret_hash: find_api_key(secret_hash, ports),
+                                  ApiKeyCache(api_key_cache_seconds), operator_key)
     return Litestar(
         route_handlers=[
             health,
@@ -104,11 +105,8 @@ def create_app(
         openapi_config=openapi_config(),
         state=State(
             {
-                "repo": repo,
-                "clock": clock,
+                "ports": ports,
                 "idempotency": idempotency,
-                "rates": rates,
-                "check_email_deliverability": check_email_deliverability,
                 "authenticator": authenticator,
                 **(extra_state or {}),
             }

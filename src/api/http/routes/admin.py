@@ -4,13 +4,9 @@
 from litestar import Controller, Response, post
 from litestar.params import FromPath, JSONBody
 
-from api.auth import operator_only
-from api.http import (
-    ClockDep,
-    RepoDep,
-    operation,
-)
-from api.schemas import ApiKeyCreate, ApiKeyIssuedOut, CreditorCreate, CreditorOut
+from api.http.auth import operator_only
+from api.http.deps import PortsDep, operation
+from api.http.schemas.creditors import ApiKeyCreate, ApiKeyIssuedOut, CreditorCreate, CreditorOut
 from domain import services
 from domain.shared.language import Language
 
@@ -25,12 +21,8 @@ class AdminController(Controller):
         **operation("CreateCreditor", 400, 401, 403, 409, 413, 422),
         summary="Create a creditor (tenant)",
     )
-    async def create_creditor(
-        self, data: JSONBody[CreditorCreate], repo: RepoDep, clock: ClockDep
-    ) -> CreditorOut:
+    def create_creditor(self, data: JSONBody[CreditorCreate], ports: PortsDep) -> CreditorOut:
         creditor = services.create_creditor(
-            repo,
-            clock,
             services.CreditorDraft(
                 legal_name=data.legal_name,
                 siren=data.siren,
@@ -40,6 +32,7 @@ class AdminController(Controller):
                 time_zone=data.time_zone,
                 language=Language(data.language),
             ),
+            ports,
         )
         return CreditorOut.of(creditor)
 
@@ -49,14 +42,10 @@ class AdminController(Controller):
         summary="Issue an API key for a creditor",
         opt={"idempotency": "without_secret"},
     )
-    async def issue_key(
-        self,
-        creditor_id: FromPath[str],
-        data: JSONBody[ApiKeyCreate],
-        repo: RepoDep,
-        clock: ClockDep,
+    def issue_key(
+        self, creditor_id: FromPath[str], data: JSONBody[ApiKeyCreate], ports: PortsDep
     ) -> Response[ApiKeyIssuedOut]:
-        issued = services.issue_api_key(repo, clock, creditor_id, data.name, list(data.scopes))
+        issued = services.issue_api_key(creditor_id, data.name, list(data.scopes), ports)
         return _issued(issued)
 
 

@@ -21,7 +21,11 @@ import os
 import secrets
 import socket
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from domain.ports.stores import RateStore
+    from domain.services.caller import Ports
 
 
 def _free_port() -> int:
@@ -66,7 +70,7 @@ def start_dynamodb(stack: contextlib.ExitStack) -> str:
 def worker_app() -> Any:
     """One server process's app (uvicorn's factory): built from the environment the main
     process prepared, on the same emulators."""
-    from api.wiring import build_app
+    from api.bootstrap import build_app
 
     return build_app()
 
@@ -91,19 +95,14 @@ def create_resources(table: str, bucket: str, schedule_group: str) -> None:
         scheduler.create_schedule_group(Name=schedule_group)
 
 
-def seed_demo(app_state: object, demo_key: str | None) -> tuple[str, str]:
-    """A demo creditor with three debtors and claims in different phases."""
-    from adapters.dynamodb import DynamoRepository
+def seed_demo(ports: Ports, demo_key: str | None) -> tuple[str, str]:
+    """A demo creditor with three debtors and claims in different phases, written through
+    the same use cases the API runs."""
     from domain import services
-    from domain.creditors.keys import hash_secret
     from domain.creditors.model import Address, ApiKey
     from domain.debtors.model import ContactKind, DebtorKind
 
-    repo: DynamoRepository = app_state.repo  # type: ignore[attr-defined]
-    clock = app_state.clock  # type: ignore[attr-defined]
     creditor = services.create_creditor(
-        repo,
-        clock,
         services.CreditorDraft(
             legal_name="Atelier Démo SARL",
             siren="732829320",
@@ -111,73 +110,52 @@ def seed_demo(app_state: object, demo_key: str | None) -> tuple[str, str]:
             iban="FR1420041010050500013M02606",
             bic="PSSTFRPPPAR",
         ),
+        ports,
     )
     secret = demo_key or f"rlk_{secrets.token_urlsafe(32)}"
-    repo.add_api_key(
-        ApiKey(
-            id="key_demo",
-            creditor_id=creditor.id,
-            secret_hash=hash_secret(secret),
-            scopes=("read", "write", "admin"),
-            name="demo",
-            prefix=secret[:10],
-            created_at=clock.now(),
-        )
-    )
-    today = clock.now().date()
+    with ports.unit_of_work() as uow:
+        uow.api_keys.add_api_key(ApiKey(
+            id="key_demo", creditor_id=creditor.id, secret_hash=services.hash_secret(secret),
+            scopes=("read", "write", "admin"), name="demo", prefix=secret[:10],
+            created_at=ports.clock.now()))
+        uow.commit()
+    caller = services.Caller(creditor.id, "seed")
+    today = ports.clock.now().date()
     people = [
-        (
-            DebtorKind.BUSINESS,
-            "Boulangerie Martin SAS",
-            "contact@boulangerie-martin.fr",
-            "06 12 34 56 78",
-        ),
+        (DebtorKind.BUSINESS, "Boulangerie Martin SAS", "contact@boulangerie-martin.fr",
+         "06 12 34 56 78"),
         (DebtorKind.BUSINESS, "Garage du Centre", "compta@garage-centre.fr", "01 42 68 53 00"),
         (DebtorKind.CONSUMER, "Claire Dubois", "claire.dubois@example.org", "07 81 22 33 44"),
     ]
     for n, (kind, name, email, phone) in enumerate(people):
         debtor = services.create_debtor(
-            repo,
-            clock,
-            creditor.id,
             services.DebtorDraft(
-                kind=kind,
-                name=name,
-                country="FR",
-                external_reference=f"CUST-{n + 1:04d}",
-                contact_points=[
-                    services.ContactPointDraft(ContactKind.EMAIL, value=email),
-                    services.ContactPointDraft(ContactKind.PHONE, value=phone),
-                ],
+                kind=kind, name=name, country="FR", external_reference=f"CUST-{n + 1:04d}",
+                contact_points=[services.ContactPointDraft(ContactKind.EMAIL, value=email),
+                                services.ContactPointDraft(ContactKind.PHONE, value=phone)],
             ),
+            caller, ports,
         )
         due = today + timedelta(days=[-45, -10, 7][n])
         services.create_claim(
-            repo,
-            clock,
-            creditor.id,
             services.ClaimDraft(
-                debtor_id=debtor.id,
-                currency="EUR",
-                invoices=[
-                    services.InvoiceDraft(
-                        f"F2026-{n + 1:04d}", due - timedelta(days=30), due, f"{(n + 1) * 480}.00"
-                    )
-                ],
+                debtor_id=debtor.id, currency="EUR",
+                invoices=[services.InvoiceDraft(f"F2026-{n + 1:04d}", due - timedelta(days=30),
+                                                due, f"{(n + 1) * 480}.00")],
             ),
-            actor="seed",
+            caller, ports,
         )
     return creditor.id, secret
 
 
-def publish_demo_rates(rates: object, today: date) -> str:
+def publish_demo_rates(rates: RateStore, today: date) -> str:
     """The shipped tables end where the reference material does (2026-S1). So that the
     demo's statements work today, the local runner carries the last known rates forward,
     labelled as such in their source; in AWS the operator publishes the real ones
     (POST /v1/admin/rates)."""
     from domain.amounts.rates import HalfYear
 
-    tables = rates.rate_tables()  # type: ignore[attr-defined]
+    tables = rates.rate_tables()
     last = tables.legal_half_years[-1]
     row = tables.legal_rate_row(last)
     missing, half = [], last.next()
@@ -187,7 +165,7 @@ def publish_demo_rates(rates: object, today: date) -> str:
     if not missing:
         return "shipped tables cover today"
     source = f"DEMO ONLY (make run): {last} rates carried forward, not an official rate"
-    rates.publish(  # type: ignore[attr-defined]
+    rates.publish(
         legal=[{"half_year": str(h), "particulier": f"{row.particulier}",
                 "autres_cas": f"{row.autres_cas}", "source": source} for h in missing],
         ecb=[], ecb_known_through=HalfYear.containing(today).end.isoformat())
@@ -210,14 +188,15 @@ def main() -> None:
         endpoint = start_emulator()
         dynamodb = start_dynamodb(stack)
 
+        from api.bootstrap import build_app
         from api.settings import Settings
-        from api.wiring import build_app
 
         settings = Settings.from_env()
         create_resources(settings.table, settings.bucket, settings.schedule_group)
         app = build_app(settings)
-        creditor_id, demo_key = seed_demo(app.state, os.environ.get("RELANCE_DEMO_API_KEY"))
-        demo_rates_note = publish_demo_rates(app.state.rates, app.state.clock.now().date())
+        ports: Ports = app.state.ports
+        creditor_id, demo_key = seed_demo(ports, os.environ.get("RELANCE_DEMO_API_KEY"))
+        demo_rates_note = publish_demo_rates(ports.rates, ports.clock.now().date())
         port = int(os.environ.get("PORT", "8000"))
         workers = int(os.environ.get("RELANCE_LOCAL_WORKERS", "4"))
         print(
@@ -234,8 +213,8 @@ Try: curl -H 'X-API-Key: {demo_key}' http://127.0.0.1:{port}/v1/claims
 """,
             flush=True,
         )
-        uvicorn.run("api.local:worker_app", factory=True, workers=workers, host="127.0.0.1",
-                    port=port, log_level="warning")
+        uvicorn.run("api.entrypoints.local:worker_app", factory=True, workers=workers,
+                    host="127.0.0.1", port=port, log_level="warning")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from msgspec import Meta
 
-from api.schemas import ClaimOut, DecimalString, Input, Output
+from api.http.schemas._base import DecimalString, Input, Output
+from api.http.schemas.claims import ClaimOut
 from domain.claims.model import MAX_INVOICES_PER_CLAIM
 from domain.shared.money import format_amount
 

@@ -7,19 +7,10 @@ from typing import Annotated
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from api.auth import requires
-from api.http import (
-    ClockDep,
-    PrincipalDep,
-    RatesDep,
-    RepoDep,
-    TenantDep,
-    etag,
-    operation,
-)
-from api.problems import ProblemException
-from api.schemas import ClaimOut
-from api.schemas_account import (
+from api.http.auth import requires
+from api.http.deps import CallerDep, PortsDep, etag, operation
+from api.http.problems import ProblemException
+from api.http.schemas.amounts import (
     PaymentCreate,
     PaymentList,
     PaymentOut,
@@ -35,7 +26,8 @@ from api.schemas_account import (
     ReversalCreate,
     StatementOut,
 )
-from domain.shared.errors import NotFound
+from api.http.schemas.claims import ClaimOut
+from domain.services import queries
 
 # The handlers import domain.services.amounts (the ledger, promises and plans) when they
 # run: a function serving only claim reads does not load them at cold start.
@@ -52,13 +44,11 @@ class AccountController(Controller):
         summary="What is owed on a date: per invoice principal, interest by rate period, "
         "indemnity, payments applied, totals",
     )
-    async def statement(
+    def statement(
         self,
-        tenant: TenantDep,
+        caller: CallerDep,
+        ports: PortsDep,
         claim_id: FromPath[str],
-        repo: RepoDep,
-        clock: ClockDep,
-        rates: RatesDep,
         at: Annotated[
             date | None,
             QueryParameter(
@@ -69,7 +59,7 @@ class AccountController(Controller):
     ) -> StatementOut:
         from domain.services import amounts as accounts
 
-        claim, result = accounts.statement(repo, clock, rates, tenant, claim_id, at)
+        claim, result = accounts.statement(claim_id, at, caller, ports)
         return StatementOut.of(claim.id, result)
 
     @post(
@@ -77,23 +67,16 @@ class AccountController(Controller):
         **operation("RecordPayment", 400, 401, 403, 404, 409, 412, 413, 422, action=True),
         guards=[requires("write")], summary="Record a payment received",
     )
-    async def record_payment(
+    def record_payment(
         self,
-        tenant: TenantDep,
+        caller: CallerDep,
+        ports: PortsDep,
         claim_id: FromPath[str],
         data: JSONBody[PaymentCreate],
-        repo: RepoDep,
-        clock: ClockDep,
-        rates: RatesDep,
-        principal: PrincipalDep,
     ) -> Response[PaymentResult]:
         from domain.services import amounts as accounts
 
         change, payment = accounts.record_payment(
-            repo,
-            clock,
-            rates,
-            tenant,
             claim_id,
             accounts.PaymentDraft(
                 amount=data.amount,
@@ -102,7 +85,8 @@ class AccountController(Controller):
                 reference=data.reference,
                 invoice_numbers=tuple(data.invoice_numbers),
             ),
-            principal.actor,
+            caller,
+            ports,
         )
         split = None
         if change.statement is not None:
@@ -124,10 +108,10 @@ class AccountController(Controller):
         **operation("ListPayments", 401, 403, 404),
         guards=[requires("read")], summary="Payments recorded, reversed ones too",
     )
-    async def list_payments(
-        self, tenant: TenantDep, claim_id: FromPath[str], repo: RepoDep
+    def list_payments(
+        self, claim_id: FromPath[str], caller: CallerDep, ports: PortsDep
     ) -> PaymentList:
-        claim, account = _account(repo, tenant, claim_id)
+        claim, account = queries.claim_account(claim_id, caller, ports)
         return PaymentList(items=[PaymentOut.of(p, claim.currency) for p in account.payments])
 
     @post(
@@ -137,28 +121,22 @@ class AccountController(Controller):
         status_code=200,
         summary="Reverse a payment (bounced transfer, rejected cheque)",
     )
-    async def reverse_payment(
+    def reverse_payment(
         self,
-        tenant: TenantDep,
+        caller: CallerDep,
+        ports: PortsDep,
         claim_id: FromPath[str],
         payment_id: FromPath[str],
-        repo: RepoDep,
-        clock: ClockDep,
-        rates: RatesDep,
-        principal: PrincipalDep,
         data: JSONBody[ReversalCreate | None] = None,
     ) -> Response[PaymentResult]:
         from domain.services import amounts as accounts
 
         change, payment = accounts.reverse_payment(
-            repo,
-            clock,
-            rates,
-            tenant,
             claim_id,
             payment_id,
             data.reason if data else None,
-            principal.actor,
+            caller,
+            ports,
         )
         return Response(
             PaymentResult(
@@ -175,23 +153,16 @@ class AccountController(Controller):
         guards=[requires("write")],
         summary="Record the debtor's commitment to pay an amount on a date",
     )
-    async def record_promise(
+    def record_promise(
         self,
-        tenant: TenantDep,
+        caller: CallerDep,
+        ports: PortsDep,
         claim_id: FromPath[str],
         data: JSONBody[PromiseCreate],
-        repo: RepoDep,
-        clock: ClockDep,
-        rates: RatesDep,
-        principal: PrincipalDep,
     ) -> Response[PromiseResult]:
         from domain.services import amounts as accounts
 
         change, promise = accounts.record_promise(
-            repo,
-            clock,
-            rates,
-            tenant,
             claim_id,
             accounts.PromiseDraft(
                 amount=data.amount,
@@ -199,7 +170,8 @@ class AccountController(Controller):
                 channel=data.channel,
                 note=data.note,
             ),
-            principal.actor,
+            caller,
+            ports,
         )
         current = next(p for p in change.account.promises if p.id == promise.id)
         return Response(
@@ -217,13 +189,13 @@ class AccountController(Controller):
         guards=[requires("read")],
         summary="Promises made, kept and broken (status as of today)",
     )
-    async def list_promises(
-        self, tenant: TenantDep, claim_id: FromPath[str], repo: RepoDep, clock: ClockDep
+    def list_promises(
+        self, claim_id: FromPath[str], caller: CallerDep, ports: PortsDep
     ) -> PromiseList:
         from domain.amounts.promises import resolve_promise
 
-        claim, account = _account(repo, tenant, claim_id)
-        today = claim.today(clock.now())
+        claim, account = queries.claim_account(claim_id, caller, ports)
+        today = claim.today(ports.clock.now())
         return PromiseList(
             items=[
                 PromiseOut.of(resolve_promise(p, account.payments, today), claim.currency)
@@ -237,23 +209,16 @@ class AccountController(Controller):
         guards=[requires("write")],
         summary="Agree a payment plan (échéancier) covering what is due today",
     )
-    async def start_plan(
+    def start_plan(
         self,
-        tenant: TenantDep,
+        caller: CallerDep,
+        ports: PortsDep,
         claim_id: FromPath[str],
         data: JSONBody[PlanCreate],
-        repo: RepoDep,
-        clock: ClockDep,
-        rates: RatesDep,
-        principal: PrincipalDep,
     ) -> Response[PlanResult]:
         from domain.services import amounts as accounts
 
         change, plan = accounts.start_payment_plan(
-            repo,
-            clock,
-            rates,
-            tenant,
             claim_id,
             accounts.PlanDraft(
                 instalments=[(i.due_on, i.amount) for i in data.instalments]
@@ -263,7 +228,8 @@ class AccountController(Controller):
                 first_due_on=data.first_due_on,
                 grace_days=data.grace_days,
             ),
-            principal.actor,
+            caller,
+            ports,
         )
         evaluation = change.account.evaluate_plan(change.today)
         assert evaluation is not None
@@ -281,11 +247,11 @@ class AccountController(Controller):
         guards=[requires("read")],
         summary="The payment plan with each instalment's status as of today",
     )
-    async def read_plan(
-        self, tenant: TenantDep, claim_id: FromPath[str], repo: RepoDep, clock: ClockDep
+    def read_plan(
+        self, claim_id: FromPath[str], caller: CallerDep, ports: PortsDep
     ) -> PlanOut:
-        claim, account = _account(repo, tenant, claim_id)
-        evaluation = account.evaluate_plan(claim.today(clock.now()))
+        claim, account = queries.claim_account(claim_id, caller, ports)
+        evaluation = account.evaluate_plan(claim.today(ports.clock.now()))
         if account.plan is None or evaluation is None:
             raise ProblemException(404, "not-found", "this claim has no payment plan")
         return PlanOut.of(account.plan, evaluation)
@@ -297,26 +263,16 @@ class AccountController(Controller):
         status_code=200,
         summary="Bring promises and the payment plan up to date with the calendar",
     )
-    async def review(
+    def review(
         self,
-        tenant: TenantDep,
+        caller: CallerDep,
+        ports: PortsDep,
         claim_id: FromPath[str],
-        repo: RepoDep,
-        clock: ClockDep,
-        rates: RatesDep,
-        principal: PrincipalDep,
     ) -> Response[ClaimOut]:
         from domain.services import amounts as accounts
 
-        change = accounts.review(repo, clock, rates, tenant, claim_id, principal.actor)
+        change = accounts.review(claim_id, caller, ports)
         return Response(
             ClaimOut.of(change.claim, change.today),
             headers={"ETag": etag(change.claim.version)},
         )
-
-
-def _account(repo: RepoDep, tenant: str, claim_id: str):  # type: ignore[no-untyped-def]
-    found = repo.get_claim_account(tenant, claim_id)
-    if found is None:
-        raise NotFound("claim", claim_id)
-    return found

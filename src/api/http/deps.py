@@ -12,33 +12,30 @@ from litestar.exceptions import ValidationException
 from litestar.openapi.spec import Operation
 from litestar.params import HeaderParameter, QueryParameter, SkipValidation
 
-from api.auth import Principal
-from api.problems import PROBLEM, ProblemException, problem_responses
-from domain.ports import Clock, PageRequest, Repository
+from api.http.auth import Principal
+from api.http.problems import PROBLEM, ProblemException, problem_responses
+from domain.ports import PageRequest
+from domain.ports.stores import RateStore
+from domain.services.caller import Caller, Ports
 
 MAX_PAGE = 100
 
 # Injected collaborators: named dependencies, not validated (they are objects, not input).
-RepoDep = NamedDependency[SkipValidation[Repository]]
-ClockDep = NamedDependency[SkipValidation[Clock]]
+PortsDep = NamedDependency[SkipValidation[Ports]]
+CallerDep = NamedDependency[SkipValidation[Caller]]
 PrincipalDep = NamedDependency[SkipValidation[Principal]]
-TenantDep = NamedDependency[str]
 PageDep = NamedDependency[SkipValidation[PageRequest]]
-RatesDep = NamedDependency[SkipValidation[Any]]
+RatesDep = NamedDependency[SkipValidation[RateStore]]
 
 
-def provide_repo(state: State) -> Repository:
-    repo: Repository = state.repo
-    return repo
+def provide_ports(state: State) -> Ports:
+    ports: Ports = state.ports
+    return ports
 
 
-def provide_clock(state: State) -> Clock:
-    clock: Clock = state.clock
-    return clock
-
-
-def provide_rates(state: State) -> Any:
-    return state.rates
+def provide_rates(state: State) -> RateStore:
+    rates: RateStore = state.ports.rates
+    return rates
 
 
 def provide_principal(request: Request[Any, Any, Any]) -> Principal:
@@ -46,11 +43,12 @@ def provide_principal(request: Request[Any, Any, Any]) -> Principal:
     return principal
 
 
-def provide_tenant(request: Request[Any, Any, Any]) -> str:
+def provide_caller(request: Request[Any, Any, Any]) -> Caller:
+    """The creditor the key belongs to, and the key's id as the actor of every change."""
     principal: Principal = request.auth
     if principal.creditor_id is None:  # guards keep the operator out of tenant routes
         raise ProblemException(403, "forbidden", "this route needs a creditor's API key")
-    return principal.creditor_id
+    return Caller(principal.creditor_id, principal.actor)
 
 
 def provide_page(
@@ -122,11 +120,16 @@ def operation(
     method name, PascalCase verb + noun) and every error status it can answer, each as an
     RFC 9457 problem (`action`: a lifecycle change, whose 409 says which actions are allowed).
     """
-    return {
+    contract: dict[str, Any] = {
         "operation_id": operation_id,
         "responses": problem_responses(*statuses, action=action),
         "operation_class": PublicOperation if public else ProblemOperation,
     }
+    if not public:
+        # Every keyed route calls DynamoDB through boto3, which blocks: its handler is a
+        # plain function run on a worker thread, so the event loop keeps serving others.
+        contract["sync_to_thread"] = True
+    return contract
 
 
 async def strict_body(request: Request[Any, Any, Any]) -> None:
@@ -153,8 +156,8 @@ async def strict_body(request: Request[Any, Any, Any]) -> None:
 
 def dependencies() -> dict[str, Provide]:
     """Every route's collaborators, registered once on the app: a handler names what it
-    needs (`repo`, `clock`, `tenant`, `principal`, `page`, `rates`) and gets only that."""
+    needs (`ports`, `caller`, `principal`, `page`, `rates`) and gets only that."""
     providers: dict[str, Callable[..., Any]] = {
-        "repo": provide_repo, "clock": provide_clock, "tenant": provide_tenant,
-        "principal": provide_principal, "page": provide_page, "rates": provide_rates}
+        "ports": provide_ports, "caller": provide_caller, "principal": provide_principal,
+        "page": provide_page, "rates": provide_rates}
     return {name: Provide(fn, sync_to_thread=False) for name, fn in providers.items()}

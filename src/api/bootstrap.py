@@ -1,14 +1,16 @@
-"""Builds the real collaborators from settings: boto3 clients, repository, operator key.
+"""The composition root: builds each function's real collaborators from its settings.
 
-Created once per process (module scope in the Lambda entry point) so a warm function
-reuses its connections.
+Each entry point asks for what its function uses and no more (the HTTP function: one
+DynamoDB client, the ports over it, the idempotency store, the operator key). Created once
+per process (module scope in the Lambda entry point) so a warm function reuses its
+connections.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import botocore.loaders
@@ -16,10 +18,14 @@ import botocore.session
 from botocore.config import Config
 
 from adapters.clock import SystemClock
-from adapters.dynamodb import DynamoRepository
+from adapters.dynamodb import DynamoUnitOfWork
 from adapters.dynamodb.idempotency import DynamoIdempotencyStore
 from adapters.dynamodb.rates import DynamoRateStore
 from api.settings import Settings
+from domain.services.caller import Ports
+
+if TYPE_CHECKING:
+    from litestar import Litestar
 
 _BOTO_CONFIG = Config(
     retries={"mode": "standard", "max_attempts": 3},
@@ -62,18 +68,26 @@ def operator_key_source(settings: Settings) -> Callable[[], str | None]:
     return from_ssm
 
 
-def build_app(settings: Settings | None = None) -> Any:
-    from api.app import create_app
+def build_ports(settings: Settings, client: Any) -> Ports:
+    """The ports every use case takes, on one table."""
+    return Ports(
+        unit_of_work=lambda: DynamoUnitOfWork(client, settings.table),
+        clock=SystemClock(),
+        rates=DynamoRateStore(client, settings.table),
+        check_email_deliverability=settings.check_email_deliverability,
+    )
+
+
+def build_app(settings: Settings | None = None) -> Litestar:
+    """The HTTP function's app (and the local runner's)."""
+    from api.http.app import create_app
 
     settings = settings or Settings.from_env()
     client = dynamodb_client()
     return create_app(
-        repo=DynamoRepository(client, settings.table),
-        clock=SystemClock(),
+        ports=build_ports(settings, client),
         idempotency=DynamoIdempotencyStore(client, settings.table),
-        rates=DynamoRateStore(client, settings.table),
         operator_key=operator_key_source(settings),
         api_key_cache_seconds=settings.api_key_cache_seconds,
-        check_email_deliverability=settings.check_email_deliverability,
         extra_state={"settings": settings},
     )

@@ -1,0 +1,1 @@
+"""The HTTP API: the Litestar app, its auth, problems, idempotency and routes."""

@@ -1,0 +1,187 @@
+"""Claims, their invoices, warnings, holds and timeline, as JSON."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from msgspec import Meta
+
+from api.http.schemas._base import Currency, DecimalString, Input, Output, Reference
+from domain.amounts import law
+from domain.claims import lifecycle
+from domain.claims.model import MAX_INVOICES_PER_CLAIM, Claim, ClaimEvent, Hold, Invoice, Phase
+from domain.debtors.model import DebtorKind
+from domain.shared.money import format_amount
+
+
+class InvoiceBody(Input):
+    number: Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f#]+$")]
+    issue_date: date
+    due_date: date
+    amount: DecimalString
+
+
+class ClaimCreate(Input):
+    debtor_id: Annotated[str, Meta(min_length=1, max_length=64)]
+    currency: Currency
+    invoices: Annotated[list[InvoiceBody], Meta(min_length=1, max_length=MAX_INVOICES_PER_CLAIM)]
+    external_reference: Reference | None = None
+    contractual_rate: (
+        Annotated[
+            str,
+            Meta(
+                pattern=r"^[0-9]{1,2}(\.[0-9]{1,4})?$",
+                examples=["15.00"],
+                description="Late-payment rate agreed in writing, percent per year. Between "
+                "professionals it may not be below 3 × the legal rate (C. com. "
+                "L441-10 II); without it the statutory rate applies.",
+            ),
+        ]
+        | None
+    ) = None
+    formal_notice_on: (
+        Annotated[
+            date,
+            Meta(
+                description="Date a formal notice (mise en demeure) was already sent before the "
+                "claim reached Relance: consumer interest runs from it (C. civ. 1231-6)."
+            ),
+        ]
+        | None
+    ) = None
+
+
+class InvoiceOut(Output):
+    number: str
+    issue_date: date
+    due_date: date
+    amount: str
+    limitation_date: date
+
+    @classmethod
+    def of(cls, invoice: Invoice, currency: str, kind: DebtorKind) -> InvoiceOut:
+        return cls(
+            number=invoice.number,
+            issue_date=invoice.issue_date,
+            due_date=invoice.due_date,
+            amount=format_amount(invoice.amount, currency),
+            limitation_date=law.limitation_date(invoice.due_date, kind),
+        )
+
+
+class WarningOut(Output):
+    code: str
+    message: str
+    subject: str | None
+
+
+def claim_warnings(claim: Claim, today: date | None) -> list[WarningOut]:
+    """Payment terms beyond the legal caps, and prescription approaching (90 days)."""
+    warnings = [
+        WarningOut(code=f.code, message=f.message, subject=f.subject)
+        for inv in claim.invoices
+        for f in law.payment_term_flags(inv, claim.debtor_kind)
+    ]
+    if today is not None and claim.phase is not Phase.CLOSED:
+        for inv in claim.invoices:
+            limit = law.limitation_date(inv.due_date, claim.debtor_kind)
+            if law.is_prescribed(limit, today):
+                warnings.append(
+                    WarningOut(
+                        code="prescribed",
+                        subject=inv.number,
+                        message=(f"the action for invoice {inv.number} was time-barred on {limit}"),
+                    )
+                )
+            elif law.prescription_warning(limit, today):
+                warnings.append(
+                    WarningOut(
+                        code="prescription_soon",
+                        subject=inv.number,
+                        message=f"invoice {inv.number} is time-barred on {limit}: act before then",
+                    )
+                )
+    return warnings
+
+
+class HoldOut(Output):
+    reason: str
+    since: datetime
+    until: date | None
+    note: str | None
+
+    @classmethod
+    def of(cls, hold: Hold) -> HoldOut:
+        return cls(reason=hold.reason.value, since=hold.since, until=hold.until, note=hold.note)
+
+
+class ClaimOut(Output):
+    id: str
+    debtor_id: str
+    currency: str
+    phase: str
+    outcome: str | None
+    step_index: int
+    hold: HoldOut | None
+    invoices: list[InvoiceOut]
+    warnings: list[WarningOut]
+    total: str
+    outstanding: Annotated[str, Meta(description=(
+        "What the debtor owed at the claim's last change (invoices, then interest and "
+        "indemnity once a payment, promise, plan or review updated it). For any date, "
+        "exactly and with its breakdown: GET /v1/claims/{id}/statement."))]
+    external_reference: str | None
+    allowed_actions: list[str]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, c: Claim, today: date | None = None) -> ClaimOut:
+        return cls(
+            id=c.id,
+            debtor_id=c.debtor_id,
+            currency=c.currency,
+            phase=c.phase.value,
+            outcome=c.outcome.value if c.outcome else None,
+            step_index=c.step_index,
+            hold=HoldOut.of(c.hold) if c.hold else None,
+            invoices=[InvoiceOut.of(i, c.currency, c.debtor_kind) for i in c.invoices],
+            warnings=claim_warnings(c, today),
+            total=format_amount(c.total_invoiced, c.currency),
+            outstanding=format_amount(c.outstanding, c.currency),
+            external_reference=c.external_reference,
+            allowed_actions=lifecycle.allowed_actions(c),
+            version=c.version,
+            created_at=c.created_at,
+            updated_at=c.updated_at,
+        )
+
+
+class ClaimPage(Output):
+    items: list[ClaimOut]
+    next_cursor: str | None
+
+
+class EventOut(Output):
+    seq: int
+    at: datetime
+    action: str
+    actor: str
+    reason: str | None
+    data: dict[str, str]
+
+    @classmethod
+    def of(cls, e: ClaimEvent) -> EventOut:
+        return cls(seq=e.seq, at=e.at, action=e.action, actor=e.actor, reason=e.reason, data=e.data)
+
+
+class EventPage(Output):
+    items: list[EventOut]
+    next_cursor: str | None
+
+
+class ActionBody(Input):
+    reason: Annotated[str, Meta(max_length=2000)] | None = None
+    until: date | None = None

@@ -1,0 +1,123 @@
+"""Creditors and their API keys, as JSON."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+from api.http.schemas._base import Country, Input, Language, Line, Output, Scope, ShortText
+from domain.creditors.model import Address, ApiKey, Creditor
+
+
+class AddressBody(Input):
+    lines: Annotated[list[Line], Meta(min_length=1, max_length=5)]
+    postal_code: Annotated[str, Meta(min_length=1, max_length=20)]
+    city: ShortText
+    country: Country = "FR"
+
+    def to_domain(self) -> Address:
+        return Address(tuple(self.lines), self.postal_code, self.city, self.country)
+
+
+class AddressOut(Output):
+    lines: list[str]
+    postal_code: str
+    city: str
+    country: str
+
+    @classmethod
+    def of(cls, address: Address) -> AddressOut:
+        return cls(
+            lines=list(address.lines),
+            postal_code=address.postal_code,
+            city=address.city,
+            country=address.country,
+        )
+
+
+class CreditorCreate(Input):
+    legal_name: ShortText
+    siren: Annotated[str, Meta(max_length=20, examples=["732829320"])]
+    address: AddressBody
+    iban: Annotated[str, Meta(max_length=50)] | None = None
+    bic: Annotated[str, Meta(max_length=20)] | None = None
+    time_zone: Annotated[str, Meta(max_length=64)] = "Europe/Paris"
+    language: Language = "fr"
+
+
+class CreditorPatch(Input):
+    legal_name: ShortText | UnsetType = UNSET
+    siren: Annotated[str, Meta(max_length=20)] | UnsetType = UNSET
+    address: AddressBody | UnsetType = UNSET
+    iban: Annotated[str, Meta(max_length=50)] | UnsetType | None = UNSET
+    bic: Annotated[str, Meta(max_length=20)] | UnsetType | None = UNSET
+    time_zone: Annotated[str, Meta(max_length=64)] | UnsetType = UNSET
+    language: Language | UnsetType = UNSET
+
+
+class CreditorOut(Output):
+    id: str
+    legal_name: str
+    siren: str
+    address: AddressOut
+    iban: str | None
+    bic: str | None
+    time_zone: str
+    language: str
+    version: int
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @classmethod
+    def of(cls, c: Creditor) -> CreditorOut:
+        return cls(
+            id=c.id,
+            legal_name=c.legal_name,
+            siren=c.siren,
+            address=AddressOut.of(c.address),
+            iban=c.iban,
+            bic=c.bic,
+            time_zone=c.time_zone,
+            language=c.language.value,
+            version=c.version,
+            created_at=c.created_at,
+            updated_at=c.updated_at,
+        )
+
+
+class ApiKeyCreate(Input):
+    name: ShortText
+    scopes: Annotated[list[Scope], Meta(min_length=1, max_length=3)] = msgspec.field(
+        default_factory=lambda: ["read", "write"]
+    )
+
+
+class ApiKeyOut(Output):
+    id: str
+    name: str
+    scopes: list[str]
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, k: ApiKey) -> ApiKeyOut:
+        return cls(
+            id=k.id,
+            name=k.name,
+            scopes=list(k.scopes),
+            prefix=k.prefix,
+            created_at=k.created_at,
+            revoked_at=k.revoked_at,
+        )
+
+
+class ApiKeyIssuedOut(ApiKeyOut):
+    secret: Annotated[str, Meta(description="Shown once: only its SHA-256 is stored.")]
+
+
+class ApiKeyList(Output):
+    items: list[ApiKeyOut]
