@@ -160,11 +160,12 @@ def _http_batch(batch: list[tuple[ContactPoint, str, DebtorKind]]) -> Row:
     from moto import mock_aws
 
     from adapters.clock import SystemClock
-    from adapters.dynamodb import DynamoRepository, create_table
+    from adapters.dynamodb import DynamoUnitOfWork, create_table
     from adapters.dynamodb.idempotency import DynamoIdempotencyStore
     from adapters.dynamodb.rates import DynamoRateStore
     from api.entrypoints.local import seed_demo
     from api.http.app import create_app
+    from domain.services.caller import Ports
 
     items = []
     for point, _, _ in batch:
@@ -178,10 +179,11 @@ def _http_batch(batch: list[tuple[ContactPoint, str, DebtorKind]]) -> Row:
     with mock_aws():
         client = boto3.client("dynamodb")
         create_table(client, "bench")
-        app = create_app(repo=DynamoRepository(client, "bench"), clock=SystemClock(),
-                         idempotency=DynamoIdempotencyStore(client, "bench"),
-                         rates=DynamoRateStore(client, "bench"), operator_key=lambda: None)
-        _, key = seed_demo(app.state, "rlk_bench_contacts_key_0123456789abcdef")
+        ports = Ports(unit_of_work=lambda: DynamoUnitOfWork(client, "bench"),
+                      clock=SystemClock(), rates=DynamoRateStore(client, "bench"))
+        app = create_app(ports=ports, idempotency=DynamoIdempotencyStore(client, "bench"),
+                         operator_key=lambda: None)
+        _, key = seed_demo(ports, "rlk_bench_contacts_key_0123456789abcdef")
         with TestClient(app) as http:
             def post() -> None:
                 response = http.post("/v1/contact-validation", headers={"X-API-Key": key},

@@ -24,7 +24,7 @@ from typing import Any
 from bench.common import Row, median_p99, timings_ms
 
 ROOT = Path(__file__).resolve().parents[1]
-EVENTS = ROOT.parent / "shared" / "events"
+EVENTS = ROOT / "tests" / "events"
 RUNS = 25
 
 CONTEXT = """
@@ -85,10 +85,11 @@ def _seed(endpoint: str) -> tuple[str, str]:
 
     create_table(boto3.client("dynamodb"), "relance-bench")
     app = build_app()
-    creditor_id, key = seed_demo(app.state, "rlk_bench_key_0123456789abcdefghijklmnopqrstuv")
+    creditor_id, key = seed_demo(app.state.ports, "rlk_bench_key_0123456789abcdefghijklmnopqrstuv")
     from domain.ports import ClaimFilter, PageRequest
 
-    claim = app.state.repo.list_claims(creditor_id, ClaimFilter(), PageRequest(1)).items[0]
+    claim = app.state.ports.unit_of_work().claims.list_claims(
+        creditor_id, ClaimFilter(), PageRequest(1)).items[0]
     return claim.id, key
 
 
@@ -107,7 +108,7 @@ def _artifact() -> tuple[str, Path]:
     python, artifact = (os.environ.get(name) for name in
                         ("RELANCE_BENCH_PYTHON", "RELANCE_BENCH_ARTIFACT"))
     if not (python and artifact and Path(python).exists()
-            and (Path(artifact) / "api" / "lambda_http.py").exists()):
+            and (Path(artifact) / "api" / "entrypoints" / "lambda_http.py").exists()):
         raise SystemExit("the cold-start bench loads the built artifact: run it with `make bench`")
     return python, Path(artifact)
 
@@ -145,7 +146,7 @@ def warm(claim_id: str, key: str) -> list[Row]:
     from api.bootstrap import build_app
 
     app = build_app()
-    client = app.state.repo.client
+    client = app.state.ports.unit_of_work().table.client
     calls: list[str] = []
     client.meta.events.register("before-call.dynamodb.*",
                                 lambda model, **_: calls.append(model.name))
@@ -204,7 +205,7 @@ def run() -> list[Row]:
     from api.entrypoints.local import publish_demo_rates
 
     app = build_app()
-    publish_demo_rates(app.state.rates, app.state.clock.now().date())
+    publish_demo_rates(app.state.ports.rates, app.state.ports.clock.now().date())
     ours, base = cold_start(claim_id, key)
     rows: list[Row] = [
         ("cold start: floor (litestar+boto3+Powertools+mangum app, one route, one GetItem)",

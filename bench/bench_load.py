@@ -49,23 +49,28 @@ def _seed(endpoint: str) -> list[str]:
 
     from adapters.clock import SystemClock
     from adapters.dynamodb import DynamoRepository, DynamoUnitOfWork, create_table
+    from adapters.dynamodb.rates import DynamoRateStore
     from domain import services
     from domain.claims.model import Claim, ClaimEvent, Invoice, Phase
     from domain.creditors.model import Address, ApiKey
+    from domain.debtors.model import DebtorKind
     from domain.shared.ids import new_id
 
     client = boto3.client("dynamodb", endpoint_url=endpoint, region_name="eu-west-3",
                           aws_access_key_id="local", aws_secret_access_key="local")
     create_table(client, TABLE)
     repo, clock = DynamoRepository(client, TABLE), SystemClock()
-    creditor = services.create_creditor(repo, clock, services.CreditorDraft(
+    ports = services.Ports(unit_of_work=lambda: DynamoUnitOfWork(client, TABLE), clock=clock,
+                           rates=DynamoRateStore(client, TABLE))
+    creditor = services.create_creditor(services.CreditorDraft(
         legal_name="Charge SARL", siren="732829320",
-        address=Address(("1 rue du Test",), "75002", "Paris", "FR")))
+        address=Address(("1 rue du Test",), "75002", "Paris", "FR")), ports)
     repo.add_api_key(ApiKey(id="key_load", creditor_id=creditor.id,
                             secret_hash=services.hash_secret(KEY), scopes=("read", "write"),
                             name="load", prefix=KEY[:10], created_at=clock.now()))
-    debtors = [services.create_debtor(repo, clock, creditor.id, services.DebtorDraft(
-        kind=services.DebtorKind.BUSINESS, name=f"Client {n}", country="FR")).id
+    caller = services.Caller(creditor.id, "seed")
+    debtors = [services.create_debtor(services.DebtorDraft(
+        kind=DebtorKind.BUSINESS, name=f"Client {n}", country="FR"), caller, ports).id
         for n in range(100)]
     now = datetime.now(UTC)
     uow = DynamoUnitOfWork(client, TABLE)

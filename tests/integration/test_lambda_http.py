@@ -19,7 +19,8 @@ from moto import mock_aws
 
 from adapters.dynamodb import create_table
 
-EVENTS = Path(__file__).resolve().parents[3] / "shared" / "events"
+# Real API Gateway payloads, kept with the tests so a clone carries them.
+EVENTS = Path(__file__).resolve().parents[1] / "events"
 OPERATOR = "rlo_lambda_test_operator"
 
 

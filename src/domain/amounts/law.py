@@ -1,6 +1,6 @@
 """The rules of French law the collection follows, in one place, each beside its article.
 
-Sources are listed in /work/shared/reference/french-law.md (section numbers in brackets).
+Sources are listed in domain/amounts/SOURCES.md (section numbers in brackets).
 Where the law is unsettled the choice is a named, configurable rule and the statement
 carries a flag, never a silent guess.
 """

@@ -115,6 +115,13 @@ class ClaimTransferred(Transition):
     action: ClassVar[str] = "transfer"
 
 
+MANUAL_TRANSITIONS: dict[str, type[Transition]] = {
+    "hold": ClaimHeld, "resume": ClaimResumed, "open_dispute": DisputeOpened,
+    "resolve_dispute": DisputeResolved, "cancel": ClaimCancelled,
+    "write_off": ClaimWrittenOff, "transfer": ClaimTransferred,
+}
+
+
 # ---------------------------------------------------------------- what is owed
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from domain.debtors.model import ContactPoint, ContactValidation, Debtor, DebtorKind
+from domain.shared.errors import FieldError
 
 CHANNEL_ORDER = ("email", "sms", "letter", "phone")
 
@@ -44,3 +45,16 @@ def reachable_by(debtor: Debtor) -> list[str]:
         if v is not None and v.status in ("valid", "risky"):
             channels.update(v.channels)
     return [c for c in CHANNEL_ORDER if c in channels]
+
+
+def identifier(kind: str, value: str, path: str, errors: list[FieldError]) -> str:
+    """Check a company or bank identifier with the rules of domain.debtors.contacts.identifiers
+    (python-stdnum for SIREN, SIRET and VAT; schwifty for IBAN and BIC) and return its
+    normalised form; a failure is added to `errors` under `path`."""
+    from domain.debtors.contacts.identifiers import check_identifier  # lazy: heavy to import
+
+    check = check_identifier(kind, value)
+    if not check.valid or check.normalized is None:
+        errors.append(FieldError(path, check.message, f"invalid_{kind}"))
+        return value
+    return check.normalized

@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from domain.claims import lifecycle
-from domain.claims.events import ClaimOpened, timeline_entry
 from domain.claims.model import (
     MAX_INVOICES_PER_CLAIM,
     Claim,
@@ -118,6 +117,7 @@ def create_claim(draft: ClaimDraft, caller: Caller, ports: Ports) -> tuple[Claim
             time_zone=creditor.time_zone,
         )
         from domain.amounts import law
+        from domain.claims.events import ClaimOpened, timeline_entry
 
         flags = sorted({f.code for inv in invoices
                         for f in law.payment_term_flags(inv, debtor.kind)})
@@ -185,6 +185,8 @@ def apply_action(claim_id: str, request: ActionRequest, caller: Caller,
     now = ports.clock.now()
     if (error := outside_window(request.hold_until, now.date(), "until")) is not None:
         raise DomainValidationError.many([error])
+    from domain.claims.events import timeline_entry  # off the path of claim reads
+
     with ports.unit_of_work() as uow:
         claim = _load(uow, caller, claim_id)
         expected = claim.version

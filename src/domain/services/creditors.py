@@ -7,13 +7,14 @@ from dataclasses import dataclass, replace
 
 from domain.creditors.keys import SCOPES, hash_secret
 from domain.creditors.model import Address, ApiKey, Creditor
+from domain.debtors.validation import identifier
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.caller import Caller, Ports
 from domain.shared.errors import DomainValidationError, FieldError, NotFound
 from domain.shared.ids import new_id
 from domain.shared.language import Language
 from domain.shared.retry import run_retrying
-from domain.shared.validation import identifier, opt_str, raise_if, valid_time_zone
+from domain.shared.validation import opt_str, raise_if, valid_time_zone
 
 
 @dataclass(frozen=True, slots=True)

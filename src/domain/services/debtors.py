@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from domain.claims.events import ContactsValidated, timeline_entry
 from domain.claims.model import (
     Phase,
 )
 from domain.debtors.model import ContactKind, ContactPoint, Debtor, DebtorKind, PostalAddress
-from domain.debtors.validation import reachable_by, validate_points
+from domain.debtors.validation import identifier, reachable_by, validate_points
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.caller import Caller, Ports
 from domain.shared.errors import FieldError, NotFound
 from domain.shared.ids import new_id
 from domain.shared.language import Language
 from domain.shared.retry import retry_on_stale, run_retrying
-from domain.shared.validation import identifier, opt_str, raise_if
+from domain.shared.validation import opt_str, raise_if
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +166,8 @@ def revalidate_debtor(debtor_id: str, caller: Caller, ports: Ports) -> Debtor:
     A race with a PATCH of the debtor or a change of one of its claims replays the whole
     re-validation on what is stored now. A debtor with so many open claims that the write
     would pass 100 actions is refused (422 `too_many_changes`), never half-noted."""
+    from domain.claims.events import ContactsValidated, timeline_entry
+
     with ports.unit_of_work() as uow:
         debtor = _load(uow, caller, debtor_id)
         now = ports.clock.now()

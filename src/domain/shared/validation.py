@@ -8,19 +8,6 @@ import zoneinfo
 from domain.shared.errors import DomainValidationError, FieldError
 
 
-def identifier(kind: str, value: str, path: str, errors: list[FieldError]) -> str:
-    """Check a company or bank identifier with the rules of domain.debtors.contacts.identifiers
-    (python-stdnum for SIREN, SIRET and VAT; schwifty for IBAN and BIC) and return its
-    normalised form; a failure is added to `errors` under `path`."""
-    from domain.debtors.contacts.identifiers import check_identifier  # lazy: heavy to import
-
-    check = check_identifier(kind, value)
-    if not check.valid or check.normalized is None:
-        errors.append(FieldError(path, check.message, f"invalid_{kind}"))
-        return value
-    return check.normalized
-
-
 def valid_time_zone(value: str, path: str, errors: list[FieldError]) -> str:
     try:
         zoneinfo.ZoneInfo(value)
