@@ -331,3 +331,25 @@ def test_a_batch_whose_results_would_pass_lambdas_response_limit_is_refused(clie
                            json={"items": [_HEAVY_ADDRESS] * fits})
     assert accepted.status_code == 200
     assert len(accepted.content) <= 5_000_000
+
+
+# ------------------------------------------------------------------ transaction limits
+
+def test_a_change_past_one_transactions_100_actions_is_refused_and_writes_nothing(
+        client, tenant):
+    # Re-validating a debtor notes each open claim in the same atomic write: 1 debtor item
+    # and 2 per claim, so 50 open claims need 101 actions.
+    debtor = new_debtor(client, tenant)
+    for n in range(50):
+        new_claim(client, tenant, debtor["id"], number=f"F-{n:03d}")
+    before = client.get(f"/v1/debtors/{debtor['id']}", headers=tenant.headers).json()
+    response = client.post(f"/v1/debtors/{debtor['id']}/contact-validation",
+                           headers=tenant.headers)
+    body = assert_problem(response, 422)
+    assert body["errors"][0]["code"] == "too_many_changes"
+    after = client.get(f"/v1/debtors/{debtor['id']}", headers=tenant.headers).json()
+    assert after["version"] == before["version"]
+    some = client.get("/v1/claims", headers=tenant.headers, params={"limit": 1}).json()
+    events = client.get(f"/v1/claims/{some['items'][0]['id']}/events",
+                        headers=tenant.headers).json()
+    assert [e["action"] for e in events["items"]] == ["open"]

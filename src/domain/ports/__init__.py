@@ -1,4 +1,6 @@
-"""Ports: what the use cases need from the outside world, as Protocols.
+"""Ports: what the use cases need from the outside world, as Protocols: repositories
+(`repositories`), the unit of work that commits them (`unit_of_work`), and stores
+(`stores`: rate tables, idempotency records).
 
 Adapters in `src/adapters` implement them on AWS; `tests/fakes.py` implements them in
 memory.
@@ -13,7 +15,6 @@ from domain.ports.repositories import (
     DebtorRepository,
     Page,
     PageRequest,
-    Repository,
 )
 
 __all__ = [
@@ -25,5 +26,4 @@ __all__ = [
     "DebtorRepository",
     "Page",
     "PageRequest",
-    "Repository",
 ]

@@ -1,8 +1,8 @@
-"""Ports: what the domain's service layer needs from the outside world.
+"""Repositories: one per aggregate, reached through the unit of work.
 
-Adapters in `src/adapters` implement them on AWS (DynamoDB, clock); tests implement them
-in memory. Every repository method takes the creditor id first: tenancy is part of every
-key, so no call can reach another creditor's data.
+Reads answer at once; writes (`add_*`, `save_*`, `revoke_*`) are staged on the unit of work
+and happen at its commit. Every method takes the creditor id first: tenancy is part of
+every key, so no call can reach another creditor's data.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ class ClaimRepository(Protocol):
 
     def add_claim(self, claim: Claim, event: ClaimEvent,
                   account: ClaimAccount | None = None) -> None:
-        """Stores the claim and its first event atomically. Raises Conflict when an invoice
+        """Stages the claim and its first event (one atomic commit). Conflict when an invoice
         number or the external reference is already used by this creditor."""
         ...
 
@@ -112,8 +112,3 @@ class ClaimRepository(Protocol):
                     page: PageRequest) -> Page[ClaimEvent]: ...
 
     def claims_of_debtor(self, creditor_id: str, debtor_id: str) -> list[Claim]: ...
-
-
-class Repository(CreditorRepository, ApiKeyRepository, DebtorRepository, ClaimRepository,
-                 Protocol):
-    """All of the above: the single-table DynamoDB adapter implements them together."""
