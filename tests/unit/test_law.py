@@ -10,6 +10,12 @@ from importlib import resources
 import pytest
 
 from domain.amounts import law
+from domain.amounts.deadlines import (
+    is_prescribed,
+    limitation_date,
+    payment_term_flags,
+    prescription_warning,
+)
 from domain.amounts.law import (
     FloorPolicy,
     InterestTerms,
@@ -18,11 +24,7 @@ from domain.amounts.law import (
     b2b_floor,
     indemnity_applies,
     interest_origin,
-    is_prescribed,
-    limitation_date,
     majoration_start,
-    payment_term_flags,
-    prescription_warning,
     recovery_fees_allowed,
     validate_contractual_rate,
 )

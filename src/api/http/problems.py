@@ -14,12 +14,12 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from domain.amounts.rates import RateUnknown
 from domain.shared.errors import (
     ActionNotAllowed,
     Conflict,
     DomainValidationError,
     NotFound,
+    RateUnknown,
     StaleVersion,
 )
 

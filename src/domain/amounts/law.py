@@ -7,15 +7,15 @@ carries a flag, never a silent guess.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from domain.amounts.deadlines import Flag
 from domain.amounts.interest import DayCount, RatePiece
 from domain.amounts.rates import DEFAULT_RATES, HalfYear, RateCategory, RateTables
-from domain.claims.model import Invoice, Phase
+from domain.claims.model import Phase
 from domain.debtors.model import DebtorKind
 from domain.shared.dates import add_days, add_months
 from domain.shared.errors import DomainValidationError
@@ -34,14 +34,6 @@ RECOVERY_INDEMNITY_CURRENCY = "EUR"
 # became enforceable.
 JUDGMENT_MAJORATION_POINTS = Decimal("5")
 JUDGMENT_MAJORATION_DELAY_MONTHS = 2
-# C. com. L110-4 [3]: 5 years between merchants / for obligations born of commerce.
-PRESCRIPTION_YEARS_B2B = 5
-# C. conso. L218-2 [3]: 2 years for a professional's action against a consumer.
-PRESCRIPTION_YEARS_B2C = 2
-PRESCRIPTION_WARNING_DAYS = 90
-# C. com. L441-10 I [1.1]: payment term caps.
-TERM_CAP_DAYS = 60  # days after the invoice date
-TERM_CAP_END_OF_MONTH_DAYS = 45  # "45 jours fin de mois", only if expressly stipulated
 
 ONE_DAY = timedelta(days=1)
 
@@ -60,15 +52,6 @@ class FloorPolicy(StrEnum):
 
 
 DEFAULT_FLOOR_POLICY = FloorPolicy.APPLY_DEFAULT
-
-
-@dataclass(frozen=True, slots=True)
-class Flag:
-    """Something a human should know about a statement or invoice (never a refusal)."""
-
-    code: str
-    message: str
-    subject: str | None = None  # the invoice number or half-year it is about
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,15 +90,6 @@ class InterestTerms:
 
 # --- date arithmetic for legal time limits --------------------------------------------
 # add_months lives in domain.dates (it saturates at the ends of the calendar).
-
-
-def add_years(day: date, years: int) -> date:
-    """Same date `years` later; 29 Feb becomes 28 Feb in a common year."""
-    return add_months(day, 12 * years)
-
-
-def end_of_month(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 # --- late-payment interest -----------------------------------------------------------
@@ -341,92 +315,6 @@ def recovery_fees_allowed(
 # --- prescription --------------------------------------------------------------------
 
 
-def prescription_years(debtor_kind: DebtorKind) -> int:
-    """C. com. L110-4: 5 years B2B; C. conso. L218-2: 2 years professional vs consumer."""
-    return PRESCRIPTION_YEARS_B2B if debtor_kind is DebtorKind.BUSINESS else PRESCRIPTION_YEARS_B2C
-
-
-def limitation_date(due_date: date, debtor_kind: DebtorKind) -> date:
-    """The last day to act: the period runs from the due date (when the creditor knew it
-    could claim), the due date itself not counted, and ends on the same date N years
-    later (C. civ. 2229: acquired once the last day is over). Interruptions (e.g. an
-    acknowledgement, C. civ. 2240) are not modelled: this is the earliest date."""
-    return add_years(due_date, prescription_years(debtor_kind))
-
-
-def prescription_warning(
-    limitation: date, today: date, window_days: int = PRESCRIPTION_WARNING_DAYS
-) -> bool:
-    """True when the limitation date is today or within the next `window_days` days."""
-    return 0 <= (limitation - today).days <= window_days
-
-
-def is_prescribed(limitation: date, today: date) -> bool:
-    return today > limitation
-
-
 # --- payment terms -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class TermLimits:
-    cap_60_days: date  # invoice date + 60 days
-    end_of_month_a: date  # end of the invoice month + 45 days (2008 LME Senate report)
-    end_of_month_b: date  # invoice date + 45 days, then end of that month
-
-
-def term_limits(issue_date: date) -> TermLimits:
-    """C. com. L441-10 I [1.1]: the latest due dates an agreed term may reach."""
-    return TermLimits(
-        cap_60_days=add_days(issue_date, TERM_CAP_DAYS),
-        end_of_month_a=add_days(end_of_month(issue_date), TERM_CAP_END_OF_MONTH_DAYS),
-        end_of_month_b=end_of_month(add_days(issue_date, TERM_CAP_END_OF_MONTH_DAYS)),
-    )
-
-
-def payment_term_flags(invoice: Invoice, debtor_kind: DebtorKind) -> list[Flag]:
-    """Flag (never refuse) an invoice whose payment term exceeds the L441-10 I caps:
-    60 days after the invoice date, or 45 days end of month if expressly stipulated.
-    The caps bind professionals only; consumer invoices get no term flag.
-
-    Codes: `due_before_issue`; `term_needs_end_of_month_clause` (over 60 days, within 45
-    days end of month: lawful only if expressly stipulated and not a manifest abuse);
-    `term_depends_on_end_of_month_reading` (within one reading of "45 jours fin de mois"
-    only); `term_exceeds_legal_cap` (beyond every reading).
-    """
-    n = invoice.number
-    if invoice.due_date < invoice.issue_date:
-        return [Flag("due_before_issue", "the due date is before the invoice date", n)]
-    if debtor_kind is not DebtorKind.BUSINESS:
-        return []
-    limits = term_limits(invoice.issue_date)
-    due = invoice.due_date
-    if due <= limits.cap_60_days:
-        return []
-    low = min(limits.end_of_month_a, limits.end_of_month_b)
-    high = max(limits.end_of_month_a, limits.end_of_month_b)
-    days = (due - invoice.issue_date).days
-    if due <= high:
-        flags = [Flag(
-            "term_needs_end_of_month_clause",
-            f"term of {days} days exceeds 60 days after the invoice date "
-            f"({limits.cap_60_days.isoformat()}); lawful only if 45 days end of month was "
-            "expressly agreed (C. com. L441-10 I)",
-            n,
-        )]
-        if due > low:
-            flags.append(Flag(
-                "term_depends_on_end_of_month_reading",
-                f"the due date is within 45 days end of month on one reading only (end of "
-                f"month + 45 days: {limits.end_of_month_a.isoformat()}; + 45 days then end "
-                f"of month: {limits.end_of_month_b.isoformat()})",
-                n,
-            ))
-        return flags
-    return [Flag(
-        "term_exceeds_legal_cap",
-        f"term of {days} days exceeds the C. com. L441-10 I caps (60 days: "
-        f"{limits.cap_60_days.isoformat()}; 45 days end of month: {high.isoformat()} at "
-        "the latest)",
-        n,
-    )]

@@ -34,7 +34,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from domain.amounts import law
+from domain.amounts import deadlines, law
 from domain.amounts.interest import InterestLine, first_interest_day, interest_lines
 from domain.amounts.rates import DEFAULT_RATES, RateTables
 from domain.claims.model import Invoice
@@ -132,7 +132,7 @@ class InvoiceStatement:
     limitation_date: date
     prescription_warning: bool  # the limitation date is within 90 days of `at`
     prescribed: bool  # the limitation date is before `at` (interruptions not modelled)
-    flags: tuple[law.Flag, ...]  # payment term flags
+    flags: tuple[deadlines.Flag, ...]  # payment term flags
     applications: tuple[PaymentApplication, ...]
 
     @property
@@ -187,7 +187,7 @@ class Statement:
     ignored_payments: tuple[IgnoredPayment, ...]
     totals: Totals
     credit: Decimal  # overpayment kept for the debtor
-    flags: tuple[law.Flag, ...] = field(default=())
+    flags: tuple[deadlines.Flag, ...] = field(default=())
 
 
 class _InvoiceState:
@@ -422,7 +422,7 @@ def compute_statement(
     for s in states:
         engine.close_segment(s, at)
         inv = s.inv
-        lim = law.limitation_date(inv.due_date, terms.debtor_kind)
+        lim = deadlines.limitation_date(inv.due_date, terms.debtor_kind)
         inv_statements.append(InvoiceStatement(
             number=inv.number,
             issue_date=inv.issue_date,
@@ -437,9 +437,9 @@ def compute_statement(
             indemnity=Indemnity(s.indemnity_amount, s.indemnity_paid,
                                 s.indemnity_amount - s.indemnity_paid),
             limitation_date=lim,
-            prescription_warning=law.prescription_warning(lim, at),
-            prescribed=law.is_prescribed(lim, at),
-            flags=tuple(law.payment_term_flags(inv, terms.debtor_kind)),
+            prescription_warning=deadlines.prescription_warning(lim, at),
+            prescribed=deadlines.is_prescribed(lim, at),
+            flags=tuple(deadlines.payment_term_flags(inv, terms.debtor_kind)),
             applications=tuple(s.applications),
         ))
 
@@ -447,31 +447,33 @@ def compute_statement(
     flags = [*law.regime_flags(terms), *schedule.flags]
     if terms.debtor_kind is DebtorKind.BUSINESS and not indemnity_applies:
         if terms.in_collective_proceedings:
-            flags.append(law.Flag(
+            flags.append(deadlines.Flag(
                 "indemnity_not_claimed_collective_proceedings",
                 "collective proceedings are open: the 40 EUR recovery indemnity (C. com. "
                 "D441-5) is not claimed",
             ))
         else:
-            flags.append(law.Flag(
+            flags.append(deadlines.Flag(
                 "indemnity_not_in_currency",
                 f"the 40 EUR recovery indemnity (C. com. D441-5) is fixed in euros; it is not "
                 f"converted into {currency} automatically",
             ))
     if credit > 0:
-        flags.append(law.Flag(
+        flags.append(deadlines.Flag(
             "overpayment_credit",
             f"the debtor paid {format_amount(credit, currency)} {currency} more than owed; "
             "this is held as a credit for the debtor (to refund or set off), not lost",
         ))
     for st in inv_statements:
         if st.prescribed and st.outstanding > 0:
-            flags.append(law.Flag("prescribed", f"invoice {st.number}: limitation date "
-                                  f"{st.limitation_date.isoformat()} has passed", st.number))
+            flags.append(deadlines.Flag(
+                "prescribed", f"invoice {st.number}: limitation date "
+                f"{st.limitation_date.isoformat()} has passed", st.number))
         elif st.prescription_warning and st.outstanding > 0:
-            flags.append(law.Flag("prescription_near", f"invoice {st.number}: limitation date "
-                                  f"{st.limitation_date.isoformat()} is within "
-                                  f"{law.PRESCRIPTION_WARNING_DAYS} days", st.number))
+            flags.append(deadlines.Flag(
+                "prescription_near", f"invoice {st.number}: limitation date "
+                f"{st.limitation_date.isoformat()} is within "
+                f"{deadlines.PRESCRIPTION_WARNING_DAYS} days", st.number))
 
     return Statement(
         at=at,

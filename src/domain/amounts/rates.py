@@ -22,7 +22,7 @@ from enum import StrEnum
 from importlib import resources
 from typing import Any
 
-from domain.shared.errors import DomainError
+from domain.shared.errors import RateUnknown as RateUnknown  # defined there, raised here
 
 B2B_MARGIN_POINTS = Decimal("10")  # C. com. L441-10 II: "majoré de 10 points"
 
@@ -32,18 +32,6 @@ class RateCategory(StrEnum):
 
     PARTICULIER = "particulier"  # natural person not acting for professional needs
     AUTRES_CAS = "autres_cas"  # every other case, notably a professional creditor
-
-
-class RateUnknown(DomainError):
-    """The rate tables do not cover the period asked for: update domain/amounts/data/rates.json."""
-
-    def __init__(self, what: str, period: str) -> None:
-        super().__init__(
-            f"the {what} for {period} is not in the rate tables (domain/amounts/data/rates.json); "
-            "it is not guessed: add the published rate to the tables"
-        )
-        self.what = what
-        self.period = period
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -116,11 +116,11 @@ def create_claim(draft: ClaimDraft, caller: Caller, ports: Ports) -> tuple[Claim
             external_reference=draft.external_reference, debtor_kind=debtor.kind,
             time_zone=creditor.time_zone,
         )
-        from domain.amounts import law
+        from domain.amounts import deadlines
         from domain.claims.events import ClaimOpened, timeline_entry
 
         flags = sorted({f.code for inv in invoices
-                        for f in law.payment_term_flags(inv, debtor.kind)})
+                        for f in deadlines.payment_term_flags(inv, debtor.kind)})
         event = timeline_entry(claim, ClaimOpened(
             invoices=len(invoices), total=total, currency=claim.currency,
             phase=claim.phase.value, flags=tuple(flags) or None), now, caller.actor)

@@ -70,3 +70,15 @@ class Conflict(DomainError):
 
 class StaleVersion(DomainError):
     """The object changed since the caller read it (answered 412 on If-Match)."""
+
+
+class RateUnknown(DomainError):
+    """The rate tables do not cover the period asked for: update domain/amounts/data/rates.json."""
+
+    def __init__(self, what: str, period: str) -> None:
+        super().__init__(
+            f"the {what} for {period} is not in the rate tables (domain/amounts/data/rates.json); "
+            "it is not guessed: add the published rate to the tables"
+        )
+        self.what = what
+        self.period = period

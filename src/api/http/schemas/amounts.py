@@ -14,7 +14,7 @@ from domain.claims.model import MAX_INVOICES_PER_CLAIM
 from domain.shared.money import format_amount
 
 if TYPE_CHECKING:  # only named in the mappers' signatures: kept off the cold-start path
-    from domain.amounts import law
+    from domain.amounts import deadlines
     from domain.amounts.ledger import InvoiceStatement, Payment, PaymentSplit, Statement
     from domain.amounts.payment_plan import PaymentPlan, PlanEvaluation
     from domain.amounts.promises import PaymentPromise
@@ -33,7 +33,7 @@ class FlagOut(Output):
     subject: str | None
 
     @classmethod
-    def of(cls, flag: law.Flag) -> FlagOut:
+    def of(cls, flag: deadlines.Flag) -> FlagOut:
         return cls(code=flag.code, message=flag.message, subject=flag.subject)
 
 

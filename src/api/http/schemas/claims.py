@@ -8,7 +8,7 @@ from typing import Annotated
 from msgspec import Meta
 
 from api.http.schemas._base import Currency, DecimalString, Input, Output, Reference
-from domain.amounts import law
+from domain.amounts import deadlines
 from domain.claims import lifecycle
 from domain.claims.model import MAX_INVOICES_PER_CLAIM, Claim, ClaimEvent, Hold, Invoice, Phase
 from domain.debtors.model import DebtorKind
@@ -66,7 +66,7 @@ class InvoiceOut(Output):
             issue_date=invoice.issue_date,
             due_date=invoice.due_date,
             amount=format_amount(invoice.amount, currency),
-            limitation_date=law.limitation_date(invoice.due_date, kind),
+            limitation_date=deadlines.limitation_date(invoice.due_date, kind),
         )
 
 
@@ -81,12 +81,12 @@ def claim_warnings(claim: Claim, today: date | None) -> list[WarningOut]:
     warnings = [
         WarningOut(code=f.code, message=f.message, subject=f.subject)
         for inv in claim.invoices
-        for f in law.payment_term_flags(inv, claim.debtor_kind)
+        for f in deadlines.payment_term_flags(inv, claim.debtor_kind)
     ]
     if today is not None and claim.phase is not Phase.CLOSED:
         for inv in claim.invoices:
-            limit = law.limitation_date(inv.due_date, claim.debtor_kind)
-            if law.is_prescribed(limit, today):
+            limit = deadlines.limitation_date(inv.due_date, claim.debtor_kind)
+            if deadlines.is_prescribed(limit, today):
                 warnings.append(
                     WarningOut(
                         code="prescribed",
@@ -94,7 +94,7 @@ def claim_warnings(claim: Claim, today: date | None) -> list[WarningOut]:
                         message=(f"the action for invoice {inv.number} was time-barred on {limit}"),
                     )
                 )
-            elif law.prescription_warning(limit, today):
+            elif deadlines.prescription_warning(limit, today):
                 warnings.append(
                     WarningOut(
                         code="prescription_soon",
