@@ -11,7 +11,7 @@ DDB_LOCAL_STAMP := .tools/.installed-$(DDB_LOCAL_VERSION)
 export PYTHONPATH := src
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench lint openapi clean
+.PHONY: run test fuzz bench lint openapi clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -118,6 +118,12 @@ bench-artifact:
 
 bench: $(STAMP) bench-artifact
 	PYTHONPATH=src:. $(BIN)/python -m bench
+
+# A longer, random schemathesis campaign against the served document (make test runs a
+# bounded, repeatable one).
+fuzz: $(STAMP)
+	RELANCE_FUZZ_EXAMPLES=$${RELANCE_FUZZ_EXAMPLES:-200} $(BIN)/python -m pytest -n 2 \
+		--dist loadfile tests/api/test_schemathesis.py
 
 openapi: $(STAMP)
 	$(BIN)/python -m api.http.openapi > openapi.json

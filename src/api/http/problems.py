@@ -91,8 +91,9 @@ _DESCRIPTIONS = {
     412: "If-Match does not match the current ETag (or the object changed meanwhile): read it "
          "again and retry",
     413: "Request body over 1 MiB",
-    422: "A business rule refuses the input (each field named in `errors`), or the "
-         "Idempotency-Key was used with another request",
+    422: "A business rule refuses the input (each field named in `errors`: a cursor this "
+         "list did not return, a rate not yet published…), or the Idempotency-Key was used "
+         "with another request",
     428: "If-Match is required",
 }
 _ACTION_409 = (

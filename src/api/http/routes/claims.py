@@ -63,7 +63,7 @@ class ClaimController(Controller):
 
     @get(
         "/",
-        **operation("ListClaims", 400, 401, 403),
+        **operation("ListClaims", 400, 401, 403, 422),
         guards=[requires("read")], summary="List claims, earliest due first",
     )
     def list_claims(
@@ -114,7 +114,7 @@ class ClaimController(Controller):
 
     @get(
         "/{claim_id:str}/events",
-        **operation("ListClaimEvents", 400, 401, 403, 404),
+        **operation("ListClaimEvents", 400, 401, 403, 404, 422),
         guards=[requires("read")],
         summary="The claim's timeline, oldest first",
     )

@@ -75,7 +75,7 @@ class DebtorController(Controller):
 
     @get(
         "/",
-        **operation("ListDebtors", 400, 401, 403),
+        **operation("ListDebtors", 400, 401, 403, 422),
         guards=[requires("read")], summary="List debtors, newest last",
     )
     def list_debtors(self, caller: CallerDep, ports: PortsDep, page: PageDep) -> DebtorPage:
