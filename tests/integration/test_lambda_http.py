@@ -81,6 +81,11 @@ def test_the_real_event_shapes_load() -> None:
 
 def test_a_claim_is_created_and_read_through_lambda_events(handler: Any) -> None:
     relance_logger = logging.getLogger("relance")
+    # Powertools sets INFO when the logger is first built; a test run earlier in the same
+    # worker may have left it at another level (caplog restores the level it first saw), so
+    # this test states the level it reads at, as a fresh Lambda process has it.
+    level = relance_logger.level
+    relance_logger.setLevel(logging.INFO)
     stream = io.StringIO()
     capture = logging.StreamHandler(stream)
     capture.setFormatter(relance_logger.handlers[0].formatter)
@@ -114,6 +119,7 @@ def test_a_claim_is_created_and_read_through_lambda_events(handler: Any) -> None
     assert status == 200 and [c["id"] for c in page["items"]] == [claim["id"]]
 
     relance_logger.removeHandler(capture)
+    relance_logger.setLevel(level)
     logs = stream.getvalue()
     assert '"correlation_id":"req-GET-' in logs.replace(" ", "")  # request id as correlation id
     for personal in ("Claire", "Dubois", "claire.dubois@example.org", "8 rue des Lilas"):

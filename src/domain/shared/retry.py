@@ -20,10 +20,16 @@ from domain.shared.errors import Conflict, StaleVersion
 P = ParamSpec("P")
 T = TypeVar("T")
 
-ATTEMPTS = 6
+# Each round of a race lets at most one writer through, so a burst of N writers on one
+# claim needs N rounds for the last of them: ten covers the bursts we see (an import run by
+# a handful of Lambdas); CI once lost an eight-writer race at six.
+ATTEMPTS = 10
 # Full jitter on an exponential base (AWS Architecture Blog, "Exponential Backoff And
-# Jitter"): 0-5 ms, then 0-10, 0-20 … so racing writers spread out instead of colliding again.
+# Jitter"): 0-5 ms, then 0-10, 0-20 … so racing writers spread out instead of colliding
+# again; capped so that the worst case (about 1.2 s of waiting) stays far inside the API's
+# 29 s limit.
 BASE_DELAY_SECONDS = 0.005
+MAX_DELAY_SECONDS = 0.25
 
 
 def run_retrying(operation: Callable[[], T], *, attempts: int = ATTEMPTS,
@@ -36,7 +42,7 @@ def run_retrying(operation: Callable[[], T], *, attempts: int = ATTEMPTS,
         except StaleVersion:
             if attempt == attempts - 1:
                 break
-            sleep(random.uniform(0, BASE_DELAY_SECONDS * 2**attempt))  # noqa: S311 - jitter
+            sleep(random.uniform(0, min(MAX_DELAY_SECONDS, BASE_DELAY_SECONDS * 2**attempt)))  # noqa: S311
     raise Conflict(f"the object changed {attempts} times while this change was applied; "
                    "nothing was stored: retry shortly")
 
