@@ -1,47 +1,21 @@
-"""Rate tables in force: the tables shipped with the code (domain/amounts/data/rates.json) plus
-the rows the platform operator publishes at run time (a new arrêté, an ECB decision), stored as
-one item on the table. A new rate needs no deployment.
+"""The rate rows the platform operator published, stored as one item on the table; how they
+combine with the shipped tables is domain.amounts.rate_publication's. Read through a
+five-minute cache: a warm function sees a publication within that time.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import time
 from collections.abc import Callable
-from importlib import resources
 from typing import Any
 
+from domain.amounts.rate_publication import in_force, merge, shipped_document
 from domain.amounts.rates import RateTables
 
+__all__ = ["DynamoRateStore", "merge", "shipped_document"]
+
 _KEY = {"PK": {"S": "PLATFORM"}, "SK": {"S": "RATES"}}
-
-
-def shipped_document() -> dict[str, Any]:
-    text = resources.files("domain.amounts").joinpath("data/rates.json").read_text(encoding="utf-8")
-    document: dict[str, Any] = json.loads(text)
-    return document
-
-
-def merge(
-    document: dict[str, Any],
-    legal: list[dict[str, str]],
-    ecb: list[dict[str, str]],
-    ecb_known_through: str | None,
-) -> dict[str, Any]:
-    """Add or replace legal-rate half-years and ECB changes; validate the result."""
-    merged = copy.deepcopy(document)
-    rows = {r["half_year"]: r for r in merged["legal_rate"]["half_years"]}
-    rows.update({r["half_year"]: r for r in legal})
-    merged["legal_rate"]["half_years"] = [rows[k] for k in sorted(rows)]
-    section = merged["ecb_main_refinancing_rate"]
-    changes = {r["effective_on"]: r for r in section["changes"]}
-    changes.update({r["effective_on"]: r for r in ecb})
-    section["changes"] = [changes[k] for k in sorted(changes)]
-    if ecb_known_through:
-        section["known_through"] = ecb_known_through
-    RateTables.from_mapping(merged)  # raises ValueError on an inconsistent table
-    return merged
 
 
 class DynamoRateStore:
@@ -62,21 +36,8 @@ class DynamoRateStore:
         if self._cached and self._cached[0] > self.clock():
             return self._cached[1], self._cached[2]
         item = self.client.get_item(TableName=self.table, Key=_KEY).get("Item")
-        document = shipped_document()
-        if item:
-            # The shipped tables plus what the operator published (the published rows win):
-            # rows a later deployment ships are not hidden by an earlier publication.
-            stored = json.loads(item["data"]["S"])
-            known = max(
-                str(stored["ecb_main_refinancing_rate"]["known_through"]),
-                str(document["ecb_main_refinancing_rate"]["known_through"]),
-            )
-            document = merge(
-                document,
-                stored["legal_rate"]["half_years"],
-                stored["ecb_main_refinancing_rate"]["changes"],
-                known,
-            )
+        published = json.loads(item["data"]["S"]) if item else None
+        document = in_force(shipped_document(), published)
         tables = RateTables.from_mapping(document)
         self._cached = (self.clock() + self.cache_seconds, document, tables)
         return document, tables
