@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.autocommit import AutoCommitRepository
-from adapters.dynamodb._table import InvalidCursor, create_table, decode_cursor, encode_cursor
+from adapters.dynamodb._table import create_table, decode_cursor, encode_cursor
 from adapters.dynamodb.unit_of_work import DynamoUnitOfWork
+from domain.ports.repositories import InvalidCursor
 
 __all__ = ["DynamoRepository", "DynamoUnitOfWork", "InvalidCursor", "create_table",
            "decode_cursor", "encode_cursor"]

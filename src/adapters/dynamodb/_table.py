@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import msgspec
 
 from adapters.dynamodb.keys import GSI_NAMES
-from domain.shared.errors import DomainValidationError
+from domain.ports.repositories import InvalidCursor
 
 T = TypeVar("T")
 
@@ -36,11 +36,6 @@ def data(value: object) -> dict[str, str]:
 
 def decode(item: dict[str, Any], type_: type[T]) -> T:
     return msgspec.json.decode(item["data"]["S"], type=type_)
-
-
-class InvalidCursor(DomainValidationError):
-    def __init__(self) -> None:
-        super().__init__("cursor", "not a cursor this list returned", code="invalid_cursor")
 
 
 def encode_cursor(last_key: dict[str, Any] | None) -> str | None:

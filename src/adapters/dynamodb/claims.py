@@ -7,12 +7,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from adapters.dynamodb._table import InvalidCursor, Table, data, decode, n, s
+from adapters.dynamodb._table import Table, data, decode, n, s
 from adapters.dynamodb.creditors import put
 from adapters.dynamodb.keys import ACCOUNT_SK, claim_pk, event_sk, tenant, uniq_pk
 from adapters.dynamodb.unit_of_work import Write
 from domain.claims.model import Claim, ClaimEvent
-from domain.ports.repositories import ClaimFilter, Page, PageRequest
+from domain.ports.repositories import (
+    ClaimFilter,
+    InvalidCursor,
+    Page,
+    PageRequest,
+    claim_reference_taken,
+    invoice_number_taken,
+)
 from domain.shared.errors import Conflict, StaleVersion
 
 if TYPE_CHECKING:
@@ -65,13 +72,12 @@ class DynamoClaims:
         writes = [Write(put(self.table, self._item(claim), "attribute_not_exists(PK)"),
                         lambda: Conflict("claim id collision; retry"), "invoices"),
                   self._event(claim.creditor_id, event)]
-        writes += [self._unique(claim, "INVOICE", invoice.number, Conflict(
-            f"invoice number {invoice.number!r} is already in another claim",
-            field_path=f"invoices[{i}].number")) for i, invoice in enumerate(claim.invoices)]
+        writes += [self._unique(claim, "INVOICE", invoice.number,
+                                invoice_number_taken(invoice.number, i))
+                   for i, invoice in enumerate(claim.invoices)]
         if claim.external_reference:
-            writes.append(self._unique(claim, "CLAIMREF", claim.external_reference, Conflict(
-                f"external reference {claim.external_reference!r} is already used",
-                field_path="external_reference")))
+            writes.append(self._unique(claim, "CLAIMREF", claim.external_reference,
+                                       claim_reference_taken(claim.external_reference)))
         if account is not None:
             writes.append(self._account(claim, account))
         self.uow.stage(*writes)

@@ -11,16 +11,11 @@ from adapters.dynamodb.keys import debtor_pk, tenant, uniq_pk
 from adapters.dynamodb.unit_of_work import Write
 from domain.creditors.model import Creditor
 from domain.debtors.model import Debtor
-from domain.ports.repositories import Page, PageRequest
+from domain.ports.repositories import Page, PageRequest, debtor_reference_taken
 from domain.shared.errors import Conflict, StaleVersion
 
 if TYPE_CHECKING:
     from adapters.dynamodb.unit_of_work import DynamoUnitOfWork
-
-
-def _reference_taken(reference: str | None) -> Conflict:
-    return Conflict(f"external reference {reference!r} is already used by another debtor",
-                    field_path="external_reference")
 
 
 class DynamoDebtors:
@@ -44,7 +39,7 @@ class DynamoDebtors:
         item = {"PK": s(uniq_pk(debtor.creditor_id, "DEBTORREF", reference)), "SK": s("UNIQ"),
                 "entity": s("uniqueness"), "owner": s(debtor.id)}
         return Write(put(self.table, item, "attribute_not_exists(PK)"),
-                     lambda: _reference_taken(reference), "external_reference")
+                     lambda: debtor_reference_taken(reference), "external_reference")
 
     def get_debtor(self, creditor_id: str, debtor_id: str) -> Debtor | None:
         item = self.table.get(debtor_pk(creditor_id, debtor_id), "META")

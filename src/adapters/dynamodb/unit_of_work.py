@@ -10,8 +10,8 @@ from typing import Any, Self
 from botocore.exceptions import ClientError
 
 from adapters.dynamodb._table import Table
-from domain.ports.unit_of_work import MAX_ACTIONS_PER_COMMIT, MAX_BYTES_PER_COMMIT
-from domain.shared.errors import DomainValidationError, StaleVersion
+from domain.ports.unit_of_work import refuse_oversized, too_large
+from domain.shared.errors import StaleVersion
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +28,6 @@ class Write:
         # An estimate of DynamoDB's item size: attribute names and values as sent.
         body = self.action.get("Put", self.action.get("Delete", {}))
         return len(repr(body.get("Item", body.get("Key", {}))).encode())
-
-
-def _too_large(field: str) -> DomainValidationError:
-    return DomainValidationError(field or "body", "too much data to store in one object "
-                                 "(400 KB at most)", code="too_large")
 
 
 class DynamoUnitOfWork:
@@ -69,7 +64,8 @@ class DynamoUnitOfWork:
         writes, effects = self._writes, self._effects
         self._writes, self._effects = [], []
         if writes:
-            self._check_limits(writes)
+            refuse_oversized(len(writes), sum(w.size() for w in writes),
+                             next((w.field for w in writes if w.field), "body"))
             if len(writes) == 1 and "Put" in writes[0].action:
                 self._put(writes[0])
             else:
@@ -78,17 +74,6 @@ class DynamoUnitOfWork:
             effect()
 
     # ------------------------------------------------------------------ internals
-    @staticmethod
-    def _check_limits(writes: list[Write]) -> None:
-        field = next((w.field for w in writes if w.field), "body")
-        if len(writes) > MAX_ACTIONS_PER_COMMIT:
-            raise DomainValidationError(
-                field, f"this change needs {len(writes)} writes; one atomic write takes at "
-                f"most {MAX_ACTIONS_PER_COMMIT}", code="too_many_changes")
-        if sum(w.size() for w in writes) > MAX_BYTES_PER_COMMIT:
-            raise DomainValidationError(field, "this change is over 4 MB, the most one atomic "
-                                        "write takes", code="too_large")
-
     def _put(self, write: Write) -> None:
         """One item needs no transaction: a conditional PutItem (one write unit, not two)."""
         try:
@@ -99,7 +84,7 @@ class DynamoUnitOfWork:
                 raise (write.on_condition_failed or _stale)() from None
             if error.get("Code") == "ValidationException" and "size" in str(
                     error.get("Message", "")):
-                raise _too_large(write.field) from None
+                raise too_large(write.field) from None
             raise
 
     def _transact(self, writes: list[Write]) -> None:
@@ -109,7 +94,7 @@ class DynamoUnitOfWork:
             error = exc.response.get("Error", {})
             if error.get("Code") == "ValidationException" and "size has exceeded" in str(
                     error.get("Message", "")):
-                raise _too_large(next((w.field for w in writes if w.field), "")) from None
+                raise too_large(next((w.field for w in writes if w.field), "")) from None
             if error.get("Code") != "TransactionCanceledException":
                 raise
             reasons = exc.response.get("CancellationReasons") or []
@@ -118,7 +103,7 @@ class DynamoUnitOfWork:
                 if code == "ConditionalCheckFailed":
                     raise (write.on_condition_failed or _stale)() from None
                 if code == "ValidationError" and "size" in str(reason.get("Message", "")):
-                    raise _too_large(write.field) from None
+                    raise too_large(write.field) from None
             if any(r.get("Code") == "TransactionConflict" for r in reasons):
                 # Another transaction was writing the same item at that instant: a race,
                 # which the use case replays like a stale version.

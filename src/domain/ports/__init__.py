@@ -13,6 +13,7 @@ from domain.ports.repositories import (
     Clock,
     CreditorRepository,
     DebtorRepository,
+    InvalidCursor,
     Page,
     PageRequest,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "Clock",
     "CreditorRepository",
     "DebtorRepository",
+    "InvalidCursor",
     "Page",
     "PageRequest",
 ]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 from domain.claims.model import Claim, ClaimEvent, Phase
 from domain.creditors.model import ApiKey, Creditor
 from domain.debtors.model import Debtor
+from domain.shared.errors import Conflict, DomainValidationError
 
 if TYPE_CHECKING:  # the account pulls in the ledger and rate tables: not needed at run time
     from domain.amounts.account import ClaimAccount
@@ -39,6 +40,31 @@ class ClaimFilter:
 class PageRequest:
     limit: int = 50
     cursor: str | None = None
+
+
+class InvalidCursor(DomainValidationError):
+    """A list was given a cursor it did not return (forged, from another tenant or another
+    filter, or past the range asked for): refused as input, never followed."""
+
+    def __init__(self) -> None:
+        super().__init__("cursor", "not a cursor this list returned", code="invalid_cursor")
+
+
+# The uniqueness conflicts every repository raises, with the field the caller sent, so that
+# each implementation (DynamoDB, the in-memory fake) answers the same words.
+def invoice_number_taken(number: str, index: int) -> Conflict:
+    return Conflict(f"invoice number {number!r} is already in another claim",
+                    field_path=f"invoices[{index}].number")
+
+
+def claim_reference_taken(reference: str) -> Conflict:
+    return Conflict(f"external reference {reference!r} is already used",
+                    field_path="external_reference")
+
+
+def debtor_reference_taken(reference: str | None) -> Conflict:
+    return Conflict(f"external reference {reference!r} is already used by another debtor",
+                    field_path="external_reference")
 
 
 class Clock(Protocol):

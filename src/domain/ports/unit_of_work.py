@@ -20,10 +20,30 @@ from domain.ports.repositories import (
     CreditorRepository,
     DebtorRepository,
 )
+from domain.shared.errors import DomainValidationError
 
 # DynamoDB's limits on one TransactWriteItems: a change past them is refused as input.
 MAX_ACTIONS_PER_COMMIT = 100
 MAX_BYTES_PER_COMMIT = 4 * 1024 * 1024
+MAX_BYTES_PER_ITEM = 400 * 1024
+
+
+def refuse_oversized(actions: int, size: int, field: str) -> None:
+    """Refuse, as input naming `field`, a change past one transaction's limits: DynamoDB
+    would refuse it with a ValidationException, which is a 500 unless caught here."""
+    if actions > MAX_ACTIONS_PER_COMMIT:
+        raise DomainValidationError(
+            field, f"this change needs {actions} writes; one atomic write takes at most "
+            f"{MAX_ACTIONS_PER_COMMIT}", code="too_many_changes")
+    if size > MAX_BYTES_PER_COMMIT:
+        raise DomainValidationError(field, "this change is over 4 MB, the most one atomic "
+                                    "write takes", code="too_large")
+
+
+def too_large(field: str) -> DomainValidationError:
+    """One object past the 400 KB a stored item may hold."""
+    return DomainValidationError(field or "body", "too much data to store in one object "
+                                 "(400 KB at most)", code="too_large")
 
 
 class UnitOfWork(Protocol):

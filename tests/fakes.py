@@ -1,0 +1,461 @@
+"""The ports in memory: a unit of work, its repositories and a rate store, for the service
+tests (tests/service) and the repository contract suite (tests/contract), which runs the
+same promises on this fake, on moto and on DynamoDB Local so that the fake stays honest.
+
+The fake keeps what DynamoDB gives us and nothing more: objects are stored as their
+msgspec JSON (a read never hands back the object that was written, so a use case that
+forgets to save is caught), a commit applies every staged write or none, the same
+conditions fail with the same errors, the same 100-action and size limits are refused, and
+lists page in the same order with cursors checked the same way. It imports neither boto3
+nor botocore: a service test runs in milliseconds.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+import msgspec
+
+from adapters.clock import FrozenClock
+from domain.amounts.rate_publication import in_force, merge, shipped_document
+from domain.amounts.rates import RateTables
+from domain.claims.model import Claim, ClaimEvent
+from domain.creditors.model import ApiKey, Creditor
+from domain.debtors.model import Debtor
+from domain.ports.repositories import (
+    ClaimFilter,
+    InvalidCursor,
+    Page,
+    PageRequest,
+    claim_reference_taken,
+    debtor_reference_taken,
+    invoice_number_taken,
+)
+from domain.ports.unit_of_work import MAX_BYTES_PER_ITEM, refuse_oversized, too_large
+from domain.services.caller import Ports
+from domain.shared.errors import Conflict, StaleVersion
+
+if TYPE_CHECKING:
+    from domain.amounts.account import ClaimAccount
+
+T = TypeVar("T")
+_encoder = msgspec.json.Encoder(decimal_format="string")
+
+Key = tuple[str, ...]
+
+
+@dataclass
+class FakeDatabase:
+    """Every table of the fake: stored objects as JSON bytes, keyed by creditor first."""
+
+    creditors: dict[str, bytes] = field(default_factory=dict)
+    keys_by_hash: dict[str, bytes] = field(default_factory=dict)
+    keys_by_creditor: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    debtors: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    claims: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    accounts: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    events: dict[tuple[str, str, int], bytes] = field(default_factory=dict)
+    # (creditor, kind, value) -> owner id: invoice numbers, claim and debtor references.
+    unique: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    commits: int = 0  # successful commits that wrote something
+
+
+def _load(raw: bytes | None, type_: type[T]) -> T | None:
+    return None if raw is None else msgspec.json.decode(raw, type=type_)
+
+
+def _version(raw: bytes | None) -> int | None:
+    return None if raw is None else int(json.loads(raw)["version"])
+
+
+@dataclass(frozen=True, slots=True)
+class _Write:
+    """One staged write: what makes it fail (checked under the lock with every other check
+    of the commit, before anything is applied), how it applies, and its input field."""
+
+    check: Callable[[], Exception | None]
+    apply: Callable[[], None]
+    size: int
+    field: str = ""
+
+
+def _put(table: dict[Any, bytes], key: Any, value: object, *, field_name: str = "",
+         check: Callable[[], Exception | None] = lambda: None) -> _Write:
+    raw = _encoder.encode(value)
+    return _Write(check, lambda: table.__setitem__(key, raw), len(raw), field_name)
+
+
+def _forget(table: dict[Any, Any], key: Any) -> None:
+    table.pop(key, None)
+
+
+# ---------------------------------------------------------------------------- cursors
+def _encode_cursor(partition: str, last: str) -> str:
+    plain = json.dumps({"p": partition, "k": last}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(plain.encode()).decode()
+
+
+def _start_after(cursor: str | None, partition: str, lo: str, hi: str) -> str | None:
+    """The last key a cursor names, refused as DynamoDB's adapter refuses it: undecodable,
+    from another list (tenant, index, filter) or outside the range asked for."""
+    if cursor is None:
+        return None
+    try:
+        plain = json.loads(base64.urlsafe_b64decode(cursor.encode() + b"=="))
+    except (ValueError, binascii.Error, UnicodeError, RecursionError):
+        raise InvalidCursor() from None
+    if (not isinstance(plain, dict) or set(plain) != {"p", "k"} or plain["p"] != partition
+            or not isinstance(plain["k"], str) or not lo <= plain["k"] <= hi):
+        raise InvalidCursor()
+    last: str = plain["k"]
+    return last
+
+
+def _page(rows: list[tuple[str, T]], partition: str, page: PageRequest, *,
+          lo: str = "", hi: str = "\U0010ffff") -> Page[T]:
+    start = _start_after(page.cursor, partition, lo, hi)
+    rows = sorted((row for row in rows if lo <= row[0] <= hi), key=lambda row: row[0])
+    if start is not None:
+        rows = [row for row in rows if row[0] > start]
+    items = rows[:page.limit]
+    more = len(rows) > page.limit
+    return Page([item for _, item in items],
+                _encode_cursor(partition, items[-1][0]) if more and items else None)
+
+
+def _claim_order(claim: Claim) -> str:
+    return f"{claim.earliest_due_date.isoformat()}#{claim.id}"
+
+
+# ----------------------------------------------------------------------- repositories
+class _Repository:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.db, self.uow = uow.db, uow
+
+
+class FakeCreditors(_Repository):
+    def get_creditor(self, creditor_id: str) -> Creditor | None:
+        return _load(self.db.creditors.get(creditor_id), Creditor)
+
+    def add_creditor(self, creditor: Creditor) -> None:
+        db = self.db
+        self.uow.stage(_put(db.creditors, creditor.id, creditor, check=lambda: (
+            Conflict("creditor id collision; retry") if creditor.id in db.creditors else None)))
+
+    def save_creditor(self, creditor: Creditor, expected_version: int) -> None:
+        db = self.db
+        self.uow.stage(_put(db.creditors, creditor.id, creditor, check=lambda: (
+            None if _version(db.creditors.get(creditor.id)) == expected_version
+            else StaleVersion("creditor changed since it was read"))))
+
+
+class FakeApiKeys(_Repository):
+    def _writes(self, key: ApiKey, check: Callable[[Key], Exception | None]) -> list[_Write]:
+        db = self.db
+        listing = (key.creditor_id, key.id)
+        return [_put(db.keys_by_hash, key.secret_hash, key,
+                     check=lambda: check(("hash", key.secret_hash))),
+                _put(db.keys_by_creditor, listing, key, check=lambda: check(("list", *listing)))]
+
+    def _exists(self, where: Key) -> bool:
+        if where[0] == "hash":
+            return where[1] in self.db.keys_by_hash
+        return (where[1], where[2]) in self.db.keys_by_creditor
+
+    def add_api_key(self, key: ApiKey) -> None:
+        self.uow.stage(*self._writes(key, lambda where: (
+            Conflict("api key collision; retry") if self._exists(where) else None)))
+
+    def find_api_key(self, secret_hash: str) -> ApiKey | None:
+        return _load(self.db.keys_by_hash.get(secret_hash), ApiKey)
+
+    def list_api_keys(self, creditor_id: str) -> list[ApiKey]:
+        with self.db.lock:
+            rows = sorted((k, v) for k, v in self.db.keys_by_creditor.items()
+                          if k[0] == creditor_id)
+        return [msgspec.json.decode(raw, type=ApiKey) for _, raw in rows]
+
+    def revoke_api_key(self, creditor_id: str, key_id: str, at: datetime) -> ApiKey | None:
+        key = _load(self.db.keys_by_creditor.get((creditor_id, key_id)), ApiKey)
+        if key is None:
+            return None
+        if key.revoked_at is not None:
+            return key
+        revoked = replace(key, revoked_at=at)
+        self.uow.stage(*self._writes(revoked, lambda where: (
+            None if self._exists(where) else StaleVersion("api key changed since it was read"))))
+        return revoked
+
+
+class FakeDebtors(_Repository):
+    def get_debtor(self, creditor_id: str, debtor_id: str) -> Debtor | None:
+        return _load(self.db.debtors.get((creditor_id, debtor_id)), Debtor)
+
+    def get_debtor_with_creditor(self, creditor_id: str,
+                                 debtor_id: str) -> tuple[Debtor | None, Creditor | None]:
+        with self.db.lock:
+            return (self.get_debtor(creditor_id, debtor_id),
+                    _load(self.db.creditors.get(creditor_id), Creditor))
+
+    def _reference(self, debtor: Debtor) -> _Write:
+        db, reference = self.db, debtor.external_reference
+        assert reference is not None
+        slot = (debtor.creditor_id, "DEBTORREF", reference)
+        return _Write(lambda: debtor_reference_taken(reference) if slot in db.unique else None,
+                      lambda: db.unique.__setitem__(slot, debtor.id), len(reference),
+                      "external_reference")
+
+    def add_debtor(self, debtor: Debtor) -> None:
+        db, key = self.db, (debtor.creditor_id, debtor.id)
+        writes = [_put(db.debtors, key, debtor, field_name="contact_points", check=lambda: (
+            Conflict("debtor id collision; retry") if key in db.debtors else None))]
+        if debtor.external_reference:
+            writes.append(self._reference(debtor))
+        self.uow.stage(*writes)
+
+    def save_debtor(self, debtor: Debtor, expected_version: int,
+                    previous_reference: str | None) -> None:
+        db, key = self.db, (debtor.creditor_id, debtor.id)
+        writes = [_put(db.debtors, key, debtor, field_name="contact_points", check=lambda: (
+            None if _version(db.debtors.get(key)) == expected_version
+            else StaleVersion("debtor changed since it was read")))]
+        if debtor.external_reference != previous_reference:
+            if debtor.external_reference:
+                writes.append(self._reference(debtor))
+            if previous_reference:
+                old = (debtor.creditor_id, "DEBTORREF", previous_reference)
+                writes.append(_Write(lambda: None, lambda: _forget(db.unique, old), 0))
+        self.uow.stage(*writes)
+
+    def list_debtors(self, creditor_id: str, page: PageRequest) -> Page[Debtor]:
+        with self.db.lock:
+            rows = [msgspec.json.decode(raw, type=Debtor)
+                    for (owner, _), raw in self.db.debtors.items() if owner == creditor_id]
+        ordered = [(f"{d.created_at.isoformat() if d.created_at else ''}#{d.id}", d)
+                   for d in rows]
+        return _page(ordered, f"{creditor_id}#DEBTORS", page)
+
+
+class FakeClaims(_Repository):
+    def get_claim(self, creditor_id: str, claim_id: str) -> Claim | None:
+        return _load(self.db.claims.get((creditor_id, claim_id)), Claim)
+
+    def _event(self, creditor_id: str, event: ClaimEvent) -> _Write:
+        db, key = self.db, (creditor_id, event.claim_id, event.seq)
+        return _put(db.events, key, event, check=lambda: (
+            StaleVersion("the timeline moved since the claim was read")
+            if key in db.events else None))
+
+    def _unique(self, claim: Claim, kind: str, value: str, conflict: Conflict) -> _Write:
+        db, slot = self.db, (claim.creditor_id, kind, value)
+        return _Write(lambda: conflict if slot in db.unique else None,
+                      lambda: db.unique.__setitem__(slot, claim.id), len(value))
+
+    def add_claim(self, claim: Claim, event: ClaimEvent,
+                  account: ClaimAccount | None = None) -> None:
+        db, key = self.db, (claim.creditor_id, claim.id)
+        writes = [_put(db.claims, key, claim, field_name="invoices", check=lambda: (
+            Conflict("claim id collision; retry") if key in db.claims else None)),
+            self._event(claim.creditor_id, event)]
+        writes += [self._unique(claim, "INVOICE", invoice.number,
+                                invoice_number_taken(invoice.number, i))
+                   for i, invoice in enumerate(claim.invoices)]
+        if claim.external_reference:
+            writes.append(self._unique(claim, "CLAIMREF", claim.external_reference,
+                                       claim_reference_taken(claim.external_reference)))
+        if account is not None:
+            writes.append(_put(db.accounts, key, account, field_name="payments"))
+        self.uow.stage(*writes)
+
+    def get_claim_account(self, creditor_id: str,
+                          claim_id: str) -> tuple[Claim, ClaimAccount] | None:
+        from domain.amounts.account import ClaimAccount
+
+        with self.db.lock:  # one read of both, as DynamoDB's single Query gives
+            claim = self.get_claim(creditor_id, claim_id)
+            account = _load(self.db.accounts.get((creditor_id, claim_id)), ClaimAccount)
+        if claim is None:
+            return None
+        return claim, account if account is not None else ClaimAccount()
+
+    def save_claim(self, claim: Claim, events: list[ClaimEvent], expected_version: int,
+                   account: ClaimAccount | None = None) -> None:
+        db, key = self.db, (claim.creditor_id, claim.id)
+        writes = [_put(db.claims, key, claim, check=lambda: (
+            None if _version(db.claims.get(key)) == expected_version
+            else StaleVersion("claim changed since it was read")))]
+        if account is not None:
+            writes.append(_put(db.accounts, key, account, field_name="payments"))
+        writes += [self._event(claim.creditor_id, event) for event in events]
+        self.uow.stage(*writes)
+
+    def _claims(self, creditor_id: str) -> list[Claim]:
+        with self.db.lock:
+            return [msgspec.json.decode(raw, type=Claim)
+                    for (owner, _), raw in self.db.claims.items() if owner == creditor_id]
+
+    def list_claims(self, creditor_id: str, filters: ClaimFilter,
+                    page: PageRequest) -> Page[Claim]:
+        # The same bounds as the DynamoDB adapter's BETWEEN on `<due date>#<id>`: strictly
+        # after `due_after`, strictly before `due_before`.
+        lo = filters.due_after.isoformat() + "#~" if filters.due_after else "0000"
+        hi = filters.due_before.isoformat() + "#" if filters.due_before else "~"
+        if lo > hi:
+            if page.cursor:
+                raise InvalidCursor()
+            return Page([], None)
+        claims = self._claims(creditor_id)
+        partition = f"{creditor_id}#CLAIMS"
+        if filters.debtor_id:
+            claims = [c for c in claims if c.debtor_id == filters.debtor_id]
+            partition = f"{creditor_id}#DEBTOR#{filters.debtor_id}"
+        if filters.phase:
+            claims = [c for c in claims if c.phase == filters.phase]
+            partition += f"#PHASE#{filters.phase.value}"
+        return _page([(_claim_order(c), c) for c in claims], partition, page, lo=lo, hi=hi)
+
+    def list_events(self, creditor_id: str, claim_id: str,
+                    page: PageRequest) -> Page[ClaimEvent]:
+        with self.db.lock:
+            rows = [(f"{seq:08d}", msgspec.json.decode(raw, type=ClaimEvent))
+                    for (owner, claim, seq), raw in self.db.events.items()
+                    if (owner, claim) == (creditor_id, claim_id)]
+        return _page(rows, f"{creditor_id}#CLAIM#{claim_id}#EVENTS", page)
+
+    def claims_of_debtor(self, creditor_id: str, debtor_id: str) -> list[Claim]:
+        return sorted((c for c in self._claims(creditor_id) if c.debtor_id == debtor_id),
+                      key=_claim_order)
+
+
+# ------------------------------------------------------------------------ unit of work
+class FakeUnitOfWork:
+    """Implements domain.ports.UnitOfWork in memory, with DynamoDB's transaction rules."""
+
+    def __init__(self, db: FakeDatabase,
+                 before_commit: Callable[[], None] | None = None) -> None:
+        self.db = db
+        # Runs at each commit that writes, after the reads and before the writes: a test
+        # makes a concurrent change there to replay a lost race.
+        self.before_commit = before_commit
+        self._writes: list[_Write] = []
+        self._effects: list[Callable[[], None]] = []
+        self.creditors = FakeCreditors(self)
+        self.api_keys = FakeApiKeys(self)
+        self.debtors = FakeDebtors(self)
+        self.claims = FakeClaims(self)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._writes.clear()
+        self._effects.clear()
+
+    def stage(self, *writes: _Write) -> None:
+        self._writes.extend(writes)
+
+    def after_commit(self, effect: Callable[[], None]) -> None:
+        self._effects.append(effect)
+
+    def commit(self) -> None:
+        writes, effects = self._writes, self._effects
+        self._writes, self._effects = [], []
+        if writes:
+            field_name = next((w.field for w in writes if w.field), "body")
+            refuse_oversized(len(writes), sum(w.size for w in writes), field_name)
+            for write in writes:
+                if write.size > MAX_BYTES_PER_ITEM:
+                    raise too_large(write.field)
+            if self.before_commit is not None:
+                self.before_commit()
+            with self.db.lock:
+                for write in writes:
+                    failure = write.check()
+                    if failure is not None:
+                        raise failure
+                for write in writes:
+                    write.apply()
+                self.db.commits += 1
+        for effect in effects:
+            effect()
+
+
+# ------------------------------------------------------------------------------ rates
+class FakeRateStore:
+    """Implements domain.ports.RateStore: the shipped tables plus a published document."""
+
+    def __init__(self) -> None:
+        self.published: dict[str, Any] | None = None
+        self._cached: tuple[dict[str, Any] | None, dict[str, Any], RateTables] | None = None
+
+    def _load(self) -> tuple[dict[str, Any], RateTables]:
+        if self._cached is None or self._cached[0] is not self.published:
+            document = in_force(shipped_document(), self.published)
+            self._cached = (self.published, document, RateTables.from_mapping(document))
+        return self._cached[1], self._cached[2]
+
+    def rate_tables(self) -> RateTables:
+        return self._load()[1]
+
+    def document(self) -> dict[str, Any]:
+        return self._load()[0]
+
+    def publish(self, legal: list[dict[str, str]], ecb: list[dict[str, str]],
+                ecb_known_through: str | None) -> dict[str, Any]:
+        merged = merge(self.document(), legal, ecb, ecb_known_through)
+        self.published = json.loads(json.dumps(merged))  # stored, not shared
+        return merged
+
+
+@dataclass
+class FakeWorld:
+    """The ports a service test passes to use cases, and the fake behind them."""
+
+    ports: Ports
+    db: FakeDatabase
+    clock: FrozenClock
+    rates: FakeRateStore
+    # Runs at every commit that writes, between its reads and its writes.
+    before_commit: Callable[[], None] | None = None
+
+    def race_once(self, change: Callable[[], None]) -> None:
+        """Make `change` (another writer, through the same ports) land just before the next
+        commit, as a concurrent request would between that commit's read and its write."""
+
+        def hook() -> None:
+            self.before_commit = None
+            change()
+
+        self.before_commit = hook
+
+    def touch_claim(self, creditor_id: str, claim_id: str) -> None:
+        """Move a stored claim's version on, as another writer would."""
+        with self.db.lock:
+            key = (creditor_id, claim_id)
+            claim = msgspec.json.decode(self.db.claims[key], type=Claim)
+            claim.version += 1
+            self.db.claims[key] = _encoder.encode(claim)
+
+
+def fake_ports(clock: FrozenClock) -> FakeWorld:
+    db = FakeDatabase()
+    rates = FakeRateStore()
+    world: FakeWorld
+
+    def before_commit() -> None:
+        if world.before_commit is not None:
+            world.before_commit()
+
+    world = FakeWorld(Ports(unit_of_work=lambda: FakeUnitOfWork(db, before_commit),
+                            clock=clock, rates=rates), db, clock, rates)
+    return world
