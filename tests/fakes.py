@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 import msgspec
 
 from adapters.clock import FrozenClock
-from domain.amounts.rate_publication import in_force, merge, shipped_document
+from domain.amounts.rate_publication import in_force, publish, shipped_document
 from domain.amounts.rates import RateTables
 from domain.claims.model import Claim, ClaimEvent
 from domain.creditors.model import ApiKey, Creditor
@@ -392,7 +392,7 @@ class FakeUnitOfWork:
 
 # ------------------------------------------------------------------------------ rates
 class FakeRateStore:
-    """Implements domain.ports.RateStore: the shipped tables plus a published document."""
+    """Implements domain.ports.RateStore: the shipped tables plus the operator's rows."""
 
     def __init__(self) -> None:
         self.published: dict[str, Any] | None = None
@@ -412,9 +412,10 @@ class FakeRateStore:
 
     def publish(self, legal: list[dict[str, str]], ecb: list[dict[str, str]],
                 ecb_known_through: str | None) -> dict[str, Any]:
-        merged = merge(self.document(), legal, ecb, ecb_known_through)
-        self.published = json.loads(json.dumps(merged))  # stored, not shared
-        return merged
+        rows, document = publish(shipped_document(), self.published, legal, ecb,
+                                 ecb_known_through)
+        self.published = json.loads(json.dumps(rows))  # stored, not shared
+        return document
 
 
 @dataclass

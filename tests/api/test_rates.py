@@ -211,3 +211,28 @@ def test_rows_shipped_later_are_not_hidden_by_an_earlier_publication(app, client
     assert legal["2026-S2"] == TEST_S2  # published
     assert legal["2027-S1"]["autres_cas"] == "2.00"  # shipped later
     assert body["ecb_main_refinancing_rate"]["known_through"] == "2027-01-01"
+
+
+def test_a_shipped_row_corrected_later_is_not_masked_by_a_publication(app, client, tenant,
+                                                                      ddb, monkeypatch):
+    """Only the operator's own rows are stored: a deployment correcting a shipped row (here
+    2026-S1 changed to made-up figures) takes effect although a publication came first."""
+    import copy
+    import json
+    import time
+
+    import adapters.dynamodb.rates as rate_store
+
+    assert publish(client, {"legal_rates": [TEST_S2]}).status_code == 200
+    stored = json.loads(ddb.get_item(TableName="relance-test", Key={
+        "PK": {"S": "PLATFORM"}, "SK": {"S": "RATES"}})["Item"]["data"]["S"])
+    assert stored["legal_rate"]["half_years"] == [TEST_S2]  # no copy of the shipped rows
+    corrected = copy.deepcopy(rate_store.shipped_document())
+    row = next(r for r in corrected["legal_rate"]["half_years"] if r["half_year"] == "2026-S1")
+    row.update(particulier="6.99", autres_cas="2.99", source="test data (a correction)")
+    monkeypatch.setattr(rate_store, "shipped_document", lambda: copy.deepcopy(corrected))
+    later = time.monotonic() + 301  # the 5-minute cache has expired
+    monkeypatch.setattr(app.state.ports.rates, "clock", lambda: later)
+    legal = {r["half_year"]: r for r in rates(client, tenant)["legal_rate"]["half_years"]}
+    assert legal["2026-S1"]["autres_cas"] == "2.99"  # the correction is in force
+    assert legal["2026-S2"] == TEST_S2  # the publication still is

@@ -10,10 +10,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from domain.amounts.rate_publication import in_force, merge, shipped_document
+from domain.amounts.rate_publication import in_force, publish, shipped_document
 from domain.amounts.rates import RateTables
 
-__all__ = ["DynamoRateStore", "merge", "shipped_document"]
+__all__ = ["DynamoRateStore", "shipped_document"]
 
 _KEY = {"PK": {"S": "PLATFORM"}, "SK": {"S": "RATES"}}
 
@@ -32,12 +32,14 @@ class DynamoRateStore:
         self.clock = clock
         self._cached: tuple[float, dict[str, Any], RateTables] | None = None
 
+    def _published(self) -> dict[str, Any] | None:
+        item = self.client.get_item(TableName=self.table, Key=_KEY).get("Item")
+        return json.loads(item["data"]["S"]) if item else None
+
     def _load(self) -> tuple[dict[str, Any], RateTables]:
         if self._cached and self._cached[0] > self.clock():
             return self._cached[1], self._cached[2]
-        item = self.client.get_item(TableName=self.table, Key=_KEY).get("Item")
-        published = json.loads(item["data"]["S"]) if item else None
-        document = in_force(shipped_document(), published)
+        document = in_force(shipped_document(), self._published())
         tables = RateTables.from_mapping(document)
         self._cached = (self.clock() + self.cache_seconds, document, tables)
         return document, tables
@@ -52,10 +54,10 @@ class DynamoRateStore:
         self, legal: list[dict[str, str]], ecb: list[dict[str, str]], ecb_known_through: str | None
     ) -> dict[str, Any]:
         self._cached = None
-        merged = merge(self.document(), legal, ecb, ecb_known_through)
+        rows, document = publish(shipped_document(), self._published(), legal, ecb,
+                                 ecb_known_through)
         self.client.put_item(
             TableName=self.table,
-            Item={**_KEY, "entity": {"S": "rate_tables"}, "data": {"S": json.dumps(merged)}},
+            Item={**_KEY, "entity": {"S": "rate_tables"}, "data": {"S": json.dumps(rows)}},
         )
-        self._cached = None
-        return merged
+        return document

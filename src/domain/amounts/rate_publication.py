@@ -44,12 +44,52 @@ def merge(
     return merged
 
 
+def publish(
+    shipped: dict[str, Any],
+    previous: dict[str, Any] | None,
+    legal: list[dict[str, str]],
+    ecb: list[dict[str, str]],
+    ecb_known_through: str | None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The operator's rows to store after this publication, and the tables then in force.
+
+    Raises ValueError when the publication contradicts the tables in force (a gap, a bad
+    rate, a `known_through` before a decision already known)."""
+    merge(in_force(shipped, previous), legal, ecb, ecb_known_through)
+    rows = publication(previous, legal, ecb, ecb_known_through)
+    return rows, in_force(shipped, rows)
+
+
+def publication(
+    previous: dict[str, Any] | None,
+    legal: list[dict[str, str]],
+    ecb: list[dict[str, str]],
+    ecb_known_through: str | None,
+) -> dict[str, Any]:
+    """The operator's own rows after this publication: what it published before, with these
+    rows added or replaced. Only these are stored, never a copy of the shipped tables, so a
+    row a later deployment corrects is not masked by a stale copy of it."""
+    before = previous or {"legal_rate": {"half_years": []},
+                          "ecb_main_refinancing_rate": {"changes": [], "known_through": None}}
+    rows = {r["half_year"]: r for r in before["legal_rate"]["half_years"]}
+    rows.update({r["half_year"]: r for r in legal})
+    section = before["ecb_main_refinancing_rate"]
+    changes = {r["effective_on"]: r for r in section["changes"]}
+    changes.update({r["effective_on"]: r for r in ecb})
+    return {"legal_rate": {"half_years": [rows[k] for k in sorted(rows)]},
+            "ecb_main_refinancing_rate": {
+                "changes": [changes[k] for k in sorted(changes)],
+                "known_through": ecb_known_through or section.get("known_through")}}
+
+
 def in_force(shipped: dict[str, Any], published: dict[str, Any] | None) -> dict[str, Any]:
-    """The shipped tables plus what the operator published (the published rows win), so that
-    rows a later deployment ships are not hidden by an earlier publication."""
+    """The shipped tables plus the operator's rows (which win on the same half-year or
+    decision date), known through the later of the two dates.
+
+    Raises ValueError when the combination is inconsistent (a gap, a bad rate)."""
     if published is None:
         return shipped
-    known = max(str(published["ecb_main_refinancing_rate"]["known_through"]),
+    section = published["ecb_main_refinancing_rate"]
+    known = max(str(section.get("known_through") or ""),
                 str(shipped["ecb_main_refinancing_rate"]["known_through"]))
-    return merge(shipped, published["legal_rate"]["half_years"],
-                 published["ecb_main_refinancing_rate"]["changes"], known)
+    return merge(shipped, published["legal_rate"]["half_years"], section["changes"], known)
