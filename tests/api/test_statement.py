@@ -207,6 +207,25 @@ def test_floor_itself_is_accepted(client, tenant, business):
     assert body["totals"]["interest"] == m(interest("1200.00", 54, Decimal("7.86")))
 
 
+def test_a_clause_fallen_below_a_later_floor_never_freezes_the_claim(client, tenant, business):
+    """A 12 % clause agreed when the floor was 3 × 2.06 = 6.18 % (2023-S1) is lawful; from
+    2023-07-01 the floor is 12.66 %, then 15.21 % and 14.76 %: the floor runs in those
+    half-years, flagged, and the statement and payments keep working (L441-10 II, L441-16)."""
+    claim = create(client, tenant, claim_body(
+        business["id"], invoice(issue="2023-02-15", due="2023-03-15"), contractual_rate="12"))
+    below = [w["subject"] for w in claim["warnings"] if w["code"] == "contractual_below_floor"]
+    assert below == ["2023-S2", "2024-S1", "2024-S2"]
+    body = statement(client, tenant, claim["id"], "2024-03-31")
+    lines = body["invoices"][0]["interest_lines"]
+    rates = {(ln["start"][:7], ln["rate"], ln["basis"]) for ln in lines}
+    assert ("2023-03", "12", "contractual") in rates  # the rate as agreed
+    assert ("2023-07", "12.66", "floor_3x_legal") in rates
+    assert ("2024-01", "15.21", "floor_3x_legal") in rates
+    flagged = {f["subject"] for f in body["flags"] if f["code"] == "contractual_below_floor"}
+    assert flagged == {"2023-S2", "2024-S1"}
+    pay(client, tenant, claim["id"], "100.00", "2024-03-31")  # money is always recordable
+
+
 # ------------------------------------------------------------------------ warnings
 
 

@@ -17,6 +17,7 @@ from domain.amounts.deadlines import (
     prescription_warning,
 )
 from domain.amounts.law import (
+    BelowFloorPolicy,
     FloorPolicy,
     InterestTerms,
     StatutoryRateSchedule,
@@ -170,12 +171,28 @@ def test_contractual_rate_below_floor_refused() -> None:
     validate_contractual_rate(D("1"), HalfYear(2024, 1), debtor_kind=DebtorKind.CONSUMER)
 
 
-def test_contractual_rate_in_schedule_checked_per_half_year() -> None:
+def test_a_contractual_rate_below_a_later_floor_gives_way_to_the_floor_and_is_flagged() -> None:
+    """L441-10 II bounds the clause, it does not suspend the penalties (L441-16 sanctions
+    the creditor): in 2024-S1 (floor 3 × 5.07 = 15.21 %) a 12 % clause yields the floor."""
     schedule = StatutoryRateSchedule(InterestTerms(DebtorKind.BUSINESS, contractual_rate=D("12")))
-    assert schedule.piece_at(date(2025, 8, 1)).rate == D("12")
-    with pytest.raises(DomainValidationError) as err:
-        schedule.piece_at(date(2024, 2, 1))
-    assert err.value.errors[0].field == "contractual_rate"
+    assert schedule.piece_at(date(2025, 8, 1)).rate == D("12")  # floor 8.28: the clause runs
+    assert schedule.flags == []
+    piece = schedule.piece_at(date(2024, 2, 1))
+    assert (piece.rate, piece.basis) == (D("15.21"), "floor_3x_legal")
+    [flag] = schedule.flags
+    assert (flag.code, flag.subject) == ("contractual_below_floor", "2024-S1")
+    assert "12" in flag.message and "15.21" in flag.message
+
+
+def test_below_the_floor_the_statutory_default_runs_when_the_policy_says_so() -> None:
+    terms = InterestTerms(DebtorKind.BUSINESS, contractual_rate=D("12"),
+                          below_floor_policy=BelowFloorPolicy.STATUTORY_DEFAULT)
+    piece = StatutoryRateSchedule(terms).piece_at(date(2024, 2, 1))
+    assert (piece.rate, piece.basis) == (D("14.50"), "ecb_plus_10")  # ECB 4.50 on 1 Jan + 10
+
+
+def test_the_floor_policy_defaults_to_the_floor() -> None:
+    assert InterestTerms(DebtorKind.BUSINESS).below_floor_policy is BelowFloorPolicy.FLOOR
 
 
 def test_contractual_rate_must_be_positive() -> None:

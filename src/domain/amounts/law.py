@@ -54,6 +54,23 @@ class FloorPolicy(StrEnum):
 DEFAULT_FLOOR_POLICY = FloorPolicy.APPLY_DEFAULT
 
 
+class BelowFloorPolicy(StrEnum):
+    """What runs in a half-year where an agreed B2B rate is below 3 × the legal rate of
+    that half-year (the legal rate moves each half-year; a 12 % clause agreed in 2023-S1,
+    floor 6.18 %, is below the 12.66 % floor of 2023-S2). L441-10 II limits what a clause
+    may set; a clause below the floor is sanctioned on the creditor (L441-16), it does not
+    stop the penalties the debtor owes. So the statement never refuses: it applies
+    - FLOOR (the default): 3 × the legal rate, the least the law lets a clause set;
+    - STATUTORY_DEFAULT: the rate with no clause at all, ECB + 10 points;
+    and flags the half-year `contractual_below_floor` for a person."""
+
+    FLOOR = "floor"
+    STATUTORY_DEFAULT = "statutory_default"
+
+
+DEFAULT_BELOW_FLOOR_POLICY = BelowFloorPolicy.FLOOR
+
+
 @dataclass(frozen=True, slots=True)
 class InterestTerms:
     """Everything that decides which interest regime applies to a claim.
@@ -72,6 +89,7 @@ class InterestTerms:
     in_collective_proceedings: bool = False
     judgment_enforceable_on: date | None = None
     floor_policy: FloorPolicy = DEFAULT_FLOOR_POLICY
+    below_floor_policy: BelowFloorPolicy = DEFAULT_BELOW_FLOOR_POLICY
     day_count: DayCount = DayCount.DATE_DIFFERENCE
     creditor_category: RateCategory = RateCategory.AUTRES_CAS
 
@@ -158,8 +176,8 @@ class StatutoryRateSchedule:
 
     - B2B, no contractual rate: ECB + 10 points fixed per half-year (L441-10 II), with
       `floor_policy` deciding what happens when it is below 3 × the legal rate.
-    - B2B, contractual rate: that rate, refused (DomainValidationError on
-      `contractual_rate`) for a half-year where it is below the 3× floor.
+    - B2B, contractual rate: that rate; in a half-year where it is below the 3× floor,
+      what `below_floor_policy` says, flagged (never refused: money must stay recordable).
     - B2C: the legal rate of the creditor's category (L313-2), or the contractual rate.
     - The L313-3 majoration (+5 points from `majoration_start`) applies to interest at the
       LEGAL rate, i.e. B2C without a contractual rate. A B2B claim keeps its L441-10 rate
@@ -219,14 +237,22 @@ class StatutoryRateSchedule:
     def _rate(self, half: HalfYear, majorated: bool) -> tuple[Decimal, str]:
         terms = self.terms
         if terms.debtor_kind is DebtorKind.BUSINESS:
-            if terms.contractual_rate is not None:
-                validate_contractual_rate(
-                    terms.contractual_rate, half, debtor_kind=DebtorKind.BUSINESS,
-                    tables=self.tables,
-                )
-                return terms.contractual_rate, "contractual"
             default = self.tables.b2b_default_rate(half)
             floor = b2b_floor(half, self.tables)
+            agreed = terms.contractual_rate
+            if agreed is not None:
+                if agreed >= floor:
+                    return agreed, "contractual"
+                if terms.below_floor_policy is BelowFloorPolicy.STATUTORY_DEFAULT:
+                    applied, basis, how = default, "ecb_plus_10", "the statutory rate ECB + 10"
+                else:
+                    applied, basis, how = floor, "floor_3x_legal", "the floor"
+                self._flag(Flag(
+                    "contractual_below_floor",
+                    f"{half}: the agreed rate of {agreed} % is below 3 × the legal rate = "
+                    f"{floor} %; {how}, {applied} %, runs instead (C. com. L441-10 II; the "
+                    "clause exposes the creditor to L441-16)", str(half)))
+                return applied, basis
             if default >= floor:
                 return default, "ecb_plus_10"
             if terms.floor_policy is FloorPolicy.RAISE_TO_FLOOR:

@@ -82,6 +82,10 @@ class Claim:
     # The open phase a claim was in when it closed, to reopen it if the payment that
     # closed it bounces.
     closed_from: Phase | None = None
+    # Half-years (up to the opening) in which the agreed B2B rate is below 3 × the legal
+    # rate, so that the floor runs instead (domain.amounts.law.BelowFloorPolicy): kept on
+    # the claim so its warnings show them without reading the account.
+    rate_below_floor: tuple[str, ...] = ()
 
     def today(self, now: datetime) -> date:
         from zoneinfo import ZoneInfo

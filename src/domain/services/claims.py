@@ -107,14 +107,15 @@ def create_claim(draft: ClaimDraft, caller: Caller, ports: Ports) -> tuple[Claim
             raise NotFound("creditor", caller.creditor_id)
         today = now.astimezone(zoneinfo.ZoneInfo(creditor.time_zone)).date()
         total = sum((inv.amount for inv in invoices), start=invoices[0].amount * 0)
-        account = _opening_account(draft, debtor.kind, invoices, today)
+        below_floor: list[str] = []
+        account = _opening_account(draft, debtor.kind, invoices, today, below_floor)
         claim = Claim(
             id=new_id("clm"), creditor_id=caller.creditor_id, debtor_id=debtor.id,
             currency=draft.currency, invoices=invoices,
             phase=lifecycle.initial_phase(min(i.due_date for i in invoices), today),
             outstanding=total, created_at=now, updated_at=now,
             external_reference=draft.external_reference, debtor_kind=debtor.kind,
-            time_zone=creditor.time_zone,
+            time_zone=creditor.time_zone, rate_below_floor=tuple(below_floor),
         )
         from domain.amounts import deadlines
         from domain.claims.events import ClaimOpened, timeline_entry
@@ -130,8 +131,9 @@ def create_claim(draft: ClaimDraft, caller: Caller, ports: Ports) -> tuple[Claim
 
 
 def _opening_account(draft: ClaimDraft, kind: DebtorKind, invoices: list[Invoice],
-                     today: date) -> ClaimAccount | None:
-    """The interest terms a claim starts with, checked against the law."""
+                     today: date, below_floor: list[str]) -> ClaimAccount | None:
+    """The interest terms a claim starts with, checked against the law; the half-years up
+    to today where an agreed rate is below the legal floor are added to `below_floor`."""
     if draft.contractual_rate is None and draft.formal_notice_on is None:
         return None
     from domain.amounts import law
@@ -145,10 +147,15 @@ def _opening_account(draft: ClaimDraft, kind: DebtorKind, invoices: list[Invoice
         except ArithmeticError:
             raise DomainValidationError("contractual_rate", "a percentage such as \"12.5\"",
                                         code="invalid_rate") from None
-        first_due = min(i.due_date for i in invoices)
+        half = HalfYear.containing(min(i.due_date for i in invoices))
         try:  # refused below the floor of the half-year interest starts in
-            law.validate_contractual_rate(rate, HalfYear.containing(first_due),
-                                          debtor_kind=kind)
+            law.validate_contractual_rate(rate, half, debtor_kind=kind)
+            # Later half-years up to today: the legal rate moved, the clause may have fallen
+            # below the floor; the floor then runs (law.BelowFloorPolicy), said on the claim.
+            while kind is DebtorKind.BUSINESS and half.start <= today:
+                if rate < law.b2b_floor(half):
+                    below_floor.append(str(half))
+                half = half.next()
         except RateUnknown:
             pass  # the statement checks each half-year once its rates are published
     if draft.formal_notice_on is not None and draft.formal_notice_on > today:

@@ -83,6 +83,11 @@ def claim_warnings(claim: Claim, today: date | None) -> list[WarningOut]:
         for inv in claim.invoices
         for f in deadlines.payment_term_flags(inv, claim.debtor_kind)
     ]
+    warnings += [WarningOut(
+        code="contractual_below_floor", subject=half,
+        message=(f"{half}: the agreed rate is below 3 × the legal rate; the floor runs "
+                 "instead (C. com. L441-10 II), see the statement"))
+        for half in claim.rate_below_floor]
     if today is not None and claim.phase is not Phase.CLOSED:
         for inv in claim.invoices:
             limit = deadlines.limitation_date(inv.due_date, claim.debtor_kind)
