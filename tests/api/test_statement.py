@@ -356,3 +356,37 @@ def test_another_creditors_claim_is_404_on_every_route(client, tenant, business)
     assert [(p["id"], p["reversed_on"]) for p in own] == [(paid["payment"]["id"], None)]
     events = client.get(f"{base}/events", headers=tenant.headers).json()["items"]
     assert [e["action"] for e in events] == ["open", "record_payment"]
+
+
+def test_the_creditors_general_terms_rate_is_the_default_of_its_claims(client, tenant,
+                                                                       business):
+    """The rate agreed in the creditor's general terms (CGV) applies to a claim that names
+    none; a claim's own rate wins; clearing it returns to the statutory rate."""
+    headers = {**tenant.headers, "If-Match": "*"}
+    changed = client.patch("/v1/creditor", json={"contractual_rate": "15.00"}, headers=headers)
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["contractual_rate"] == "15.00"
+    by_terms = create(client, tenant, claim_body(business["id"], invoice(due="2026-01-15")))
+    [line] = statement(client, tenant, by_terms["id"], "2026-03-10")["invoices"][0][
+        "interest_lines"]
+    assert (line["rate"], line["basis"]) == ("15.00", "contractual")
+    own = create(client, tenant, claim_body(business["id"], invoice("F-2", due="2026-01-15"),
+                                            contractual_rate="20"))
+    [line] = statement(client, tenant, own["id"], "2026-03-10")["invoices"][0]["interest_lines"]
+    assert line["rate"] == "20"
+    assert client.patch("/v1/creditor", json={"contractual_rate": None},
+                        headers=headers).json()["contractual_rate"] is None
+    statutory = create(client, tenant, claim_body(business["id"],
+                                                  invoice("F-3", due="2026-01-15")))
+    [line] = statement(client, tenant, statutory["id"], "2026-03-10")["invoices"][0][
+        "interest_lines"]
+    assert (line["rate"], line["basis"]) == (str(B2B_2026_S1), "ecb_plus_10")
+
+
+@pytest.mark.parametrize("rate", ["0", "0.0000", "abc", "150"])
+def test_a_creditor_rate_that_is_no_rate_is_refused(client, tenant, rate):
+    response = client.patch("/v1/creditor", json={"contractual_rate": rate},
+                            headers={**tenant.headers, "If-Match": "*"})
+    assert response.status_code in (400, 422), response.text
+    assert "contractual_rate" in response.text
+    assert client.get("/v1/creditor", headers=tenant.headers).json()["contractual_rate"] is None

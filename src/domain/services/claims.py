@@ -107,6 +107,9 @@ def create_claim(draft: ClaimDraft, caller: Caller, ports: Ports) -> tuple[Claim
             raise NotFound("creditor", caller.creditor_id)
         today = now.astimezone(zoneinfo.ZoneInfo(creditor.time_zone)).date()
         total = sum((inv.amount for inv in invoices), start=invoices[0].amount * 0)
+        if draft.contractual_rate is None and creditor.contractual_rate is not None:
+            # The rate of the creditor's general terms, agreed with every customer.
+            draft = replace(draft, contractual_rate=str(creditor.contractual_rate))
         below_floor: list[str] = []
         account = _opening_account(draft, debtor.kind, invoices, today, below_floor)
         claim = Claim(

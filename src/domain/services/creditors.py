@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from domain.creditors.keys import SCOPES, hash_secret
 from domain.creditors.model import Address, ApiKey, Creditor
@@ -26,6 +27,8 @@ class CreditorDraft:
     bic: str | None = None
     time_zone: str = "Europe/Paris"
     language: Language = Language.FR
+    # Percent per year, from the creditor's general terms: the default rate of its claims.
+    contractual_rate: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +47,22 @@ def _check_creditor(draft: CreditorDraft) -> CreditorDraft:
     valid_time_zone(draft.time_zone, "time_zone", errors)
     if not draft.legal_name.strip():
         errors.append(FieldError("legal_name", "must not be empty", "required"))
+    if draft.contractual_rate is not None and not _positive(draft.contractual_rate):
+        errors.append(FieldError("contractual_rate", "a percentage above zero, such as "
+                                 "\"12.5\"", "invalid_rate"))
     raise_if(errors)
     return replace(draft, siren=siren, iban=iban, bic=bic, legal_name=draft.legal_name.strip())
+
+
+def _positive(rate: str) -> bool:
+    try:
+        return Decimal(rate) > 0
+    except ArithmeticError:
+        return False
+
+
+def _rate(rate: str | None) -> Decimal | None:
+    return None if rate is None else Decimal(rate)
 
 
 def create_creditor(draft: CreditorDraft, ports: Ports) -> Creditor:
@@ -55,7 +72,7 @@ def create_creditor(draft: CreditorDraft, ports: Ports) -> Creditor:
     creditor = Creditor(
         id=new_id("cred"), legal_name=draft.legal_name, siren=draft.siren, address=draft.address,
         iban=draft.iban, bic=draft.bic, time_zone=draft.time_zone, language=draft.language,
-        created_at=now, updated_at=now,
+        created_at=now, updated_at=now, contractual_rate=_rate(draft.contractual_rate),
     )
     with ports.unit_of_work() as uow:
         uow.creditors.add_creditor(creditor)
@@ -99,13 +116,16 @@ def _update_creditor(creditor_id: str, expected_version: int | None,
             bic=opt_str(changes, "bic", current.bic),
             time_zone=str(changes.get("time_zone", current.time_zone)),
             language=Language(str(changes.get("language", current.language))),
+            contractual_rate=opt_str(changes, "contractual_rate", None if current.contractual_rate
+                                     is None else str(current.contractual_rate)),
         )
         checked = _check_creditor(merged)
         updated = replace(
             current, legal_name=checked.legal_name, siren=checked.siren,
             address=checked.address, iban=checked.iban, bic=checked.bic,
             time_zone=checked.time_zone, language=checked.language,
-            version=expected_version + 1, updated_at=ports.clock.now(),
+            contractual_rate=_rate(checked.contractual_rate), version=expected_version + 1,
+            updated_at=ports.clock.now(),
         )
         uow.creditors.save_creditor(updated, expected_version)
         uow.commit()

@@ -31,6 +31,7 @@ class AdminController(Controller):
                 bic=data.bic,
                 time_zone=data.time_zone,
                 language=Language(data.language),
+                contractual_rate=data.contractual_rate,
             ),
             ports,
         )

@@ -38,6 +38,13 @@ Line = Annotated[str, Meta(max_length=200)]
 Reference = Annotated[str, Meta(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f#]+$")]
 
 
+# A late-payment rate agreed in writing, percent per year (C. civ. 1343-1).
+ContractualRate = Annotated[str, Meta(
+    pattern=r"^[0-9]{1,2}(\.[0-9]{1,4})?$", examples=["15.00"],
+    description="Late-payment rate agreed in writing, percent per year. Between professionals "
+    "it may not be below 3 × the legal rate (C. com. L441-10 II); in a later half-year where "
+    "the legal rate has risen past it, the floor runs. Without it the statutory rate applies.")]
+
 Scope = Literal["read", "write", "admin"]
 
 

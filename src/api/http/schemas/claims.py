@@ -7,7 +7,14 @@ from typing import Annotated
 
 from msgspec import Meta
 
-from api.http.schemas._base import Currency, DecimalString, Input, Output, Reference
+from api.http.schemas._base import (
+    ContractualRate,
+    Currency,
+    DecimalString,
+    Input,
+    Output,
+    Reference,
+)
 from domain.amounts import deadlines
 from domain.claims import lifecycle
 from domain.claims.model import MAX_INVOICES_PER_CLAIM, Claim, ClaimEvent, Hold, Invoice, Phase
@@ -27,19 +34,8 @@ class ClaimCreate(Input):
     currency: Currency
     invoices: Annotated[list[InvoiceBody], Meta(min_length=1, max_length=MAX_INVOICES_PER_CLAIM)]
     external_reference: Reference | None = None
-    contractual_rate: (
-        Annotated[
-            str,
-            Meta(
-                pattern=r"^[0-9]{1,2}(\.[0-9]{1,4})?$",
-                examples=["15.00"],
-                description="Late-payment rate agreed in writing, percent per year. Between "
-                "professionals it may not be below 3 × the legal rate (C. com. "
-                "L441-10 II); without it the statutory rate applies.",
-            ),
-        ]
-        | None
-    ) = None
+    # Without it, the creditor's `contractual_rate` (its general terms) applies, if set.
+    contractual_rate: ContractualRate | None = None
     formal_notice_on: (
         Annotated[
             date,

@@ -8,7 +8,16 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from api.http.schemas._base import Country, Input, Language, Line, Output, Scope, ShortText
+from api.http.schemas._base import (
+    ContractualRate,
+    Country,
+    Input,
+    Language,
+    Line,
+    Output,
+    Scope,
+    ShortText,
+)
 from domain.creditors.model import Address, ApiKey, Creditor
 
 
@@ -46,6 +55,8 @@ class CreditorCreate(Input):
     bic: Annotated[str, Meta(max_length=20)] | None = None
     time_zone: Annotated[str, Meta(max_length=64)] = "Europe/Paris"
     language: Language = "fr"
+    # The rate of the creditor's general terms: the default of its new claims.
+    contractual_rate: ContractualRate | None = None
 
 
 class CreditorPatch(Input):
@@ -56,6 +67,7 @@ class CreditorPatch(Input):
     bic: Annotated[str, Meta(max_length=20)] | UnsetType | None = UNSET
     time_zone: Annotated[str, Meta(max_length=64)] | UnsetType = UNSET
     language: Language | UnsetType = UNSET
+    contractual_rate: ContractualRate | UnsetType | None = UNSET
 
 
 class CreditorOut(Output):
@@ -67,6 +79,7 @@ class CreditorOut(Output):
     bic: str | None
     time_zone: str
     language: str
+    contractual_rate: str | None
     version: int
     created_at: datetime | None
     updated_at: datetime | None
@@ -82,6 +95,7 @@ class CreditorOut(Output):
             bic=c.bic,
             time_zone=c.time_zone,
             language=c.language.value,
+            contractual_rate=None if c.contractual_rate is None else str(c.contractual_rate),
             version=c.version,
             created_at=c.created_at,
             updated_at=c.updated_at,
