@@ -148,8 +148,12 @@ def _opening_account(draft: ClaimDraft, kind: DebtorKind, invoices: list[Invoice
         try:
             rate = Decimal(draft.contractual_rate)
         except ArithmeticError:
-            raise DomainValidationError("contractual_rate", "a percentage such as \"12.5\"",
-                                        code="invalid_rate") from None
+            rate = Decimal("NaN")
+        if not rate.is_finite() or not 0 < rate < 100 or rate != rate.quantize(Decimal("1E-4")):
+            # The same bounds as the HTTP schema's, for callers that are not the API.
+            raise DomainValidationError("contractual_rate", "a percentage such as \"12.5\" "
+                                        "(above 0, below 100, 4 decimals at most)",
+                                        code="invalid_rate")
         half = HalfYear.containing(min(i.due_date for i in invoices))
         try:  # refused below the floor of the half-year interest starts in
             law.validate_contractual_rate(rate, half, debtor_kind=kind)
