@@ -310,6 +310,23 @@ def test_reversing_the_closing_payment_reopens_the_claim_in_its_former_phase(
     assert [e.seq for e in events] == [1, 2, 3, 4, 5]
 
 
+@pytest.mark.parametrize(("action", "reason"), [("open_dispute", HoldReason.DISPUTE),
+                                                ("hold", HoldReason.MANUAL)])
+def test_a_bounced_payment_brings_back_the_hold_it_cleared(
+        world: FakeWorld, caller: Caller, action: str, reason: HoldReason) -> None:
+    """Money coming in closed a disputed claim; the money bounced, the dispute did not end:
+    the claim reopens still held, so escalation does not resume on a contested debt."""
+    claim = late_claim(world, caller)
+    services.apply_action(claim.id, services.ActionRequest(action), caller, world.ports)
+    _, payment = pay(world, caller, claim.id, f"{DUE_TODAY:f}")
+    assert services.get_claim(claim.id, caller, world.ports).hold is None
+    amounts.reverse_payment(claim.id, payment.id, None, caller, world.ports)
+    read = services.get_claim(claim.id, caller, world.ports)
+    assert read.phase is Phase.AMICABLE
+    assert read.hold is not None and read.hold.reason is reason
+    assert read.closed_hold is None
+
+
 @pytest.mark.parametrize(("days_later", "phase"), [(0, Phase.PRE_DUE), (30, Phase.AMICABLE)])
 def test_a_pre_due_claim_reopens_late_if_it_fell_due_meanwhile(
         world: FakeWorld, caller: Caller, clock: FrozenClock, days_later: int,

@@ -69,8 +69,8 @@ def settle(claim: Claim, account: ClaimAccount, today: date, tables: RateTables,
     if claim.phase is not Phase.CLOSED and (totals.due == 0 or plan_done):
         # The last instalment of a kept plan closes the claim: the plan was agreed as the
         # full settlement of what was due when it started.
-        claim.closed_from, claim.phase, claim.outcome, claim.hold = (
-            claim.phase, Phase.CLOSED, Outcome.PAID, None)
+        claim.closed_from, claim.closed_hold, claim.phase, claim.outcome, claim.hold = (
+            claim.phase, claim.hold, Phase.CLOSED, Outcome.PAID, None)
         found.events.append(events.ClaimPaid(
             reason="payment plan completed" if plan_done else "paid in full",
             due=totals.due, credit=found.statement.credit))

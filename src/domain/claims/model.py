@@ -82,6 +82,9 @@ class Claim:
     # The open phase a claim was in when it closed, to reopen it if the payment that
     # closed it bounces.
     closed_from: Phase | None = None
+    # The hold it was under when it closed as paid: a dispute, a manual or an insolvency
+    # hold did not end because money came in, so it comes back if that money bounces.
+    closed_hold: Hold | None = None
     # Half-years (up to the opening) in which the agreed B2B rate is below 3 × the legal
     # rate, so that the floor runs instead (domain.amounts.law.BelowFloorPolicy): kept on
     # the claim so its warnings show them without reading the account.

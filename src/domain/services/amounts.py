@@ -177,6 +177,11 @@ def record_payment(claim_id: str, draft: PaymentDraft, caller: Caller,
     return change, payment
 
 
+# A promise or a plan hold ended with the payment (settlement re-derives them); these did not.
+_HOLDS_PAYMENT_DOES_NOT_END = frozenset({HoldReason.DISPUTE, HoldReason.MANUAL,
+                                         HoldReason.INSOLVENCY})
+
+
 @retry_on_stale
 def reverse_payment(claim_id: str, payment_id: str, reason: str | None, caller: Caller,
                     ports: Ports) -> tuple[Change, Payment]:
@@ -203,6 +208,10 @@ def reverse_payment(claim_id: str, payment_id: str, reason: str | None, caller: 
             if phase is Phase.PRE_DUE:  # it may have fallen due since it closed
                 phase = lifecycle.initial_phase(claim.earliest_due_date, change.today)
             claim.phase, claim.outcome = phase, None
+            held = claim.closed_hold
+            if held is not None and held.reason in _HOLDS_PAYMENT_DOES_NOT_END:
+                claim.hold = held  # the dispute is still open: escalation stays paused
+            claim.closed_hold = None
             if change.account.plan_status is PlanStatus.COMPLETED:
                 # Only a completed plan is undone; a defaulted one stays defaulted (its
                 # event is already in the timeline).
