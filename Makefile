@@ -32,6 +32,7 @@ run: $(STAMP) $(DDB_LOCAL_STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/mypy tests/fakes.py tests/service
 	$(BIN)/cfn-lint template.yaml
 
 # The repository contract tests start DynamoDB Local themselves (tests/contract/conftest.py)

@@ -54,3 +54,15 @@ def test_a_publication_contradicting_the_tables_is_refused(ecb: list[dict[str, s
                                                            known: str) -> None:
     with pytest.raises(ValueError):
         publish(shipped_document(), None, [], ecb, known)
+
+
+@pytest.mark.parametrize("row", [
+    {**S2, "half_year": "2027-S1"},  # 2026-S2 would be missing: a statement has no rate for it
+    {**S2, "autres_cas": "abc"},
+    {**S2, "particulier": "-6.5"},
+    {**S2, "autres_cas": "NaN"},
+])
+def test_a_legal_rate_row_that_leaves_a_gap_or_is_no_rate_is_refused(
+        row: dict[str, str]) -> None:
+    with pytest.raises(ValueError):
+        publish(shipped_document(), None, [row], [], None)

@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 from domain.shared.errors import RateUnknown as RateUnknown  # defined there, raised here
@@ -107,6 +108,18 @@ class RateTables:
             if row.half_year in self._legal:
                 raise ValueError(f"legal rate for {row.half_year} given twice")
             self._legal[row.half_year] = row
+            for rate in (row.particulier, row.autres_cas):
+                if not rate.is_finite() or rate < 0:
+                    raise ValueError(f"legal rate for {row.half_year}: {rate} is not a rate")
+        halves = sorted(self._legal, key=lambda h: (h.year, h.half))
+        for before, after in pairwise(halves):
+            if before.next() != after:
+                # A statement spanning the hole would have no rate for it.
+                raise ValueError(f"legal rates jump from {before} to {after}: "
+                                 f"{before.next()} is missing")
+        for change in ecb_changes:
+            if not change.rate.is_finite():
+                raise ValueError(f"ECB rate of {change.effective_on}: {change.rate} is not a rate")
         self._ecb = sorted(ecb_changes, key=lambda c: c.effective_on)
         self._ecb_days = [c.effective_on for c in self._ecb]
         if len(set(self._ecb_days)) != len(self._ecb_days):
@@ -119,6 +132,14 @@ class RateTables:
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> RateTables:
+        """Raises ValueError when the tables are inconsistent or a rate is not a number."""
+        try:
+            return cls._from_mapping(data)
+        except ArithmeticError:  # decimal.InvalidOperation is not a ValueError
+            raise ValueError("a rate is not a decimal number") from None
+
+    @classmethod
+    def _from_mapping(cls, data: dict[str, Any]) -> RateTables:
         legal = [
             LegalRate(
                 half_year=HalfYear.parse(str(row["half_year"])),
