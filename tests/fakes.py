@@ -19,12 +19,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
 from adapters.clock import FrozenClock
+from adapters.staging import Staging
 from domain.amounts.rate_publication import in_force, publish, shipped_document
 from domain.amounts.rates import RateTables
 from domain.claims.model import Claim, ClaimEvent
@@ -337,7 +337,7 @@ class FakeClaims(_Repository):
 
 
 # ------------------------------------------------------------------------ unit of work
-class FakeUnitOfWork:
+class FakeUnitOfWork(Staging[_Write]):
     """Implements domain.ports.UnitOfWork in memory, with DynamoDB's transaction rules."""
 
     def __init__(self, db: FakeDatabase,
@@ -346,30 +346,14 @@ class FakeUnitOfWork:
         # Runs at each commit that writes, after the reads and before the writes: a test
         # makes a concurrent change there to replay a lost race.
         self.before_commit = before_commit
-        self._writes: list[_Write] = []
-        self._effects: list[Callable[[], None]] = []
+        super().__init__()
         self.creditors = FakeCreditors(self)
         self.api_keys = FakeApiKeys(self)
         self.debtors = FakeDebtors(self)
         self.claims = FakeClaims(self)
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self._writes.clear()
-        self._effects.clear()
-
-    def stage(self, *writes: _Write) -> None:
-        self._writes.extend(writes)
-
-    def after_commit(self, effect: Callable[[], None]) -> None:
-        self._effects.append(effect)
-
     def commit(self) -> None:
-        writes, effects = self._writes, self._effects
-        self._writes, self._effects = [], []
+        writes, effects = self.take()
         if writes:
             field_name = next((w.field for w in writes if w.field), "body")
             refuse_oversized(len(writes), sum(w.size for w in writes), field_name)

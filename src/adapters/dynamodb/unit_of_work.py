@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from botocore.exceptions import ClientError
 
 from adapters.dynamodb._table import Table
+from adapters.staging import Staging
 from domain.ports.unit_of_work import refuse_oversized, too_large
 from domain.shared.errors import StaleVersion
 
@@ -30,7 +30,7 @@ class Write:
         return len(repr(body.get("Item", body.get("Key", {}))).encode())
 
 
-class DynamoUnitOfWork:
+class DynamoUnitOfWork(Staging[Write]):
     """Implements domain.ports.UnitOfWork on one table; its repositories stage on it."""
 
     def __init__(self, client: Any, table: str) -> None:
@@ -39,30 +39,14 @@ class DynamoUnitOfWork:
         from adapters.dynamodb.debtors import DynamoDebtors
 
         self.table = Table(client, table)
-        self._writes: list[Write] = []
-        self._effects: list[Callable[[], None]] = []
+        super().__init__()
         self.creditors = DynamoCreditors(self.table, self)
         self.api_keys = DynamoApiKeys(self.table, self)
         self.debtors = DynamoDebtors(self.table, self)
         self.claims = DynamoClaims(self.table, self)
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self._writes.clear()
-        self._effects.clear()
-
-    def stage(self, *writes: Write) -> None:
-        self._writes.extend(writes)
-
-    def after_commit(self, effect: Callable[[], None]) -> None:
-        self._effects.append(effect)
-
     def commit(self) -> None:
-        writes, effects = self._writes, self._effects
-        self._writes, self._effects = [], []
+        writes, effects = self.take()
         if writes:
             refuse_oversized(len(writes), sum(w.size() for w in writes),
                              next((w.field for w in writes if w.field), "body"))
