@@ -3,8 +3,10 @@ reversal.
 
 Expected amounts use `amount × days × rate / 36500`, rounded half-up to the cent per rate
 period (french-law.md §8.1); the B2B rate for 2026 S1 is BCE 2.15 + 10 = 12.15 (table §2.3,
-row "2026 S1"). Imputation: interest before principal (C. civ. 1343-1); across invoices the
-one the debtor names, otherwise due before not yet due, oldest first (C. civ. 1342-10).
+row "2026 S1"). Imputation: interest first (C. civ. 1343-1), then the 40 EUR indemnity (an
+accessory paid like interest, Cass. 1re civ. 7 Feb 1995 n° 92-14.216), then principal;
+across invoices the one the debtor names, otherwise due before not yet due, oldest first
+(C. civ. 1342-10).
 """
 
 from __future__ import annotations
@@ -77,14 +79,17 @@ def claim(client, tenant, debtor):
 # ------------------------------------------------------------------------ recording
 
 
-def test_partial_payment_goes_to_interest_first(client, tenant, claim):
+def test_partial_payment_goes_to_interest_first_then_indemnity(client, tenant, claim):
     result = pay(client, tenant, claim["id"], "500.00", "2026-03-01", method="transfer",
                  reference="VIR-1")
-    to_interest = interest("1200.00", days("2026-01-15", "2026-03-01"))  # 45 days
+    # 16 Jan..1 Mar = 45 days: 1 200 × 45 × 12.15 / 36 500 = 17.9753 -> 17.98 (1343-1),
+    # then the 40.00 indemnity (Cass. 1re civ. 7 Feb 1995), then 500 - 57.98 = 442.02
+    to_interest = interest("1200.00", days("2026-01-15", "2026-03-01"))
+    assert m(to_interest) == "17.98"
     assert result["split"] == {
         "payment_id": result["payment"]["id"], "received_on": "2026-03-01", "amount": "500.00",
-        "to_interest": m(to_interest), "to_principal": m(Decimal("500.00") - to_interest),
-        "to_indemnity": "0.00", "to_credit": "0.00"}
+        "to_interest": "17.98", "to_principal": "442.02", "to_indemnity": "40.00",
+        "to_credit": "0.00"}
     assert result["payment"]["amount"] == "500.00"
     assert result["payment"]["method"] == "transfer"
     assert result["payment"]["reference"] == "VIR-1"
@@ -99,9 +104,12 @@ def test_interest_on_the_remaining_principal_runs_from_the_payment(client, tenan
     result = pay(client, tenant, claim["id"], "500.00", "2026-03-01")
     body = statement(client, tenant, claim["id"], "2026-03-10")
     [inv] = body["invoices"]
-    first = interest("1200.00", 45)
-    remaining = Decimal("1200.00") - (Decimal("500.00") - first)
-    second = interest(remaining, 9)  # 2026-03-02..03-10 on the reduced principal
+    first = interest("1200.00", 45)  # 17.98, then 40.00 indemnity, then 442.02 principal
+    remaining = Decimal("1200.00") - (Decimal("500.00") - first - Decimal("40.00"))
+    assert m(remaining) == "757.98"
+    # 2026-03-02..03-10 on the reduced principal: 757.98 × 9 × 12.15 / 36 500 = 2.2708 -> 2.27
+    second = interest(remaining, 9)
+    assert m(second) == "2.27"
     assert [(ln["start"], ln["end"], ln["days"], ln["base"], ln["amount"])
             for ln in inv["interest_lines"]] == [
         ("2026-01-16", "2026-03-01", 45, "1200.00", m(first)),
@@ -111,10 +119,10 @@ def test_interest_on_the_remaining_principal_runs_from_the_payment(client, tenan
     assert inv["interest_paid"] == m(first) and inv["interest_outstanding"] == m(second)
     assert inv["applications"] == [{
         "payment_id": result["payment"]["id"], "received_on": "2026-03-01",
-        "to_interest": m(first), "to_principal": m(Decimal("500.00") - first),
-        "to_indemnity": "0.00"}]
+        "to_interest": "17.98", "to_principal": "442.02", "to_indemnity": "40.00"}]
+    assert inv["indemnity"] == {"amount": "40.00", "paid": "40.00", "outstanding": "0.00"}
     assert body["totals"]["paid"] == "500.00"
-    assert body["totals"]["due"] == m(remaining + second + Decimal("40.00"))
+    assert body["totals"]["due"] == m(remaining + second) == "760.25"
 
 
 def test_payment_event_has_actor_and_split(client, tenant, claim):
@@ -127,7 +135,8 @@ def test_payment_event_has_actor_and_split(client, tenant, claim):
     assert event["data"] == {
         "payment_id": result["payment"]["id"], "amount": "500.00", "method": "transfer",
         "received_on": "2026-03-01", "to_interest": split["to_interest"],
-        "to_principal": split["to_principal"], "to_indemnity": "0.00", "to_credit": "0.00"}
+        "to_principal": split["to_principal"], "to_indemnity": "40.00", "to_credit": "0.00"}
+    assert (split["to_interest"], split["to_principal"]) == ("17.98", "442.02")
 
 
 def test_across_invoices_due_before_not_yet_due_oldest_first(client, tenant, debtor):
@@ -138,13 +147,17 @@ def test_across_invoices_due_before_not_yet_due_oldest_first(client, tenant, deb
         invoice("N-1", issue="2026-01-01", due="2026-01-15", amount="1000.00")),
         headers=tenant.headers).json()
     result = pay(client, tenant, claim["id"], "1100.00", "2026-03-05")
-    i1 = interest("1000.00", days("2026-01-15", "2026-03-05"))  # 49 days
-    i2 = interest("500.00", days("2026-02-15", "2026-03-05"))  # 18 days
-    n1_total = i1 + Decimal("1000.00") + Decimal("40.00")
-    to_n2_principal = Decimal("1100.00") - n1_total - i2
-    assert result["split"]["to_interest"] == m(i1 + i2)
-    assert result["split"]["to_principal"] == m(Decimal("1000.00") + to_n2_principal)
-    assert result["split"]["to_indemnity"] == "40.00"
+    # N-1, 49 days: 1 000 × 49 × 12.15 / 36 500 = 16.3110 -> 16.31; + 40 + 1 000 = 1 056.31
+    # N-2 gets the 43.69 left, 18 days: 500 × 18 × 12.15 / 36 500 = 2.9959 -> 3.00 interest,
+    # its 40.00 indemnity (late since 16 Feb), then 43.69 - 43.00 = 0.69 principal.
+    i1 = interest("1000.00", days("2026-01-15", "2026-03-05"))
+    i2 = interest("500.00", days("2026-02-15", "2026-03-05"))
+    assert (m(i1), m(i2)) == ("16.31", "3.00")
+    to_n2_principal = Decimal("1100.00") - (i1 + Decimal("1040.00")) - (i2 + Decimal("40.00"))
+    assert m(to_n2_principal) == "0.69"
+    assert result["split"]["to_interest"] == "19.31"
+    assert result["split"]["to_principal"] == "1000.69"
+    assert result["split"]["to_indemnity"] == "80.00"
     assert result["split"]["to_credit"] == "0.00"
     body = statement(client, tenant, claim["id"], "2026-03-05")
     by_number = {i["number"]: i for i in body["invoices"]}
@@ -153,6 +166,7 @@ def test_across_invoices_due_before_not_yet_due_oldest_first(client, tenant, deb
         "to_principal": "1000.00", "to_indemnity": "40.00"}
     assert by_number["N-1"]["principal_outstanding"] == "0.00"
     assert by_number["N-2"]["applications"][0]["to_interest"] == m(i2)
+    assert by_number["N-2"]["applications"][0]["to_indemnity"] == "40.00"
     assert by_number["N-2"]["applications"][0]["to_principal"] == m(to_n2_principal)
     assert by_number["N-3"]["applications"] == []
     assert by_number["N-3"]["principal_outstanding"] == "300.00"
@@ -170,10 +184,40 @@ def test_named_invoice_is_paid_first(client, tenant, debtor):
     by_number = {i["number"]: i for i in body["invoices"]}
     assert by_number["K-2"]["principal_outstanding"] == "0.00"
     assert by_number["K-2"]["applications"][0]["to_principal"] == "300.00"
-    # The remaining 100.00 goes to K-1, interest first.
+    # The remaining 100.00 goes to K-1: interest first, 16.31 (49 days, see above), then the
+    # 40.00 indemnity, then 100 - 56.31 = 43.69 principal.
     i1 = interest("1000.00", days("2026-01-15", "2026-03-05"))
-    assert by_number["K-1"]["applications"][0]["to_interest"] == m(i1)
-    assert by_number["K-1"]["applications"][0]["to_principal"] == m(Decimal("100.00") - i1)
+    assert by_number["K-1"]["applications"][0]["to_interest"] == m(i1) == "16.31"
+    assert by_number["K-1"]["applications"][0]["to_indemnity"] == "40.00"
+    assert by_number["K-1"]["applications"][0]["to_principal"] == "43.69"
+
+
+def test_indemnity_is_paid_before_principal(client, tenant, claim):
+    """A payment smaller than interest + indemnity pays no principal (Cass. 1re civ.
+    7 Feb 1995 n° 92-14.216: the indemnity is an accessory paid like interest), so interest
+    keeps running on the whole 1 200.00."""
+    result = pay(client, tenant, claim["id"], "50.00", "2026-03-01")
+    # 45 days: 17.98 interest (1343-1), the other 32.02 to the 40.00 indemnity
+    assert result["split"] | {"payment_id": None} == {
+        "payment_id": None, "received_on": "2026-03-01", "amount": "50.00",
+        "to_interest": "17.98", "to_principal": "0.00", "to_indemnity": "32.02",
+        "to_credit": "0.00"}
+    body = statement(client, tenant, claim["id"], "2026-03-10")
+    [inv] = body["invoices"]
+    # No principal paid: one line 16 Jan..10 Mar, 54 days on 1 200:
+    # 1 200 × 54 × 12.15 / 36 500 = 21.5704 -> 21.57; 21.57 - 17.98 = 3.59 still owed
+    assert [(ln["start"], ln["end"], ln["days"], ln["base"], ln["amount"])
+            for ln in inv["interest_lines"]] == [
+        ("2026-01-16", "2026-03-10", 54, "1200.00", "21.57")]
+    assert inv["principal_outstanding"] == "1200.00"
+    assert inv["interest_paid"] == "17.98" and inv["interest_outstanding"] == "3.59"
+    assert inv["indemnity"] == {"amount": "40.00", "paid": "32.02", "outstanding": "7.98"}
+    assert inv["applications"] == [{
+        "payment_id": result["payment"]["id"], "received_on": "2026-03-01",
+        "to_interest": "17.98", "to_principal": "0.00", "to_indemnity": "32.02"}]
+    # 1 200 + 3.59 + 7.98 = 1 211.57 (= 1 240 + 21.57 - 50)
+    assert body["totals"]["due"] == "1211.57"
+    assert result["claim"]["outstanding"] == body["totals"]["due"]
 
 
 # ------------------------------------------------------------------------ validation

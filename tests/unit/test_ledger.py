@@ -1,6 +1,11 @@
 """Statements of account: imputation, interest between payments, indemnity, reversal,
 credit. Expected figures are computed by hand with amount × days × rate / 36 500 and the
-rates of french-law.md §2.3 (each period rounded half-up to the cent)."""
+rates of french-law.md §2.3 (each period rounded half-up to the cent).
+
+Imputation: within an invoice interest (C. civ. 1343-1), then the 40 EUR indemnity (an
+accessory paid like interest, Cass. 1re civ. 7 Feb 1995 n° 92-14.216), then principal;
+across invoices the named ones, then due before not yet due, oldest first; invoices equal
+in due and issue date share pro rata to what each owes (C. civ. 1342-10, last rule)."""
 
 from __future__ import annotations
 
@@ -35,27 +40,28 @@ def invoice(number: str, amount: str, due: date, issue: date | None = None) -> I
     return Invoice(number, issue or date(due.year, due.month, 1), due, D(amount))
 
 
-def test_b2b_interest_then_principal_then_interest_on_the_rest() -> None:
+def test_b2b_interest_then_indemnity_then_principal_then_interest_on_the_rest() -> None:
     # 10 000 due 31 Aug 2024; 1 000 paid 30 Sep 2024; statement 30 Oct 2024 (2024 S2 14.25 %)
     #  1-30 Sep: 10 000 × 30 × 14.25 / 36 500 = 117.1233 -> 117.12 (paid first, 1343-1)
-    #  principal paid 1 000 - 117.12 = 882.88 -> 9 117.12 left
-    #  1-30 Oct: 9 117.12 × 30 × 14.25 / 36 500 = 106.7827 -> 106.78
+    #  then the 40 indemnity (an accessory, Cass. 1re civ. 7 Feb 1995 n° 92-14.216)
+    #  principal paid 1 000 - 117.12 - 40 = 842.88 -> 9 157.12 left
+    #  1-30 Oct: 9 157.12 × 30 × 14.25 / 36 500 = 3 914 668.8 / 36 500 = 107.2512 -> 107.25
     s = stmt([invoice("F1", "10000.00", date(2024, 8, 31))],
              [pay("p1", "1000.00", date(2024, 9, 30))], date(2024, 10, 30))
     f1 = s.invoices[0]
     assert [(ln.start, ln.end, ln.days, ln.base, ln.amount) for ln in f1.interest_lines] == [
         (date(2024, 9, 1), date(2024, 9, 30), 30, D("10000.00"), D("117.12")),
-        (date(2024, 10, 1), date(2024, 10, 30), 30, D("9117.12"), D("106.78")),
+        (date(2024, 10, 1), date(2024, 10, 30), 30, D("9157.12"), D("107.25")),
     ]
     assert (f1.interest_accrued, f1.interest_paid, f1.interest_outstanding) == (
-        D("223.90"), D("117.12"), D("106.78"))
-    assert (f1.principal_paid, f1.principal_outstanding) == (D("882.88"), D("9117.12"))
+        D("224.37"), D("117.12"), D("107.25"))
+    assert (f1.principal_paid, f1.principal_outstanding) == (D("842.88"), D("9157.12"))
     assert (f1.indemnity.amount, f1.indemnity.paid, f1.indemnity.outstanding) == (
-        D("40.00"), D("0.00"), D("40.00"))
+        D("40.00"), D("40.00"), D("0.00"))
     split = s.payments[0]
     assert (split.to_interest, split.to_principal, split.to_indemnity, split.to_credit) == (
-        D("117.12"), D("882.88"), D("0"), D("0"))
-    assert s.totals.due == D("9117.12") + D("106.78") + D("40.00")
+        D("117.12"), D("842.88"), D("40.00"), D("0"))
+    assert s.totals.due == D("9157.12") + D("107.25") == D("9264.37")
     # 2024 S2: 3 × 4.92 = 14.76 % is above ECB + 10 = 14.25 %: the default applies, flagged
     assert [f.code for f in s.flags] == ["floor_exceeds_default"]
 
@@ -74,11 +80,15 @@ def test_2024_s1_floor_case_in_a_statement() -> None:
     assert [f.code for f in raised.flags] == ["default_raised_to_floor"]
 
 
-def test_contractual_rate_below_floor_refused_in_statement() -> None:
+def test_contractual_rate_below_floor_runs_the_floor_in_statement() -> None:
+    # A 12 % clause is below the 2024 S1 floor 3 × 5.07 = 15.21 %: never refused (law.py,
+    # BelowFloorPolicy, C. com. L441-10 II / L441-16), the floor runs instead, flagged.
+    # 1 000 × 30 × 15.21 / 36 500 = 12.5013 -> 12.50
     terms = InterestTerms(DebtorKind.BUSINESS, contractual_rate=D("12"))
-    with pytest.raises(DomainValidationError) as err:
-        stmt([invoice("F1", "1000.00", date(2024, 3, 31))], [], date(2024, 4, 30), terms)
-    assert err.value.errors[0].field == "contractual_rate"
+    below = stmt([invoice("F1", "1000.00", date(2024, 3, 31))], [], date(2024, 4, 30), terms)
+    assert below.invoices[0].interest_accrued == D("12.50")
+    assert below.invoices[0].interest_lines[0].basis == "floor_3x_legal"
+    assert [(f.code, f.subject) for f in below.flags] == [("contractual_below_floor", "2024-S1")]
     # 2025 S2 floor is 8.28 %: 12 % accepted. 1 000 × 30 × 12 / 36 500 = 9.863 -> 9.86
     ok = stmt([invoice("F1", "1000.00", date(2025, 7, 31))], [], date(2025, 8, 30), terms)
     assert ok.invoices[0].interest_accrued == D("9.86")
@@ -138,27 +148,34 @@ def test_indemnity_per_late_invoice_only() -> None:
     assert by["F1"].indemnity.amount == D("40.00")
     assert by["F2"].indemnity.amount == 0
     assert by["F3"].indemnity.amount == 0
-    # F1: 1 day (1 Apr) at 13.15 %: 500 × 1 × 13.15 / 36 500 = 0.1801 -> 0.18, paid first
-    assert by["F1"].interest_accrued == D("0.18")
-    assert by["F1"].applications[0].to_interest == D("0.18")
-    assert by["F1"].principal_outstanding == D("0.18")
+    # F1 and F2 are equal (due 31 Mar, issued 1 Mar) but F2, named, was paid alone and
+    # settled, so p2 goes to F1 alone. F1: 1 day (1 Apr) at 13.15 %:
+    # 500 × 1 × 13.15 / 36 500 = 0.1801 -> 0.18 (1343-1), then the 40 indemnity, then
+    # principal 500 - 0.18 - 40 = 459.82 -> 40.18 left.
+    # 2..30 Apr, 29 days: 40.18 × 29 × 13.15 / 36 500 = 0.4198 -> 0.42; 0.18 + 0.42 = 0.60
+    assert (by["F1"].applications[0].to_interest, by["F1"].applications[0].to_indemnity,
+            by["F1"].applications[0].to_principal) == (D("0.18"), D("40.00"), D("459.82"))
+    assert by["F1"].indemnity.outstanding == 0
+    assert by["F1"].principal_outstanding == D("40.18")
+    assert by["F1"].interest_accrued == D("0.60")
     assert s.totals.not_yet_due == D("300.00")
 
 
-def test_imputation_order_interest_principal_indemnity_then_next_invoice() -> None:
+def test_imputation_order_interest_indemnity_principal_then_next_invoice() -> None:
     # Two invoices due 31 Jan 2025 (F-A) and 28 Feb 2025 (F-B), 1 000 each, paid on
-    # 2 Mar 2025 with 1 100 (unnamed): oldest first.
+    # 2 Mar 2025 with 1 100 (unnamed): oldest first (1342-10); within each, interest
+    # (1343-1), indemnity (Cass. 1re civ. 7 Feb 1995 n° 92-14.216), principal.
     #   F-A: 1..28 Feb + 1..2 Mar = 30 days at 13.15 %: 1 000 × 30 × 13.15 / 36 500 = 10.8082
-    #        -> 10.81 interest, 1 000 principal, 40 indemnity = 1 050.81
-    #   F-B: the remaining 49.19: interest 2 days 1 000 × 2 × 13.15 / 36 500 = 0.72, then
-    #        48.47 principal.
+    #        -> 10.81 interest, 40 indemnity, 1 000 principal = 1 050.81
+    #   F-B: the remaining 49.19: interest 2 days 1 000 × 2 × 13.15 / 36 500 = 0.7205 -> 0.72,
+    #        then its 40 indemnity (late since 1 Mar), then 49.19 - 40.72 = 8.47 principal.
     invs = [invoice("F-B", "1000.00", date(2025, 2, 28)),
             invoice("F-A", "1000.00", date(2025, 1, 31))]
     s = stmt(invs, [pay("p1", "1100.00", date(2025, 3, 2))], date(2025, 3, 2))
     apps = s.payments[0].applications
     assert [(a.invoice_number, a.to_interest, a.to_principal, a.to_indemnity) for a in apps] == [
         ("F-A", D("10.81"), D("1000.00"), D("40.00")),
-        ("F-B", D("0.72"), D("48.47"), D("0")),
+        ("F-B", D("0.72"), D("8.47"), D("40.00")),
     ]
 
 
@@ -169,9 +186,11 @@ def test_named_invoice_paid_first() -> None:
     assert [a.invoice_number for a in s.payments[0].applications] == ["F-B"]
     by = {i.number: i for i in s.invoices}
     assert by["F-A"].principal_paid == 0
-    # interest before principal even on the named invoice: 0.72 (2 days, see above)
+    # interest, then indemnity, then principal even on the named invoice (1343-1; Cass.
+    # 1re civ. 7 Feb 1995): 0.72 (2 days, see above), 40, then 500 - 40.72 = 459.28
     assert by["F-B"].interest_paid == D("0.72")
-    assert by["F-B"].principal_paid == D("499.28")
+    assert by["F-B"].indemnity.paid == D("40.00")
+    assert by["F-B"].principal_paid == D("459.28")
 
 
 def test_due_before_not_yet_due() -> None:
@@ -267,16 +286,133 @@ def test_invalid_inputs() -> None:
 
 
 def test_partly_paid_indemnity_is_completed_by_the_next_payment() -> None:
-    # F-A 1 000 due 31 Jan 2025: on 2 Mar 10.81 interest (30 days at 13.15 %), 1 000
-    # principal, then 10.00 of the 40 indemnity. The next payment pays the 30.00 left on
-    # F-A (oldest) before F-B.
+    # F-A 1 000 due 31 Jan 2025: on 2 Mar 20.81 pays 10.81 interest (30 days at 13.15 %)
+    # then 10.00 of the 40 indemnity, no principal (indemnity before principal, Cass. 1re
+    # civ. 7 Feb 1995 n° 92-14.216). On 3 Mar the principal is still 1 000, one line
+    # 1 Feb..3 Mar: 1 000 × 31 × 13.15 / 36 500 = 11.1685 -> 11.17, 11.17 - 10.81 = 0.36 due.
+    # The next payment, 1 050.36, pays on F-A (oldest) 0.36 interest, the 30.00 indemnity
+    # left, 1 000 principal, and the last 20.00 goes to F-B (not yet due: principal only).
     invs = [invoice("F-A", "1000.00", date(2025, 1, 31)),
             invoice("F-B", "1000.00", date(2025, 6, 30))]
-    s = stmt(invs, [pay("p1", "1020.81", date(2025, 3, 2)), pay("p2", "50.00", date(2025, 3, 3))],
+    s = stmt(invs, [pay("p1", "20.81", date(2025, 3, 2)), pay("p2", "1050.36", date(2025, 3, 3))],
              date(2025, 3, 3))
     assert [(a.invoice_number, a.to_interest, a.to_principal, a.to_indemnity)
             for p in s.payments for a in p.applications] == [
-        ("F-A", D("10.81"), D("1000.00"), D("10.00")),
-        ("F-A", D("0"), D("0"), D("30.00")),
+        ("F-A", D("10.81"), D("0"), D("10.00")),
+        ("F-A", D("0.36"), D("1000.00"), D("30.00")),
         ("F-B", D("0"), D("20.00"), D("0")),
+    ]
+    assert s.invoices[0].outstanding == 0
+
+
+# ------------------------------------------------------------------------ equal invoices
+# C. civ. 1342-10, last rule: "à égalité d'intérêt, sur la plus ancienne; toutes choses
+# égales, proportionnellement". Invoices equal in every respect (same due date, same issue
+# date) share a payment pro rata to what each owes on the payment day (interest +
+# indemnity + principal), in whole cents, leftover cents to the largest remainders.
+
+JAN_31 = date(2025, 1, 31)
+MAR_2 = date(2025, 3, 2)
+
+
+def imputed(s: Statement) -> list[tuple[str, D, D, D]]:
+    """(invoice, interest, indemnity, principal) of every application, in order."""
+    return [(a.invoice_number, a.to_interest, a.to_indemnity, a.to_principal)
+            for p in s.payments for a in p.applications]
+
+
+def equal_pair() -> list[Invoice]:
+    """600 and 400, both issued 1 Jan 2025 and due 31 Jan 2025. On 2 Mar 2025 (30 days at
+    13.15 %): 600 × 30 × 13.15 / 36 500 = 6.4849 -> 6.48, owes 6.48 + 40 + 600 = 646.48;
+    400 × 30 × 13.15 / 36 500 = 4.3233 -> 4.32, owes 4.32 + 40 + 400 = 444.32; 1 090.80."""
+    return [invoice("E-600", "600.00", JAN_31), invoice("E-400", "400.00", JAN_31)]
+
+
+def test_equal_invoices_share_a_payment_pro_rata_to_what_each_owes() -> None:
+    # 500 on 2 Mar 2025, unnamed, business debtor:
+    #   E-600: 500 × 646.48 / 1 090.80 = 296.3329 -> 296.33 (remainder 0.0029)
+    #   E-400: 500 × 444.32 / 1 090.80 = 203.6670 -> 203.66 (remainder 0.0070)
+    #   296.33 + 203.66 = 499.99: the cent left goes to the largest remainder, E-400 -> 203.67
+    # Within each: interest, indemnity, then principal (1343-1; Cass. 1re civ. 7 Feb 1995):
+    #   E-600: 6.48, 40, 296.33 - 46.48 = 249.85;  E-400: 4.32, 40, 203.67 - 44.32 = 159.35
+    s = stmt(equal_pair(), [pay("p1", "500.00", MAR_2)], MAR_2)
+    assert imputed(s) == [
+        ("E-400", D("4.32"), D("40.00"), D("159.35")),
+        ("E-600", D("6.48"), D("40.00"), D("249.85")),
+    ]
+    split = s.payments[0]
+    assert (split.to_interest, split.to_indemnity, split.to_principal, split.to_credit) == (
+        D("10.80"), D("80.00"), D("409.20"), D("0"))
+    by = {i.number: i for i in s.invoices}
+    assert by["E-600"].principal_outstanding == D("350.15")
+    assert by["E-400"].principal_outstanding == D("240.65")
+
+
+def test_equal_invoices_rounding_cent_goes_to_one_and_shares_add_up() -> None:
+    # Three equal 1 000 invoices (issued 1 Jan, due 31 Jan 2025) each owe on 2 Mar
+    # 10.81 + 40 + 1 000 = 1 050.81 (1 000 × 30 × 13.15 / 36 500 = 10.8082 -> 10.81).
+    # 100 / 3 = 33.333...: 33.33 × 3 = 99.99, one share gets the cent left: 33.34.
+    # Each share pays its 10.81 interest, then 22.52 (or 22.53) of indemnity, no principal.
+    invs = [invoice(n, "1000.00", JAN_31) for n in ("T-1", "T-2", "T-3")]
+    s = stmt(invs, [pay("p1", "100.00", MAR_2)], MAR_2)
+    apps = s.payments[0].applications
+    totals = sorted(a.total for a in apps)
+    assert totals == [D("33.33"), D("33.33"), D("33.34")]
+    assert sum(totals) == D("100.00")
+    assert max(totals) - min(totals) <= D("0.01")
+    assert all(a.to_interest == D("10.81") and a.to_principal == 0 for a in apps)
+    assert sorted(a.to_indemnity for a in apps) == [D("22.52"), D("22.52"), D("22.53")]
+    assert s.totals.principal_outstanding == D("3000.00")
+
+
+def test_payment_covering_an_equal_group_pays_each_in_full_then_the_next_invoice() -> None:
+    # The equal pair owes 1 090.80 on 2 Mar 2025 (see equal_pair); N, due 28 Feb 2025
+    # (issued 1 Feb), comes after it (1342-10, oldest first). 1 200 pays the pair in full,
+    # the remaining 109.20 goes to N: 2 days 1 000 × 2 × 13.15 / 36 500 = 0.7205 -> 0.72
+    # interest, 40 indemnity, 109.20 - 40.72 = 68.48 principal.
+    invs = [invoice("N", "1000.00", date(2025, 2, 28)), *equal_pair()]
+    s = stmt(invs, [pay("p1", "1200.00", MAR_2)], MAR_2)
+    assert imputed(s) == [
+        ("E-400", D("4.32"), D("40.00"), D("400.00")),
+        ("E-600", D("6.48"), D("40.00"), D("600.00")),
+        ("N", D("0.72"), D("40.00"), D("68.48")),
+    ]
+    by = {i.number: i for i in s.invoices}
+    assert by["E-600"].outstanding == by["E-400"].outstanding == 0
+    assert by["N"].principal_outstanding == D("931.52")
+    assert s.credit == 0
+
+
+def test_invoices_differing_only_by_number_are_equal() -> None:
+    # Same issue (1 Mar) and due (31 Mar 2025) dates: the number no longer decides. Paid
+    # 100 on 20 Mar, before the due date (no interest, no indemnity): 300 and 700 owed,
+    # 100 × 300 / 1 000 = 30.00 and 100 × 700 / 1 000 = 70.00; A-1, first by number, does
+    # not take it all.
+    due = date(2025, 3, 31)
+    invs = [invoice("B-2", "700.00", due), invoice("A-1", "300.00", due)]
+    s = stmt(invs, [pay("p1", "100.00", date(2025, 3, 20))], date(2025, 3, 20))
+    assert imputed(s) == [
+        ("A-1", D("0"), D("0"), D("30.00")),
+        ("B-2", D("0"), D("0"), D("70.00")),
+    ]
+
+
+def test_invoices_with_different_issue_dates_are_not_equal() -> None:
+    # Same due date, but B-2 was issued on 1 Mar and A-1 on 2 Mar: B-2 is the older
+    # (1342-10, "sur la plus ancienne") and takes the whole 300, whatever the numbers.
+    due = date(2025, 3, 31)
+    invs = [invoice("A-1", "500.00", due, issue=date(2025, 3, 2)),
+            invoice("B-2", "500.00", due, issue=date(2025, 3, 1))]
+    s = stmt(invs, [pay("p1", "300.00", date(2025, 3, 20))], date(2025, 3, 20))
+    assert imputed(s) == [("B-2", D("0"), D("0"), D("300.00"))]
+
+
+def test_named_invoice_among_equal_ones_is_paid_first_on_its_own() -> None:
+    # The debtor names E-600 (1342-10, first rule): it is paid in full first, not shared
+    # with E-400: 6.48 interest, 40 indemnity, 600 principal = 646.48; the remaining
+    # 700 - 646.48 = 53.52 goes to E-400: 4.32 interest, 40 indemnity, 9.20 principal.
+    s = stmt(equal_pair(), [pay("p1", "700.00", MAR_2, "E-600")], MAR_2)
+    assert imputed(s) == [
+        ("E-600", D("6.48"), D("40.00"), D("600.00")),
+        ("E-400", D("4.32"), D("40.00"), D("9.20")),
     ]

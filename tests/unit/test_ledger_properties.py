@@ -1,5 +1,6 @@
 """Property-based checks of the statement: conservation, non-negative and non-decreasing
-interest, imputation order, rounding."""
+interest, imputation order (C. civ. 1342-10, 1343-1; indemnity before principal, Cass. 1re
+civ. 7 Feb 1995 n° 92-14.216; equal invoices pro rata), rounding."""
 
 from __future__ import annotations
 
@@ -28,10 +29,16 @@ cents = st.integers(min_value=1, max_value=1_000_000).map(lambda c: Decimal(c) /
 @st.composite
 def invoices_st(draw: st.DrawFn) -> list[Invoice]:
     n = draw(st.integers(min_value=1, max_value=5))
-    out = []
+    out: list[Invoice] = []
     for i in range(n):
-        issue = draw(st.dates(min_value=START, max_value=date(2025, 12, 31)))
-        due = issue + timedelta(days=draw(st.integers(min_value=0, max_value=90)))
+        if out and draw(st.booleans()):
+            # equal to an earlier one in every respect but number and amount (1342-10:
+            # shared pro rata), so that such groups are common
+            twin = draw(st.sampled_from(out))
+            issue, due = twin.issue_date, twin.due_date
+        else:
+            issue = draw(st.dates(min_value=START, max_value=date(2025, 12, 31)))
+            due = issue + timedelta(days=draw(st.integers(min_value=0, max_value=90)))
         out.append(Invoice(f"F{i}", issue, due, draw(cents)))
     return out
 
@@ -223,49 +230,84 @@ def test_reversed_payment_is_as_if_never_made(
     assert s.credit == t.credit
 
 
-def default_order(invoices: list[Invoice]) -> list[str]:
-    return [i.number for i in sorted(invoices, key=lambda i: (i.due_date, i.issue_date, i.number))]
+def default_order(invoices: list[Invoice]) -> list[Invoice]:
+    return sorted(invoices, key=lambda i: (i.due_date, i.issue_date, i.number))
+
+
+def imputation_groups(invoices: list[Invoice], named: list[str]) -> list[list[str]]:
+    """The named invoices one by one, in the order named; then the others oldest first,
+    those equal in due and issue date together (written apart from the ledger)."""
+    groups = [[n] for n in named]
+    previous: tuple[date, date] | None = None
+    for inv in default_order([i for i in invoices if i.number not in named]):
+        key = (inv.due_date, inv.issue_date)
+        if key == previous:
+            groups[-1].append(inv.number)
+        else:
+            groups.append([inv.number])
+        previous = key
+    return groups
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario(unique_days=True))
 def test_imputation_order(case: tuple[list[Invoice], list[Payment], InterestTerms, date]) -> None:
     """Each payment, against what was owed just before it (a statement on its day with the
-    earlier payments): invoices in order (named, then due before not-yet-due, oldest
-    first) are settled in full before the next gets anything; within an invoice,
-    interest before principal before indemnity."""
+    earlier payments):
+    - groups in order (named one by one, then due before not-yet-due, oldest first,
+      invoices equal in due and issue date forming one group) are settled in full before
+      the next group gets anything (C. civ. 1342-10);
+    - the group that gets the end of the payment shares it in proportion to what each
+      owes, within one cent, the shares adding up to what it got (1342-10, last rule);
+    - within an invoice no indemnity is paid while its interest is owed (1343-1) and no
+      principal while its interest or indemnity is owed (Cass. 1re civ. 7 Feb 1995
+      n° 92-14.216);
+    - conservation: what the applications and the credit took is the payment."""
     invoices, payments, terms, at = case
     counted = [replace(p, reversed_on=None, reversal_reason=None)
                for p in payments if p.counts_at(at)]
     final = compute(invoices, counted, terms, at)
-    base_order = default_order(invoices)
     for split in final.payments:
         p = next(q for q in counted if q.id == split.payment_id)
         earlier = [q for q in counted if q.received_on < p.received_on]
         prior = {i.number: i for i in compute(invoices, earlier, terms, p.received_on).invoices}
-        named = list(dict.fromkeys(p.invoice_numbers))
-        order = named + [n for n in base_order if n not in named]
+        groups = imputation_groups(invoices, list(dict.fromkeys(p.invoice_numbers)))
+        order = [n for g in groups for n in g]
         applied = {a.invoice_number: a for a in split.applications}
+        assert len(applied) == len(split.applications)  # one application per invoice
         assert [a.invoice_number for a in split.applications] == [n for n in order if n in applied]
-        # the last invoice that received something; all before it are settled in full
-        last = max((order.index(n) for n in applied), default=-1)
-        for k, number in enumerate(order):
-            owed = prior[number]
-            a = applied.get(number)
-            got = a.total if a else Decimal(0)
-            if k < last or (split.to_credit > 0):
-                assert got == owed.outstanding
+        assert sum((a.total for a in split.applications), Decimal(0)) + split.to_credit == (
+            split.amount)
+        received_by = {n: a.total for n, a in applied.items()}
+
+        # the last group that received something; all before it are settled in full
+        last = max((k for k, g in enumerate(groups) if any(n in applied for n in g)),
+                   default=-1)
+        for k, group in enumerate(groups):
+            owed = [prior[n].outstanding for n in group]
+            paid = [received_by.get(n, Decimal(0)) for n in group]
+            if k < last or split.to_credit > 0:
+                assert paid == owed
             elif k > last:
-                assert got == 0
-            if a is not None:
-                # interest, then principal, then indemnity
-                if a.to_principal > 0 or a.to_indemnity > 0:
-                    assert a.to_interest == owed.interest_outstanding
-                if a.to_indemnity > 0:
-                    assert a.to_principal == owed.principal_outstanding
-                assert a.to_interest <= owed.interest_outstanding
-                assert a.to_principal <= owed.principal_outstanding
-                assert a.to_indemnity <= owed.indemnity.outstanding
+                assert paid == [Decimal(0)] * len(group)
+            else:  # the group the payment ends in: pro rata, within one cent
+                received, total = sum(paid, Decimal(0)), sum(owed, Decimal(0))
+                assert received <= total
+                for o, g in zip(owed, paid, strict=True):
+                    assert g <= o
+                    assert abs(g * total - received * o) < CENT * total
+                if received == total:
+                    assert paid == owed
+        for number, a in applied.items():
+            before = prior[number]
+            # interest, then indemnity, then principal
+            if a.to_indemnity > 0 or a.to_principal > 0:
+                assert a.to_interest == before.interest_outstanding
+            if a.to_principal > 0:
+                assert a.to_indemnity == before.indemnity.outstanding
+            assert a.to_interest <= before.interest_outstanding
+            assert a.to_indemnity <= before.indemnity.outstanding
+            assert a.to_principal <= before.principal_outstanding
         if split.to_credit > 0:
             assert sum((i.outstanding for i in prior.values()), Decimal(0)) == (
                 split.amount - split.to_credit)

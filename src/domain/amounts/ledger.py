@@ -3,15 +3,15 @@
 Imputation (which debt a payment settles):
 - Across invoices (C. civ. 1342-10): first the invoices the debtor names on the payment,
   in the order named; then the invoices already due before those not yet due, the
-  oldest first (due date, then issue date, then number). The code's "most interest in
-  paying" criterion is read as the oldest due debt, as every late invoice bears interest
-  at the same rate.
+  oldest first (due date, then issue date). The code's "most interest in paying"
+  criterion is read as the oldest due debt, as every late invoice bears interest at the
+  same rate. Invoices equal in every respect (same due date, same issue date) share the
+  payment in proportion to what each owes: 1342-10 ends "proportionnellement".
 - Within an invoice: interest first (C. civ. 1343-1: "le paiement partiel s'impute
-  d'abord sur les intérêts"), then principal, then the 40 EUR indemnity (D441-5). The
-  indemnity is not interest, so 1343-1 does not put it first; it bears no interest,
-  so paying the principal first is what the debtor has most interest in (1342-10), and it
-  stops interest running. An invoice is settled in full (interest, principal, indemnity)
-  before the next one.
+  d'abord sur les intérêts"), then the 40 EUR indemnity (D441-5), then principal: the
+  indemnity is an accessory paid like interest (Cass. 1re civ. 7 Feb 1995 n° 92-14.216,
+  recovery costs are accessories "au même titre que les intérêts"). An invoice (or a group
+  of equal ones) is settled in full before the next.
 - What remains once everything is paid is kept as `credit` (said so by a flag), never
   lost.
 
@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
 from domain.amounts import deadlines, law
@@ -251,6 +251,28 @@ class _Engine:
         s.partial = []
         s.partial_through = None
 
+    def owed(self, s: _InvoiceState, day: date) -> Decimal:
+        """What invoice `s` owes on `day`: interest, indemnity and principal."""
+        indemnity = s.indemnity_amount - s.indemnity_paid if s.late else ZERO
+        return self.interest_due(s, day) + indemnity + s.principal_out
+
+    def shares(self, group: list[_InvoiceState], day: date, available: Decimal) -> list[Decimal]:
+        """Split `available` between invoices equal in every respect, pro rata to what each
+        owes (C. civ. 1342-10, last rule), in whole cents: the cents rounding leaves over go
+        to the largest remainders, so the shares add up to the payment exactly."""
+        owed = [self.owed(s, day) for s in group]
+        total = sum(owed, ZERO)
+        if available >= total or total == 0:
+            return owed
+        q = quantum(self.currency)
+        exact = [available * o / total for o in owed]
+        shares = [e.quantize(q, rounding=ROUND_DOWN) for e in exact]
+        left = int((available - sum(shares, ZERO)) / q)
+        by_remainder = sorted(range(len(group)), key=lambda i: shares[i] - exact[i])
+        for i in by_remainder[:left]:
+            shares[i] += q
+        return shares
+
     def mark_late(self, s: _InvoiceState) -> None:
         """Called once the due date is over: late if principal was still owed then."""
         if s.principal_out > 0:
@@ -260,15 +282,15 @@ class _Engine:
     def apply(
         self, s: _InvoiceState, pay: Payment, available: Decimal
     ) -> PaymentApplication | None:
-        """Impute up to `available` of `pay` to invoice `s` (interest, then principal, then
-        indemnity); None when nothing of it was owed."""
+        """Impute up to `available` of `pay` to invoice `s` (interest, then indemnity, then
+        principal); None when nothing of it was owed."""
         day = pay.received_on
         to_interest = min(available, self.interest_due(s, day))
         rest = available - to_interest
-        to_principal = min(rest, s.principal_out)
-        rest -= to_principal
         to_indemnity = min(rest, s.indemnity_amount - s.indemnity_paid) if s.late else ZERO
         rest -= to_indemnity
+        to_principal = min(rest, s.principal_out)
+        rest -= to_principal
         if to_interest == 0 and to_principal == 0 and to_indemnity == 0:
             return None
         if to_principal > 0:
@@ -290,6 +312,21 @@ class _Engine:
             # date is never late.
             s.settled = True
         return application
+
+
+def _equal_groups(order: list[_InvoiceState], named: int) -> list[list[_InvoiceState]]:
+    """The imputation order as groups of invoices equal in every respect (due date, issue
+    date), each group shared pro rata; the `named` first ones, which the debtor chose in
+    that order, each stand alone."""
+    groups: list[list[_InvoiceState]] = [[s] for s in order[:named]]
+    for s in order[named:]:
+        last = groups[-1][0] if len(groups) > named else None
+        if last is not None and (last.inv.due_date, last.inv.issue_date) == (
+                s.inv.due_date, s.inv.issue_date):
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    return groups
 
 
 def _validate(
@@ -385,23 +422,27 @@ def compute_statement(
             engine.mark_late(by_due[late_cursor])
             late_cursor += 1
         available = pay.amount
-        order = default_order
+        order, named_count = default_order, 0
         if pay.invoice_numbers:
             named = [states[index[n]] for n in dict.fromkeys(pay.invoice_numbers)]
             named_ids = {id(s) for s in named}
             order = named + [s for s in default_order if id(s) not in named_ids]
+            named_count = len(named)
         apps: list[PaymentApplication] = []
         newly_settled = False
-        for s in order:
+        for group in _equal_groups(order, named_count):
             if available == 0:
                 break
-            if s.settled:
+            live = [s for s in group if not s.settled]
+            if not live:
                 continue
-            application = engine.apply(s, pay, available)
-            if application is not None:
-                apps.append(application)
-                available -= application.total
-                newly_settled = newly_settled or s.settled
+            shares = [available] if len(live) == 1 else engine.shares(live, day, available)
+            for s, share in zip(live, shares, strict=True):
+                application = engine.apply(s, pay, share) if share > 0 else None
+                if application is not None:
+                    apps.append(application)
+                    available -= application.total
+                    newly_settled = newly_settled or s.settled
         if newly_settled:  # settled invoices never owe anything again: stop visiting them
             default_order = [s for s in default_order if not s.settled]
         credit += available
