@@ -390,3 +390,18 @@ def test_a_creditor_rate_that_is_no_rate_is_refused(client, tenant, rate):
     assert response.status_code in (400, 422), response.text
     assert "contractual_rate" in response.text
     assert client.get("/v1/creditor", headers=tenant.headers).json()["contractual_rate"] is None
+
+
+def test_a_partial_payment_moves_the_limitation_date_a_claim_shows(client, tenant, consumer):
+    """C. civ. 2240: paying part acknowledges the debt; two years run again from that day
+    (C. conso. L218-2), on the claim as on its statement."""
+    claim = create(client, tenant, claim_body(
+        consumer["id"], invoice(issue="2024-02-15", due="2024-03-15", amount="300.00")))
+    assert claim["invoices"][0]["limitation_date"] == "2026-03-15"
+    assert "prescription_soon" in {w["code"] for w in claim["warnings"]}
+    pay(client, tenant, claim["id"], "50.00", "2026-03-02")
+    read = client.get(f"/v1/claims/{claim['id']}", headers=tenant.headers).json()
+    assert read["invoices"][0]["limitation_date"] == "2028-03-02"
+    assert "prescription_soon" not in {w["code"] for w in read["warnings"]}
+    body = statement(client, tenant, claim["id"])
+    assert body["invoices"][0]["limitation_date"] == "2028-03-02"

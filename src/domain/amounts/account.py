@@ -53,7 +53,20 @@ class ClaimAccount:
             payments=self.payments,
             at=at,
             rates=rates,
+            acknowledged=self.acknowledgements(at),
         )
+
+    def acknowledgements(self, through: date | None = None) -> list[date]:
+        """The days the debtor acknowledged the debt, which interrupt prescription (C. civ.
+        2240): each payment that counts (a reversed one does not), each promise, and the
+        plan (its first day stands for the day it was agreed, which is not recorded).
+        `through`: as known on that day; None: as known now."""
+        days = [p.received_on for p in self.payments
+                if (p.reversed_on is None if through is None else p.counts_at(through))]
+        days += [p.made_at.date() for p in self.promises]
+        if self.plan is not None:
+            days.append(self.plan.starts_on)
+        return sorted({d for d in days if through is None or d <= through})
 
     def payment(self, payment_id: str) -> Payment | None:
         return next((p for p in self.payments if p.id == payment_id), None)

@@ -6,6 +6,7 @@ claim read shows them, and they need no rate table. Sources: SOURCES.md beside t
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -51,12 +52,35 @@ def prescription_years(debtor_kind: DebtorKind) -> int:
     return PRESCRIPTION_YEARS_B2B if debtor_kind is DebtorKind.BUSINESS else PRESCRIPTION_YEARS_B2C
 
 
-def limitation_date(due_date: date, debtor_kind: DebtorKind) -> date:
+def limitation_date(due_date: date, debtor_kind: DebtorKind,
+                    acknowledged: Iterable[date] = ()) -> date:
     """The last day to act: the period runs from the due date (when the creditor knew it
     could claim), the due date itself not counted, and ends on the same date N years
-    later (C. civ. 2229: acquired once the last day is over). Interruptions (e.g. an
-    acknowledgement, C. civ. 2240) are not modelled: this is the earliest date."""
-    return add_years(due_date, prescription_years(debtor_kind))
+    later (C. civ. 2229: acquired once the last day is over).
+
+    Each acknowledgement by the debtor (a partial payment, a promise, a request for time,
+    an agreed payment plan: C. civ. 2240; Cass. 2e civ. 16 Nov 2006 n° 05-18.287, 1re civ.
+    11 Mar 2020 n° 19-11.309, 2e civ. 9 Jan 2014 n° 12-28.272) interrupts it and starts a
+    new period of the same length (2231); a payment covers the whole debt (2e civ. 3 Jul
+    2014 n° 13-17.449). A mise en demeure does not interrupt (Cass. com. 13 Oct 1992
+    n° 91-10.066). One made after expiry revives nothing (see `late_acknowledgements`)."""
+    years = prescription_years(debtor_kind)
+    limit = add_years(due_date, years)
+    for day in sorted(acknowledged):
+        if day > limit:
+            break  # acquired: later acknowledgements do not revive it
+        limit = max(limit, add_years(day, years))
+    return limit
+
+
+def late_acknowledgements(due_date: date, debtor_kind: DebtorKind,
+                          acknowledged: Iterable[date]) -> list[date]:
+    """Acknowledgements made once the debt was time-barred: they revive nothing, but a
+    payment then may be a renunciation to prescription (C. civ. 2250-2251; Cass. com.
+    7 Jul 2009 n° 08-13.499), which a person must judge."""
+    days = sorted(acknowledged)
+    limit = limitation_date(due_date, debtor_kind, days)
+    return [day for day in days if day > limit]
 
 
 def prescription_warning(

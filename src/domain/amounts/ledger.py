@@ -131,7 +131,7 @@ class InvoiceStatement:
     indemnity: Indemnity
     limitation_date: date
     prescription_warning: bool  # the limitation date is within 90 days of `at`
-    prescribed: bool  # the limitation date is before `at` (interruptions not modelled)
+    prescribed: bool  # the limitation date is before `at` (acknowledgements counted)
     flags: tuple[deadlines.Flag, ...]  # payment term flags
     applications: tuple[PaymentApplication, ...]
 
@@ -375,6 +375,7 @@ def compute_statement(
     payments: Sequence[Payment] = (),
     at: date,
     rates: RateTables = DEFAULT_RATES,
+    acknowledged: Sequence[date] = (),
 ) -> Statement:
     """The statement of account of a claim on `at` (interest counted up to `at` included).
 
@@ -463,7 +464,9 @@ def compute_statement(
     for s in states:
         engine.close_segment(s, at)
         inv = s.inv
-        lim = deadlines.limitation_date(inv.due_date, terms.debtor_kind)
+        # `acknowledged`: the days the debtor acknowledged the claim (payments, promises,
+        # a plan), each starting a new period (C. civ. 2240, 2231).
+        lim = deadlines.limitation_date(inv.due_date, terms.debtor_kind, acknowledged)
         inv_statements.append(InvoiceStatement(
             number=inv.number,
             issue_date=inv.issue_date,
@@ -506,6 +509,14 @@ def compute_statement(
             "this is held as a credit for the debtor (to refund or set off), not lost",
         ))
     for st in inv_statements:
+        for day in deadlines.late_acknowledgements(st.due_date, terms.debtor_kind,
+                                                   acknowledged):
+            flags.append(deadlines.Flag(
+                "acknowledged_after_prescription",
+                f"invoice {st.number}: acknowledged on {day.isoformat()}, after its limitation "
+                f"date {st.limitation_date.isoformat()}; this revives nothing but may be a "
+                "renunciation to prescription (C. civ. 2250-2251): for a person to judge",
+                st.number))
         if st.prescribed and st.outstanding > 0:
             flags.append(deadlines.Flag(
                 "prescribed", f"invoice {st.number}: limitation date "

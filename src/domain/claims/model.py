@@ -89,6 +89,9 @@ class Claim:
     # rate, so that the floor runs instead (domain.amounts.law.BelowFloorPolicy): kept on
     # the claim so its warnings show them without reading the account.
     rate_below_floor: tuple[str, ...] = ()
+    # The days the debtor acknowledged the claim (payments, promises, a plan: C. civ. 2240),
+    # from its account, so that a claim read shows limitation dates without the account.
+    acknowledged: tuple[date, ...] = ()
 
     def today(self, now: datetime) -> date:
         from zoneinfo import ZoneInfo

@@ -91,6 +91,7 @@ def _settle(change: Change, ports: Ports, *, quiet_if_unchanged: bool = False) -
 
 
 def _save(uow: UnitOfWork, change: Change) -> None:
+    change.claim.acknowledged = tuple(change.account.acknowledgements())
     uow.claims.save_claim(change.claim, change.entries, change.expected_version, change.account)
     uow.commit()
 

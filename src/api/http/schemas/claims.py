@@ -56,13 +56,14 @@ class InvoiceOut(Output):
     limitation_date: date
 
     @classmethod
-    def of(cls, invoice: Invoice, currency: str, kind: DebtorKind) -> InvoiceOut:
+    def of(cls, invoice: Invoice, currency: str, kind: DebtorKind,
+           acknowledged: tuple[date, ...] = ()) -> InvoiceOut:
         return cls(
             number=invoice.number,
             issue_date=invoice.issue_date,
             due_date=invoice.due_date,
             amount=format_amount(invoice.amount, currency),
-            limitation_date=deadlines.limitation_date(invoice.due_date, kind),
+            limitation_date=deadlines.limitation_date(invoice.due_date, kind, acknowledged),
         )
 
 
@@ -86,7 +87,8 @@ def claim_warnings(claim: Claim, today: date | None) -> list[WarningOut]:
         for half in claim.rate_below_floor]
     if today is not None and claim.phase is not Phase.CLOSED:
         for inv in claim.invoices:
-            limit = deadlines.limitation_date(inv.due_date, claim.debtor_kind)
+            limit = deadlines.limitation_date(inv.due_date, claim.debtor_kind,
+                                              claim.acknowledged)
             if deadlines.is_prescribed(limit, today):
                 warnings.append(
                     WarningOut(
@@ -148,7 +150,8 @@ class ClaimOut(Output):
             outcome=c.outcome.value if c.outcome else None,
             step_index=c.step_index,
             hold=HoldOut.of(c.hold) if c.hold else None,
-            invoices=[InvoiceOut.of(i, c.currency, c.debtor_kind) for i in c.invoices],
+            invoices=[InvoiceOut.of(i, c.currency, c.debtor_kind, c.acknowledged)
+                      for i in c.invoices],
             warnings=claim_warnings(c, today),
             total=format_amount(c.total_invoiced, c.currency),
             outstanding=format_amount(c.outstanding, c.currency),

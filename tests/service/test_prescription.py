@@ -1,0 +1,84 @@
+"""Prescription interrupted by the debtor's acknowledgement (C. civ. 2240, 2231): a partial
+payment, a promise or a plan starts a new period of the same length; a reversed payment
+does not count; an acknowledgement after expiry revives nothing and is flagged."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from adapters.clock import FrozenClock
+from domain import services
+from domain.amounts import deadlines
+from domain.debtors.model import DebtorKind
+from domain.services import amounts
+from domain.services.caller import Caller
+from tests.fakes import FakeWorld
+from tests.service.conftest import open_claim
+
+B2C = DebtorKind.CONSUMER  # two years (C. conso. L218-2)
+
+
+def test_an_acknowledgement_starts_a_new_period_of_the_same_length() -> None:
+    due = date(2024, 1, 10)
+    assert deadlines.limitation_date(due, B2C) == date(2026, 1, 10)
+    assert deadlines.limitation_date(due, B2C, [date(2025, 6, 1)]) == date(2027, 6, 1)
+    # A second one inside the new period moves it again; order of input does not matter.
+    both = [date(2027, 5, 1), date(2025, 6, 1)]
+    assert deadlines.limitation_date(due, B2C, both) == date(2029, 5, 1)
+    assert deadlines.late_acknowledgements(due, B2C, both) == []
+
+
+def test_an_acknowledgement_after_expiry_revives_nothing_and_is_reported() -> None:
+    due = date(2020, 1, 10)
+    late = [date(2023, 3, 1)]
+    assert deadlines.limitation_date(due, B2C, late) == date(2022, 1, 10)
+    assert deadlines.late_acknowledgements(due, B2C, late) == [date(2023, 3, 1)]
+    # Five years between merchants: the same day is then in time.
+    assert deadlines.limitation_date(due, DebtorKind.BUSINESS, late) == date(2028, 3, 1)
+
+
+@pytest.fixture
+def old_consumer_claim(world: FakeWorld, caller: Caller) -> str:
+    """300.00 due 2024-03-15 from a consumer: time-barred on 2026-03-15 without more."""
+    return open_claim(world, caller, amount="300.00", due=date(2024, 3, 15), kind=B2C).id
+
+
+def test_a_partial_payment_moves_the_limitation_date_and_its_reversal_undoes_it(
+        world: FakeWorld, caller: Caller, old_consumer_claim: str) -> None:
+    claim_id = old_consumer_claim
+    before = amounts.statement(claim_id, None, caller, world.ports)[1]
+    assert before.invoices[0].limitation_date == date(2026, 3, 15)
+    assert before.invoices[0].prescription_warning
+    _, payment = amounts.record_payment(claim_id, amounts.PaymentDraft(
+        amount="50.00", received_on=date(2026, 3, 2)), caller, world.ports)
+    after = amounts.statement(claim_id, None, caller, world.ports)[1]
+    assert after.invoices[0].limitation_date == date(2028, 3, 2)
+    assert not after.invoices[0].prescription_warning
+    assert services.get_claim(claim_id, caller, world.ports).acknowledged == (date(2026, 3, 2),)
+    amounts.reverse_payment(claim_id, payment.id, "bounced", caller, world.ports)
+    undone = amounts.statement(claim_id, None, caller, world.ports)[1]
+    assert undone.invoices[0].limitation_date == date(2026, 3, 15)
+    assert services.get_claim(claim_id, caller, world.ports).acknowledged == ()
+
+
+def test_a_promise_is_an_acknowledgement(world: FakeWorld, caller: Caller,
+                                         old_consumer_claim: str) -> None:
+    amounts.record_promise(old_consumer_claim, amounts.PromiseDraft(
+        amount="300.00", promised_on=date(2026, 3, 20), channel="phone"), caller, world.ports)
+    stated = amounts.statement(old_consumer_claim, None, caller, world.ports)[1]
+    assert stated.invoices[0].limitation_date == date(2028, 3, 10)  # the day it was made
+
+
+def test_a_payment_after_expiry_is_flagged_for_a_person(world: FakeWorld, caller: Caller,
+                                                        clock: FrozenClock,
+                                                        old_consumer_claim: str) -> None:
+    clock.advance(timedelta(days=30))  # 2026-04-09: time-barred since 2026-03-15
+    amounts.record_payment(old_consumer_claim, amounts.PaymentDraft(
+        amount="50.00", received_on=date(2026, 4, 9)), caller, world.ports)
+    stated = amounts.statement(old_consumer_claim, None, caller, world.ports)[1]
+    assert stated.invoices[0].limitation_date == date(2026, 3, 15)
+    assert stated.invoices[0].prescribed
+    codes = {f.code for f in stated.flags}
+    assert {"acknowledged_after_prescription", "prescribed"} <= codes
