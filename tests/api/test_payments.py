@@ -327,6 +327,26 @@ def test_reversal_recomputes_as_if_the_payment_never_happened(client, tenant, cl
     assert last["actor"].startswith("api_key:")
 
 
+def test_a_reversal_carries_the_banks_return_date(client, tenant, claim):
+    result = pay(client, tenant, claim["id"], "500.00", "2026-03-01")
+    response = reverse(client, tenant, claim["id"], result["payment"]["id"],
+                       {"reason": "returned", "reversed_on": "2026-03-04"})
+    assert response.status_code == 200, response.text
+    assert response.json()["payment"]["reversed_on"] == "2026-03-04"
+    assert events(client, tenant, claim["id"])[-1]["data"]["reversed_on"] == "2026-03-04"
+    on_the_3rd = statement(client, tenant, claim["id"], "2026-03-03")
+    assert [p["payment_id"] for p in on_the_3rd["payments"]] == [result["payment"]["id"]]
+
+
+@pytest.mark.parametrize("day", ["2026-02-28", "2026-03-11"])
+def test_a_reversal_date_outside_the_payments_life_is_422(client, tenant, claim, day):
+    result = pay(client, tenant, claim["id"], "500.00", "2026-03-01")
+    response = reverse(client, tenant, claim["id"], result["payment"]["id"],
+                       {"reversed_on": day})
+    assert_problem(response, 422, "reversed_on")
+    assert payments(client, tenant, claim["id"])[0]["reversed_on"] is None
+
+
 def test_reversal_without_a_body(client, tenant, claim):
     result = pay(client, tenant, claim["id"], "500.00", "2026-03-01")
     response = client.post(

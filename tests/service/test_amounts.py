@@ -292,7 +292,8 @@ def test_reversing_a_partial_payment_restores_the_statement(world: FakeWorld,
     assert services.get_claim(claim.id, caller, world.ports).outstanding == DUE_TODAY
     [entry] = change.entries
     assert (entry.action, entry.reason, entry.data) == (
-        "reverse_payment", "cheque bounced", {"payment_id": payment.id, "amount": "500.00"})
+        "reverse_payment", "cheque bounced", {"payment_id": payment.id, "amount": "500.00",
+                                              "reversed_on": "2026-03-10"})
 
 
 def test_reversing_the_closing_payment_reopens_the_claim_in_its_former_phase(

@@ -14,6 +14,7 @@ from domain.amounts import deadlines
 from domain.debtors.model import DebtorKind
 from domain.services import amounts
 from domain.services.caller import Caller
+from domain.shared.errors import DomainValidationError
 from tests.fakes import FakeWorld
 from tests.service.conftest import open_claim
 
@@ -82,3 +83,34 @@ def test_a_payment_after_expiry_is_flagged_for_a_person(world: FakeWorld, caller
     assert stated.invoices[0].prescribed
     codes = {f.code for f in stated.flags}
     assert {"acknowledged_after_prescription", "prescribed"} <= codes
+
+
+def test_a_payment_reversed_on_the_banks_return_date_is_ignored_from_that_day(
+        world: FakeWorld, caller: Caller, clock: FrozenClock) -> None:
+    """An ERP's history: the transfer of 1 March came back on 5 March, imported on the 10th."""
+    claim = open_claim(world, caller, amount="1200.00", due=date(2026, 1, 15))
+    _, payment = amounts.record_payment(claim.id, amounts.PaymentDraft(
+        amount="200.00", received_on=date(2026, 3, 1)), caller, world.ports)
+    change, reversed_payment = amounts.reverse_payment(
+        claim.id, payment.id, "returned by the bank", caller, world.ports,
+        reversed_on=date(2026, 3, 5))
+    assert reversed_payment.reversed_on == date(2026, 3, 5)
+    assert change.entries[0].data["reversed_on"] == "2026-03-05"
+    on_the_4th = amounts.statement(claim.id, date(2026, 3, 4), caller, world.ports)[1]
+    on_the_5th = amounts.statement(claim.id, date(2026, 3, 5), caller, world.ports)[1]
+    assert on_the_4th.totals.paid == 200 and on_the_5th.totals.paid == 0
+
+
+@pytest.mark.parametrize(("day", "code"), [(date(2026, 2, 28), "before_payment"),
+                                           (date(2026, 3, 11), "in_future")])
+def test_a_reversal_date_before_the_payment_or_in_the_future_is_refused(
+        world: FakeWorld, caller: Caller, day: date, code: str) -> None:
+    claim = open_claim(world, caller, amount="1200.00", due=date(2026, 1, 15))
+    _, payment = amounts.record_payment(claim.id, amounts.PaymentDraft(
+        amount="200.00", received_on=date(2026, 3, 1)), caller, world.ports)
+    commits = world.db.commits
+    with pytest.raises(DomainValidationError) as refused:
+        amounts.reverse_payment(claim.id, payment.id, None, caller, world.ports,
+                                reversed_on=day)
+    assert (refused.value.errors[0].field, refused.value.errors[0].code) == ("reversed_on", code)
+    assert world.db.commits == commits

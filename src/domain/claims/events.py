@@ -143,6 +143,7 @@ class PaymentReversed(Event):
     action: ClassVar[str] = "reverse_payment"
     payment_id: str
     amount: Decimal
+    reversed_on: date | None = None  # the bank's return date (None in older timelines)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -185,10 +185,11 @@ _HOLDS_PAYMENT_DOES_NOT_END = frozenset({HoldReason.DISPUTE, HoldReason.MANUAL,
 
 @retry_on_stale
 def reverse_payment(claim_id: str, payment_id: str, reason: str | None, caller: Caller,
-                    ports: Ports) -> tuple[Change, Payment]:
+                    ports: Ports, *, reversed_on: date | None = None) -> tuple[Change, Payment]:
     """A bounced transfer or a rejected cheque: the payment stays on record, marked
-    reversed, and everything is recomputed as if it had never been received. A claim that
-    this payment had closed reopens in the phase it was in."""
+    reversed on `reversed_on` (the bank's return date; today if not given), and everything
+    from that day is recomputed as if it had never been received. A claim that this payment
+    had closed reopens in the phase it was in."""
     with ports.unit_of_work() as uow:
         change = _load(uow, ports, caller, claim_id)
         claim = change.claim
@@ -199,9 +200,17 @@ def reverse_payment(claim_id: str, payment_id: str, reason: str | None, caller: 
         if payment.reversed_on is not None:
             raise DomainValidationError("payment_id", "this payment is already reversed",
                                         code="already_reversed")
-        change.account = change.account.with_payment_reversed(payment_id, change.today, reason)
+        on = change.today if reversed_on is None else reversed_on
+        if on > change.today:
+            raise DomainValidationError("reversed_on", "cannot be in the future",
+                                        code="in_future")
+        if on < payment.received_on:
+            raise DomainValidationError(
+                "reversed_on", f"cannot be before the payment was received "
+                f"({payment.received_on.isoformat()})", code="before_payment")
+        change.account = change.account.with_payment_reversed(payment_id, on, reason)
         change.record(events.PaymentReversed(reason=reason, payment_id=payment_id,
-                                             amount=payment.amount))
+                                             amount=payment.amount, reversed_on=on))
         if (claim.phase is Phase.CLOSED and claim.outcome is Outcome.PAID
                 and not still_settled(claim, change.account, change.today,
                                       ports.rates.rate_tables(), collective=change.collective)):

@@ -137,6 +137,7 @@ class AccountController(Controller):
             data.reason if data else None,
             caller,
             ports,
+            reversed_on=data.reversed_on if data else None,
         )
         return Response(
             PaymentResult(

@@ -222,6 +222,10 @@ class PaymentCreate(Input):
 
 class ReversalCreate(Input):
     reason: Note | None = None
+    reversed_on: Annotated[date, Meta(description=(
+        "The day the bank returned the payment (an ERP's history imported later); not before "
+        "it was received, not in the future. Default: today. Statements from that day on "
+        "ignore the payment, and it no longer interrupts prescription."))] | None = None
 
 
 class PaymentOut(Output):
