@@ -23,6 +23,7 @@ from domain.amounts.law import (
     StatutoryRateSchedule,
     add_months,
     b2b_floor,
+    half_years_below_floor,
     indemnity_applies,
     interest_origin,
     majoration_start,
@@ -322,3 +323,24 @@ def test_add_months_clamps() -> None:
     assert add_months(date(2025, 1, 31), 2) == date(2025, 3, 31)
     assert add_months(date(2025, 11, 30), 3) == date(2026, 2, 28)
     assert DEFAULT_RATES.ecb_known_through == date(2026, 1, 1)
+
+
+def test_the_half_years_a_clause_falls_below_the_floor_are_listed_up_to_the_tables() -> None:
+    # Floors: 2023-S1 6.18, S2 12.66, 2024-S1 15.21, S2 14.76, 2025-S1 11.13, S2 8.28.
+    found = half_years_below_floor(D("12"), HalfYear(2023, 1), date(2025, 12, 31))
+    assert [str(h) for h in found] == ["2023-S2", "2024-S1", "2024-S2"]
+    # Beyond the tables nothing is guessed (the statement flags it once published).
+    assert half_years_below_floor(D("1"), HalfYear(2026, 1), date(2030, 1, 1)) == [
+        HalfYear(2026, 1)]
+
+
+def test_a_clause_above_the_floor_needs_no_ecb_rate() -> None:
+    """Only the legal rate decides whether a clause stands; the ECB table is not read, so a
+    half-year whose ECB rate is not yet known does not stop a contractual claim."""
+    shipped = RateTables.load_default()
+    tables = RateTables(
+        [shipped.legal_rate_row(HalfYear(2026, 1))], [],
+        date(2026, 1, 1))  # no ECB decision at all
+    schedule = StatutoryRateSchedule(InterestTerms(DebtorKind.BUSINESS,
+                                                   contractual_rate=D("12")), tables)
+    assert schedule.piece_at(date(2026, 2, 1)).rate == D("12")

@@ -18,7 +18,7 @@ from domain.amounts.rates import DEFAULT_RATES, HalfYear, RateCategory, RateTabl
 from domain.claims.model import Phase
 from domain.debtors.model import DebtorKind
 from domain.shared.dates import add_days, add_months
-from domain.shared.errors import DomainValidationError
+from domain.shared.errors import DomainValidationError, RateUnknown
 
 # --- constants, with their articles ---------------------------------------------------
 
@@ -146,6 +146,24 @@ def validate_contractual_rate(
             )
 
 
+def half_years_below_floor(rate: Decimal, since: HalfYear, through: date,
+                           tables: RateTables = DEFAULT_RATES) -> list[HalfYear]:
+    """The half-years from `since` to the one holding `through` in which an agreed B2B
+    rate is below 3 × that half-year's legal rate (the floor then runs, BelowFloorPolicy);
+    half-years the tables do not have yet are not guessed."""
+    found: list[HalfYear] = []
+    half = since
+    while half.start <= through:
+        try:
+            floor = b2b_floor(half, tables)
+        except RateUnknown:
+            break
+        if rate < floor:
+            found.append(half)
+        half = half.next()
+    return found
+
+
 def interest_origin(due_date: date, terms: InterestTerms) -> date | None:
     """The date interest is said to run from (the first day bearing interest is decided
     by the day count), or None when no interest runs yet.
@@ -237,14 +255,14 @@ class StatutoryRateSchedule:
     def _rate(self, half: HalfYear, majorated: bool) -> tuple[Decimal, str]:
         terms = self.terms
         if terms.debtor_kind is DebtorKind.BUSINESS:
-            default = self.tables.b2b_default_rate(half)
             floor = b2b_floor(half, self.tables)
             agreed = terms.contractual_rate
             if agreed is not None:
                 if agreed >= floor:
-                    return agreed, "contractual"
+                    return agreed, "contractual"  # needs no ECB rate
                 if terms.below_floor_policy is BelowFloorPolicy.STATUTORY_DEFAULT:
-                    applied, basis, how = default, "ecb_plus_10", "the statutory rate ECB + 10"
+                    applied, basis, how = (self.tables.b2b_default_rate(half), "ecb_plus_10",
+                                           "the statutory rate ECB + 10")
                 else:
                     applied, basis, how = floor, "floor_3x_legal", "the floor"
                 self._flag(Flag(
@@ -253,6 +271,7 @@ class StatutoryRateSchedule:
                     f"{floor} %; {how}, {applied} %, runs instead (C. com. L441-10 II; the "
                     "clause exposes the creditor to L441-16)", str(half)))
                 return applied, basis
+            default = self.tables.b2b_default_rate(half)
             if default >= floor:
                 return default, "ecb_plus_10"
             if terms.floor_policy is FloorPolicy.RAISE_TO_FLOOR:

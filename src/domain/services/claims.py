@@ -5,7 +5,6 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from domain.claims import lifecycle
@@ -23,7 +22,7 @@ from domain.shared.errors import DomainValidationError, FieldError, NotFound
 from domain.shared.ids import new_id
 from domain.shared.money import is_currency, parse_amount
 from domain.shared.retry import retry_on_stale
-from domain.shared.validation import raise_if
+from domain.shared.validation import contractual_rate, raise_if
 
 if TYPE_CHECKING:
     from domain.amounts.account import ClaimAccount
@@ -145,26 +144,17 @@ def _opening_account(draft: ClaimDraft, kind: DebtorKind, invoices: list[Invoice
 
     rate = None
     if draft.contractual_rate is not None:
-        try:
-            rate = Decimal(draft.contractual_rate)
-        except ArithmeticError:
-            rate = Decimal("NaN")
-        if not rate.is_finite() or not 0 < rate < 100 or rate != rate.quantize(Decimal("1E-4")):
-            # The same bounds as the HTTP schema's, for callers that are not the API.
-            raise DomainValidationError("contractual_rate", "a percentage such as \"12.5\" "
-                                        "(above 0, below 100, 4 decimals at most)",
-                                        code="invalid_rate")
+        errors: list[FieldError] = []
+        rate = contractual_rate(draft.contractual_rate, "contractual_rate", errors)
+        raise_if(errors)
+        assert rate is not None
         half = HalfYear.containing(min(i.due_date for i in invoices))
         try:  # refused below the floor of the half-year interest starts in
             law.validate_contractual_rate(rate, half, debtor_kind=kind)
-            # Later half-years up to today: the legal rate moved, the clause may have fallen
-            # below the floor; the floor then runs (law.BelowFloorPolicy), said on the claim.
-            while kind is DebtorKind.BUSINESS and half.start <= today:
-                if rate < law.b2b_floor(half):
-                    below_floor.append(str(half))
-                half = half.next()
         except RateUnknown:
             pass  # the statement checks each half-year once its rates are published
+        if kind is DebtorKind.BUSINESS:
+            below_floor += [str(h) for h in law.half_years_below_floor(rate, half, today)]
     if draft.formal_notice_on is not None and draft.formal_notice_on > today:
         raise DomainValidationError("formal_notice_on", "cannot be in the future",
                                     code="in_future")

@@ -15,7 +15,7 @@ from domain.shared.errors import DomainValidationError, FieldError, NotFound
 from domain.shared.ids import new_id
 from domain.shared.language import Language
 from domain.shared.retry import run_retrying
-from domain.shared.validation import opt_str, raise_if, valid_time_zone
+from domain.shared.validation import contractual_rate, opt_str, raise_if, valid_time_zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,18 +47,9 @@ def _check_creditor(draft: CreditorDraft) -> CreditorDraft:
     valid_time_zone(draft.time_zone, "time_zone", errors)
     if not draft.legal_name.strip():
         errors.append(FieldError("legal_name", "must not be empty", "required"))
-    if draft.contractual_rate is not None and not _positive(draft.contractual_rate):
-        errors.append(FieldError("contractual_rate", "a percentage above zero, such as "
-                                 "\"12.5\"", "invalid_rate"))
+    contractual_rate(draft.contractual_rate, "contractual_rate", errors)
     raise_if(errors)
     return replace(draft, siren=siren, iban=iban, bic=bic, legal_name=draft.legal_name.strip())
-
-
-def _positive(rate: str) -> bool:
-    try:
-        return Decimal(rate) > 0
-    except ArithmeticError:
-        return False
 
 
 def _rate(rate: str | None) -> Decimal | None:
