@@ -79,7 +79,8 @@ def test_equal_monthly_instalments_remainder_on_the_last(client, tenant, claim):
     last = events(client, tenant, claim["id"])[-1]
     assert last["action"] == "start_payment_plan" and last["actor"].startswith("api_key:")
     assert last["data"] | {"plan_id": None} == {
-        "plan_id": None, "total": "1000.00", "instalments": "3", "last_due_on": "2026-06-10"}
+        "plan_id": None, "total": "1000.00", "instalments": "3", "last_due_on": "2026-06-10",
+        "agreed_on": "2026-03-10"}
     assert last["data"]["plan_id"] == plan["id"]
 
 

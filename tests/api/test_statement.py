@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.api._account_helpers import interest, m, pay
+from tests.api._account_helpers import events, interest, m, pay
 from tests.api._helpers import assert_problem, claim_body, invoice
 from tests.conftest import make_tenant, new_claim, new_debtor
 
@@ -126,24 +126,48 @@ def test_indemnity_per_late_invoice_none_for_not_yet_due(client, tenant, busines
     assert body["totals"]["due"] == m(Decimal("600.00") + i1 + i2 + Decimal("80.00"))
 
 
-def test_no_indemnity_when_debtor_in_collective_proceedings(client, tenant, business):
+def test_collective_proceedings_stop_interest_and_hold_the_claims(client, tenant, business):
+    """The opening judgment (C. com. L622-28) stops interest from its day; the invoice, late
+    before it, keeps its 40 EUR (L441-10 II); the claim is held (L622-21) and shows the
+    declaration deadline, 2 months from the BODACC publication (R622-24)."""
     claim = new_claim(client, tenant, business["id"], due="2026-01-15")
     before = statement(client, tenant, claim["id"], "2026-03-10")
-    assert before["totals"]["indemnity"] == "40.00"
-    patched = client.patch(f"/v1/debtors/{business['id']}",
-                           json={"in_collective_proceedings": True},
-                           headers={**tenant.headers, "If-Match": f'"{business["version"]}"'})
-    assert patched.status_code == 200, patched.text
-    assert patched.json()["in_collective_proceedings"] is True
+    assert before["totals"]["interest"] == m(interest("1200.00", 54, B2B_2026_S1))
+    recorded = client.put(f"/v1/debtors/{business['id']}/collective-proceedings", json={
+        "kind": "redressement_judiciaire", "opened_on": "2026-02-01",
+        "court": "Tribunal des activités économiques de Lyon",
+        "bodacc_published_on": "2026-02-12"}, headers=tenant.headers)
+    assert recorded.status_code == 200, recorded.text
+    debtor = recorded.json()
+    assert debtor["in_collective_proceedings"] is True
+    assert debtor["collective_proceedings"] | {"recorded_on": None} == {
+        "kind": "redressement_judiciaire", "opened_on": "2026-02-01",
+        "court": "Tribunal des activités économiques de Lyon",
+        "bodacc_published_on": "2026-02-12", "reference": None, "recorded_on": None}
     after = statement(client, tenant, claim["id"], "2026-03-10")
-    assert after["invoices"][0]["indemnity"] == {"amount": "0.00", "paid": "0.00",
-                                                 "outstanding": "0.00"}
-    assert after["totals"]["indemnity"] == "0.00"
-    assert "indemnity_not_claimed_collective_proceedings" in [f["code"] for f in after["flags"]]
-    # Interest still runs (only the D441-5 indemnity is not claimed).
-    assert after["totals"]["interest"] == m(interest("1200.00", 54, B2B_2026_S1))
-    assert after["totals"]["due"] == m(Decimal("1200.00") + interest("1200.00", 54,
-                                                                       B2B_2026_S1))
+    stopped = interest("1200.00", 16, B2B_2026_S1)  # 2026-01-16 .. 2026-01-31
+    assert after["totals"]["interest"] == m(stopped)
+    assert after["totals"]["indemnity"] == "40.00"
+    assert after["totals"]["due"] == m(Decimal("1240.00") + stopped)
+    assert "interest_stopped_collective_proceedings" in [f["code"] for f in after["flags"]]
+    read = client.get(f"/v1/claims/{claim['id']}", headers=tenant.headers).json()
+    assert read["hold"]["reason"] == "insolvency"
+    assert read["outstanding"] == m(Decimal("1240.00") + stopped)
+    assert read["collective_proceedings"]["declaration_deadline"] == "2026-04-12"
+    assert "start_payment_plan" not in read["allowed_actions"]
+    assert ("declare_claim", None) in [(w["code"], w["subject"]) for w in read["warnings"]]
+    assert events(client, tenant, claim["id"])[-1]["action"] == "collective_proceedings_opened"
+    refused = client.put(f"/v1/debtors/{business['id']}/collective-proceedings", json={
+        "kind": "liquidation_judiciaire", "opened_on": "2026-02-01", "court": "TAE Lyon",
+        "bodacc_published_on": "2026-01-20"}, headers=tenant.headers)
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["bodacc_published_on"]
+    withdrawn = client.delete(f"/v1/debtors/{business['id']}/collective-proceedings",
+                              headers=tenant.headers)
+    assert withdrawn.status_code == 200 and withdrawn.json()["collective_proceedings"] is None
+    released = client.get(f"/v1/claims/{claim['id']}", headers=tenant.headers).json()
+    assert released["hold"] is None and released["collective_proceedings"] is None
+    assert statement(client, tenant, claim["id"], "2026-03-10") == before
 
 
 # ------------------------------------------------------------------------ B2C
@@ -299,6 +323,32 @@ def test_bad_date_is_400_naming_at(client, tenant, business):
     assert_problem(response, 400, "at")
 
 
+def test_a_formal_notice_then_a_judgment_recorded_through_the_api(client, tenant, consumer):
+    """C. civ. 1231-6: consumer interest from the mise en demeure; a judgment makes the
+    claim judicial (1231-7); each is a timeline event; bad dates are 422 naming the field."""
+    claim = new_claim(client, tenant, consumer["id"], due="2026-01-15")
+    url = f"/v1/claims/{claim['id']}"
+    noticed = client.post(f"{url}/formal-notice", json={
+        "sent_on": "2026-02-01", "channel": "registered_letter", "reference": "1A2345"},
+        headers=tenant.headers)
+    assert noticed.status_code == 200, noticed.text
+    assert noticed.json()["phase"] == "formal_notice"
+    body = statement(client, tenant, claim["id"], "2026-03-10")
+    assert body["totals"]["interest"] == m(interest("1200.00", 37, LEGAL_AUTRES_2026_S1))
+    assert events(client, tenant, claim["id"])[-1]["action"] == "record_formal_notice"
+    assert_problem(client.post(f"{url}/formal-notice", json={"sent_on": "2026-03-11"},
+                               headers=tenant.headers), 422, "sent_on")
+    judged = client.post(f"{url}/judgment", json={
+        "pronounced_on": "2026-02-20", "court": "Tribunal judiciaire de Lyon",
+        "amount_awarded": "1200.00", "enforceable_on": "2026-03-05"}, headers=tenant.headers)
+    assert judged.status_code == 200, judged.text
+    assert judged.json()["phase"] == "judicial"
+    assert events(client, tenant, claim["id"])[-1]["data"]["court"] == "Tribunal judiciaire de Lyon"
+    assert_problem(client.post(f"{url}/judgment", json={
+        "pronounced_on": "2025-12-01", "court": "TJ Lyon", "amount_awarded": "1200.00"},
+        headers=tenant.headers), 422, "pronounced_on")
+
+
 # ------------------------------------------------------------------------ cost
 
 
@@ -306,25 +356,23 @@ def test_statement_cost_in_dynamodb_calls(app, client, tenant, business, calls, 
     """A statement reads:
     - 'Query': the claim and its account in one query (both sort under META);
     - 'GetItem': the rate tables item (PLATFORM/RATES) — only when the rate store's
-      5-minute cache is cold; it is read before the debtor because the call
-      `account.statement(claim, day, rates.rate_tables(), in_collective_proceedings=...)`
-      evaluates its positional arguments first;
-    - 'GetItem': the debtor (collective proceedings decide the indemnity).
+      5-minute cache is cold.
+    The debtor is not read: the claim carries its collective proceedings.
     Within the cache's lifetime the rate read disappears; once it expires it comes back."""
     claim = new_claim(client, tenant, business["id"], due="2026-01-15")
     url = f"/v1/claims/{claim['id']}/statement?at=2026-03-10"
     calls.reset()
     assert client.get(url, headers=tenant.headers).status_code == 200
-    assert calls.calls == ["Query", "GetItem", "GetItem"]  # claim+account, rates, debtor
+    assert calls.calls == ["Query", "GetItem"]  # claim+account, rates
     calls.reset()
     assert client.get(url, headers=tenant.headers).status_code == 200
-    assert calls.calls == ["Query", "GetItem"]  # claim+account, debtor (rates cached)
+    assert calls.calls == ["Query"]  # claim+account (rates cached)
     store = app.state.ports.rates
     later = time.monotonic() + 301
     monkeypatch.setattr(store, "clock", lambda: later)
     calls.reset()
     assert client.get(url, headers=tenant.headers).status_code == 200
-    assert calls.calls == ["Query", "GetItem", "GetItem"]  # the cache expired after 5 min
+    assert calls.calls == ["Query", "GetItem"]  # the cache expired after 5 min
 
 
 # ------------------------------------------------------------------------ tenancy

@@ -127,19 +127,6 @@ def test_a_consumer_without_formal_notice_owes_only_the_principal(world: FakeWor
     assert "no_formal_notice" in [f.code for f in statement.flags]
 
 
-def test_no_indemnity_is_claimed_from_a_debtor_in_collective_proceedings(
-        world: FakeWorld, caller: Caller) -> None:
-    debtor = services.create_debtor(services.DebtorDraft(
-        kind=DebtorKind.BUSINESS, name="Boulangerie Martin SAS", country="FR",
-        in_collective_proceedings=True), caller, world.ports)
-    claim = late_claim(world, caller, debtor_id=debtor.id)
-    _, statement = amounts.statement(claim.id, None, caller, world.ports)
-    assert statement.totals.indemnity == 0
-    assert statement.totals.interest == LATE_INTEREST  # interest still runs
-    assert statement.totals.due == Decimal("1200.00") + LATE_INTEREST
-    assert "indemnity_not_claimed_collective_proceedings" in [f.code for f in statement.flags]
-
-
 # ------------------------------------------------------------------------ payments
 
 
@@ -443,7 +430,7 @@ def test_a_payment_plan_splits_what_is_due_into_instalments(world: FakeWorld,
     assert account.plan == plan and account.plan_status is PlanStatus.ACTIVE
     [entry] = change.entries
     assert entry.data == {"plan_id": plan.id, "total": "1261.57", "instalments": "3",
-                          "last_due_on": "2026-06-10"}
+                          "last_due_on": "2026-06-10", "agreed_on": "2026-03-10"}
 
 
 def test_instalments_that_do_not_add_up_to_what_is_due_are_refused(world: FakeWorld,

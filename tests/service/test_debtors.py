@@ -192,14 +192,14 @@ def test_an_update_without_a_version_replays_a_race_and_keeps_both_changes(
     debtor_id = new_debtor(world, caller)
 
     def another_writer() -> None:
-        services.update_debtor(debtor_id, None, {"in_collective_proceedings": True}, caller,
+        services.update_debtor(debtor_id, None, {"siren": "732829320"}, caller,
                                world.ports)
 
     world.race_once(another_writer)
     updated = services.update_debtor(debtor_id, None, {"name": "Martin & Fils"}, caller,
                                      world.ports)
-    assert (updated.name, updated.in_collective_proceedings, updated.version) == (
-        "Martin & Fils", True, 3)
+    assert (updated.name, updated.siren, updated.version) == (
+        "Martin & Fils", "732829320", 3)
     assert services.get_debtor(debtor_id, caller, world.ports) == updated
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
 from importlib import resources
@@ -246,13 +247,55 @@ def test_judgment_keeps_b2b_rate_and_says_so() -> None:
 # --- indemnity and fees ---------------------------------------------------------------
 
 
-def test_indemnity_applies_b2b_only_and_not_in_collective_proceedings() -> None:
+def test_indemnity_applies_b2b_only_in_euros() -> None:
     assert law.RECOVERY_INDEMNITY == D("40.00")
-    assert indemnity_applies(DebtorKind.BUSINESS, in_collective_proceedings=False)
-    assert not indemnity_applies(DebtorKind.CONSUMER, in_collective_proceedings=False)
-    assert not indemnity_applies(DebtorKind.BUSINESS, in_collective_proceedings=True)
-    assert not indemnity_applies(DebtorKind.BUSINESS, in_collective_proceedings=False,
-                                 currency="USD")
+    assert indemnity_applies(DebtorKind.BUSINESS)
+    assert not indemnity_applies(DebtorKind.CONSUMER)
+    assert not indemnity_applies(DebtorKind.BUSINESS, currency="USD")
+
+
+def test_proceedings_withhold_the_indemnity_only_of_invoices_due_from_the_opening() -> None:
+    """C. com. L441-10 II: no 40 EUR where the opening forbids paying at the due date; the
+    judgment has effect from the first hour of its day."""
+    opened = date(2026, 3, 1)
+    assert not law.indemnity_withheld(date(2026, 2, 28), opened)  # late before: kept
+    assert law.indemnity_withheld(date(2026, 3, 1), opened)
+    assert law.indemnity_withheld(date(2026, 4, 30), opened)
+    assert not law.indemnity_withheld(date(2026, 4, 30), None)
+
+
+def test_no_interest_from_the_opening_for_good_nor_while_a_plan_is_kept() -> None:
+    """L622-28 stops interest from the opening day; a kept plan's days bear none
+    (law.PLAN_KEEPS_INTEREST) until the day before its default."""
+    terms = InterestTerms(DebtorKind.BUSINESS, proceedings_opened_on=date(2026, 3, 1),
+                          plans_kept=(law.plan_kept_period(date(2025, 5, 10), date(2025, 8, 6)),))
+    assert law.no_interest_periods(terms) == [
+        (date(2026, 3, 1), None, law.STOP_COLLECTIVE_PROCEEDINGS),
+        (date(2025, 5, 11), date(2025, 8, 5), law.STOP_PAYMENT_PLAN)]
+    schedule = law.StatutoryRateSchedule(terms)
+    kept = schedule.piece_at(date(2025, 6, 15))
+    assert (kept.start, kept.end, kept.rate, kept.basis) == (
+        date(2025, 5, 11), date(2025, 6, 30), 0, law.STOP_PAYMENT_PLAN)
+    before = schedule.piece_at(date(2025, 5, 10))
+    assert (before.start, before.end, before.basis) == (
+        date(2025, 1, 1), date(2025, 5, 10), "ecb_plus_10")
+    after = schedule.piece_at(date(2025, 8, 6))
+    assert (after.start, after.end, after.basis) == (
+        date(2025, 8, 6), date(2025, 12, 31), "ecb_plus_10")
+    assert schedule.piece_at(date(2026, 2, 28)).rate > 0
+    stopped = schedule.piece_at(date(2026, 3, 1))
+    assert (stopped.start, stopped.end, stopped.rate) == (date(2026, 3, 1), date(2026, 6, 30), 0)
+    assert schedule.piece_at(date(2031, 1, 2)).rate == 0  # for good: no rate table needed
+
+
+def test_consumer_interest_runs_from_the_judgment_when_no_notice_came_first() -> None:
+    """C. civ. 1231-7: a judgment ordering payment makes interest run from its day."""
+    due = date(2025, 1, 31)
+    judged = InterestTerms(DebtorKind.CONSUMER, judgment_on=date(2025, 9, 10))
+    assert law.interest_origin(due, judged) == date(2025, 9, 10)
+    noticed = replace(judged, formal_notice_on=date(2025, 4, 2))
+    assert law.interest_origin(due, noticed) == date(2025, 4, 2)
+    assert law.interest_origin(due, InterestTerms(DebtorKind.CONSUMER)) is None
 
 
 @pytest.mark.parametrize("kind", list(DebtorKind))

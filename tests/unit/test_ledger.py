@@ -14,6 +14,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from domain.amounts import law
 from domain.amounts.interest import DayCount
 from domain.amounts.law import FloorPolicy, InterestTerms
 from domain.amounts.ledger import Payment, Statement, compute_statement
@@ -130,12 +131,95 @@ def test_example_a_in_a_statement_both_day_counts() -> None:
         assert s.invoices[0].interest_accrued == D("25.56")
 
 
-def test_no_indemnity_in_collective_proceedings() -> None:
-    terms = InterestTerms(DebtorKind.BUSINESS, in_collective_proceedings=True)
-    s = stmt([invoice("F1", "1000.00", date(2025, 1, 31))], [], date(2025, 3, 2), terms)
-    assert s.invoices[0].indemnity.amount == 0
-    assert s.invoices[0].interest_accrued > 0  # interest still accrues
-    assert "indemnity_not_claimed_collective_proceedings" in [f.code for f in s.flags]
+# --- collective proceedings (C. com. L622-28, L441-10 II) and kept plans --------------
+# 2024 S2: ECB 4.25 + 10 = 14.25 %.
+OPENED = date(2024, 10, 1)
+IN_PROCEEDINGS = InterestTerms(DebtorKind.BUSINESS, proceedings_opened_on=OPENED,
+                               proceedings_recorded_on=date(2024, 11, 20))
+
+
+def test_interest_stops_at_the_opening_and_an_invoice_late_before_keeps_its_indemnity() -> None:
+    """L622-28: no interest from the opening day, for good; an invoice late before the
+    opening keeps its 40 EUR (declared with the claim).
+    1-30 Sep: 10 000 × 30 × 14.25 / 36 500 = 117.12; nothing from 1 Oct."""
+    s = stmt([invoice("F1", "10000.00", date(2024, 8, 31))], [], date(2024, 12, 31),
+             IN_PROCEEDINGS)
+    f1 = s.invoices[0]
+    assert [(ln.start, ln.end, ln.amount, ln.basis) for ln in f1.interest_lines] == [
+        (date(2024, 9, 1), date(2024, 9, 30), D("117.12"), "ecb_plus_10"),
+        (date(2024, 10, 1), date(2024, 12, 31), D("0.00"), "stopped_collective_proceedings")]
+    assert f1.indemnity.amount == D("40.00")
+    assert s.totals.due == D("10157.12")
+    codes = [f.code for f in s.flags]
+    assert "interest_stopped_collective_proceedings" in codes
+    assert "indemnity_not_claimed_collective_proceedings" not in codes
+
+
+def test_an_invoice_falling_due_after_the_opening_bears_neither_interest_nor_indemnity() -> None:
+    """L441-10 II: the opening forbids paying it at its due date, so no 40 EUR."""
+    s = stmt([invoice("F1", "10000.00", date(2024, 8, 31)),
+              invoice("F2", "500.00", date(2024, 10, 15))], [], date(2024, 12, 31),
+             IN_PROCEEDINGS)
+    f2 = s.invoices[1]
+    assert (f2.interest_accrued, f2.indemnity.amount) == (0, 0)
+    assert s.totals.due == D("10657.12")
+    assert [(f.code, f.subject) for f in s.flags
+            if f.code == "indemnity_not_claimed_collective_proceedings"] == [
+        ("indemnity_not_claimed_collective_proceedings", "F2")]
+
+
+def test_an_indemnity_paid_before_the_proceedings_were_known_is_not_refunded() -> None:
+    """Recording proceedings after a payment must not invent a refund: what the debtor paid
+    towards a withheld indemnity before Relance knew stays paid. Paid after, knowing, it
+    is an overpayment kept as a credit."""
+    f1 = invoice("F1", "1000.00", date(2024, 10, 15))
+    before = stmt([f1], [pay("p1", "1040.00", date(2024, 11, 10))], date(2024, 12, 31),
+                  IN_PROCEEDINGS)
+    assert (before.invoices[0].indemnity.amount, before.invoices[0].indemnity.paid) == (
+        D("40.00"), D("40.00"))
+    assert (before.credit, before.totals.due) == (0, 0)
+    after = stmt([f1], [pay("p1", "1040.00", date(2024, 11, 25))], date(2024, 12, 31),
+                 IN_PROCEEDINGS)
+    assert (after.invoices[0].indemnity.amount, after.credit, after.totals.due) == (
+        0, D("40.00"), 0)
+    overpaid = next(f for f in after.flags if f.code == "overpayment_credit")
+    assert "L622-7" in overpaid.message
+
+
+def test_a_kept_plan_bears_no_late_interest_and_interest_resumes_on_default() -> None:
+    """What a kept plan schedules is not late (law.PLAN_KEEPS_INTEREST): agreed on 30 Sep,
+    no interest from 1 Oct; defaulted on 6 Nov, interest resumes that day:
+    10 000 × 56 × 14.25 / 36 500 = 218.63 (6 Nov - 31 Dec)."""
+    f1 = invoice("F1", "10000.00", date(2024, 8, 31))
+    kept = stmt([f1], [], date(2024, 12, 31), InterestTerms(
+        DebtorKind.BUSINESS, plans_kept=(law.plan_kept_period(date(2024, 9, 30), None),)))
+    assert kept.totals.due == D("10157.12")  # what was due the day the plan was agreed
+    assert "payment_plan_kept" in [f.code for f in kept.flags]
+    defaulted = stmt([f1], [], date(2024, 12, 31), InterestTerms(
+        DebtorKind.BUSINESS,
+        plans_kept=(law.plan_kept_period(date(2024, 9, 30), date(2024, 11, 6)),)))
+    lines = defaulted.invoices[0].interest_lines
+    assert [(ln.start, ln.end, ln.amount) for ln in lines] == [
+        (date(2024, 9, 1), date(2024, 9, 30), D("117.12")),
+        (date(2024, 10, 1), date(2024, 11, 5), D("0.00")),
+        (date(2024, 11, 6), date(2024, 12, 31), D("218.63"))]
+    assert defaulted.totals.due == D("10375.75")
+    assert "plan_defaulted" in [f.code for f in defaulted.flags]
+
+
+def test_an_invoice_a_kept_plan_schedules_is_not_late_until_the_plan_defaults() -> None:
+    """F2 falls due on 20 Oct, inside a plan agreed on 30 Sep: no 40 EUR while it is kept;
+    once it defaults (6 Nov) F2 is late from then: 500 × 56 × 14.25 / 36 500 = 10.93."""
+    invs = [invoice("F1", "10000.00", date(2024, 8, 31)),
+            invoice("F2", "500.00", date(2024, 10, 20))]
+    kept = stmt(invs, [], date(2024, 12, 31), InterestTerms(
+        DebtorKind.BUSINESS, plans_kept=(law.plan_kept_period(date(2024, 9, 30), None),)))
+    assert (kept.invoices[1].indemnity.amount, kept.invoices[1].interest_accrued) == (0, 0)
+    defaulted = stmt(invs, [], date(2024, 12, 31), InterestTerms(
+        DebtorKind.BUSINESS,
+        plans_kept=(law.plan_kept_period(date(2024, 9, 30), date(2024, 11, 6)),)))
+    assert (defaulted.invoices[1].indemnity.amount,
+            defaulted.invoices[1].interest_accrued) == (D("40.00"), D("10.93"))
 
 
 def test_indemnity_per_late_invoice_only() -> None:
@@ -249,7 +333,7 @@ def test_payments_after_at_are_ignored_and_past_dates_reproducible() -> None:
 
 def test_prescription_in_statement() -> None:
     s = stmt([invoice("F1", "100.00", date(2021, 3, 15))], [], date(2025, 12, 15),
-             InterestTerms(DebtorKind.BUSINESS, in_collective_proceedings=True))
+             InterestTerms(DebtorKind.BUSINESS, proceedings_opened_on=date(2021, 3, 15)))
     f = s.invoices[0]
     assert f.limitation_date == date(2026, 3, 15)
     assert f.prescription_warning and not f.prescribed

@@ -69,7 +69,7 @@ def terms_st(draw: st.DrawFn) -> InterestTerms:
         debtor_kind=kind,
         contractual_rate=rate,
         formal_notice_on=draw(st.one_of(st.none(), dates)),
-        in_collective_proceedings=draw(st.booleans()),
+        proceedings_opened_on=draw(st.one_of(st.none(), st.none(), dates)),
         judgment_enforceable_on=draw(st.one_of(st.none(), dates)),
         floor_policy=draw(st.sampled_from(list(FloorPolicy))),
         day_count=draw(st.sampled_from(list(DayCount))),
@@ -205,7 +205,8 @@ def test_b2b_interest_without_payments_matches_day_by_day_oracle(
         days_per_half: dict[HalfYear, int] = {}
         day = inv.due_date + timedelta(days=1 if terms.day_count is DayCount.DATE_DIFFERENCE
                                        else 0)
-        while day <= at:
+        opened = terms.proceedings_opened_on
+        while day <= at and (opened is None or day < opened):  # L622-28: none from the opening
             h = HalfYear.containing(day)
             days_per_half[h] = days_per_half.get(h, 0) + 1
             day += timedelta(days=1)
@@ -213,7 +214,7 @@ def test_b2b_interest_without_payments_matches_day_by_day_oracle(
             ((inv.amount * n * oracle_rate(terms, h) / 36500).quantize(CENT, ROUND_HALF_UP)
              for h, n in days_per_half.items()), Decimal(0))
         assert st_inv.interest_accrued == expected
-        late = at > inv.due_date and not terms.in_collective_proceedings
+        late = at > inv.due_date and (opened is None or inv.due_date < opened)  # L441-10 II
         assert st_inv.indemnity.amount == (Decimal("40.00") if late else 0)
 
 

@@ -21,35 +21,59 @@ from domain.amounts.rates import RateTables
 from domain.claims.model import Claim
 
 
+@dataclass(frozen=True, slots=True)
+class Judgment:
+    """A judgment ordering the debtor to pay: it makes interest run from its pronouncement
+    (C. civ. 1231-7) and, two months after it became enforceable, raises the legal rate by
+    5 points (C. monét. fin. L313-3)."""
+
+    pronounced_on: date
+    court: str
+    amount_awarded: Decimal
+    enforceable_on: date | None = None
+    reference: str | None = None  # the court's case number
+
+
 @dataclass(slots=True)
 class ClaimAccount:
     payments: list[Payment] = field(default_factory=list)
     promises: list[PaymentPromise] = field(default_factory=list)
     plan: PaymentPlan | None = None
+    # Plans agreed before the current one (each defaulted): the days they were kept stay
+    # free of late interest, and each acknowledged the debt.
+    earlier_plans: list[PaymentPlan] = field(default_factory=list)
     # The plan's last status as recorded in the timeline (evaluations that change it are
     # events: defaulted, completed).
     plan_status: PlanStatus | None = None
     # Interest terms fixed for this claim.
     contractual_rate: Decimal | None = None
     formal_notice_on: date | None = None
-    judgment_enforceable_on: date | None = None
+    judgment: Judgment | None = None
 
-    def terms(self, claim: Claim, *, in_collective_proceedings: bool) -> law.InterestTerms:
+    def terms(self, claim: Claim, at: date) -> law.InterestTerms:
+        """The interest terms of `claim` as known on `at`: a payment plan is kept (no late
+        interest on what it schedules) until the day it defaults."""
+        proceedings = claim.proceedings
+        plans_kept = tuple(
+            law.plan_kept_period(plan.starts_on, evaluate_plan(plan, self.payments, at)
+                                 .defaulted_on)
+            for plan in self.plans() if plan.starts_on <= at)
         return law.InterestTerms(
             debtor_kind=claim.debtor_kind,
             contractual_rate=self.contractual_rate,
             formal_notice_on=self.formal_notice_on,
-            in_collective_proceedings=in_collective_proceedings,
-            judgment_enforceable_on=self.judgment_enforceable_on,
+            proceedings_opened_on=proceedings.opened_on if proceedings else None,
+            proceedings_recorded_on=proceedings.recorded_on if proceedings else None,
+            judgment_on=self.judgment.pronounced_on if self.judgment else None,
+            judgment_enforceable_on=self.judgment.enforceable_on if self.judgment else None,
+            plans_kept=plans_kept,
         )
 
-    def statement(
-        self, claim: Claim, at: date, rates: RateTables, *, in_collective_proceedings: bool
-    ) -> Statement:
+    def statement(self, claim: Claim, at: date, rates: RateTables) -> Statement:
         return compute_statement(
             invoices=claim.invoices,
             currency=claim.currency,
-            terms=self.terms(claim, in_collective_proceedings=in_collective_proceedings),
+            terms=self.terms(claim, at),
             payments=self.payments,
             at=at,
             rates=rates,
@@ -64,9 +88,12 @@ class ClaimAccount:
         days = [p.received_on for p in self.payments
                 if (p.reversed_on is None if through is None else p.counts_at(through))]
         days += [p.made_at.date() for p in self.promises]
-        if self.plan is not None:
-            days.append(self.plan.starts_on)
+        days += [plan.starts_on for plan in self.plans()]
         return sorted({d for d in days if through is None or d <= through})
+
+    def plans(self) -> list[PaymentPlan]:
+        """Every plan agreed, the earliest first."""
+        return [*self.earlier_plans, *([self.plan] if self.plan is not None else [])]
 
     def payment(self, payment_id: str) -> Payment | None:
         return next((p for p in self.payments if p.id == payment_id), None)

@@ -79,19 +79,31 @@ class InterestTerms:
       a creditor acting professionally (every Relance tenant) is "autres cas".
     - `contractual_rate`: percent per year agreed in writing (C. civ. 1343-1), or None.
     - `formal_notice_on`: date of the mise en demeure; starts B2C interest (C. civ. 1231-6).
+    - `judgment_on`: the day a judgment ordering payment was pronounced; it starts B2C
+      interest at the latest (C. civ. 1231-7), when no earlier notice did.
     - `judgment_enforceable_on`: date the money judgment became enforceable (for the +5
       points of C. monét. fin. L313-3), or None.
+    - `proceedings_opened_on`: the opening judgment of collective proceedings against the
+      debtor; no interest from that day on, for good (C. com. L622-28).
+      `proceedings_recorded_on`: the day Relance was told of it (what was paid before
+      then towards a withheld indemnity stays paid, `indemnity_withheld`).
+    - `plans_kept`: the days each payment plan agreed with the debtor covered while it was
+      kept (first, last; last None while it runs): no late interest on them
+      (`PLAN_KEEPS_INTEREST`).
     """
 
     debtor_kind: DebtorKind
     contractual_rate: Decimal | None = None
     formal_notice_on: date | None = None
-    in_collective_proceedings: bool = False
+    proceedings_opened_on: date | None = None
+    proceedings_recorded_on: date | None = None
+    judgment_on: date | None = None
     judgment_enforceable_on: date | None = None
     floor_policy: FloorPolicy = DEFAULT_FLOOR_POLICY
     below_floor_policy: BelowFloorPolicy = DEFAULT_BELOW_FLOOR_POLICY
     day_count: DayCount = DayCount.DATE_DIFFERENCE
     creditor_category: RateCategory = RateCategory.AUTRES_CAS
+    plans_kept: tuple[tuple[date, date | None], ...] = ()
 
     def __post_init__(self) -> None:
         rate = self.contractual_rate
@@ -104,6 +116,10 @@ class InterestTerms:
                 raise DomainValidationError(
                     "contractual_rate", "must be greater than zero", code="not_positive"
                 )
+
+    @property
+    def in_collective_proceedings(self) -> bool:
+        return self.proceedings_opened_on is not None
 
 
 # --- date arithmetic for legal time limits --------------------------------------------
@@ -171,22 +187,75 @@ def interest_origin(due_date: date, terms: InterestTerms) -> date | None:
     - B2B (C. com. L441-10 II): from the day after the due date, with no reminder: the
       origin is the due date itself.
     - B2C (C. civ. 1231-6): from the formal notice (mise en demeure), not the due date;
-      a notice sent before an invoice fell due counts from the due date. Without a
-      formal notice no interest runs. A contractual rate also starts at the formal notice:
-      a penalty is only incurred once the debtor is put on notice (C. civ. 1231-5;
-      my reading).
+      a notice sent before an invoice fell due counts from the due date. A judgment
+      ordering payment makes interest run from its pronouncement at the latest (C. civ.
+      1231-7), so the earlier of the notice and the judgment starts it. Without either no
+      interest runs. A contractual rate also starts at the formal notice: a penalty is only
+      incurred once the debtor is put on notice (C. civ. 1231-5; my reading).
     """
     if terms.debtor_kind is DebtorKind.BUSINESS:
         return due_date
-    if terms.formal_notice_on is None:
+    starts = [d for d in (terms.formal_notice_on, terms.judgment_on) if d is not None]
+    if not starts:
         return None
-    return max(terms.formal_notice_on, due_date)
+    return max(min(starts), due_date)
 
 
 def majoration_start(judgment_enforceable_on: date) -> date:
     """C. monét. fin. L313-3: the +5 points apply from the day after the 2 months that
     follow the day the decision became enforceable."""
     return add_days(add_months(judgment_enforceable_on, JUDGMENT_MAJORATION_DELAY_MONTHS), 1)
+
+
+# --- days bearing no interest: collective proceedings, a kept payment plan ----------
+
+# Whether a kept payment plan carries interest depends on its terms (french-law.md §10,
+# doubtful). Relance's plans do not: the instalments add up exactly to what was due on the
+# day it was agreed, interest to that day included, and what they schedule is not late
+# while the plan is kept. Including projected interest instead would need the rates of
+# half-years not yet published (a plan of a year crosses one) and would change with every
+# payment made ahead of schedule. On default, interest resumes from the default day on
+# what is still owed: the delay was agreed, so it is not charged back (the statement says
+# so with `plan_defaulted`, for a person to claim otherwise under the plan's terms).
+PLAN_KEEPS_INTEREST = False
+
+STOP_COLLECTIVE_PROCEEDINGS = "stopped_collective_proceedings"
+STOP_PAYMENT_PLAN = "payment_plan_kept"
+
+
+def no_interest_periods(terms: InterestTerms) -> list[tuple[date, date | None, str]]:
+    """The days on which no interest runs (first, last or None for good, and why), most
+    binding first.
+
+    - From the opening judgment of collective proceedings, for good: it stops legal,
+      contractual and late interest (C. com. L622-28, applied to redressement by L631-14
+      and to liquidation by L641-3; Cass. com. 5 Feb 2020 n° 18-19.044). The judgment has
+      effect from the first hour of its day, so interest runs to the day before it.
+    - The days a payment plan covers while it is kept (PLAN_KEEPS_INTEREST): from the day
+      after it was agreed (what was due that day, interest included, is what it schedules)
+      to the day before it defaulted."""
+    stops: list[tuple[date, date | None, str]] = []
+    if terms.proceedings_opened_on is not None:
+        stops.append((terms.proceedings_opened_on, None, STOP_COLLECTIVE_PROCEEDINGS))
+    if not PLAN_KEEPS_INTEREST:
+        stops += [(first, last, STOP_PAYMENT_PLAN) for first, last in terms.plans_kept
+                  if last is None or last >= first]
+    return stops
+
+
+def plan_kept_period(agreed_on: date, defaulted_on: date | None) -> tuple[date, date | None]:
+    """The days a payment plan agreed on `agreed_on` keeps free of late interest: from the
+    next day (the plan schedules what was due on its day) to the day before its default."""
+    return (agreed_on + ONE_DAY, None if defaulted_on is None else defaulted_on - ONE_DAY)
+
+
+def indemnity_withheld(due_date: date, proceedings_opened_on: date | None) -> bool:
+    """C. com. L441-10 II: no 40 EUR where collective proceedings forbid paying the debt at
+    its due date, i.e. for an invoice falling due on or after the opening day (the judgment
+    has effect from the first hour of its day, and L622-7 bars paying a pre-opening debt).
+    An invoice already late before the opening keeps its indemnity, declared with the
+    claim (french-law.md §10)."""
+    return proceedings_opened_on is not None and due_date >= proceedings_opened_on
 
 
 class StatutoryRateSchedule:
@@ -209,7 +278,7 @@ class StatutoryRateSchedule:
     def __init__(self, terms: InterestTerms, tables: RateTables = DEFAULT_RATES) -> None:
         self.terms = terms
         self.tables = tables
-        self._cache: dict[tuple[HalfYear, bool], RatePiece] = {}
+        self._cache: dict[tuple[HalfYear, date], RatePiece] = {}
         self._fast: dict[tuple[int, bool], RatePiece] = {}
         self._flags: dict[tuple[str, str | None], Flag] = {}
         self._majoration_from: date | None = None
@@ -219,6 +288,14 @@ class StatutoryRateSchedule:
             and terms.contractual_rate is None
         ):
             self._majoration_from = majoration_start(terms.judgment_enforceable_on)
+        self._stops = no_interest_periods(terms)
+        # The days on which the rate changes inside a half-year: a piece never spans one.
+        changes = {self._majoration_from} if self._majoration_from else set()
+        for first, last, _ in self._stops:
+            changes.add(first)
+            if last is not None:
+                changes.add(last + ONE_DAY)
+        self._changes = sorted(changes)
 
     @property
     def flags(self) -> list[Flag]:
@@ -233,19 +310,22 @@ class StatutoryRateSchedule:
             return fast
         half = HalfYear.containing(day)
         start, end = half.start, half.end
-        majorated = False
-        m = self._majoration_from
-        if m is not None and start <= m <= end:
-            if day >= m:
-                start, majorated = m, True
-            else:
-                end = m - ONE_DAY
-        elif m is not None and m < start:
-            majorated = True
-        key = (half, majorated)
+        for change in self._changes:
+            if start < change <= day:
+                start = change
+            elif day < change <= end:
+                end = change - ONE_DAY
+                break
+        key = (half, start)
         piece = self._cache.get(key)
         if piece is None:
-            rate, basis = self._rate(half, majorated)
+            stop = next((why for first, last, why in self._stops
+                         if first <= day and (last is None or day <= last)), None)
+            if stop is not None:
+                rate, basis = Decimal(0), stop
+            else:
+                m = self._majoration_from
+                rate, basis = self._rate(half, m is not None and day >= m)
             piece = RatePiece(start, end, rate, basis)
             self._cache[key] = piece
             if start == half.start and end == half.end:  # one piece covers the half-year
@@ -324,19 +404,13 @@ def regime_flags(terms: InterestTerms) -> list[Flag]:
 # --- recovery indemnity and fees -----------------------------------------------------
 
 
-def indemnity_applies(
-    debtor_kind: DebtorKind, *, in_collective_proceedings: bool, currency: str = "EUR"
-) -> bool:
+def indemnity_applies(debtor_kind: DebtorKind, *, currency: str = "EUR") -> bool:
     """C. com. L441-10 II and D441-5: 40 EUR per invoice paid late, owed by a professional
     debtor by operation of law. Not for a consumer (the L441-10 regime is between
-    professionals); not claimed while collective proceedings (sauvegarde, redressement,
-    liquidation) forbid paying pre-opening debts. The amount is fixed in euros: a claim in
-    another currency gets no automatic indemnity (no conversion is guessed)."""
-    return (
-        debtor_kind is DebtorKind.BUSINESS
-        and not in_collective_proceedings
-        and currency == RECOVERY_INDEMNITY_CURRENCY
-    )
+    professionals). The amount is fixed in euros: a claim in another currency gets no
+    automatic indemnity (no conversion is guessed). Collective proceedings withhold it
+    invoice by invoice (`indemnity_withheld`)."""
+    return debtor_kind is DebtorKind.BUSINESS and currency == RECOVERY_INDEMNITY_CURRENCY
 
 
 def recovery_fees_allowed(

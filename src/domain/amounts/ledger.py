@@ -195,12 +195,15 @@ class _InvoiceState:
 
     __slots__ = (
         "applications", "closed_interest", "indemnity_amount", "indemnity_paid", "interest_paid",
-        "inv", "late", "lines", "partial", "partial_through", "principal_out", "seg_start",
-        "settled",
+        "inv", "late", "late_from", "lines", "partial", "partial_through", "principal_out",
+        "seg_start", "settled", "withheld",
     )
 
-    def __init__(self, inv: Invoice, first_day: date | None) -> None:
+    def __init__(self, inv: Invoice, first_day: date | None, late_from: date | None) -> None:
         self.inv = inv
+        # The first day it is late if still unpaid (None: not while a kept plan covers it).
+        self.late_from = late_from
+        self.withheld = False  # late, but collective proceedings withhold its 40 EUR
         self.principal_out = inv.amount
         self.seg_start = first_day  # first day of the open interest line(s); None: no interest
         self.lines: list[InterestLine] = []
@@ -277,7 +280,28 @@ class _Engine:
         """Called once the due date is over: late if principal was still owed then."""
         if s.principal_out > 0:
             s.late = True
-            s.indemnity_amount = self.indemnity
+            if law.indemnity_withheld(s.inv.due_date, self.terms.proceedings_opened_on):
+                s.withheld = self.indemnity > 0
+            else:
+                s.indemnity_amount = self.indemnity
+
+    def keep_withheld_as_paid(self, s: _InvoiceState, pay: Payment,
+                              available: Decimal) -> PaymentApplication | None:
+        """Money a payment leaves once everything owed is paid goes to an indemnity that
+        collective proceedings withhold, up to its 40 EUR: the debtor paid it before the
+        proceedings were known, and the statement must not turn it into a refund."""
+        known = self.terms.proceedings_recorded_on
+        if not s.withheld or (known is not None and pay.received_on >= known):
+            return None  # paid knowing the proceedings: an overpayment, kept as a credit
+        take = min(available, self.indemnity - s.indemnity_amount)
+        if take <= 0:
+            return None
+        s.indemnity_amount += take
+        s.indemnity_paid += take
+        application = PaymentApplication(pay.id, s.inv.number, pay.received_on, ZERO, ZERO,
+                                         take)
+        s.applications.append(application)
+        return application
 
     def apply(
         self, s: _InvoiceState, pay: Payment, available: Decimal
@@ -388,10 +412,7 @@ def compute_statement(
     index = _validate(invoices, currency, payments)
 
     schedule = law.StatutoryRateSchedule(terms, rates)
-    indemnity_applies = law.indemnity_applies(
-        terms.debtor_kind, in_collective_proceedings=terms.in_collective_proceedings,
-        currency=currency,
-    )
+    indemnity_applies = law.indemnity_applies(terms.debtor_kind, currency=currency)
     engine = _Engine(currency, terms, schedule,
                      law.RECOVERY_INDEMNITY if indemnity_applies else ZERO)
 
@@ -399,9 +420,12 @@ def compute_statement(
     for inv in invoices:
         origin = law.interest_origin(inv.due_date, terms)
         first = None if origin is None else first_interest_day(origin, terms.day_count)
-        states.append(_InvoiceState(inv, first))
+        states.append(_InvoiceState(inv, first, _late_from(inv.due_date, terms.plans_kept)))
     by_due = sorted(states, key=lambda s: (s.inv.due_date, s.inv.issue_date, s.inv.number))
     default_order = by_due  # imputation order (1342-10); settled invoices are pruned from it
+    # The order in which invoices become late (a kept plan defers some).
+    by_lateness = sorted((s for s in states if s.late_from is not None),
+                         key=lambda s: (s.late_from or at, s.inv.due_date, s.inv.number))
 
     counted: list[tuple[date, int, Payment]] = []
     ignored: list[IgnoredPayment] = []
@@ -419,8 +443,9 @@ def compute_statement(
     credit = ZERO
     splits: list[PaymentSplit] = []
     for day, _, pay in counted:
-        while late_cursor < len(by_due) and by_due[late_cursor].inv.due_date < day:
-            engine.mark_late(by_due[late_cursor])
+        while (late_cursor < len(by_lateness)
+               and (by_lateness[late_cursor].late_from or at) <= day):
+            engine.mark_late(by_lateness[late_cursor])
             late_cursor += 1
         available = pay.amount
         order, named_count = default_order, 0
@@ -444,6 +469,12 @@ def compute_statement(
                     apps.append(application)
                     available -= application.total
                     newly_settled = newly_settled or s.settled
+        if available > 0:
+            for s in by_due:
+                application = engine.keep_withheld_as_paid(s, pay, available)
+                if application is not None:
+                    apps.append(application)
+                    available -= application.total
         if newly_settled:  # settled invoices never owe anything again: stop visiting them
             default_order = [s for s in default_order if not s.settled]
         credit += available
@@ -456,8 +487,8 @@ def compute_statement(
             available,
             tuple(apps),
         ))
-    while late_cursor < len(by_due) and by_due[late_cursor].inv.due_date < at:
-        engine.mark_late(by_due[late_cursor])
+    while late_cursor < len(by_lateness) and (by_lateness[late_cursor].late_from or at) <= at:
+        engine.mark_late(by_lateness[late_cursor])
         late_cursor += 1
 
     inv_statements: list[InvoiceStatement] = []
@@ -490,23 +521,20 @@ def compute_statement(
     totals = _totals(inv_statements, splits, at, quantum(currency))
     flags = [*law.regime_flags(terms), *schedule.flags]
     if terms.debtor_kind is DebtorKind.BUSINESS and not indemnity_applies:
-        if terms.in_collective_proceedings:
-            flags.append(deadlines.Flag(
-                "indemnity_not_claimed_collective_proceedings",
-                "collective proceedings are open: the 40 EUR recovery indemnity (C. com. "
-                "D441-5) is not claimed",
-            ))
-        else:
-            flags.append(deadlines.Flag(
-                "indemnity_not_in_currency",
-                f"the 40 EUR recovery indemnity (C. com. D441-5) is fixed in euros; it is not "
-                f"converted into {currency} automatically",
-            ))
+        flags.append(deadlines.Flag(
+            "indemnity_not_in_currency",
+            f"the 40 EUR recovery indemnity (C. com. D441-5) is fixed in euros; it is not "
+            f"converted into {currency} automatically",
+        ))
+    flags += _proceedings_and_plan_flags(terms, states, at)
     if credit > 0:
         flags.append(deadlines.Flag(
             "overpayment_credit",
             f"the debtor paid {format_amount(credit, currency)} {currency} more than owed; "
-            "this is held as a credit for the debtor (to refund or set off), not lost",
+            "this is held as a credit for the debtor (to refund or set off), not lost"
+            + ("; collective proceedings are open: a refund or set-off is for the "
+               "mandataire judiciaire to decide (C. com. L622-7)"
+               if terms.in_collective_proceedings else ""),
         ))
     for st in inv_statements:
         for day in deadlines.late_acknowledgements(st.due_date, terms.debtor_kind,
@@ -537,6 +565,53 @@ def compute_statement(
         credit=credit.quantize(q),
         flags=tuple(flags),
     )
+
+
+def _late_from(due_date: date, plans_kept: tuple[tuple[date, date | None], ...]) -> date | None:
+    """The first day an unpaid invoice is late: the day after its due date, unless a kept
+    payment plan covers that day (law.PLAN_KEEPS_INTEREST: what a kept plan schedules is
+    not late); then the day the plan defaulted, or None while it is kept."""
+    first_late = due_date + ONE_DAY
+    for start, last in plans_kept:
+        if start <= first_late and (last is None or first_late <= last):
+            return None if last is None else last + ONE_DAY
+    return first_late
+
+
+def _proceedings_and_plan_flags(terms: law.InterestTerms, states: list[_InvoiceState],
+                                at: date) -> list[deadlines.Flag]:
+    flags: list[deadlines.Flag] = []
+    opened = terms.proceedings_opened_on
+    if opened is not None and opened <= at:
+        flags.append(deadlines.Flag(
+            "interest_stopped_collective_proceedings",
+            f"collective proceedings opened on {opened.isoformat()}: no interest runs from "
+            "that day on (C. com. L622-28); individual actions stop (L622-21) and the claim "
+            "is declared to the mandataire judiciaire (L622-24)"))
+    for s in states:
+        if s.withheld:
+            flags.append(deadlines.Flag(
+                "indemnity_not_claimed_collective_proceedings",
+                f"invoice {s.inv.number}: due on {s.inv.due_date.isoformat()}, after the "
+                "opening of collective proceedings, which forbid paying it at its due date: "
+                "the 40 EUR recovery indemnity is not claimed (C. com. L441-10 II)"
+                + (f"; the {format_amount(s.indemnity_paid, 'EUR')} EUR already paid "
+                   "towards it stays paid" if s.indemnity_paid > 0 else ""),
+                s.inv.number))
+    for first, last in terms.plans_kept:
+        if last is None:
+            flags.append(deadlines.Flag(
+                "payment_plan_kept",
+                f"a payment plan is kept: no late interest from {first.isoformat()}, and an "
+                "invoice it schedules is not late while it is kept (what the plan schedules "
+                "is what was due the day it was agreed)"))
+        elif last >= first:
+            flags.append(deadlines.Flag(
+                "plan_defaulted",
+                f"a payment plan defaulted on {(last + ONE_DAY).isoformat()}: late interest "
+                f"resumed that day; none is charged for {first.isoformat()} to "
+                f"{last.isoformat()}, while the plan was kept"))
+    return flags
 
 
 def _totals(

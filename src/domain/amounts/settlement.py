@@ -1,9 +1,11 @@
 """Settling a claim after any change to what it owes: pure domain code.
 
 Promises and the payment plan are resolved as of today, what is owed is recomputed, the
-claim closes as paid when nothing is (or its kept plan is complete), and holds whose reason
-ended are released. The API's use cases run it today; the scheduled trigger and the sweeper
-will run the same function.
+claim closes as paid when nothing is, and holds whose reason ended are released. A claim
+never closes as paid with anything still due: a kept plan schedules no late interest
+(domain.amounts.law.PLAN_KEEPS_INTEREST), so its last instalment leaves nothing due; if
+something still is, the claim stays open and collection resumes on it. The API's use
+cases run it today; the scheduled trigger and the sweeper will run the same function.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ class Settlement:
 
 
 def settle(claim: Claim, account: ClaimAccount, today: date, tables: RateTables, *,
-           collective: bool, changed: bool, quiet_if_unchanged: bool = False) -> Settlement:
+           changed: bool, quiet_if_unchanged: bool = False) -> Settlement:
     """Bring `claim` and `account` up to date as of `today` (both are changed in place).
 
     `changed`: the change being settled already recorded an event. `quiet_if_unchanged`
@@ -55,8 +57,7 @@ def settle(claim: Claim, account: ClaimAccount, today: date, tables: RateTables,
             found.events.append(events.PaymentPlanCompleted(
                 completed_on=evaluation.completed_on))
     try:
-        found.statement = account.statement(claim, today, tables,
-                                            in_collective_proceedings=collective)
+        found.statement = account.statement(claim, today, tables)
     except RateUnknown as exc:
         # What is owed cannot be computed without the missing rate; the change itself is
         # still recorded and the timeline says why the balance was not updated.
@@ -66,27 +67,27 @@ def settle(claim: Claim, account: ClaimAccount, today: date, tables: RateTables,
     totals = found.statement.totals
     claim.outstanding = totals.due
     plan_done = evaluation is not None and evaluation.status is PlanStatus.COMPLETED
-    if claim.phase is not Phase.CLOSED and (totals.due == 0 or plan_done):
-        # The last instalment of a kept plan closes the claim: the plan was agreed as the
-        # full settlement of what was due when it started.
+    if claim.phase is not Phase.CLOSED and totals.due == 0:
         claim.closed_from, claim.closed_hold, claim.phase, claim.outcome, claim.hold = (
             claim.phase, claim.hold, Phase.CLOSED, Outcome.PAID, None)
         found.events.append(events.ClaimPaid(
             reason="payment plan completed" if plan_done else "paid in full",
             due=totals.due, credit=found.statement.credit))
+    elif (plan_done and claim.hold is not None
+          and claim.hold.reason is HoldReason.PAYMENT_PLAN):
+        # Every instalment is paid yet something is still due (an invoice added to the
+        # debt after the plan, a rate published since): the plan no longer holds
+        # collection of the rest.
+        claim.hold = None
     return found
 
 
-def still_settled(claim: Claim, account: ClaimAccount, today: date, tables: RateTables, *,
-                  collective: bool) -> bool:
-    """Without the payment just reversed, is the claim still paid (nothing due, or its
-    plan still completed)? Then that payment did not close it, and it stays closed."""
-    if account.plan_status is PlanStatus.COMPLETED:
-        evaluation = account.evaluate_plan(today)
-        if evaluation is not None and evaluation.status is PlanStatus.COMPLETED:
-            return True
+def still_settled(claim: Claim, account: ClaimAccount, today: date,
+                  tables: RateTables) -> bool:
+    """Without the payment just reversed, is nothing still due? Then that payment did not
+    close the claim, and it stays closed."""
     try:
-        current = account.statement(claim, today, tables, in_collective_proceedings=collective)
+        current = account.statement(claim, today, tables)
     except RateUnknown:
         return False
     return current.totals.due == 0

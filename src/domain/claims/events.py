@@ -202,6 +202,7 @@ class PaymentPlanStarted(Event):
     total: Decimal
     instalments: int
     last_due_on: date
+    agreed_on: date | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -215,6 +216,52 @@ class PaymentPlanDefaulted(Event):
 class PaymentPlanCompleted(Event):
     action: ClassVar[str] = "payment_plan_completed"
     completed_on: date | None
+
+
+# ---------------------------------------------------------------- the law's inputs
+
+@dataclass(frozen=True, kw_only=True)
+class FormalNoticeRecorded(Event):
+    """A mise en demeure sent (by Relance's letter or otherwise): it starts consumer
+    interest (C. civ. 1231-6, 1344-1). The timeline entry is the creditor's proof."""
+
+    action: ClassVar[str] = "record_formal_notice"
+    sent_on: date
+    channel: str
+    reference: str | None = None
+    phase: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class JudgmentRecorded(Event):
+    action: ClassVar[str] = "record_judgment"
+    pronounced_on: date
+    court: str
+    amount_awarded: Decimal
+    enforceable_on: date | None = None
+    reference: str | None = None
+    phase: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProceedingsOpened(Event):
+    """The debtor's collective proceedings, noted on each of its claims."""
+
+    action: ClassVar[str] = "collective_proceedings_opened"
+    kind: str
+    opened_on: date
+    court: str
+    bodacc_published_on: date | None = None
+    declaration_deadline: date | None = None
+    hold: str | None = None  # the hold the claim is now under
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProceedingsWithdrawn(Event):
+    """Proceedings recorded in error, removed from the debtor."""
+
+    action: ClassVar[str] = "collective_proceedings_withdrawn"
+    opened_on: date
 
 
 # ---------------------------------------------------------------- contacts

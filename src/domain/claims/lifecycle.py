@@ -50,12 +50,20 @@ def _not_disputed(claim: Claim) -> bool:
     return _open(claim) and (claim.hold is None or claim.hold.reason is not HoldReason.DISPUTE)
 
 
+def _plan_possible(claim: Claim) -> bool:
+    # Collective proceedings bar paying a pre-opening debt (C. com. L622-7): no plan then.
+    return _not_disputed(claim) and (claim.hold is None
+                                     or claim.hold.reason is not HoldReason.INSOLVENCY)
+
+
 RULES: tuple[ActionRule, ...] = (
     ActionRule("record_payment", _open, "the claim is closed"),
     ActionRule("reverse_payment", _open_or_paid, "the claim was closed otherwise than paid"),
     ActionRule("record_promise", _open_not_held, "the claim is closed or held"),
-    ActionRule("start_payment_plan", _not_disputed,
-               "the claim is closed or disputed"),
+    ActionRule("start_payment_plan", _plan_possible,
+               "the claim is closed, disputed or held for collective proceedings"),
+    ActionRule("record_formal_notice", _open, "the claim is closed"),
+    ActionRule("record_judgment", _open, "the claim is closed"),
     ActionRule("open_dispute", _not_disputed, "the claim is closed or already disputed"),
     ActionRule("resolve_dispute", _held_for(HoldReason.DISPUTE), "the claim is not disputed"),
     ActionRule("hold", _open_not_held, "the claim is closed or already held"),

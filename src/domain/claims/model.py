@@ -10,6 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from domain.debtors.model import DebtorKind
+from domain.debtors.proceedings import CollectiveProceedings
 
 
 class Phase(StrEnum):
@@ -92,6 +93,13 @@ class Claim:
     # The days the debtor acknowledged the claim (payments, promises, a plan: C. civ. 2240),
     # from its account, so that a claim read shows limitation dates without the account.
     acknowledged: tuple[date, ...] = ()
+    # The debtor's collective proceedings, copied onto each of its claims in the same write
+    # as the debtor (domain.services.proceedings): statements read them without the debtor.
+    proceedings: CollectiveProceedings | None = None
+    # The last day to declare the claim to the mandataire (C. com. R622-24), once the
+    # BODACC publication is known; it depends on where the creditor lives, so it is worked
+    # out when the proceedings are recorded.
+    declaration_deadline: date | None = None
 
     def today(self, now: datetime) -> date:
         from zoneinfo import ZoneInfo

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from domain.debtors.proceedings import CollectiveProceedings
 from domain.shared.language import Language
 
 
@@ -74,6 +75,11 @@ class Debtor:
     vat_number: str | None = None  # intra-EU VAT number, e.g. FR40303265045
     created_at: datetime | None = None
     updated_at: datetime | None = None
-    # Collective proceedings (sauvegarde, redressement, liquidation judiciaire) opened
-    # against the debtor: the 40 EUR indemnity is not claimed then (see domain.law).
-    in_collective_proceedings: bool = False
+    # The opening judgment of collective proceedings (sauvegarde, redressement, liquidation
+    # judiciaire) against the debtor: it stops interest and holds its claims (each claim
+    # keeps a copy, written in the same transaction: domain.services.proceedings).
+    collective_proceedings: CollectiveProceedings | None = None
+
+    @property
+    def in_collective_proceedings(self) -> bool:
+        return self.collective_proceedings is not None

@@ -6,7 +6,6 @@ domain code (domain.amounts.settlement).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -45,19 +44,9 @@ class Change:
     expected_version: int
     today: date
     actor: str
-    # Reads whether the debtor is in collective proceedings (no 40 EUR indemnity): only
-    # when a statement is computed, once per change.
-    read_collective: Callable[[], bool]
     statement: Statement | None = None
     # The claim as read, before any change: what a change that is not saved answers with.
     loaded: Claim | None = None
-    _collective: bool | None = None
-
-    @property
-    def collective(self) -> bool:
-        if self._collective is None:
-            self._collective = self.read_collective()
-        return self._collective
 
     def record(self, event: events.Event) -> ClaimEvent:
         entry = timeline_entry(self.claim, event, self.claim.updated_at, self.actor)
@@ -73,17 +62,12 @@ def _load(uow: UnitOfWork, ports: Ports, caller: Caller, claim_id: str) -> Chang
     now = ports.clock.now()
     changed = replace(claim, version=claim.version + 1, updated_at=now)
     return Change(changed, account, [], claim.version, claim.today(now), caller.actor,
-                  lambda: _in_collective_proceedings(uow, claim), loaded=claim)
-
-
-def _in_collective_proceedings(uow: UnitOfWork, claim: Claim) -> bool:
-    debtor = uow.debtors.get_debtor(claim.creditor_id, claim.debtor_id)
-    return bool(debtor and debtor.in_collective_proceedings)
+                  loaded=claim)
 
 
 def _settle(change: Change, ports: Ports, *, quiet_if_unchanged: bool = False) -> None:
     found = settle(change.claim, change.account, change.today, ports.rates.rate_tables(),
-                   collective=change.collective, changed=bool(change.entries),
+                   changed=bool(change.entries),
                    quiet_if_unchanged=quiet_if_unchanged)
     for event in found.events:
         change.record(event)
@@ -110,9 +94,7 @@ def statement(claim_id: str, at: date | None, caller: Caller,
     today = claim.today(ports.clock.now())
     if (error := outside_window(at, today, "at")) is not None:
         raise DomainValidationError.many([error])
-    return claim, account.statement(
-        claim, at or today, ports.rates.rate_tables(),
-        in_collective_proceedings=_in_collective_proceedings(uow, claim))
+    return claim, account.statement(claim, at or today, ports.rates.rate_tables())
 
 
 # ------------------------------------------------------------------------ payments
@@ -213,7 +195,7 @@ def reverse_payment(claim_id: str, payment_id: str, reason: str | None, caller: 
                                              amount=payment.amount, reversed_on=on))
         if (claim.phase is Phase.CLOSED and claim.outcome is Outcome.PAID
                 and not still_settled(claim, change.account, change.today,
-                                      ports.rates.rate_tables(), collective=change.collective)):
+                                      ports.rates.rate_tables())):
             phase = claim.closed_from or Phase.AMICABLE
             if phase is Phase.PRE_DUE:  # it may have fallen due since it closed
                 phase = lifecycle.initial_phase(claim.earliest_due_date, change.today)
@@ -293,13 +275,17 @@ class PlanDraft:
     count: int | None = None
     first_due_on: date | None = None
     grace_days: int = 5
+    # The day the debtor agreed it (an ERP's history); the creditor's today if not given.
+    agreed_on: date | None = None
 
 
 @retry_on_stale
 def start_payment_plan(claim_id: str, draft: PlanDraft, caller: Caller,
                        ports: Ports) -> tuple[Change, PaymentPlan]:
-    """An échéancier for a debtor in good faith: instalments that cover exactly what is due
-    today; escalation holds while it is kept."""
+    """An échéancier for a debtor in good faith: instalments that cover exactly what was
+    due on the day it was agreed (today unless `agreed_on` says otherwise); escalation
+    holds while it is kept, and what it schedules bears no late interest then
+    (domain.amounts.law.PLAN_KEEPS_INTEREST)."""
     with ports.unit_of_work() as uow:
         change = _load(uow, ports, caller, claim_id)
         claim, account = change.claim, change.account
@@ -308,28 +294,38 @@ def start_payment_plan(claim_id: str, draft: PlanDraft, caller: Caller,
             raise DomainValidationError(
                 "instalments", "the claim already has an active payment plan",
                 code="plan_active")
-        current = account.statement(claim, change.today, ports.rates.rate_tables(),
-                                    in_collective_proceedings=change.collective)
-        due = current.totals.due
-        if due <= 0:
-            raise DomainValidationError("instalments", "nothing is due", code="nothing_due")
+        agreed_on = change.today if draft.agreed_on is None else draft.agreed_on
         out_of_range = [
-            e for e in [outside_window(draft.first_due_on, change.today, "first_due_on")]
+            e for e in [outside_window(draft.agreed_on, change.today, "agreed_on"),
+                        outside_window(draft.first_due_on, change.today, "first_due_on")]
             + [outside_window(due_on, change.today, f"instalments[{i}].due_on")
                for i, (due_on, _) in enumerate(draft.instalments or [])]
             if e is not None]
         if out_of_range:
             raise DomainValidationError.many(out_of_range)
+        if agreed_on > change.today:
+            raise DomainValidationError("agreed_on", "a plan cannot be agreed in the future",
+                                        code="in_future")
+        if account.plan is not None and agreed_on < account.plan.starts_on:
+            raise DomainValidationError(
+                "agreed_on", f"before the previous plan, agreed on "
+                f"{account.plan.starts_on.isoformat()}", code="before_previous_plan")
+        current = account.statement(claim, agreed_on, ports.rates.rate_tables())
+        due = current.totals.due
+        if due <= 0:
+            raise DomainValidationError("instalments", "nothing is due", code="nothing_due")
         instalments = _instalments(draft, due, claim.currency)
-        validate_plan(instalments, due, currency=claim.currency, starts_on=change.today)
-        plan = PaymentPlan(id=new_id("pln"), starts_on=change.today, currency=claim.currency,
+        validate_plan(instalments, due, currency=claim.currency, starts_on=agreed_on)
+        plan = PaymentPlan(id=new_id("pln"), starts_on=agreed_on, currency=claim.currency,
                            instalments=tuple(instalments), grace_days=draft.grace_days)
+        if account.plan is not None:
+            account.earlier_plans.append(account.plan)
         account.plan, account.plan_status = plan, PlanStatus.ACTIVE
         claim.hold = Hold(HoldReason.PAYMENT_PLAN, claim.updated_at, instalments[-1].due_on,
                           None)
         change.record(events.PaymentPlanStarted(
             plan_id=plan.id, total=due, instalments=len(instalments),
-            last_due_on=instalments[-1].due_on))
+            last_due_on=instalments[-1].due_on, agreed_on=agreed_on))
         _settle(change, ports)
         _save(uow, change)
     return change, plan
@@ -352,6 +348,126 @@ def _instalments(draft: PlanDraft, due: Decimal, currency: str) -> list[Instalme
         return list(equal_monthly_instalments(due, draft.count, draft.first_due_on, currency))
     raise DomainValidationError(
         "instalments", "give `instalments`, or `count` and `first_due_on`", code="required")
+
+
+# ------------------------------------------------------------------------ the law's inputs
+
+
+@dataclass(frozen=True, slots=True)
+class FormalNoticeDraft:
+    sent_on: date
+    channel: str = "registered_letter"
+    reference: str | None = None  # e.g. the registered letter's tracking number
+    note: str | None = None
+
+
+FORMAL_NOTICE_CHANNELS = frozenset({"registered_letter", "letter", "email", "bailiff",
+                                    "other"})
+
+
+def _not_before_invoices(day: date, claim: Claim, field: str, what: str) -> FieldError | None:
+    issued = max(inv.issue_date for inv in claim.invoices)
+    if day < issued:
+        return FieldError(field, f"{what} cannot be before the invoices it is about (the last "
+                          f"was issued on {issued.isoformat()})", "before_invoice")
+    return None
+
+
+def _past_day(day: date | None, today: date, field: str) -> FieldError | None:
+    if (error := outside_window(day, today, field)) is not None:
+        return error
+    if day is not None and day > today:
+        return FieldError(field, "cannot be in the future", "in_future")
+    return None
+
+
+@retry_on_stale
+def record_formal_notice(claim_id: str, draft: FormalNoticeDraft, caller: Caller,
+                         ports: Ports) -> Change:
+    """A mise en demeure was sent: by Relance's own letter or otherwise. It starts consumer
+    interest from its day (C. civ. 1231-6, 1344-1; the first one counts, a later one does
+    not move it) and moves an amicable claim to the formal-notice phase. It does not
+    interrupt prescription (Cass. com. 13 Oct 1992 n° 91-10.066)."""
+    with ports.unit_of_work() as uow:
+        change = _load(uow, ports, caller, claim_id)
+        claim, account = change.claim, change.account
+        lifecycle.ensure_allowed(claim, "record_formal_notice")
+        errors = [e for e in (_past_day(draft.sent_on, change.today, "sent_on"),) if e]
+        if not errors and (early := _not_before_invoices(draft.sent_on, claim, "sent_on",
+                                                          "a formal notice")):
+            errors.append(early)
+        if draft.channel not in FORMAL_NOTICE_CHANNELS:
+            errors.append(FieldError("channel", "must be one of "
+                                     f"{', '.join(sorted(FORMAL_NOTICE_CHANNELS))}", "invalid"))
+        if errors:
+            raise DomainValidationError.many(errors)
+        if account.formal_notice_on is None or draft.sent_on < account.formal_notice_on:
+            account.formal_notice_on = draft.sent_on
+        if claim.phase in (Phase.PRE_DUE, Phase.AMICABLE):
+            claim.phase = Phase.FORMAL_NOTICE
+        change.record(events.FormalNoticeRecorded(
+            reason=draft.note, sent_on=draft.sent_on, channel=draft.channel,
+            reference=draft.reference, phase=claim.phase.value))
+        _settle(change, ports)
+        _save(uow, change)
+    return change
+
+
+@dataclass(frozen=True, slots=True)
+class JudgmentDraft:
+    pronounced_on: date
+    court: str
+    amount_awarded: str
+    enforceable_on: date | None = None
+    reference: str | None = None
+    note: str | None = None
+
+
+@retry_on_stale
+def record_judgment(claim_id: str, draft: JudgmentDraft, caller: Caller,
+                    ports: Ports) -> Change:
+    """A judgment ordering payment (or its correction: recorded again, it replaces the
+    earlier one, say to add the day it became enforceable). Interest runs from its
+    pronouncement at the latest (C. civ. 1231-7) and the legal rate gains 5 points two
+    months after it became enforceable (C. monét. fin. L313-3); the claim is judicial."""
+    from domain.amounts.account import Judgment
+
+    with ports.unit_of_work() as uow:
+        change = _load(uow, ports, caller, claim_id)
+        claim, account = change.claim, change.account
+        lifecycle.ensure_allowed(claim, "record_judgment")
+        errors = [e for e in (_past_day(draft.pronounced_on, change.today, "pronounced_on"),
+                              _past_day(draft.enforceable_on, change.today, "enforceable_on"))
+                  if e]
+        if not any(e.field == "pronounced_on" for e in errors):
+            if (early := _not_before_invoices(draft.pronounced_on, claim, "pronounced_on",
+                                              "a judgment")):
+                errors.append(early)
+            elif (draft.enforceable_on is not None
+                  and not any(e.field == "enforceable_on" for e in errors)
+                  and draft.enforceable_on < draft.pronounced_on):
+                errors.append(FieldError("enforceable_on", "a judgment becomes enforceable "
+                                         "once pronounced, not before", "before_judgment"))
+        if not draft.court.strip():
+            errors.append(FieldError("court", "must not be empty", "required"))
+        try:
+            awarded = parse_amount(draft.amount_awarded, claim.currency, "amount_awarded")
+        except DomainValidationError as exc:
+            errors += exc.errors
+        if errors:
+            raise DomainValidationError.many(errors)
+        account.judgment = Judgment(
+            pronounced_on=draft.pronounced_on, court=draft.court.strip(),
+            amount_awarded=awarded, enforceable_on=draft.enforceable_on,
+            reference=draft.reference)
+        claim.phase = Phase.JUDICIAL
+        change.record(events.JudgmentRecorded(
+            reason=draft.note, pronounced_on=draft.pronounced_on, court=draft.court.strip(),
+            amount_awarded=awarded, enforceable_on=draft.enforceable_on,
+            reference=draft.reference, phase=claim.phase.value))
+        _settle(change, ports)
+        _save(uow, change)
+    return change
 
 
 # ------------------------------------------------------------------------ review

@@ -12,9 +12,13 @@ from domain.claims.model import (
     MAX_INVOICES_PER_CLAIM,
     Claim,
     ClaimEvent,
+    Hold,
+    HoldReason,
     Invoice,
 )
+from domain.creditors.model import Creditor
 from domain.debtors.model import DebtorKind
+from domain.debtors.proceedings import CollectiveProceedings
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.caller import Caller, Ports
 from domain.shared.dates import outside_window
@@ -119,6 +123,8 @@ def create_claim(draft: ClaimDraft, caller: Caller, ports: Ports) -> tuple[Claim
             external_reference=draft.external_reference, debtor_kind=debtor.kind,
             time_zone=creditor.time_zone, rate_below_floor=tuple(below_floor),
         )
+        if debtor.collective_proceedings is not None:
+            _under_proceedings(claim, debtor.collective_proceedings, creditor)
         from domain.amounts import deadlines
         from domain.claims.events import ClaimOpened, timeline_entry
 
@@ -130,6 +136,18 @@ def create_claim(draft: ClaimDraft, caller: Caller, ports: Ports) -> tuple[Claim
         uow.claims.add_claim(claim, event, account)
         uow.commit()
     return claim, event
+
+
+def _under_proceedings(claim: Claim, proceedings: CollectiveProceedings,
+                       creditor: Creditor) -> None:
+    """A claim opened against a debtor in collective proceedings starts held, with their
+    dates (domain.services.proceedings)."""
+    from domain.services.proceedings import creditor_abroad
+
+    claim.proceedings = proceedings
+    claim.declaration_deadline = proceedings.declaration_deadline(
+        creditor_abroad=creditor_abroad(creditor))
+    claim.hold = Hold(HoldReason.INSOLVENCY, claim.created_at, None, proceedings.court)
 
 
 def _opening_account(draft: ClaimDraft, kind: DebtorKind, invoices: list[Invoice],

@@ -36,7 +36,6 @@ class DebtorDraft:
     vat_number: str | None = None
     external_reference: str | None = None
     contact_points: list[ContactPointDraft] = field(default_factory=list)
-    in_collective_proceedings: bool = False
 
 
 def _contact_points(drafts: list[ContactPointDraft]) -> list[ContactPoint]:
@@ -88,7 +87,6 @@ def create_debtor(draft: DebtorDraft, caller: Caller, ports: Ports) -> Debtor:
         contact_points=validate_points(_contact_points(draft.contact_points), draft.country,
                                        draft.kind, now,
                                        check_deliverability=ports.check_email_deliverability),
-        in_collective_proceedings=draft.in_collective_proceedings,
         created_at=now, updated_at=now,
     )
     with ports.unit_of_work() as uow:
@@ -134,8 +132,6 @@ def _update_debtor(debtor_id: str, expected_version: int | None, changes: dict[s
             vat_number=opt_str(changes, "vat_number", current.vat_number),
             external_reference=opt_str(changes, "external_reference",
                                        current.external_reference),
-            in_collective_proceedings=bool(
-                changes.get("in_collective_proceedings", current.in_collective_proceedings)),
         )
         checked = _check_debtor(merged)
         points = (_contact_points(contact_drafts) if isinstance(contact_drafts, list)
@@ -149,7 +145,6 @@ def _update_debtor(debtor_id: str, expected_version: int | None, changes: dict[s
             current, kind=checked.kind, name=checked.name, country=checked.country,
             language=checked.language, siren=checked.siren, vat_number=checked.vat_number,
             external_reference=checked.external_reference,
-            in_collective_proceedings=checked.in_collective_proceedings,
             contact_points=points, version=expected_version + 1, updated_at=now,
         )
         uow.debtors.save_debtor(updated, expected_version, current.external_reference)

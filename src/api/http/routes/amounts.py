@@ -11,6 +11,8 @@ from api.http.auth import requires
 from api.http.deps import CallerDep, PortsDep, etag, operation
 from api.http.problems import ProblemException
 from api.http.schemas.amounts import (
+    FormalNoticeCreate,
+    JudgmentCreate,
     PaymentCreate,
     PaymentList,
     PaymentOut,
@@ -228,6 +230,7 @@ class AccountController(Controller):
                 count=data.count,
                 first_due_on=data.first_due_on,
                 grace_days=data.grace_days,
+                agreed_on=data.agreed_on,
             ),
             caller,
             ports,
@@ -256,6 +259,58 @@ class AccountController(Controller):
         if account.plan is None or evaluation is None:
             raise ProblemException(404, "not-found", "this claim has no payment plan")
         return PlanOut.of(account.plan, evaluation)
+
+    @post(
+        "/formal-notice",
+        **operation("RecordFormalNotice", 400, 401, 403, 404, 409, 412, 413, 422, action=True),
+        guards=[requires("write")],
+        status_code=200,
+        summary="Record a mise en demeure sent: consumer interest runs from it; the claim "
+        "moves to the formal-notice phase",
+    )
+    def record_formal_notice(
+        self,
+        caller: CallerDep,
+        ports: PortsDep,
+        claim_id: FromPath[str],
+        data: JSONBody[FormalNoticeCreate],
+    ) -> Response[ClaimOut]:
+        from domain.services import amounts as accounts
+
+        change = accounts.record_formal_notice(
+            claim_id,
+            accounts.FormalNoticeDraft(sent_on=data.sent_on, channel=data.channel,
+                                       reference=data.reference, note=data.note),
+            caller, ports)
+        return Response(ClaimOut.of(change.claim, change.today),
+                        headers={"ETag": etag(change.claim.version)})
+
+    @post(
+        "/judgment",
+        **operation("RecordJudgment", 400, 401, 403, 404, 409, 412, 413, 422, action=True),
+        guards=[requires("write")],
+        status_code=200,
+        summary="Record a judgment ordering payment (again to correct it): interest from its "
+        "pronouncement, +5 points two months after it is enforceable",
+    )
+    def record_judgment(
+        self,
+        caller: CallerDep,
+        ports: PortsDep,
+        claim_id: FromPath[str],
+        data: JSONBody[JudgmentCreate],
+    ) -> Response[ClaimOut]:
+        from domain.services import amounts as accounts
+
+        change = accounts.record_judgment(
+            claim_id,
+            accounts.JudgmentDraft(
+                pronounced_on=data.pronounced_on, court=data.court,
+                amount_awarded=data.amount_awarded, enforceable_on=data.enforceable_on,
+                reference=data.reference, note=data.note),
+            caller, ports)
+        return Response(ClaimOut.of(change.claim, change.today),
+                        headers={"ETag": etag(change.claim.version)})
 
     @post(
         "/review",

@@ -1,7 +1,7 @@
 """Debtors (débiteurs): the customers who owe, with their contact points."""
 
 
-from litestar import Controller, Response, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post, put
 from litestar.params import FromPath, JSONBody
 
 from api.http.auth import requires
@@ -21,6 +21,7 @@ from api.http.schemas.debtors import (
     DebtorOut,
     DebtorPage,
     DebtorPatch,
+    ProceedingsBody,
 )
 from domain import services
 from domain.debtors.model import ContactKind, DebtorKind
@@ -62,7 +63,6 @@ class DebtorController(Controller):
                 vat_number=data.vat_number,
                 external_reference=data.external_reference,
                 contact_points=contact_drafts(data.contact_points),
-                in_collective_proceedings=data.in_collective_proceedings,
             ),
             caller,
             ports,
@@ -113,4 +113,39 @@ class DebtorController(Controller):
             changes["contact_points"] = contact_drafts(data.contact_points)  # type: ignore[arg-type]
         debtor = services.update_debtor(debtor_id, expected_version(if_match), changes, caller,
                                         ports)
+        return Response(DebtorOut.of(debtor), headers={"ETag": etag(debtor.version)})
+
+    @put(
+        "/{debtor_id:str}/collective-proceedings",
+        **operation("RecordCollectiveProceedings", 400, 401, 403, 404, 409, 413, 422),
+        guards=[requires("write")],
+        summary="Record (or correct) the opening judgment of the debtor's collective "
+        "proceedings: interest stops, its claims are held and show the declaration deadline",
+    )
+    def record_proceedings(
+        self, debtor_id: FromPath[str], data: JSONBody[ProceedingsBody], caller: CallerDep,
+        ports: PortsDep,
+    ) -> Response[DebtorOut]:
+        from domain.services import proceedings
+
+        debtor = proceedings.record_proceedings(
+            debtor_id,
+            proceedings.ProceedingsDraft(
+                kind=data.kind, opened_on=data.opened_on, court=data.court,
+                bodacc_published_on=data.bodacc_published_on, reference=data.reference),
+            caller, ports)
+        return Response(DebtorOut.of(debtor), headers={"ETag": etag(debtor.version)})
+
+    @delete(
+        "/{debtor_id:str}/collective-proceedings",
+        **operation("WithdrawCollectiveProceedings", 401, 403, 404, 409, 413, 422),
+        guards=[requires("write")], status_code=200,
+        summary="Withdraw collective proceedings recorded in error; the holds they set end",
+    )
+    def withdraw_proceedings(
+        self, debtor_id: FromPath[str], caller: CallerDep, ports: PortsDep
+    ) -> Response[DebtorOut]:
+        from domain.services import proceedings
+
+        debtor = proceedings.withdraw_proceedings(debtor_id, caller, ports)
         return Response(DebtorOut.of(debtor), headers={"ETag": etag(debtor.version)})

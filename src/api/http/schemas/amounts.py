@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from msgspec import Meta
 
-from api.http.schemas._base import DecimalString, Input, Output
+from api.http.schemas._base import DecimalString, Input, Output, Reference
 from api.http.schemas.claims import ClaimOut
 from domain.claims.model import MAX_INVOICES_PER_CLAIM
 from domain.shared.money import format_amount
@@ -320,6 +320,35 @@ class PlanCreate(Input):
     count: Annotated[int, Meta(ge=1, le=60)] | None = None
     first_due_on: date | None = None
     grace_days: Annotated[int, Meta(ge=0, le=30)] = 5
+    agreed_on: Annotated[date, Meta(description=(
+        "The day the debtor agreed the plan (an ERP's history imported later); not in the "
+        "future. Default: today. The instalments must add up to what was due that day; "
+        "what they schedule bears no late interest while the plan is kept."))] | None = None
+
+
+FormalNoticeChannel = Literal["registered_letter", "letter", "email", "bailiff", "other"]
+
+
+class FormalNoticeCreate(Input):
+    sent_on: Annotated[date, Meta(description=(
+        "The day the mise en demeure was sent: consumer interest runs from it (C. civ. "
+        "1231-6); not in the future, not before the invoices."))]
+    channel: FormalNoticeChannel = "registered_letter"
+    reference: Reference | None = None
+    note: Note | None = None
+
+
+class JudgmentCreate(Input):
+    pronounced_on: Annotated[date, Meta(description=(
+        "The day the judgment was pronounced: interest runs from it at the latest (C. civ. "
+        "1231-7); not in the future, not before the invoices."))]
+    court: Annotated[str, Meta(min_length=1, max_length=200)]
+    amount_awarded: DecimalString
+    enforceable_on: Annotated[date, Meta(description=(
+        "The day it became enforceable: the legal rate gains 5 points two months later "
+        "(C. monét. fin. L313-3); not before the pronouncement."))] | None = None
+    reference: Reference | None = None
+    note: Note | None = None
 
 
 class InstalmentOut(Output):

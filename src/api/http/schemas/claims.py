@@ -86,6 +86,7 @@ def claim_warnings(claim: Claim, today: date | None) -> list[WarningOut]:
                  "instead (C. com. L441-10 II), see the statement"))
         for half in claim.rate_below_floor]
     if today is not None and claim.phase is not Phase.CLOSED:
+        warnings += _proceedings_warnings(claim, today)
         for inv in claim.invoices:
             limit = deadlines.limitation_date(inv.due_date, claim.debtor_kind,
                                               claim.acknowledged)
@@ -106,6 +107,28 @@ def claim_warnings(claim: Claim, today: date | None) -> list[WarningOut]:
                     )
                 )
     return warnings
+
+
+def _proceedings_warnings(claim: Claim, today: date) -> list[WarningOut]:
+    proceedings, deadline = claim.proceedings, claim.declaration_deadline
+    if proceedings is None:
+        return []
+    if deadline is None:
+        return [WarningOut(
+            code="declaration_deadline_unknown", subject=None,
+            message=(f"collective proceedings opened on {proceedings.opened_on}: declare the "
+                     "claim to the mandataire judiciaire within 2 months of the BODACC "
+                     "publication (C. com. R622-24); give its date to see the deadline"))]
+    if today > deadline:
+        return [WarningOut(
+            code="declaration_deadline_passed", subject=None,
+            message=(f"the deadline to declare the claim was {deadline}: unless it was "
+                     "declared, ask the judge-commissioner for relief within 6 months of "
+                     "the publication (C. com. L622-26)"))]
+    return [WarningOut(
+        code="declare_claim", subject=None,
+        message=(f"collective proceedings: declare the claim to the mandataire judiciaire by "
+                 f"{deadline} (C. com. L622-24, R622-24)"))]
 
 
 class HoldOut(Output):
@@ -135,6 +158,7 @@ class ClaimOut(Output):
         "indemnity once a payment, promise, plan or review updated it). For any date, "
         "exactly and with its breakdown: GET /v1/claims/{id}/statement."))]
     external_reference: str | None
+    collective_proceedings: ClaimProceedingsOut | None
     allowed_actions: list[str]
     version: int
     created_at: datetime
@@ -156,11 +180,33 @@ class ClaimOut(Output):
             total=format_amount(c.total_invoiced, c.currency),
             outstanding=format_amount(c.outstanding, c.currency),
             external_reference=c.external_reference,
+            collective_proceedings=ClaimProceedingsOut.of(c) if c.proceedings else None,
             allowed_actions=lifecycle.allowed_actions(c),
             version=c.version,
             created_at=c.created_at,
             updated_at=c.updated_at,
         )
+
+
+class ClaimProceedingsOut(Output):
+    """The debtor's collective proceedings as they bear on this claim."""
+
+    kind: str
+    opened_on: date
+    court: str
+    bodacc_published_on: date | None
+    declaration_deadline: Annotated[date | None, Meta(description=(
+        "The last day to declare the claim to the mandataire judiciaire: 2 months from the "
+        "BODACC publication, 4 for a creditor outside metropolitan France (C. com. R622-24); "
+        "null until the publication date is given."))]
+
+    @classmethod
+    def of(cls, c: Claim) -> ClaimProceedingsOut:
+        p = c.proceedings
+        assert p is not None
+        return cls(kind=p.kind.value, opened_on=p.opened_on, court=p.court,
+                   bodacc_published_on=p.bodacc_published_on,
+                   declaration_deadline=c.declaration_deadline)
 
 
 class ClaimPage(Output):

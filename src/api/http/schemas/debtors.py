@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
@@ -10,6 +10,7 @@ from msgspec import UNSET, Meta, UnsetType
 
 from api.http.schemas._base import Country, Input, Language, Line, Output, Reference, ShortText
 from domain.debtors.model import ContactPoint, ContactValidation, Debtor, PostalAddress
+from domain.debtors.proceedings import CollectiveProceedings
 from domain.debtors.validation import reachable_by
 
 
@@ -99,6 +100,38 @@ class ContactPointOut(Output):
         )
 
 
+ProceedingsKindName = Literal["sauvegarde", "redressement_judiciaire", "liquidation_judiciaire"]
+
+
+class ProceedingsBody(Input):
+    """The opening judgment of collective proceedings against the debtor."""
+
+    kind: ProceedingsKindName
+    opened_on: Annotated[date, Meta(description=(
+        "The day of the opening judgment: no interest from that day on (C. com. L622-28)"))]
+    court: Annotated[str, Meta(min_length=1, max_length=200,
+                               examples=["Tribunal des activités économiques de Paris"])]
+    bodacc_published_on: Annotated[date, Meta(description=(
+        "The day the BODACC published it: the claim is declared within 2 months "
+        "(C. com. R622-24)"))] | None = None
+    reference: Reference | None = None
+
+
+class ProceedingsOut(Output):
+    kind: str
+    opened_on: date
+    court: str
+    bodacc_published_on: date | None
+    reference: str | None
+    recorded_on: date | None
+
+    @classmethod
+    def of(cls, p: CollectiveProceedings) -> ProceedingsOut:
+        return cls(kind=p.kind.value, opened_on=p.opened_on, court=p.court,
+                   bodacc_published_on=p.bodacc_published_on, reference=p.reference,
+                   recorded_on=p.recorded_on)
+
+
 class DebtorCreate(Input):
     kind: Literal["business", "consumer"]
     name: ShortText
@@ -110,7 +143,6 @@ class DebtorCreate(Input):
     contact_points: Annotated[list[ContactPointBody], Meta(max_length=50)] = msgspec.field(
         default_factory=list
     )
-    in_collective_proceedings: bool = False
 
 
 class DebtorPatch(Input):
@@ -122,7 +154,6 @@ class DebtorPatch(Input):
     vat_number: Annotated[str, Meta(max_length=20)] | UnsetType | None = UNSET
     external_reference: Reference | UnsetType | None = UNSET
     contact_points: Annotated[list[ContactPointBody], Meta(max_length=50)] | UnsetType = UNSET
-    in_collective_proceedings: bool | UnsetType = UNSET
 
 
 class DebtorOut(Output):
@@ -137,6 +168,7 @@ class DebtorOut(Output):
     contact_points: list[ContactPointOut]
     reachable_by: list[str]
     in_collective_proceedings: bool
+    collective_proceedings: ProceedingsOut | None
     version: int
     created_at: datetime | None
     updated_at: datetime | None
@@ -155,6 +187,8 @@ class DebtorOut(Output):
             contact_points=[ContactPointOut.of(p) for p in d.contact_points],
             reachable_by=reachable_by(d),
             in_collective_proceedings=d.in_collective_proceedings,
+            collective_proceedings=(ProceedingsOut.of(d.collective_proceedings)
+                                    if d.collective_proceedings else None),
             version=d.version,
             created_at=d.created_at,
             updated_at=d.updated_at,

@@ -1,0 +1,162 @@
+"""Use cases of collective proceedings: recording the opening judgment against a debtor,
+correcting it, and withdrawing one recorded in error.
+
+The debtor holds the judgment; each of its claims keeps a copy, noted in its timeline and
+written in the same atomic write, so a statement never reads the debtor and no claim is
+left unaware (a debtor with more claims than one write takes is refused, 422
+`too_many_changes`, never half-noted). Open claims are held (individual actions stop,
+C. com. L622-21), except a disputed one, which stays held for its dispute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from domain.claims.model import Claim, ClaimEvent, Hold, HoldReason, Phase
+from domain.creditors.model import Creditor
+from domain.debtors.model import Debtor
+from domain.debtors.proceedings import CollectiveProceedings, ProceedingsKind
+from domain.ports.unit_of_work import UnitOfWork
+from domain.services.caller import Caller, Ports
+from domain.shared.dates import outside_window
+from domain.shared.errors import DomainValidationError, FieldError, NotFound
+from domain.shared.retry import retry_on_stale
+from domain.shared.validation import raise_if
+
+DEFAULT_ZONE = "Europe/Paris"
+
+
+@dataclass(frozen=True, slots=True)
+class ProceedingsDraft:
+    kind: str
+    opened_on: date
+    court: str
+    bodacc_published_on: date | None = None
+    reference: str | None = None
+
+
+def creditor_abroad(creditor: Creditor | None) -> bool:
+    """R622-24: two more months to declare for a creditor outside metropolitan France (the
+    court is taken to sit there; the reverse case, an overseas court, is not modelled)."""
+    if creditor is None:
+        return False
+    address = creditor.address
+    return address.country != "FR" or address.postal_code.startswith(("97", "98"))
+
+
+def _checked(draft: ProceedingsDraft, today: date) -> CollectiveProceedings:
+    errors: list[FieldError] = []
+    kinds = [k.value for k in ProceedingsKind]
+    if draft.kind not in kinds:
+        errors.append(FieldError("kind", f"must be one of {', '.join(kinds)}", "invalid"))
+    if not draft.court.strip():
+        errors.append(FieldError("court", "must not be empty", "required"))
+    for name, day in (("opened_on", draft.opened_on),
+                      ("bodacc_published_on", draft.bodacc_published_on)):
+        if (error := outside_window(day, today, name)) is not None:
+            errors.append(error)
+        elif day is not None and day > today:
+            errors.append(FieldError(name, "cannot be in the future", "in_future"))
+    published = draft.bodacc_published_on
+    if published is not None and published < draft.opened_on:
+        errors.append(FieldError("bodacc_published_on",
+                                 "the BODACC publishes a judgment after it is pronounced",
+                                 "before_opening"))
+    raise_if(errors)
+    return CollectiveProceedings(
+        kind=ProceedingsKind(draft.kind), opened_on=draft.opened_on, court=draft.court.strip(),
+        bodacc_published_on=published, reference=draft.reference, recorded_on=today)
+
+
+@retry_on_stale
+def record_proceedings(debtor_id: str, draft: ProceedingsDraft, caller: Caller,
+                       ports: Ports) -> Debtor:
+    """Record (or correct) the opening judgment of the debtor's collective proceedings."""
+    from domain.claims.events import ProceedingsOpened, timeline_entry
+
+    with ports.unit_of_work() as uow:
+        debtor, creditor = uow.debtors.get_debtor_with_creditor(caller.creditor_id, debtor_id)
+        if debtor is None:
+            raise NotFound("debtor", debtor_id)
+        now = ports.clock.now()
+        today = now.astimezone(ZoneInfo(creditor.time_zone if creditor else DEFAULT_ZONE)).date()
+        proceedings = _checked(draft, today)
+        earlier = debtor.collective_proceedings
+        if earlier is not None and earlier.recorded_on is not None:
+            # A correction keeps the day Relance was first told.
+            proceedings = replace(proceedings, recorded_on=earlier.recorded_on)
+        claims = _claims(uow, caller, debtor_id)
+        updated = replace(debtor, collective_proceedings=proceedings,
+                          version=debtor.version + 1, updated_at=now)
+        uow.debtors.save_debtor(updated, debtor.version, debtor.external_reference)
+        deadline = proceedings.declaration_deadline(creditor_abroad=creditor_abroad(creditor))
+        for claim in claims:
+            before = claim.version
+            claim.version, claim.updated_at = claim.version + 1, now
+            claim.proceedings, claim.declaration_deadline = proceedings, deadline
+            if claim.phase is not Phase.CLOSED and (
+                    claim.hold is None or claim.hold.reason is not HoldReason.DISPUTE):
+                claim.hold = Hold(HoldReason.INSOLVENCY, now, None, proceedings.court)
+            noted = ProceedingsOpened(
+                kind=proceedings.kind.value, opened_on=proceedings.opened_on,
+                court=proceedings.court, bodacc_published_on=proceedings.bodacc_published_on,
+                declaration_deadline=deadline,
+                hold=claim.hold.reason.value if claim.hold else None)
+            _save_recomputed(uow, ports, caller, claim, before,
+                             timeline_entry(claim, noted, now, caller.actor))
+        uow.commit()
+    return updated
+
+
+@retry_on_stale
+def withdraw_proceedings(debtor_id: str, caller: Caller, ports: Ports) -> Debtor:
+    """Proceedings recorded in error: removed from the debtor and its claims; the holds
+    they set are released (a claim held for anything else keeps its hold)."""
+    from domain.claims.events import ProceedingsWithdrawn, timeline_entry
+
+    with ports.unit_of_work() as uow:
+        debtor = uow.debtors.get_debtor(caller.creditor_id, debtor_id)
+        if debtor is None:
+            raise NotFound("debtor", debtor_id)
+        proceedings = debtor.collective_proceedings
+        if proceedings is None:
+            raise DomainValidationError("collective_proceedings",
+                                        "no collective proceedings are recorded",
+                                        code="not_recorded")
+        now = ports.clock.now()
+        updated = replace(debtor, collective_proceedings=None, version=debtor.version + 1,
+                          updated_at=now)
+        uow.debtors.save_debtor(updated, debtor.version, debtor.external_reference)
+        for claim in _claims(uow, caller, debtor_id):
+            before = claim.version
+            claim.version, claim.updated_at = claim.version + 1, now
+            claim.proceedings, claim.declaration_deadline = None, None
+            if claim.hold is not None and claim.hold.reason is HoldReason.INSOLVENCY:
+                claim.hold = None
+            _save_recomputed(uow, ports, caller, claim, before, timeline_entry(
+                claim, ProceedingsWithdrawn(opened_on=proceedings.opened_on), now,
+                caller.actor))
+        uow.commit()
+    return updated
+
+
+def _claims(uow: UnitOfWork, caller: Caller, debtor_id: str) -> list[Claim]:
+    return uow.claims.claims_of_debtor(caller.creditor_id, debtor_id)
+
+
+def _save_recomputed(uow: UnitOfWork, ports: Ports, caller: Caller, claim: Claim,
+                     expected_version: int, entry: ClaimEvent) -> None:
+    """Save `claim` with its timeline entry, its outstanding recomputed (interest stops and
+    indemnities are withheld from the opening) when its rates allow."""
+    from domain.amounts.rates import RateUnknown
+    found = uow.claims.get_claim_account(caller.creditor_id, claim.id)
+    if found is not None and claim.phase is not Phase.CLOSED:
+        try:
+            statement = found[1].statement(claim, claim.today(claim.updated_at),
+                                           ports.rates.rate_tables())
+            claim.outstanding = statement.totals.due
+        except RateUnknown:
+            pass  # recomputed at its next change, as any claim missing a rate
+    uow.claims.save_claim(claim, [entry], expected_version)
