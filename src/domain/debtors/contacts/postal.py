@@ -23,8 +23,9 @@ lines; `changes` number the printed lines.
 Every change to the input is reported in `changes`. A line is shortened only when it would
 exceed 38 characters, one rung at a time and only as far as needed: (1) the street type and
 (2) the titles and other words from La Poste's lists; then, on a street named after a
-person, (3) the first names reduced to their initial ("JEAN MARIE" -> "J M") and (4) those
-initials dropped, the nearest the surname first; the surname and the street type stay. The
+person, (3) the first names reduced to their initial ("JEAN MARIE" -> "J M"; a hyphenated
+one as a whole, "Jean-Pierre" -> "J P") and (4) those initials dropped, the nearest the
+surname first; the surname and the street type stay. The
 reason "line_too_long_abbreviated" then says so; a line still too long is invalid. A first
 name is a word of `data/first_names.txt` between the type or title and the surname ("RUE
 PIERRE" keeps PIERRE). The reference note says La Poste abbreviates when the street label
@@ -512,28 +513,67 @@ def _first_name_span(keys: Sequence[str], start: int) -> range:
     return range(begin, end)
 
 
-def _shorten_first_names(text: str, start: int) -> tuple[str, list[str]]:
+_HYPHEN = "[" + re.escape("".join(sorted(_HYPHENS))) + "]"
+_HYPHENATED = re.compile(rf"[^\W\d_]+(?:{_HYPHEN}[^\W\d_]+)+")
+
+
+def _hyphenated(text: str) -> frozenset[tuple[str, ...]]:
+    """The hyphenated words of a line as given ("Jean-Pierre" -> ("JEAN", "PIERRE")): the
+    strict line has lost its hyphens, yet a compound first name is one name."""
+    return frozenset(tuple(_key(part) for part in re.split(_HYPHEN, m[0]))
+                     for m in _HYPHENATED.finditer(text))
+
+
+def _first_name_groups(keys: Sequence[str], span: range,
+                       compounds: frozenset[tuple[str, ...]]) -> list[range]:
+    """The first names of `span`, a compound one (JEAN-PIERRE) as a single group; a compound
+    running on into the surname is left out whole."""
+    groups: list[range] = []
+    i = span.start
+    while i < span.stop:
+        size = max((len(c) for c in compounds if tuple(keys[i:i + len(c)]) == c), default=1)
+        if i + size > span.stop:
+            break
+        groups.append(range(i, i + size))
+        i += size
+    return groups
+
+
+def _shorten_first_names(text: str, start: int, compounds: frozenset[tuple[str, ...]]
+                         ) -> tuple[str, list[str]]:
     """Rungs 3 and 4 of the ladder on a street line still too long: first names to their
     initial, then initials dropped, nearest the surname first, while the line does not fit.
     Returns the text and what was done."""
     tokens = text.split(" ")
-    span = _first_name_span([_key(t) for t in tokens], start)
+    keys = [_key(t) for t in tokens]
+    groups = _first_name_groups(keys, _first_name_span(keys, start), compounds)
+
+    def fits() -> bool:
+        return len(" ".join(t for t in tokens if t)) <= MAX_LINE
+
     done: list[str] = []
-    for i in reversed(span):
-        if len(" ".join(tokens)) <= MAX_LINE:
+    for group in reversed(groups):
+        if fits():
             break
-        if len(tokens[i]) > 1:
-            done.append(f"first name {tokens[i]!r} reduced to its initial {tokens[i][0]!r}")
-            tokens[i] = tokens[i][0]
-    for i in reversed(span):
-        if len(" ".join(t for t in tokens if t)) <= MAX_LINE:
+        name = " ".join(tokens[i] for i in group)
+        if any(len(tokens[i]) > 1 for i in group):
+            for i in group:
+                tokens[i] = tokens[i][0]
+            initials = " ".join(tokens[i] for i in group)
+            done.append(f"first name {name!r} reduced to its initial{'s' * (len(group) > 1)} "
+                        f"{initials!r}")
+    for group in reversed(groups):
+        if fits():
             break
-        done.append(f"initial {tokens[i]!r} dropped")
-        tokens[i] = ""
+        initials = " ".join(tokens[i] for i in group)
+        done.append(f"initial{'s' * (len(group) > 1)} {initials!r} dropped")
+        for i in group:
+            tokens[i] = ""
     return " ".join(t for t in tokens if t), done
 
 
-def _fit_strict(text: str, label: str, report: _Report, *, street: bool) -> str:
+def _fit_strict(text: str, label: str, report: _Report, *, street: bool,
+                compounds: frozenset[tuple[str, ...]] = frozenset()) -> str:
     """Shorten a strict line until it fits 38 characters, one rung of the AFNOR ladder at a
     time: the street type, the titles and other words, then (street line) the first names to
     their initials and the initials dropped; invalid if it still does not fit."""
@@ -548,7 +588,7 @@ def _fit_strict(text: str, label: str, report: _Report, *, street: bool) -> str:
             done += more
     notes = _abbreviated(done)
     if street and len(text) > MAX_LINE:
-        text, more_notes = _shorten_first_names(text, _street_start(text))
+        text, more_notes = _shorten_first_names(text, _street_start(text), compounds)
         notes += more_notes
     return _report_abbreviations(text, label, report, notes)
 
@@ -708,7 +748,8 @@ def _check_french(fields: dict[str, str | list[str]], country: str, debtor_kind:
                                                  f"sort ({bad[:10]!r})")
         elif not text:
             report.bad("unsupported_characters", f"{label} {line!r} has no letter or digit")
-        block_lower.append(_fit_strict(text, label, report, street=cls == STREET))
+        block_lower.append(_fit_strict(text, label, report, street=cls == STREET,
+                                       compounds=_hyphenated(line)))
 
     # Line 6: postal code and locality, capitals without accents.
     last_label = labels[-1]
