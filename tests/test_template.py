@@ -353,6 +353,7 @@ def test_build_http_function_code_only(resources: dict[str, Any], tmp_path: Path
     assert module.is_file(), sorted(p.name for p in artifact.iterdir())
     assert Path(importlib.util.cache_from_source(str(module))).is_file()
     assert (artifact / "domain" / "amounts" / "data" / "rates.json").is_file()
+    assert (artifact / "domain" / "debtors" / "contacts" / "data" / "first_names.txt").is_file()
     packages = sorted(p.parent.name for p in (ROOT / "src").glob("*/__init__.py"))
     assert sorted(p.name for p in artifact.iterdir()) == packages  # no requirements.txt
     names = {p.name for p in artifact.rglob("*")}

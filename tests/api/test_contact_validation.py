@@ -319,6 +319,30 @@ def test_address_defaults_are_echoed(client, tenant):
                                           "postal_code": "", "city": "", "country": "FR"}
 
 
+def test_a_street_named_after_a_person_is_shortened_down_to_its_surname(client, tenant):
+    """AFNOR NF Z10-011 / La Poste abbreviations: once the type and the title are
+    abbreviated, the first names go to their initials and the initials go, the surname
+    stays. This address used to be refused as too long."""
+    address = {"recipient": "Mme Jeanne Martin",
+               "lines": ["12 rue du Général Marie Joseph Paul Yves Roch Gilbert du Motier "
+                         "de La Fayette"],
+               "postal_code": "75009", "city": "Paris", "country": "FR"}
+    result = one(client, tenant.headers, postal(address), debtor_kind="consumer")
+    assert result["status"] == "valid", result["message"]
+    assert result["normalized"] == ["Mme Jeanne Martin", "12 RUE DU GAL DU MOTIER DE LA FAYETTE",
+                                    "75009 PARIS"]
+    assert result["channels"] == ["letter"]
+    assert result["reasons"] == ["line_too_long_abbreviated"]
+    line = "line 2 (AFNOR line 4): "
+    fit = " to fit 38 characters"
+    assert f"{line}'GENERAL' abbreviated to 'GAL'{fit}" in result["changes"]
+    assert f"{line}first name 'MARIE' reduced to its initial 'M'{fit}" in result["changes"]
+    assert f"{line}initial 'M' dropped{fit}" in result["changes"]
+    again = one(client, tenant.headers, postal({**address, "lines": result["normalized"][1:2],
+                                                "city": "PARIS"}), debtor_kind="consumer")
+    assert again["normalized"] == result["normalized"] and again["changes"] == []
+
+
 # ------------------------------------------------------------------ hostile input
 
 HOSTILE = [

@@ -18,7 +18,7 @@ from domain.debtors.contacts import (
     check_postal_address,
 )
 from domain.debtors.contacts._countries import COUNTRY_NAMES_FR, POSTAL_RULES
-from domain.debtors.contacts.postal import classify_line
+from domain.debtors.contacts.postal import classify_line, first_names
 from domain.debtors.model import ContactKind, ContactPoint, DebtorKind, PostalAddress
 
 B = DebtorKind.BUSINESS
@@ -137,6 +137,144 @@ def test_street_line(street: str, expected: str | None,
     assert made == [f"line 2 (AFNOR line 4): {full!r} abbreviated to {short!r} to fit 38 "
                     "characters" for full, short in abbreviated or ()]
     assert ("line_too_long_abbreviated" in result.reasons) == bool(abbreviated)
+
+
+# --- a person's name in a street label: first names, then initials -----------------------
+# AFNOR NF Z10-011 and La Poste's abbreviation practice: a line 4 that still exceeds 38
+# characters once its street type (rung 1) and titles (rung 2) are abbreviated has the
+# first names of the person it is named after reduced to their initial (rung 3), then the
+# initials dropped (rung 4), each only while the line is too long, from the first name
+# nearest the surname leftwards; the surname (with its particles) and the street type stay.
+
+def _ab(full: str, short: str) -> str:
+    return f"{full!r} abbreviated to {short!r}"
+
+
+def _initial(name: str, initials: str) -> str:
+    plural = "s" if " " in initials else ""
+    return f"first name {name!r} reduced to its initial{plural} {initials!r}"
+
+
+def _dropped(initials: str) -> str:
+    return f"initial{'s' if ' ' in initials else ''} {initials!r} dropped"
+
+
+# (street as given, expected line 4, the shortenings made, in order)
+PERSON_STREETS = [
+    # Rung 2 is enough: the first names stay in full (the hyphen becomes a space).
+    ("124 bis boulevard du Général Jean-Pierre Timbaud", "124 B BD DU GAL JEAN PIERRE TIMBAUD",
+     [_ab("BOULEVARD", "BD"), _ab("GENERAL", "GAL")]),
+    # Rung 3, one name: the one nearest the surname; FRANKLIN, the name in use, stays.
+    ("125 bis boulevard du Président Franklin Delano Roosevelt",
+     "125 B BD DU PDT FRANKLIN D ROOSEVELT",
+     [_ab("BOULEVARD", "BD"), _ab("PRESIDENT", "PDT"), _initial("DELANO", "D")]),
+    # Rung 3 before a surname with particles, kept whole.
+    ("12 avenue du Maréchal Jean de Lattre de Tassigny", "12 AV DU MAL J DE LATTRE DE TASSIGNY",
+     [_ab("AVENUE", "AV"), _ab("MARECHAL", "MAL"), _initial("JEAN", "J")]),
+    # A hyphenated first name is one name: both initials at once.
+    ("128 avenue du Président Jean-Pierre de Montgolfier", "128 AV DU PDT J P DE MONTGOLFIER",
+     [_ab("AVENUE", "AV"), _ab("PRESIDENT", "PDT"), _initial("JEAN PIERRE", "J P")]),
+    # A name of the list in the surname's place is the surname: CLEMENT stays.
+    ("1250 bis boulevard du Commandant Jean Baptiste Marie Clément",
+     "1250 B BD DU CDT JEAN B M CLEMENT",
+     [_ab("BOULEVARD", "BD"), _ab("COMMANDANT", "CDT"), _initial("MARIE", "M"),
+      _initial("BAPTISTE", "B")]),
+    # Rung 4 after every first name is an initial, again nearest the surname first.
+    ("3 avenue du Maréchal Jean Marie Gabriel de Lattre de Tassigny",
+     "3 AV DU MAL J M DE LATTRE DE TASSIGNY",
+     [_ab("AVENUE", "AV"), _ab("MARECHAL", "MAL"), _initial("GABRIEL", "G"),
+      _initial("MARIE", "M"), _initial("JEAN", "J"), _dropped("G")]),
+    ("12 bis rue du Général Jean-Pierre de La Rochejaquelein",
+     "12 B RUE DU GAL DE LA ROCHEJAQUELEIN",
+     [_ab("GENERAL", "GAL"), _initial("JEAN PIERRE", "J P"), _dropped("J P")]),
+    ("12 rue du Général Marie Joseph Paul Yves Roch Gilbert du Motier de La Fayette",
+     "12 RUE DU GAL DU MOTIER DE LA FAYETTE",
+     [_ab("GENERAL", "GAL")]
+     + [_initial(n, n[0]) for n in ("GILBERT", "ROCH", "YVES", "PAUL", "JOSEPH", "MARIE")]
+     + [_dropped(n) for n in "GRYPJM"]),
+]
+
+
+def _shortenings(result: ContactCheck) -> list[str]:
+    prefix, suffix = "line 2 (AFNOR line 4): ", " to fit 38 characters"
+    return [c.removeprefix(prefix).removesuffix(suffix) for c in result.changes
+            if c.startswith(prefix) and c.endswith(suffix)]
+
+
+@pytest.mark.parametrize(("street", "expected", "steps"), PERSON_STREETS)
+def test_street_named_after_a_person_takes_each_rung_only_when_needed(
+        street: str, expected: str, steps: list[str]) -> None:
+    """AFNOR NF Z10-011 / La Poste "abréviations": type, titles, first names to initials,
+    initials dropped, in that order and no further than the 38 characters need."""
+    result = check_postal_address(addr("M. Jean Martin", street), C)
+    assert result.status == "valid", result.message
+    assert result.normalized is not None and result.normalized[1] == expected
+    assert len(expected) <= 38
+    assert _shortenings(result) == steps
+    assert "line_too_long_abbreviated" in result.reasons
+
+
+@pytest.mark.parametrize(("street", "expected", "steps"), PERSON_STREETS)
+def test_a_shortened_street_checked_again_changes_nothing(
+        street: str, expected: str, steps: list[str]) -> None:
+    """The corrected block is a fixed point: a line that fits is never shortened (AFNOR
+    NF Z10-011 abbreviates only what does not fit)."""
+    first = check_postal_address(addr("M. Jean Martin", street), C)
+    assert first.normalized is not None
+    recipient, *lines, last = first.normalized
+    code, city = last.split(" ", 1)
+    again = check_postal_address(addr(recipient, *lines, code=code, city=city), C)
+    assert again.normalized == first.normalized
+    assert again.changes == ()
+    assert again.reasons == ()
+
+
+NO_FIRST_NAME = [
+    # After SAINT comes the saint's whole name, not a person's first names.
+    "1234 bis rue Saint-Jean-Baptiste de la Salle Prolongée",
+    # "Henri IV" is a king: the number is no surname.
+    "1234 bis quai Henri IV de Bourbon et de Navarre Prolongé",
+    # Two people: what follows PIERRE is not a surname.
+    "1234 bis allée Pierre et Marie Curie de la Résidence Nord",
+]
+
+
+@pytest.mark.parametrize("street", NO_FIRST_NAME)
+def test_listed_names_outside_a_first_name_position_are_kept(street: str) -> None:
+    """Only a listed name between the street type or title and the surname is a first name
+    (La Poste abbreviates a person's first names, nothing else)."""
+    result = check_postal_address(addr("M. Jean Martin", street), C)
+    assert result.status == "invalid"
+    assert "line_too_long" in result.reasons
+    assert not any("first name" in c or "dropped" in c for c in result.changes)
+
+
+def test_a_street_still_too_long_after_every_rung_is_invalid() -> None:
+    """The ladder ends with the initials dropped (AFNOR NF Z10-011): the surname and the
+    street type are never dropped, so a line longer than that is refused."""
+    result = check_postal_address(
+        addr("M. Jean Martin", "1234 bis boulevard du Général Jean Pierre de La Tour d'Auvergne "
+                               "Lauragais"), C)
+    assert result.status == "invalid"
+    assert result.normalized is None
+    assert set(result.reasons) == {"line_too_long", "line_too_long_abbreviated"}
+    assert _shortenings(result) == [
+        _ab("BOULEVARD", "BD"), _ab("GENERAL", "GAL"), _initial("PIERRE", "P"),
+        _initial("JEAN", "J"), _dropped("P"), _dropped("J")]
+    assert "'1234 B BD DU GAL DE LA TOUR D AUVERGNE LAURAGAIS' has 48 characters" in (
+        result.message)
+
+
+def test_first_names_are_a_shipped_list_of_french_given_names() -> None:
+    """The list the ladder reads (contacts/data/first_names.txt, shipped as package data):
+    capitals without accents, one word each, common words of street labels left out."""
+    names = first_names()
+    assert 250 <= len(names) <= 1_000
+    assert all(re.fullmatch(r"[A-Z]{2,}", name) for name in names)
+    assert {"JEAN", "MARIE", "JOSEPH", "PAUL", "PIERRE", "LOUIS", "CHARLES", "FRANCOIS",
+            "JACQUES", "HENRI", "GEORGES", "ANDRE", "MICHEL", "VICTOR", "EMILE", "JULES",
+            "ALBERT", "LEON", "GABRIEL", "ANTOINE", "JEANNE", "LOUISE"} <= names
+    assert not {"ROSE", "VICTOIRE", "FRANCE", "SAINT", "DE"} & names
 
 
 def test_service_lines_are_compacted() -> None:

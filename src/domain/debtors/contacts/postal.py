@@ -20,11 +20,17 @@ sit after the street line are moved above it, and an inside line is put before a
 line, each move reported. Empty lines are not printed, so the printed block has 3 to 6
 lines; `changes` number the printed lines.
 
-Every change to the input is reported in `changes`. Abbreviations (La Poste's list of street
-types and titles) are used only when a line would exceed 38 characters; the reason
-"line_too_long_abbreviated" then says so. The reference note says La Poste abbreviates when
-the street label exceeds 32 characters; Relance follows the stricter reading of its brief
-and abbreviates only what does not fit in 38.
+Every change to the input is reported in `changes`. A line is shortened only when it would
+exceed 38 characters, one rung at a time and only as far as needed: (1) the street type and
+(2) the titles and other words from La Poste's lists; then, on a street named after a
+person, (3) the first names reduced to their initial ("JEAN MARIE" -> "J M"; a hyphenated
+one as a whole, "Jean-Pierre" -> "J P") and (4) those initials dropped, the nearest the
+surname first; the surname and the street type stay. The
+reason "line_too_long_abbreviated" then says so; a line still too long is invalid. A first
+name is a word of `data/first_names.txt` between the type or title and the surname ("RUE
+PIERRE" keeps PIERRE). The reference note says La Poste abbreviates when the street label
+exceeds 32 characters; Relance follows the stricter reading of its brief and abbreviates
+only what does not fit in 38.
 
 A CEDEX (Courrier d'Entreprise à Distribution EXceptionnelle) address is a service for
 organisations: for a consumer debtor it is "risky".
@@ -39,6 +45,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
+from importlib import resources
 
 from domain.debtors.contacts._common import (
     INVALID,
@@ -96,16 +104,19 @@ STREET_TYPES: dict[str, str] = {
     "SQUARE": "SQ", "TERRE PLEIN": "TPL", "TRAVERSE": "TRA", "VILLA": "VLA",
     "VILLAGE": "VLGE", "VOIE": "VOIE", "PORT": "PORT",
 }
+# Titles and ranks that open a person's name in a street label, and La Poste's abbreviations.
+TITLES: dict[str, str] = {
+    "GENERAL": "GAL", "MARECHAL": "MAL", "PRESIDENT": "PDT", "DOCTEUR": "DR",
+    "PROFESSEUR": "PR", "MONSEIGNEUR": "MGR", "COMMANDANT": "CDT", "CAPITAINE": "CNE",
+    "LIEUTENANT": "LT", "COLONEL": "COL",
+}
 # Words of buildings, delivery services and titles, abbreviated when a line is too long.
 OTHER_ABBREVIATIONS: dict[str, str] = {
     "RESIDENCE": "RES", "BATIMENT": "BAT", "IMMEUBLE": "IMM", "APPARTEMENT": "APP",
     "ESCALIER": "ESC", "ETAGE": "ETG", "ZONE INDUSTRIELLE": "ZI", "ZONE ARTISANALE": "ZA",
     "ZONE D ACTIVITE": "ZA", "ZONE D ACTIVITES": "ZA", "ZONE D AMENAGEMENT CONCERTE": "ZAC",
     "CENTRE COMMERCIAL": "CCAL", "BOITE POSTALE": "BP", "CASE POSTALE": "CP",
-    "GENERAL": "GAL", "MARECHAL": "MAL", "SAINT": "ST", "SAINTE": "STE", "PRESIDENT": "PDT",
-    "DOCTEUR": "DR", "PROFESSEUR": "PR", "MONSEIGNEUR": "MGR", "COMMANDANT": "CDT",
-    "CAPITAINE": "CNE", "LIEUTENANT": "LT", "COLONEL": "COL", "NOTRE DAME": "ND",
-    "GRANDE": "GDE", "GRAND": "GD",
+    **TITLES, "SAINT": "ST", "SAINTE": "STE", "NOTRE DAME": "ND", "GRANDE": "GDE", "GRAND": "GD",
 }
 # Legal forms, abbreviated in line 1 when the name does not fit.
 LEGAL_FORMS: dict[str, str] = {
@@ -443,8 +454,129 @@ def _street_start(text: str) -> int:
     return 2 if match.group(2) else 1
 
 
-def _fit_strict(text: str, label: str, report: _Report, *, street: bool) -> str:
-    """Abbreviate a strict line until it fits 38 characters; invalid if it cannot."""
+# --- a person's name in a street label --------------------------------------------------
+# AFNOR NF Z10-011 and La Poste's abbreviation practice go on, for a street named after a
+# person that still does not fit once the type and the titles are abbreviated: the first
+# names are reduced to their initial, then the initials are dropped; the surname and the
+# street type never are. Both rungs start with the first name nearest the surname and move
+# left, each step only while the line is too long: the first given name is the one in use
+# in France (prénom usuel), so it is the last to go ("3 AV DU MAL J M DE LATTRE DE
+# TASSIGNY").
+
+# Articles joining a street type, a title and a name, which are also a surname's particles
+# ("RUE DU GENERAL", "JEAN DE LA FONTAINE", "JEANNE D ARC").
+_PARTICLES = frozenset("D DE DES DU L LA LE LES AU AUX".split())
+# Titles that open a person's name; those without an abbreviation of their own too.
+_TITLE_WORDS = frozenset(TITLES) | frozenset(TITLES.values()) | frozenset(
+    "ABBE AMIRAL CARDINAL CHANOINE PERE SERGENT ADJUDANT CAPORAL".split())
+# A sovereign's or a pope's number: "HENRI IV", "JEAN XXIII" are whole names, not a first
+# name before a surname.
+_REGNAL = re.compile(r"^(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})$")
+
+
+@cache
+def first_names() -> frozenset[str]:
+    """The common French given names shipped in `data/first_names.txt`."""
+    text = resources.files("domain.debtors.contacts").joinpath(
+        "data/first_names.txt").read_text(encoding="utf-8")
+    return frozenset(word for line in text.splitlines()
+                     if (word := line.split("#", 1)[0].strip()))
+
+
+def _is_first_name(key: str) -> bool:
+    """A listed given name, or an initial already made of one (D and L are particles)."""
+    if len(key) == 1:
+        return key.isalpha() and key not in _PARTICLES
+    return key in first_names()
+
+
+def _first_name_span(keys: Sequence[str], start: int) -> range:
+    """Where the first names of a person's name sit in a street label whose type is at
+    `start`: the listed given names (or initials) right after the type and any articles and
+    titles, followed by a surname of at least one word that is not a particle. "RUE PIERRE"
+    and "RUE MARCEL PAUL" end on their surname; "RUE SAINT JEAN", "RUE DE LA PAIX" and "RUE
+    PAUL ET VIRGINIE" hold no first name. Empty when there is none."""
+    if start >= len(keys) or keys[start] not in _STREET_WORDS:
+        return range(0)
+    begin = start + 1
+    while begin < len(keys) and (keys[begin] in _PARTICLES or keys[begin] in _TITLE_WORDS):
+        begin += 1
+    end = begin
+    while end < len(keys) and _is_first_name(keys[end]):
+        end += 1
+    if end == len(keys):
+        end -= 1  # the last word is the surname itself
+    surname = keys[end:]
+    if end <= begin or surname[0] == "ET" or _REGNAL.match(surname[0]) or all(
+            key in _PARTICLES for key in surname):
+        return range(0)
+    return range(begin, end)
+
+
+_HYPHEN = "[" + re.escape("".join(sorted(_HYPHENS))) + "]"
+_HYPHENATED = re.compile(rf"[^\W\d_]+(?:{_HYPHEN}[^\W\d_]+)+")
+
+
+def _hyphenated(text: str) -> frozenset[tuple[str, ...]]:
+    """The hyphenated words of a line as given ("Jean-Pierre" -> ("JEAN", "PIERRE")): the
+    strict line has lost its hyphens, yet a compound first name is one name."""
+    return frozenset(tuple(_key(part) for part in re.split(_HYPHEN, m[0]))
+                     for m in _HYPHENATED.finditer(text))
+
+
+def _first_name_groups(keys: Sequence[str], span: range,
+                       compounds: frozenset[tuple[str, ...]]) -> list[range]:
+    """The first names of `span`, a compound one (JEAN-PIERRE) as a single group; a compound
+    running on into the surname is left out whole."""
+    groups: list[range] = []
+    i = span.start
+    while i < span.stop:
+        size = max((len(c) for c in compounds if tuple(keys[i:i + len(c)]) == c), default=1)
+        if i + size > span.stop:
+            break
+        groups.append(range(i, i + size))
+        i += size
+    return groups
+
+
+def _shorten_first_names(text: str, start: int, compounds: frozenset[tuple[str, ...]]
+                         ) -> tuple[str, list[str]]:
+    """Rungs 3 and 4 of the ladder on a street line still too long: first names to their
+    initial, then initials dropped, nearest the surname first, while the line does not fit.
+    Returns the text and what was done."""
+    tokens = text.split(" ")
+    keys = [_key(t) for t in tokens]
+    groups = _first_name_groups(keys, _first_name_span(keys, start), compounds)
+
+    def fits() -> bool:
+        return len(" ".join(t for t in tokens if t)) <= MAX_LINE
+
+    done: list[str] = []
+    for group in reversed(groups):
+        if fits():
+            break
+        name = " ".join(tokens[i] for i in group)
+        if any(len(tokens[i]) > 1 for i in group):
+            for i in group:
+                tokens[i] = tokens[i][0]
+            initials = " ".join(tokens[i] for i in group)
+            done.append(f"first name {name!r} reduced to its initial{'s' * (len(group) > 1)} "
+                        f"{initials!r}")
+    for group in reversed(groups):
+        if fits():
+            break
+        initials = " ".join(tokens[i] for i in group)
+        done.append(f"initial{'s' * (len(group) > 1)} {initials!r} dropped")
+        for i in group:
+            tokens[i] = ""
+    return " ".join(t for t in tokens if t), done
+
+
+def _fit_strict(text: str, label: str, report: _Report, *, street: bool,
+                compounds: frozenset[tuple[str, ...]] = frozenset()) -> str:
+    """Shorten a strict line until it fits 38 characters, one rung of the AFNOR ladder at a
+    time: the street type, the titles and other words, then (street line) the first names to
+    their initials and the initials dropped; invalid if it still does not fit."""
     if len(text) <= MAX_LINE:
         return text
     done: list[tuple[str, str]] = []
@@ -454,22 +586,28 @@ def _fit_strict(text: str, label: str, report: _Report, *, street: bool) -> str:
         if len(text) > MAX_LINE:
             text, more = _shorten(text, table)
             done += more
-    return _report_abbreviations(text, label, report, done)
+    notes = _abbreviated(done)
+    if street and len(text) > MAX_LINE:
+        text, more_notes = _shorten_first_names(text, _street_start(text), compounds)
+        notes += more_notes
+    return _report_abbreviations(text, label, report, notes)
 
 
 def _fit_free(text: str, label: str, report: _Report, table: Table) -> str:
     if len(text) <= MAX_LINE:
         return text
     text, done = _shorten(text, table)
-    return _report_abbreviations(text, label, report, done)
+    return _report_abbreviations(text, label, report, _abbreviated(done))
 
 
-def _report_abbreviations(text: str, label: str, report: _Report,
-                          done: list[tuple[str, str]]) -> str:
-    """Say what was abbreviated, and refuse a line that still does not fit."""
-    for original, abbr in done:
-        report.changes.append(f"{label}: {original!r} abbreviated to {abbr!r} to fit "
-                              f"{MAX_LINE} characters")
+def _abbreviated(done: list[tuple[str, str]]) -> list[str]:
+    return [f"{original!r} abbreviated to {abbr!r}" for original, abbr in done]
+
+
+def _report_abbreviations(text: str, label: str, report: _Report, done: list[str]) -> str:
+    """Say what was shortened, and refuse a line that still does not fit."""
+    for what in done:
+        report.changes.append(f"{label}: {what} to fit {MAX_LINE} characters")
     if done:
         report.info.append("line_too_long_abbreviated")
     if len(text) > MAX_LINE:
@@ -610,7 +748,8 @@ def _check_french(fields: dict[str, str | list[str]], country: str, debtor_kind:
                                                  f"sort ({bad[:10]!r})")
         elif not text:
             report.bad("unsupported_characters", f"{label} {line!r} has no letter or digit")
-        block_lower.append(_fit_strict(text, label, report, street=cls == STREET))
+        block_lower.append(_fit_strict(text, label, report, street=cls == STREET,
+                                       compounds=_hyphenated(line)))
 
     # Line 6: postal code and locality, capitals without accents.
     last_label = labels[-1]
