@@ -291,7 +291,7 @@ class _Engine:
         collective proceedings withhold, up to its 40 EUR: the debtor paid it before the
         proceedings were known, and the statement must not turn it into a refund."""
         known = self.terms.proceedings_recorded_on
-        if not s.withheld or (known is not None and pay.received_on >= known):
+        if not s.withheld or known is None or pay.received_on >= known:
             return None  # paid knowing the proceedings: an overpayment, kept as a credit
         take = min(available, self.indemnity - s.indemnity_amount)
         if take <= 0:
