@@ -405,3 +405,21 @@ def test_a_partial_payment_moves_the_limitation_date_a_claim_shows(client, tenan
     assert "prescription_soon" not in {w["code"] for w in read["warnings"]}
     body = statement(client, tenant, claim["id"])
     assert body["invoices"][0]["limitation_date"] == "2028-03-02"
+
+
+def test_the_statement_counts_prescription_from_the_performance_date(client, tenant, consumer):
+    """Cass. 3e civ. 1 Mar 2023 n° 21-23.176 (C. conso. L218-2): two years from the
+    completion of the works (20 Jan 2024), not from the due date (15 Mar 2024); works
+    completed after the due date (1 Jul 2024) start it then."""
+    claim = create(client, tenant, claim_body(
+        consumer["id"],
+        invoice("F-1", issue="2024-02-15", due="2024-03-15", amount="300.00")
+        | {"performed_on": "2024-01-20"},
+        invoice("F-2", issue="2024-02-15", due="2024-03-15", amount="300.00")
+        | {"performed_on": "2024-07-01"}))
+    body = statement(client, tenant, claim["id"])
+    assert [(i["number"], i["limitation_date"], i["prescribed"], i["prescription_warning"])
+            for i in body["invoices"]] == [("F-1", "2026-01-20", True, False),
+                                           ("F-2", "2026-07-01", False, False)]
+    assert ("prescribed", "F-1") in {(f["code"], f["subject"]) for f in body["flags"]}
+
