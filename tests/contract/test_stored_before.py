@@ -1,5 +1,6 @@
 """Items stored before a field existed still load, on the fake, moto and DynamoDB Local:
-an invoice without `performed_on` (prescription then runs from its due date)."""
+an invoice without `performed_on` (prescription then runs from its due date), a promise
+without `made_on` (the day it was recorded stands for the day it was made)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from adapters.autocommit import AutoCommitRepository
 from adapters.dynamodb import DynamoRepository
 from adapters.dynamodb.keys import ACCOUNT_SK, claim_pk
 from domain.amounts.account import ClaimAccount
+from domain.amounts.promises import PaymentPromise
 from domain.claims.model import Claim, ClaimEvent, Invoice, Phase
 from tests.contract.conftest import _table
 from tests.fakes import FakeDatabase, FakeUnitOfWork
@@ -77,3 +79,24 @@ def test_an_invoice_stored_without_a_performance_date_loads_without_one(
     rewrite(claim.id, "META", older)
     assert store.get_claim("cred_a", claim.id).invoices[0].performed_on is None
 
+
+def test_a_promise_stored_without_its_day_was_made_on_the_day_it_was_recorded(
+        engine: tuple[Any, Rewrite]) -> None:
+    store, rewrite = engine
+    claim = _claim()
+    promise = PaymentPromise("prm_1", Decimal("50.00"), date(2026, 3, 20), "phone", None,
+                             RECORDED, made_on=date(2026, 3, 1))
+    store.add_claim(claim, ClaimEvent(claim.id, 1, RECORDED, "open", "test"),
+                    ClaimAccount(promises=[promise]))
+    _, account = store.get_claim_account("cred_a", claim.id)
+    assert account.promises == [promise]
+
+    def older(data: dict[str, Any]) -> None:
+        for stored in data["promises"]:
+            del stored["made_on"]
+
+    rewrite(claim.id, "ACCOUNT", older)
+    _, account = store.get_claim_account("cred_a", claim.id)
+    [loaded] = account.promises
+    assert loaded.made_on == date(2026, 3, 9)  # made_at's date, as it was read before
+    assert account.acknowledgements() == [date(2026, 3, 9)]

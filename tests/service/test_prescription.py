@@ -2,7 +2,7 @@
 payment, a promise or a plan starts a new period of the same length; a reversed payment
 does not count; an acknowledgement after expiry revives nothing and is flagged. The period
 starts at the performance date when given (Cass. com. 26 Feb 2020 n° 18-25.036), the due
-date otherwise (C. civ. 2233)."""
+date otherwise (C. civ. 2233); a promise counts from the day it was made (`made_on`)."""
 
 from __future__ import annotations
 
@@ -186,3 +186,37 @@ def test_a_performance_date_is_in_the_future_by_the_creditors_calendar(
             caller, world.ports)
     assert refused.value.errors[0].field == "invoices[0].performed_on"
 
+
+# ------------------------------------------------------------------------ promise's day
+
+
+def test_a_promise_made_on_a_past_day_acknowledges_the_debt_that_day(
+        world: FakeWorld, caller: Caller, old_consumer_claim: str) -> None:
+    """C. civ. 2240: the promise of 1 March 2026, imported on the 10th, starts two new years
+    from 1 March (C. conso. L218-2, 2231), not from the day it was recorded."""
+    change, promise = amounts.record_promise(old_consumer_claim, amounts.PromiseDraft(
+        amount="300.00", promised_on=date(2026, 3, 20), channel="phone",
+        made_on=date(2026, 3, 1)), caller, world.ports)
+    assert (promise.made_on, promise.made_at) == (date(2026, 3, 1), change.claim.updated_at)
+    assert change.entries[0].data["made_on"] == "2026-03-01"
+    assert services.get_claim(old_consumer_claim, caller,
+                              world.ports).acknowledged == (date(2026, 3, 1),)
+    stated = amounts.statement(old_consumer_claim, None, caller, world.ports)[1]
+    assert stated.invoices[0].limitation_date == date(2028, 3, 1)
+    # As known on 28 February, it had not been made yet.
+    before = amounts.statement(old_consumer_claim, date(2026, 2, 28), caller, world.ports)[1]
+    assert before.invoices[0].limitation_date == date(2026, 3, 15)
+
+
+def test_a_promise_made_after_expiry_revives_nothing(world: FakeWorld, caller: Caller,
+                                                     clock: FrozenClock,
+                                                     old_consumer_claim: str) -> None:
+    """C. civ. 2250: imported on 10 April, a promise made on 1 April, after the debt was
+    time-barred on 15 March, leaves the limitation date where it was and is flagged."""
+    clock.advance(timedelta(days=31))
+    amounts.record_promise(old_consumer_claim, amounts.PromiseDraft(
+        amount="300.00", promised_on=date(2026, 4, 20), channel="letter",
+        made_on=date(2026, 4, 1)), caller, world.ports)
+    stated = amounts.statement(old_consumer_claim, None, caller, world.ports)[1]
+    assert stated.invoices[0].limitation_date == date(2026, 3, 15)
+    assert "acknowledged_after_prescription" in {f.code for f in stated.flags}
