@@ -160,3 +160,31 @@ def test_events_start_with_open(client, tenant):
     assert [e["action"] for e in body["items"]] == ["open"]
     assert body["items"][0]["actor"].startswith("api_key:")
     assert body["items"][0]["at"].startswith("2026-03-10T09:30")
+
+
+def test_a_performance_date_is_stored_and_starts_prescription(client, tenant):
+    """Cass. com. 26 Feb 2020 n° 18-25.036: five years (C. com. L110-4) from the completion
+    of the service; without it, from the due date (C. civ. 2233)."""
+    debtor = new_debtor(client, tenant)
+    done = invoice("F-1", issue="2021-04-01", due="2021-04-30") | {"performed_on": "2021-03-05"}
+    body = client.post("/v1/claims", json=claim_body(debtor["id"], done, invoice(
+        "F-2", issue="2021-04-01", due="2021-04-30")), headers=tenant.headers).json()
+    assert [(i["performed_on"], i["limitation_date"]) for i in body["invoices"]] == [
+        ("2021-03-05", "2026-03-05"), (None, "2026-04-30")]
+    warnings = {(w["code"], w["subject"]) for w in body["warnings"]}
+    assert {("prescribed", "F-1"), ("prescription_soon", "F-2")} <= warnings
+    assert client.get(f"/v1/claims/{body['id']}", headers=tenant.headers).json() == body
+
+
+@pytest.mark.parametrize("performed_on,code", [("2026-03-11", "in_future"),
+                                               ("1900-01-01", "date_out_of_range")])
+def test_a_performance_date_in_the_future_or_out_of_range_is_422(client, ddb, tenant,
+                                                                  performed_on, code):
+    debtor = new_debtor(client, tenant)
+    before = len(scan_table(ddb))
+    late = invoice("F-3") | {"performed_on": performed_on}
+    response = client.post("/v1/claims", json=claim_body(
+        debtor["id"], invoice("F-1"), invoice("F-2"), late), headers=tenant.headers)
+    body = assert_problem(response, 422, "invoices[2].performed_on")
+    assert [e["code"] for e in body["errors"]] == [code]
+    assert len(scan_table(ddb)) == before

@@ -12,10 +12,12 @@ from tests.conftest import new_claim, new_debtor
 
 
 def post_promise(client, tenant, claim_id, amount="500.00", promised_on="2026-03-20",
-                 channel="phone", note="will pay by transfer"):
+                 channel="phone", note="will pay by transfer", made_on=None):
     body = {"amount": amount, "promised_on": promised_on, "channel": channel}
     if note is not None:
         body["note"] = note
+    if made_on is not None:
+        body["made_on"] = made_on
     return client.post(f"/v1/claims/{claim_id}/promises", json=body, headers=tenant.headers)
 
 
@@ -59,6 +61,7 @@ def test_promise_holds_the_claim(client, tenant, claim):
     assert p["deadline"] == "2026-03-23"  # 3 days' grace
     assert p["channel"] == "phone" and p["note"] == "will pay by transfer"
     assert p["status"] == "pending" and p["resolved_on"] is None
+    assert p["made_on"] == "2026-03-10"  # the creditor's today, as no made_on was given
     held = result["claim"]
     assert held["hold"]["reason"] == "promise"
     assert held["hold"]["until"] == "2026-03-23"
@@ -71,7 +74,7 @@ def test_promise_holds_the_claim(client, tenant, claim):
     assert last["reason"] == "will pay by transfer"
     assert last["data"] | {"promise_id": None} == {
         "promise_id": None, "amount": "500.00", "promised_on": "2026-03-20",
-        "channel": "phone", "hold_until": "2026-03-23"}
+        "made_on": "2026-03-10", "channel": "phone", "hold_until": "2026-03-23"}
     assert last["data"]["promise_id"] == p["id"]
     assert read(client, tenant, claim["id"]).json() == held
 
@@ -97,6 +100,62 @@ def test_invalid_promise_is_refused_and_nothing_changes(client, tenant, claim, b
     assert promises(client, tenant, claim["id"]) == []
     assert read(client, tenant, claim["id"]).json() == claim
     assert [e["action"] for e in events(client, tenant, claim["id"])] == ["open"]
+
+
+@pytest.mark.parametrize("made_on,promised_on,field,code", [
+    ("2026-03-11", "2026-03-20", "made_on", "in_future"),
+    ("1900-01-01", "2026-03-20", "made_on", "date_out_of_range"),
+    ("2026-02-01", "2026-01-31", "promised_on", "before_made"),
+    ("2025-01-01", "2026-01-03", "promised_on", "too_far"),
+])
+def test_an_imported_promise_with_impossible_dates_is_refused(client, tenant, claim, made_on,
+                                                               promised_on, field, code):
+    response = post_promise(client, tenant, claim["id"], made_on=made_on,
+                            promised_on=promised_on)
+    assert_problem(response, 422, field)
+    assert [e["code"] for e in response.json()["errors"]] == [code]
+    assert promises(client, tenant, claim["id"]) == []
+    assert read(client, tenant, claim["id"]).json() == claim
+
+
+def test_a_promise_made_in_the_past_opens_its_window_on_that_day(client, tenant, claim):
+    """An ERP's history: made on 1 Feb, for 10 Feb. Today (10 Mar) it is already due, so
+    recording it resolves it at once from the payments on record: a payment of 5 Feb
+    keeps it, and no promise hold is left behind."""
+    pay(client, tenant, claim["id"], "500.00", "2026-02-05")
+    result = promise(client, tenant, claim["id"], made_on="2026-02-01",
+                     promised_on="2026-02-10")
+    p = result["promise"]
+    assert (p["made_on"], p["status"], p["resolved_on"]) == ("2026-02-01", "kept", "2026-02-05")
+    assert p["made_at"].startswith("2026-03-10")  # when it was recorded
+    assert result["claim"]["hold"] is None
+    assert "record_promise" in result["claim"]["allowed_actions"]
+    timeline = events(client, tenant, claim["id"])
+    assert [e["action"] for e in timeline[-2:]] == ["record_promise", "promise_kept"]
+    assert timeline[-2]["data"]["made_on"] == "2026-02-01"
+    assert promises(client, tenant, claim["id"]) == [p]
+
+
+def test_a_past_promise_unpaid_by_its_deadline_is_broken_at_once(client, tenant, claim):
+    pay(client, tenant, claim["id"], "500.00", "2026-01-30")  # before it was made: no count
+    result = promise(client, tenant, claim["id"], made_on="2026-02-01",
+                     promised_on="2026-02-10")
+    p = result["promise"]
+    assert (p["status"], p["resolved_on"]) == ("broken", "2026-02-14")  # deadline + 1
+    assert result["claim"]["hold"] is None
+    assert [e["action"] for e in events(client, tenant, claim["id"])[-2:]] == [
+        "record_promise", "promise_broken"]
+
+
+def test_a_past_promise_still_running_holds_until_its_deadline(client, tenant, claim, clock):
+    result = promise(client, tenant, claim["id"], made_on="2026-03-01",
+                     promised_on="2026-03-08")
+    assert result["promise"]["status"] == "pending"  # deadline 2026-03-11 not over
+    assert result["claim"]["hold"]["until"] == "2026-03-11"
+    set_day(clock, "2026-03-12")
+    reviewed = review(client, tenant, claim["id"]).json()
+    assert reviewed["hold"] is None
+    assert promises(client, tenant, claim["id"])[0]["status"] == "broken"
 
 
 def test_payment_reaching_the_amount_keeps_the_promise(client, tenant, claim, clock):

@@ -453,3 +453,37 @@ def test_a_partial_payment_moves_the_limitation_date_a_claim_shows(client, tenan
     assert "prescription_soon" not in {w["code"] for w in read["warnings"]}
     body = statement(client, tenant, claim["id"])
     assert body["invoices"][0]["limitation_date"] == "2028-03-02"
+
+
+def test_the_statement_counts_prescription_from_the_performance_date(client, tenant, consumer):
+    """Cass. 3e civ. 1 Mar 2023 n° 21-23.176 (C. conso. L218-2): two years from the
+    completion of the works (20 Jan 2024), not from the due date (15 Mar 2024); works
+    completed after the due date (1 Jul 2024) start it then."""
+    claim = create(client, tenant, claim_body(
+        consumer["id"],
+        invoice("F-1", issue="2024-02-15", due="2024-03-15", amount="300.00")
+        | {"performed_on": "2024-01-20"},
+        invoice("F-2", issue="2024-02-15", due="2024-03-15", amount="300.00")
+        | {"performed_on": "2024-07-01"}))
+    body = statement(client, tenant, claim["id"])
+    assert [(i["number"], i["limitation_date"], i["prescribed"], i["prescription_warning"])
+            for i in body["invoices"]] == [("F-1", "2026-01-20", True, False),
+                                           ("F-2", "2026-07-01", False, False)]
+    assert ("prescribed", "F-1") in {(f["code"], f["subject"]) for f in body["flags"]}
+
+
+def test_a_promise_made_in_the_past_moves_the_limitation_date_from_its_day(
+        client, tenant, consumer):
+    """C. civ. 2240: a promise acknowledges the debt on the day the debtor made it (1 March),
+    even when it is recorded later; two years run again from then (C. conso. L218-2)."""
+    claim = create(client, tenant, claim_body(
+        consumer["id"], invoice(issue="2024-02-15", due="2024-03-15", amount="300.00")))
+    response = client.post(f"/v1/claims/{claim['id']}/promises", json={
+        "amount": "300.00", "promised_on": "2026-03-20", "channel": "phone",
+        "made_on": "2026-03-01"}, headers=tenant.headers)
+    assert response.status_code == 201, response.text
+    assert response.json()["claim"]["invoices"][0]["limitation_date"] == "2028-03-01"
+    assert statement(client, tenant, claim["id"])["invoices"][0]["limitation_date"] == (
+        "2028-03-01")
+    before = statement(client, tenant, claim["id"], "2026-02-28")["invoices"][0]
+    assert before["limitation_date"] == "2026-03-15"

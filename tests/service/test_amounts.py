@@ -358,8 +358,8 @@ def test_a_promise_holds_the_claim_until_the_promised_date_plus_grace(
     [entry] = change.entries
     assert (entry.action, entry.reason) == ("record_promise", "will pay by transfer")
     assert entry.data == {"promise_id": promise.id, "amount": "500.00",
-                          "promised_on": "2026-03-20", "channel": "phone",
-                          "hold_until": "2026-03-23"}
+                          "promised_on": "2026-03-20", "made_on": "2026-03-10",
+                          "channel": "phone", "hold_until": "2026-03-23"}
 
 
 def test_a_review_after_the_grace_period_breaks_the_promise_and_releases_the_hold(
@@ -408,6 +408,58 @@ def test_a_promise_in_the_past_is_refused_and_nothing_stored(world: FakeWorld,
             "500.00", date(2026, 3, 9), "phone"), caller, world.ports)
     assert [(e.field, e.code) for e in refused.value.errors] == [("promised_on", "in_past")]
     assert stored(world) == before
+
+
+@pytest.mark.parametrize(("paid_on", "status", "resolved_on", "then"), [
+    (date(2026, 2, 5), PromiseStatus.KEPT, date(2026, 2, 5), "promise_kept"),
+    (date(2026, 1, 30), PromiseStatus.BROKEN, date(2026, 2, 14), "promise_broken"),
+])
+def test_a_promise_from_the_past_is_settled_at_once_from_the_payments_on_record(
+        world: FakeWorld, caller: Caller, paid_on: date, status: PromiseStatus,
+        resolved_on: date, then: str) -> None:
+    """Made on 1 Feb for 10 Feb (deadline 13 Feb), imported on 10 Mar: a payment of 5 Feb
+    keeps it; one of 30 Jan, before it was made, does not count, so it is broken the day
+    after its deadline. Either way no promise hold is left."""
+    claim = late_claim(world, caller)
+    pay(world, caller, claim.id, "500.00", paid_on)
+    change, promise = amounts.record_promise(claim.id, amounts.PromiseDraft(
+        "500.00", date(2026, 2, 10), "phone", made_on=date(2026, 2, 1)), caller, world.ports)
+    assert [e.action for e in change.entries] == ["record_promise", then]
+    assert change.entries[0].data["hold_until"] == "2026-02-13"
+    read = services.get_claim(claim.id, caller, world.ports)
+    assert read.hold is None and "record_promise" in lifecycle.allowed_actions(read)
+    _, account = queries.claim_account(claim.id, caller, world.ports)
+    assert [(p.id, p.made_on, p.status, p.resolved_on) for p in account.promises] == [
+        (promise.id, date(2026, 2, 1), status, resolved_on)]
+
+
+@pytest.mark.parametrize(("made_on", "promised_on", "field", "code"), [
+    (date(2026, 3, 11), date(2026, 3, 20), "made_on", "in_future"),
+    (date(1920, 1, 1), date(1920, 1, 2), "made_on", "date_out_of_range"),
+    (date(2026, 3, 1), date(2026, 2, 28), "promised_on", "before_made"),
+    (date(2026, 3, 1), date(2027, 3, 3), "promised_on", "too_far"),
+])
+def test_a_promise_with_an_impossible_day_is_refused_and_nothing_stored(
+        world: FakeWorld, caller: Caller, made_on: date, promised_on: date, field: str,
+        code: str) -> None:
+    claim = late_claim(world, caller)
+    before = stored(world)
+    with pytest.raises(DomainValidationError) as refused:
+        amounts.record_promise(claim.id, amounts.PromiseDraft(
+            "500.00", promised_on, "phone", made_on=made_on), caller, world.ports)
+    assert [(e.field, e.code) for e in refused.value.errors] == [(field, code)]
+    assert stored(world) == before
+
+
+def test_a_promise_made_on_the_creditors_today_is_not_in_the_future(
+        world: FakeWorld, caller: Caller, clock: FrozenClock) -> None:
+    """At 23:30 UTC on 10 March it is 11 March in Paris: a promise made then is today's."""
+    claim = late_claim(world, caller)
+    clock.at = clock.at.replace(hour=23, minute=30)
+    _, promise = amounts.record_promise(claim.id, amounts.PromiseDraft(
+        "500.00", date(2026, 3, 11), "phone", made_on=date(2026, 3, 11)), caller, world.ports)
+    assert promise.made_on == date(2026, 3, 11)
+    assert promise.made_at.date() == date(2026, 3, 10)
 
 
 # ------------------------------------------------------------------------ payment plans

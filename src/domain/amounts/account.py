@@ -87,7 +87,7 @@ class ClaimAccount:
         `through`: as known on that day; None: as known now."""
         days = [p.received_on for p in self.payments
                 if (p.reversed_on is None if through is None else p.counts_at(through))]
-        days += [p.made_at.date() for p in self.promises]
+        days += [p.made_on for p in self.promises]
         days += [plan.starts_on for plan in self.plans()]
         return sorted({d for d in days if through is None or d <= through})
 

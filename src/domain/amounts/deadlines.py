@@ -52,11 +52,28 @@ def prescription_years(debtor_kind: DebtorKind) -> int:
     return PRESCRIPTION_YEARS_B2B if debtor_kind is DebtorKind.BUSINESS else PRESCRIPTION_YEARS_B2C
 
 
-def limitation_date(due_date: date, debtor_kind: DebtorKind,
+def prescription_start(invoice: Invoice) -> date:
+    """The day prescription starts running for an invoice [3].
+
+    The period runs from the day the creditor knew the facts that let it act (C. civ.
+    2224, which also sets the start of C. com. L110-4 and C. conso. L218-2): the completion
+    of the service or the delivery, whatever the invoice date (Cass. com. 26 Feb 2020
+    n° 18-25.036 between professionals; Cass. 3e civ. 1 Mar 2023 n° 21-23.176 and 1re civ.
+    19 May 2021 n° 20-12.520 against a consumer). Without a performance date, the due date:
+    a debt with a term does not prescribe before the term arrives (C. civ. 2233).
+
+    A performance date before the due date (the usual case: work done, then a payment term)
+    starts it earlier, which is also the conservative warning. One after the due date (an
+    invoice issued, or even due, before the work) still starts it: the creditor could not
+    know it had earned the price before it had performed."""
+    return invoice.due_date if invoice.performed_on is None else invoice.performed_on
+
+
+def limitation_date(start: date, debtor_kind: DebtorKind,
                     acknowledged: Iterable[date] = ()) -> date:
-    """The last day to act: the period runs from the due date (when the creditor knew it
-    could claim), the due date itself not counted, and ends on the same date N years
-    later (C. civ. 2229: acquired once the last day is over).
+    """The last day to act: the period runs from `start` (`prescription_start`), that day
+    itself not counted, and ends on the same date N years later (C. civ. 2229: acquired
+    once the last day is over).
 
     Each acknowledgement by the debtor (a partial payment, a promise, a request for time,
     an agreed payment plan: C. civ. 2240; Cass. 2e civ. 16 Nov 2006 n° 05-18.287, 1re civ.
@@ -65,7 +82,7 @@ def limitation_date(due_date: date, debtor_kind: DebtorKind,
     2014 n° 13-17.449). A mise en demeure does not interrupt (Cass. com. 13 Oct 1992
     n° 91-10.066). One made after expiry revives nothing (see `late_acknowledgements`)."""
     years = prescription_years(debtor_kind)
-    limit = add_years(due_date, years)
+    limit = add_years(start, years)
     for day in sorted(acknowledged):
         if day > limit:
             break  # acquired: later acknowledgements do not revive it
@@ -73,14 +90,12 @@ def limitation_date(due_date: date, debtor_kind: DebtorKind,
     return limit
 
 
-def late_acknowledgements(due_date: date, debtor_kind: DebtorKind,
-                          acknowledged: Iterable[date]) -> list[date]:
-    """Acknowledgements made once the debt was time-barred: they revive nothing, but a
-    payment then may be a renunciation to prescription (C. civ. 2250-2251; Cass. com.
-    7 Jul 2009 n° 08-13.499), which a person must judge."""
-    days = sorted(acknowledged)
-    limit = limitation_date(due_date, debtor_kind, days)
-    return [day for day in days if day > limit]
+def late_acknowledgements(limitation: date, acknowledged: Iterable[date]) -> list[date]:
+    """Acknowledgements made once the debt was time-barred, `limitation` being the date
+    `limitation_date` found with them: they revive nothing, but a payment then may be a
+    renunciation to prescription (C. civ. 2250-2251; Cass. com. 7 Jul 2009 n° 08-13.499),
+    which a person must judge."""
+    return [day for day in sorted(acknowledged) if day > limitation]
 
 
 def prescription_warning(

@@ -497,7 +497,8 @@ def compute_statement(
         inv = s.inv
         # `acknowledged`: the days the debtor acknowledged the claim (payments, promises,
         # a plan), each starting a new period (C. civ. 2240, 2231).
-        lim = deadlines.limitation_date(inv.due_date, terms.debtor_kind, acknowledged)
+        lim = deadlines.limitation_date(deadlines.prescription_start(inv), terms.debtor_kind,
+                                       acknowledged)
         inv_statements.append(InvoiceStatement(
             number=inv.number,
             issue_date=inv.issue_date,
@@ -537,8 +538,7 @@ def compute_statement(
                if terms.in_collective_proceedings else ""),
         ))
     for st in inv_statements:
-        for day in deadlines.late_acknowledgements(st.due_date, terms.debtor_kind,
-                                                   acknowledged):
+        for day in deadlines.late_acknowledgements(st.limitation_date, acknowledged):
             flags.append(deadlines.Flag(
                 "acknowledged_after_prescription",
                 f"invoice {st.number}: acknowledged on {day.isoformat()}, after its limitation "

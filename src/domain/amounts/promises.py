@@ -23,6 +23,10 @@ from domain.shared.errors import DomainValidationError
 
 DEFAULT_GRACE_DAYS = 3
 
+# `made_on` not given: no input reaches it (dates are bounded where they enter,
+# domain.shared.dates), so it cannot be mistaken for a real day.
+NOT_GIVEN = date.min
+
 
 class PromiseStatus(StrEnum):
     PENDING = "pending"
@@ -37,14 +41,20 @@ class PaymentPromise:
     promised_on: date
     channel: str  # phone, email, letter, portal...: where the commitment was made
     note: str | None
-    made_at: datetime  # when the debtor made it (its date, as given, opens the window)
+    made_at: datetime  # when it was recorded
     status: PromiseStatus = PromiseStatus.PENDING
     resolved_on: date | None = None
+    # The day the debtor made it, which opens its window and acknowledges the debt (C. civ.
+    # 2240): the creditor's today when recorded, or an earlier day from an ERP's history.
+    # Not given (items stored before it existed): the day made_at fell on.
+    made_on: date = NOT_GIVEN
 
     def __post_init__(self) -> None:
+        if self.made_on == NOT_GIVEN:
+            object.__setattr__(self, "made_on", self.made_at.date())
         if not isinstance(self.amount, Decimal) or not self.amount.is_finite() or self.amount <= 0:
             raise DomainValidationError("amount", "must be greater than zero", code="not_positive")
-        if self.promised_on < self.made_at.date():
+        if self.promised_on < self.made_on:
             raise DomainValidationError(
                 "promised_on", "a promise cannot fall due before it was made",
                 code="before_made",
@@ -71,7 +81,7 @@ def assess_promise(
 ) -> PromiseEvaluation:
     if grace_days < 0:
         raise DomainValidationError("grace_days", "must not be negative", code="negative")
-    opened = promise.made_at.date()
+    opened = promise.made_on
     deadline = promise.deadline(grace_days)
     last_counted = min(today, deadline)
     relevant = sorted(

@@ -175,6 +175,7 @@ class PromiseRecorded(Event):
     promise_id: str
     amount: Decimal
     promised_on: date
+    made_on: date  # the day the debtor made it (C. civ. 2240: it acknowledges the debt)
     channel: str
     hold_until: date
 

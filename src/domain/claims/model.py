@@ -47,6 +47,9 @@ class Invoice:
     issue_date: date
     due_date: date
     amount: Decimal  # including tax (TTC): late interest runs on the TTC amount
+    # The day the goods were delivered or the service completed, when the creditor gave
+    # it: prescription then runs from it (domain.amounts.deadlines.prescription_start).
+    performed_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

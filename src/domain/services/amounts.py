@@ -31,6 +31,7 @@ from domain.shared.errors import DomainValidationError, FieldError, NotFound
 from domain.shared.ids import new_id
 from domain.shared.money import parse_amount
 from domain.shared.retry import retry_on_stale
+from domain.shared.validation import raise_if
 
 
 @dataclass
@@ -233,37 +234,54 @@ class PromiseDraft:
     promised_on: date
     channel: str
     note: str | None = None
+    made_on: date | None = None  # the day the debtor made it; None: today
 
 
 @retry_on_stale
 def record_promise(claim_id: str, draft: PromiseDraft, caller: Caller,
                    ports: Ports) -> tuple[Change, PaymentPromise]:
     """The seeds: ask the debtor to commit to a precise date, and keep a trace of it.
-    Escalation holds until the date plus the grace period."""
+    Escalation holds until the date plus the grace period. A promise from the past (an
+    ERP's history, `made_on`) may already be due: settling then finds it kept or broken
+    from the payments on record and releases the hold at once."""
     with ports.unit_of_work() as uow:
         change = _load(uow, ports, caller, claim_id)
         claim = change.claim
         lifecycle.ensure_allowed(claim, "record_promise")
         amount = parse_amount(draft.amount, claim.currency, "amount")
-        if draft.promised_on < change.today:
-            raise DomainValidationError("promised_on", "a promise falls due today or later",
-                                        code="in_past")
-        if draft.promised_on > change.today + timedelta(days=366):
-            raise DomainValidationError(
-                "promised_on", "more than a year ahead: agree a payment plan instead",
-                code="too_far")
+        made_on = change.today if draft.made_on is None else draft.made_on
+        raise_if(_promise_date_errors(draft, made_on, change.today))
         promise = PaymentPromise(id=new_id("prm"), amount=amount,
                                  promised_on=draft.promised_on, channel=draft.channel,
-                                 note=draft.note, made_at=claim.updated_at)
+                                 note=draft.note, made_at=claim.updated_at, made_on=made_on)
         change.account.promises.append(promise)
         until = promise.deadline(DEFAULT_GRACE_DAYS)
         claim.hold = Hold(HoldReason.PROMISE, claim.updated_at, until, draft.note)
         change.record(events.PromiseRecorded(
             reason=draft.note, promise_id=promise.id, amount=amount,
-            promised_on=promise.promised_on, channel=draft.channel, hold_until=until))
+            promised_on=promise.promised_on, made_on=made_on, channel=draft.channel,
+            hold_until=until))
         _settle(change, ports)
         _save(uow, change)
     return change, promise
+
+
+def _promise_date_errors(draft: PromiseDraft, made_on: date, today: date) -> list[FieldError]:
+    """`made_on` within the window and not in the future; `promised_on` on or after it
+    (today or later when it is today), and within a year of it."""
+    if (error := outside_window(draft.made_on, today, "made_on")) is not None:
+        return [error]
+    if made_on > today:
+        return [FieldError("made_on", "a promise cannot be made in the future", "in_future")]
+    if draft.promised_on < made_on:
+        if draft.made_on is None:
+            return [FieldError("promised_on", "a promise falls due today or later", "in_past")]
+        return [FieldError("promised_on", f"a promise cannot fall due before it was made "
+                           f"({made_on.isoformat()})", "before_made")]
+    if draft.promised_on > made_on + timedelta(days=366):
+        return [FieldError("promised_on", "more than a year after the promise was made: "
+                           "agree a payment plan instead", "too_far")]
+    return []
 
 
 # ------------------------------------------------------------------------ payment plans

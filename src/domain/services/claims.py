@@ -38,6 +38,7 @@ class InvoiceDraft:
     issue_date: date
     due_date: date
     amount: str
+    performed_on: date | None = None  # delivery or completion: prescription runs from it
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,9 @@ def _invoices(currency: str, drafts: list[InvoiceDraft], today: date) -> list[In
                                      "duplicate_invoice"))
         seen.setdefault(number, i)
         out_of_range = [e for e in (outside_window(draft.issue_date, today, f"{path}.issue_date"),
-                                    outside_window(draft.due_date, today, f"{path}.due_date"))
+                                    outside_window(draft.due_date, today, f"{path}.due_date"),
+                                    outside_window(draft.performed_on, today,
+                                                   f"{path}.performed_on"))
                         if e is not None]
         errors += out_of_range
         if out_of_range:
@@ -84,7 +87,8 @@ def _invoices(currency: str, drafts: list[InvoiceDraft], today: date) -> list[In
         except DomainValidationError as exc:
             errors.extend(exc.errors)
             continue
-        invoices.append(Invoice(number, draft.issue_date, draft.due_date, amount))
+        invoices.append(Invoice(number, draft.issue_date, draft.due_date, amount,
+                                draft.performed_on))
     raise_if(errors)
     return invoices
 
@@ -109,6 +113,10 @@ def create_claim(draft: ClaimDraft, caller: Caller, ports: Ports) -> tuple[Claim
         if creditor is None:
             raise NotFound("creditor", caller.creditor_id)
         today = now.astimezone(zoneinfo.ZoneInfo(creditor.time_zone)).date()
+        raise_if([FieldError(f"invoices[{i}].performed_on", "cannot be in the future",
+                             "in_future")
+                  for i, inv in enumerate(invoices)
+                  if inv.performed_on is not None and inv.performed_on > today])
         total = sum((inv.amount for inv in invoices), start=invoices[0].amount * 0)
         if draft.contractual_rate is None and creditor.contractual_rate is not None:
             # The rate of the creditor's general terms, agreed with every customer.

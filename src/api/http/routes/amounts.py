@@ -172,6 +172,7 @@ class AccountController(Controller):
                 promised_on=data.promised_on,
                 channel=data.channel,
                 note=data.note,
+                made_on=data.made_on,
             ),
             caller,
             ports,

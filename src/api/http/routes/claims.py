@@ -48,7 +48,8 @@ class ClaimController(Controller):
                 contractual_rate=data.contractual_rate,
                 formal_notice_on=data.formal_notice_on,
                 invoices=[
-                    services.InvoiceDraft(i.number, i.issue_date, i.due_date, i.amount)
+                    services.InvoiceDraft(i.number, i.issue_date, i.due_date, i.amount,
+                                          i.performed_on)
                     for i in data.invoices
                 ],
             ),

@@ -270,6 +270,10 @@ class PromiseCreate(Input):
     promised_on: date
     channel: Literal["phone", "email", "sms", "letter", "visit", "portal", "other"]
     note: Note | None = None
+    made_on: Annotated[date, Meta(description=(
+        "The day the debtor made the promise (an ERP's history imported later); not in the "
+        "future. Default: today. promised_on must be on or after it. It acknowledges the "
+        "debt (C. civ. 2240) and opens the window in which payments count."))] | None = None
 
 
 class PromiseOut(Output):
@@ -279,7 +283,8 @@ class PromiseOut(Output):
     deadline: date
     channel: str
     note: str | None
-    made_at: datetime
+    made_on: date
+    made_at: Annotated[datetime, Meta(description="When the promise was recorded")]
     status: str
     resolved_on: date | None
 
@@ -292,6 +297,7 @@ class PromiseOut(Output):
             deadline=p.deadline(),
             channel=p.channel,
             note=p.note,
+            made_on=p.made_on,
             made_at=p.made_at,
             status=p.status.value,
             resolved_on=p.resolved_on,

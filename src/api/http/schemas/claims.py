@@ -27,6 +27,10 @@ class InvoiceBody(Input):
     issue_date: date
     due_date: date
     amount: DecimalString
+    performed_on: Annotated[date, Meta(description=(
+        "The day the goods were delivered or the service completed; not in the future. "
+        "Prescription runs from it instead of the due date (C. civ. 2224; Cass. com. 26 Feb "
+        "2020 n° 18-25.036), even when it is after the due date."))] | None = None
 
 
 class ClaimCreate(Input):
@@ -53,7 +57,10 @@ class InvoiceOut(Output):
     issue_date: date
     due_date: date
     amount: str
-    limitation_date: date
+    performed_on: date | None
+    limitation_date: Annotated[date, Meta(description=(
+        "Last day to act: the prescription period from performed_on (or the due date "
+        "without it), moved by the debtor's acknowledgements."))]
 
     @classmethod
     def of(cls, invoice: Invoice, currency: str, kind: DebtorKind,
@@ -63,7 +70,9 @@ class InvoiceOut(Output):
             issue_date=invoice.issue_date,
             due_date=invoice.due_date,
             amount=format_amount(invoice.amount, currency),
-            limitation_date=deadlines.limitation_date(invoice.due_date, kind, acknowledged),
+            performed_on=invoice.performed_on,
+            limitation_date=deadlines.limitation_date(deadlines.prescription_start(invoice),
+                                                      kind, acknowledged),
         )
 
 
@@ -88,8 +97,8 @@ def claim_warnings(claim: Claim, today: date | None) -> list[WarningOut]:
     if today is not None and claim.phase is not Phase.CLOSED:
         warnings += _proceedings_warnings(claim, today)
         for inv in claim.invoices:
-            limit = deadlines.limitation_date(inv.due_date, claim.debtor_kind,
-                                              claim.acknowledged)
+            limit = deadlines.limitation_date(deadlines.prescription_start(inv),
+                                              claim.debtor_kind, claim.acknowledged)
             if deadlines.is_prescribed(limit, today):
                 warnings.append(
                     WarningOut(
