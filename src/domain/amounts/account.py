@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain.amounts import law
+from domain.amounts.interest import DayCount
 from domain.amounts.ledger import Payment, Statement, compute_statement
 from domain.amounts.payment_plan import PaymentPlan, PlanEvaluation, PlanStatus, evaluate_plan
 from domain.amounts.promises import PaymentPromise, PromiseStatus, resolve_promise
@@ -41,6 +42,8 @@ class ClaimAccount:
             formal_notice_on=self.formal_notice_on,
             in_collective_proceedings=in_collective_proceedings,
             judgment_enforceable_on=self.judgment_enforceable_on,
+            day_count=DayCount(claim.interest_day_count),
+            below_floor_policy=law.BelowFloorPolicy(claim.below_floor_policy),
         )
 
     def statement(
