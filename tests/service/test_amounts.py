@@ -127,6 +127,73 @@ def test_a_consumer_without_formal_notice_owes_only_the_principal(world: FakeWor
     assert "no_formal_notice" in [f.code for f in statement.flags]
 
 
+# ------------------------------------------------------------------------ interest settings
+
+
+def set_interest_settings(world: FakeWorld, caller: Caller, **settings: str) -> None:
+    services.update_creditor(caller.creditor_id, None, dict(settings), world.ports)
+
+
+def test_a_consumer_claim_keeps_the_day_count_its_creditor_had_when_it_was_opened(
+        world: FakeWorld, caller: Caller) -> None:
+    """C. civ. 1231-6 says interest runs "à compter de" the formal notice, not whether that
+    day counts: the creditor's `interest_day_count` decides, fixed on the claim at opening."""
+    set_interest_settings(world, caller, interest_day_count="inclusive")
+    inclusive = late_claim(world, caller, kind=DebtorKind.CONSUMER,
+                           formal_notice_on=date(2026, 2, 1))
+    assert inclusive.interest_day_count == "inclusive"
+    set_interest_settings(world, caller, interest_day_count="date_difference")
+    later = open_claim(world, caller, amount="1200.00", due=date(2026, 1, 15), number="F-2",
+                       kind=DebtorKind.CONSUMER, formal_notice_on=date(2026, 2, 1))
+    assert later.interest_day_count == "date_difference"
+    # 2026-02-01..03-10 = 38 days with the notice day, 37 from the day after
+    for claim, first, days in ((inclusive, date(2026, 2, 1), 38), (later, date(2026, 2, 2), 37)):
+        read, statement = amounts.statement(claim.id, None, caller, world.ports)
+        assert read.interest_day_count == claim.interest_day_count  # as stored
+        [line] = statement.invoices[0].interest_lines
+        assert (line.start, line.days) == (first, days)
+        assert statement.totals.interest == interest("1200.00", days, LEGAL_AUTRES_2026_S1)
+    assert interest("1200.00", 38, LEGAL_AUTRES_2026_S1) == Decimal("3.27")
+
+
+def test_a_business_claim_runs_from_the_day_after_the_due_date_whatever_the_day_count(
+        world: FakeWorld, caller: Caller) -> None:
+    """C. com. L441-10 II: penalties are due from "le jour suivant" the due date."""
+    set_interest_settings(world, caller, interest_day_count="inclusive")
+    claim = late_claim(world, caller)
+    assert claim.interest_day_count == "date_difference"
+    _, statement = amounts.statement(claim.id, None, caller, world.ports)
+    [line] = statement.invoices[0].interest_lines
+    assert (line.start, line.days) == (date(2026, 1, 16), 54)
+    assert statement.totals.interest == LATE_INTEREST
+
+
+def test_the_below_floor_policy_a_claim_was_opened_with_decides_what_runs_under_the_floor(
+        world: FakeWorld, caller: Caller) -> None:
+    """C. com. L441-10 II: a 12 % clause, above the 2023 S1 floor (3 × 2.06 = 6.18 %), is
+    below the 2023 S2 one (3 × 4.22 = 12.66 %): what runs there is the creditor's choice,
+    the ECB rate of 1 July 2023 + 10 = 14.00 % under `statutory_default`."""
+    set_interest_settings(world, caller, below_floor_policy="statutory_default")
+    statutory = open_claim(world, caller, amount="1000.00", due=date(2023, 3, 15),
+                           contractual_rate="12")
+    set_interest_settings(world, caller, below_floor_policy="floor")
+    floor = open_claim(world, caller, amount="1000.00", due=date(2023, 3, 15), number="F-2",
+                       contractual_rate="12")
+    assert (statutory.below_floor_policy, floor.below_floor_policy) == (
+        "statutory_default", "floor")
+    expected = {statutory.id: (Decimal("14.00"), "ecb_plus_10"),
+                floor.id: (Decimal("12.66"), "floor_3x_legal")}
+    for claim_id, (rate, basis) in expected.items():
+        _, statement = amounts.statement(claim_id, date(2023, 7, 31), caller, world.ports)
+        s1, s2 = statement.invoices[0].interest_lines
+        assert (s1.rate, s1.basis) == (Decimal("12"), "contractual")
+        assert (s2.start, s2.days, s2.rate, s2.basis) == (date(2023, 7, 1), 31, rate, basis)
+        assert s2.amount == interest("1000.00", 31, rate)
+        assert [(f.code, f.subject) for f in statement.flags
+                if f.code == "contractual_below_floor"] == [("contractual_below_floor",
+                                                             "2023-S2")]
+
+
 # ------------------------------------------------------------------------ payments
 
 

@@ -8,10 +8,12 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+import msgspec
 import pytest
 
 from adapters.clock import FrozenClock
 from domain import services
+from domain.amounts import law
 from domain.services import queries
 from domain.services.caller import Caller
 from domain.shared.errors import DomainValidationError, NotFound, StaleVersion
@@ -127,6 +129,82 @@ def test_an_iban_patched_to_null_is_removed(world: FakeWorld) -> None:
     updated = services.update_creditor(creditor.id, 1, {"iban": None}, world.ports)
     assert updated.iban is None
     assert services.get_creditor(creditor.id, world.ports).iban is None
+
+
+# ------------------------------------------------------------------------ interest settings
+
+
+def test_a_new_creditor_takes_the_laws_default_interest_settings(world: FakeWorld) -> None:
+    creditor = services.create_creditor(LEROY, world.ports)
+    assert (creditor.interest_day_count, creditor.below_floor_policy) == (
+        law.DEFAULT_DAY_COUNT.value, law.DEFAULT_BELOW_FLOOR_POLICY.value)
+
+
+def test_a_creditor_stored_before_the_interest_settings_reads_with_the_defaults(
+        world: FakeWorld, caller: Caller) -> None:
+    stored = msgspec.json.decode(world.db.creditors[caller.creditor_id])
+    stored.pop("interest_day_count"), stored.pop("below_floor_policy")
+    world.db.creditors[caller.creditor_id] = msgspec.json.encode(stored)
+    creditor = services.get_creditor(caller.creditor_id, world.ports)
+    assert (creditor.interest_day_count, creditor.below_floor_policy) == (
+        law.DEFAULT_DAY_COUNT, law.DEFAULT_BELOW_FLOOR_POLICY)
+
+
+def test_the_interest_settings_are_stored_at_onboarding_and_changed_by_an_update(
+        world: FakeWorld) -> None:
+    creditor = services.create_creditor(replace(
+        LEROY, interest_day_count="inclusive", below_floor_policy="statutory_default"),
+        world.ports)
+    assert services.get_creditor(creditor.id, world.ports) == creditor
+    assert (creditor.interest_day_count, creditor.below_floor_policy) == (
+        "inclusive", "statutory_default")
+    updated = services.update_creditor(creditor.id, 1, {"interest_day_count": "date_difference"},
+                                       world.ports)
+    assert (updated.interest_day_count, updated.below_floor_policy) == (
+        "date_difference", "statutory_default")  # a merge: the policy not sent is kept
+    assert services.get_creditor(creditor.id, world.ports) == updated
+
+
+def test_an_unknown_interest_setting_is_refused_naming_it_and_nothing_stored(
+        world: FakeWorld) -> None:
+    with pytest.raises(DomainValidationError) as refused:
+        services.create_creditor(replace(LEROY, interest_day_count="actual_360",
+                                         below_floor_policy="FLOOR"), world.ports)
+    assert {(e.field, e.code) for e in refused.value.errors} == {
+        ("interest_day_count", "invalid_choice"), ("below_floor_policy", "invalid_choice")}
+    assert world.db.creditors == {} and world.db.commits == 0
+
+
+@pytest.mark.parametrize(("changes", "code"), [
+    ({"legal_name": None}, "invalid_type"),
+    ({"siren": 732829320}, "invalid_type"),
+    ({"language": "de"}, "invalid_choice"),
+    ({"language": None}, "invalid_type"),
+    ({"time_zone": None}, "invalid_type"),
+    ({"interest_day_count": "thirty_360"}, "invalid_choice"),
+    ({"interest_day_count": None}, "invalid_type"),
+    ({"below_floor_policy": "raise"}, "invalid_choice"),
+])
+def test_an_update_the_http_schema_would_not_let_through_is_refused_by_the_use_case(
+        world: FakeWorld, caller: Caller, changes: dict[str, object], code: str) -> None:
+    """A caller other than the API (an import, a script) gets a refusal naming the field,
+    not the text "None" stored as a legal name nor a ValueError."""
+    before, commits = stored_creditor(world, caller.creditor_id), world.db.commits
+    with pytest.raises(DomainValidationError) as refused:
+        services.update_creditor(caller.creditor_id, 1, changes, world.ports)
+    assert [(e.field, e.code) for e in refused.value.errors] == [(next(iter(changes)), code)]
+    assert stored_creditor(world, caller.creditor_id) == before
+    assert world.db.commits == commits
+
+
+def test_every_invalid_field_of_an_update_is_named_in_one_refusal(
+        world: FakeWorld, caller: Caller) -> None:
+    with pytest.raises(DomainValidationError) as refused:
+        services.update_creditor(caller.creditor_id, 1, {
+            "legal_name": None, "language": "de", "siren": "732829321",
+            "below_floor_policy": "raise"}, world.ports)
+    assert {e.field for e in refused.value.errors} == {
+        "legal_name", "language", "siren", "below_floor_policy"}
 
 
 # ------------------------------------------------------------------------ API keys

@@ -17,6 +17,7 @@ from domain.amounts.deadlines import (
     payment_term_flags,
     prescription_warning,
 )
+from domain.amounts.interest import DayCount
 from domain.amounts.law import (
     BelowFloorPolicy,
     FloorPolicy,
@@ -26,6 +27,7 @@ from domain.amounts.law import (
     b2b_floor,
     half_years_below_floor,
     indemnity_applies,
+    interest_day_count,
     interest_origin,
     majoration_start,
     recovery_fees_allowed,
@@ -214,6 +216,16 @@ def test_b2c_interest_runs_from_formal_notice_not_due_date() -> None:
     assert interest_origin(date(2025, 1, 31), InterestTerms(DebtorKind.CONSUMER)) is None
     b2b = InterestTerms(DebtorKind.BUSINESS)
     assert interest_origin(date(2025, 1, 31), b2b) == date(2025, 1, 31)
+
+
+def test_the_creditors_day_count_applies_from_a_notice_never_from_a_b2b_due_date() -> None:
+    """C. com. L441-10 II: B2B penalties run from "le jour suivant" the due date, whatever
+    the creditor chose. C. civ. 1231-6 / 1231-7 (from the notice, from the judgment) say
+    nothing of the origin day: the creditor's setting decides, the day after by default."""
+    for chosen in DayCount:
+        assert interest_day_count(DebtorKind.BUSINESS, chosen) is DayCount.DATE_DIFFERENCE
+        assert interest_day_count(DebtorKind.CONSUMER, chosen) is chosen
+    assert law.DEFAULT_DAY_COUNT is DayCount.DATE_DIFFERENCE
 
 
 def test_b2c_rate_is_the_creditors_category() -> None:

@@ -222,6 +222,30 @@ def test_an_invoice_a_kept_plan_schedules_is_not_late_until_the_plan_defaults() 
             defaulted.invoices[1].interest_accrued) == (D("40.00"), D("10.93"))
 
 
+def test_the_day_count_moves_consumer_interest_from_the_notice_not_b2b_penalties() -> None:
+    """The creditor's day count decides whether the day of the formal notice bears interest
+    (C. civ. 1231-6 is silent); B2B penalties run from the day after the due date whatever
+    it says (C. com. L441-10 II "le jour suivant")."""
+    inv = [invoice("C1", "1200.00", date(2025, 1, 31))]
+    by_count = {count: stmt(inv, [], date(2025, 4, 14), InterestTerms(
+        DebtorKind.CONSUMER, formal_notice_on=date(2025, 3, 15), day_count=count))
+        for count in DayCount}
+    # 16 Mar..14 Apr = 30 days, 1 200 × 30 × 3.71 / 36 500 = 3.6592 -> 3.66;
+    # from 15 Mar, 31 days: 1 200 × 31 × 3.71 / 36 500 = 3.7812 -> 3.78 (2025 S1, autres cas)
+    assert [(ln.start, ln.days, ln.amount) for ln in
+            by_count[DayCount.DATE_DIFFERENCE].invoices[0].interest_lines] == [
+        (date(2025, 3, 16), 30, D("3.66"))]
+    assert [(ln.start, ln.days, ln.amount) for ln in
+            by_count[DayCount.INCLUSIVE].invoices[0].interest_lines] == [
+        (date(2025, 3, 15), 31, D("3.78"))]
+    b2b = [stmt(inv, [], date(2025, 3, 2), InterestTerms(DebtorKind.BUSINESS, day_count=count))
+           for count in DayCount]
+    # 1 Feb..2 Mar 2025 = 30 days at 13.15 %: 1 200 × 30 × 13.15 / 36 500 = 12.9698 -> 12.97
+    for s in b2b:
+        assert [(ln.start, ln.days, ln.amount) for ln in s.invoices[0].interest_lines] == [
+            (date(2025, 2, 1), 30, D("12.97"))]
+
+
 def test_indemnity_per_late_invoice_only() -> None:
     invs = [invoice("F1", "500.00", date(2025, 3, 31)), invoice("F2", "700.00", date(2025, 3, 31)),
             invoice("F3", "300.00", date(2025, 5, 31))]

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain.amounts import law
+from domain.amounts.interest import DayCount
 from domain.amounts.ledger import Payment, Statement, compute_statement
 from domain.amounts.payment_plan import PaymentPlan, PlanEvaluation, PlanStatus, evaluate_plan
 from domain.amounts.promises import PaymentPromise, PromiseStatus, resolve_promise
@@ -67,6 +68,8 @@ class ClaimAccount:
             judgment_on=self.judgment.pronounced_on if self.judgment else None,
             judgment_enforceable_on=self.judgment.enforceable_on if self.judgment else None,
             plans_kept=plans_kept,
+            day_count=DayCount(claim.interest_day_count),
+            below_floor_policy=law.BelowFloorPolicy(claim.below_floor_policy),
         )
 
     def statement(self, claim: Claim, at: date, rates: RateTables) -> Statement:
@@ -83,7 +86,7 @@ class ClaimAccount:
     def acknowledgements(self, through: date | None = None) -> list[date]:
         """The days the debtor acknowledged the debt, which interrupt prescription (C. civ.
         2240): each payment that counts (a reversed one does not), each promise, and the
-        plan (its first day stands for the day it was agreed, which is not recorded).
+        plan (the day it was agreed).
         `through`: as known on that day; None: as known now."""
         days = [p.received_on for p in self.payments
                 if (p.reversed_on is None if through is None else p.counts_at(through))]

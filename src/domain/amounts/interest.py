@@ -16,7 +16,8 @@ Day counting (`DayCount`) is explicit because the official examples differ:
   F20688 example A).
 - `INCLUSIVE`: the origin day counts too: days = end - start + 1, so "from 1 Sep to
   30 Sep 2020" is 30 days (example A written with its first day as origin).
-Both count each day of interest exactly once; they differ only by the origin day.
+Both count each day of interest exactly once; they differ only by the origin day. Which
+one a claim uses, and why, is domain.amounts.law.interest_day_count.
 """
 
 from __future__ import annotations

@@ -90,6 +90,8 @@ class InterestTerms:
     - `plans_kept`: the days each payment plan agreed with the debtor covered while it was
       kept (first, last; last None while it runs): no late interest on them
       (`PLAN_KEEPS_INTEREST`).
+    - `day_count`, `below_floor_policy`: the creditor's settings the claim was opened with
+      (`interest_day_count`, which B2B penalties ignore; BelowFloorPolicy).
     """
 
     debtor_kind: DebtorKind
@@ -199,6 +201,28 @@ def interest_origin(due_date: date, terms: InterestTerms) -> date | None:
     if not starts:
         return None
     return max(min(starts), due_date)
+
+
+# What the creditor chooses where the law does not say whether the origin day bears
+# interest (interest_day_count below); its `interest_day_count` setting, this by default.
+DEFAULT_DAY_COUNT = DayCount.DATE_DIFFERENCE
+
+
+def interest_day_count(debtor_kind: DebtorKind, chosen: DayCount) -> DayCount:
+    """Whether the day interest runs from (interest_origin) bears interest itself.
+
+    - B2B (C. com. L441-10 II [1.2]): penalties are due from "le jour suivant la date de
+      paiement" on the invoice: DATE_DIFFERENCE, whatever the creditor chose.
+    - Interest from the mise en demeure (C. civ. 1231-6) or a judgment (C. civ. 1231-7):
+      the texts say "à compter de" without saying whether that day counts, and the
+      official guidance does not settle it (service-public F783: judgment interest runs
+      "à compter du jour de la décision"; F20688 example A counts the judgment day).
+      So it is the creditor's `interest_day_count` setting, `chosen` here. Its default,
+      DATE_DIFFERENCE, is the conservative reading: one day less, which no debtor can
+      contest; INCLUSIVE follows F20688 example A.
+    Keyed on the debtor kind as interest_origin is: a business debtor's interest runs
+    from the due date, every other origin is a notice or a judgment."""
+    return DayCount.DATE_DIFFERENCE if debtor_kind is DebtorKind.BUSINESS else chosen
 
 
 def majoration_start(judgment_enforceable_on: date) -> date:

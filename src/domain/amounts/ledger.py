@@ -419,7 +419,8 @@ def compute_statement(
     states: list[_InvoiceState] = []
     for inv in invoices:
         origin = law.interest_origin(inv.due_date, terms)
-        first = None if origin is None else first_interest_day(origin, terms.day_count)
+        first = None if origin is None else first_interest_day(
+            origin, law.interest_day_count(terms.debtor_kind, terms.day_count))
         states.append(_InvoiceState(inv, first, _late_from(inv.due_date, terms.plans_kept)))
     by_due = sorted(states, key=lambda s: (s.inv.due_date, s.inv.issue_date, s.inv.number))
     default_order = by_due  # imputation order (1342-10); settled invoices are pruned from it

@@ -103,6 +103,14 @@ class Claim:
     # BODACC publication is known; it depends on where the creditor lives, so it is worked
     # out when the proceedings are recorded.
     declaration_deadline: date | None = None
+    # The interest settings the claim was opened with (the creditor's, as the law leaves
+    # them: domain.amounts.law.interest_day_count, BelowFloorPolicy), kept as their values
+    # because claims do not build on amounts. Fixed at opening, as the time zone is, so a
+    # later change of the creditor's settings never moves this claim's statements; kept
+    # on the claim so a claim read shows them. A claim stored before they existed ran on
+    # these defaults.
+    interest_day_count: str = "date_difference"
+    below_floor_policy: str = "floor"
 
     def today(self, now: datetime) -> date:
         from zoneinfo import ZoneInfo

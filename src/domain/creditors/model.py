@@ -37,6 +37,13 @@ class Creditor:
     # A contractual late-interest rate (percent per year) agreed in the creditor's terms;
     # None means the statutory default applies.
     contractual_rate: Decimal | None = None
+    # How interest from a formal notice or a judgment counts its first day, and what runs
+    # where an agreed B2B rate is below the legal floor: values of
+    # domain.amounts.interest.DayCount and domain.amounts.law.BelowFloorPolicy, kept as
+    # strings because creditors do not build on amounts (the use cases check them). A
+    # creditor stored before these settings existed reads with these defaults.
+    interest_day_count: str = "date_difference"
+    below_floor_policy: str = "floor"
 
 
 @dataclass(frozen=True, slots=True)

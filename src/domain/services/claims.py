@@ -123,6 +123,11 @@ def create_claim(draft: ClaimDraft, caller: Caller, ports: Ports) -> tuple[Claim
             draft = replace(draft, contractual_rate=str(creditor.contractual_rate))
         below_floor: list[str] = []
         account = _opening_account(draft, debtor.kind, invoices, today, below_floor)
+        from domain.amounts import law
+        from domain.amounts.interest import DayCount
+
+        # The creditor's settings as they are now, for the life of the claim.
+        day_count = law.interest_day_count(debtor.kind, DayCount(creditor.interest_day_count))
         claim = Claim(
             id=new_id("clm"), creditor_id=caller.creditor_id, debtor_id=debtor.id,
             currency=draft.currency, invoices=invoices,
@@ -130,6 +135,7 @@ def create_claim(draft: ClaimDraft, caller: Caller, ports: Ports) -> tuple[Claim
             outstanding=total, created_at=now, updated_at=now,
             external_reference=draft.external_reference, debtor_kind=debtor.kind,
             time_zone=creditor.time_zone, rate_below_floor=tuple(below_floor),
+            interest_day_count=day_count.value, below_floor_policy=creditor.below_floor_policy,
         )
         if debtor.collective_proceedings is not None:
             _under_proceedings(claim, debtor.collective_proceedings, creditor)

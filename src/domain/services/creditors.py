@@ -6,6 +6,8 @@ import secrets
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from domain.amounts.interest import DayCount
+from domain.amounts.law import DEFAULT_BELOW_FLOOR_POLICY, DEFAULT_DAY_COUNT, BelowFloorPolicy
 from domain.creditors.keys import SCOPES, hash_secret
 from domain.creditors.model import Address, ApiKey, Creditor
 from domain.debtors.validation import identifier
@@ -15,7 +17,14 @@ from domain.shared.errors import DomainValidationError, FieldError, NotFound
 from domain.shared.ids import new_id
 from domain.shared.language import Language
 from domain.shared.retry import run_retrying
-from domain.shared.validation import contractual_rate, opt_str, raise_if, valid_time_zone
+from domain.shared.validation import (
+    contractual_rate,
+    one_of,
+    opt_str,
+    raise_if,
+    text,
+    valid_time_zone,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +35,13 @@ class CreditorDraft:
     iban: str | None = None
     bic: str | None = None
     time_zone: str = "Europe/Paris"
-    language: Language = Language.FR
+    language: str = Language.FR
     # Percent per year, from the creditor's general terms: the default rate of its claims.
     contractual_rate: str | None = None
+    # Interest settings (domain.amounts.law.interest_day_count, BelowFloorPolicy): each
+    # claim keeps those in force when it is opened.
+    interest_day_count: str = DEFAULT_DAY_COUNT.value
+    below_floor_policy: str = DEFAULT_BELOW_FLOOR_POLICY.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +52,8 @@ class IssuedApiKey:
     secret: str
 
 
-def _check_creditor(draft: CreditorDraft) -> CreditorDraft:
-    errors: list[FieldError] = []
+def _check_creditor(draft: CreditorDraft, errors: list[FieldError]) -> CreditorDraft:
+    """The draft normalized, or every invalid field (with those already in `errors`)."""
     siren = identifier("siren", draft.siren, "siren", errors)
     iban = identifier("iban", draft.iban, "iban", errors) if draft.iban else None
     bic = identifier("bic", draft.bic, "bic", errors) if draft.bic else None
@@ -48,6 +61,9 @@ def _check_creditor(draft: CreditorDraft) -> CreditorDraft:
     if not draft.legal_name.strip():
         errors.append(FieldError("legal_name", "must not be empty", "required"))
     contractual_rate(draft.contractual_rate, "contractual_rate", errors)
+    one_of(draft.language, Language, "language", errors)
+    one_of(draft.interest_day_count, DayCount, "interest_day_count", errors)
+    one_of(draft.below_floor_policy, BelowFloorPolicy, "below_floor_policy", errors)
     raise_if(errors)
     return replace(draft, siren=siren, iban=iban, bic=bic, legal_name=draft.legal_name.strip())
 
@@ -58,12 +74,14 @@ def _rate(rate: str | None) -> Decimal | None:
 
 def create_creditor(draft: CreditorDraft, ports: Ports) -> Creditor:
     """Onboard a tenant (the operator's use case)."""
-    draft = _check_creditor(draft)
+    draft = _check_creditor(draft, [])
     now = ports.clock.now()
     creditor = Creditor(
         id=new_id("cred"), legal_name=draft.legal_name, siren=draft.siren, address=draft.address,
-        iban=draft.iban, bic=draft.bic, time_zone=draft.time_zone, language=draft.language,
-        created_at=now, updated_at=now, contractual_rate=_rate(draft.contractual_rate),
+        iban=draft.iban, bic=draft.bic, time_zone=draft.time_zone,
+        language=Language(draft.language), created_at=now, updated_at=now,
+        contractual_rate=_rate(draft.contractual_rate),
+        interest_day_count=draft.interest_day_count, below_floor_policy=draft.below_floor_policy,
     )
     with ports.unit_of_work() as uow:
         uow.creditors.add_creditor(creditor)
@@ -98,24 +116,31 @@ def _update_creditor(creditor_id: str, expected_version: int | None,
         current = _load(uow, creditor_id)
         if expected_version is None:
             expected_version = current.version
+        errors: list[FieldError] = []
         merged = CreditorDraft(
-            legal_name=str(changes.get("legal_name", current.legal_name)),
-            siren=str(changes.get("siren", current.siren)),
+            legal_name=text(changes, "legal_name", current.legal_name, errors),
+            siren=text(changes, "siren", current.siren, errors),
             address=new_address if isinstance(new_address := changes.get("address"), Address)
             else current.address,
             iban=opt_str(changes, "iban", current.iban),
             bic=opt_str(changes, "bic", current.bic),
-            time_zone=str(changes.get("time_zone", current.time_zone)),
-            language=Language(str(changes.get("language", current.language))),
+            time_zone=text(changes, "time_zone", current.time_zone, errors),
+            language=text(changes, "language", current.language, errors),
             contractual_rate=opt_str(changes, "contractual_rate", None if current.contractual_rate
                                      is None else str(current.contractual_rate)),
+            interest_day_count=text(changes, "interest_day_count", current.interest_day_count,
+                                    errors),
+            below_floor_policy=text(changes, "below_floor_policy", current.below_floor_policy,
+                                    errors),
         )
-        checked = _check_creditor(merged)
+        checked = _check_creditor(merged, errors)
         updated = replace(
             current, legal_name=checked.legal_name, siren=checked.siren,
             address=checked.address, iban=checked.iban, bic=checked.bic,
-            time_zone=checked.time_zone, language=checked.language,
-            contractual_rate=_rate(checked.contractual_rate), version=expected_version + 1,
+            time_zone=checked.time_zone, language=Language(checked.language),
+            contractual_rate=_rate(checked.contractual_rate),
+            interest_day_count=checked.interest_day_count,
+            below_floor_policy=checked.below_floor_policy, version=expected_version + 1,
             updated_at=ports.clock.now(),
         )
         uow.creditors.save_creditor(updated, expected_version)

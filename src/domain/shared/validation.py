@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import zoneinfo
 from decimal import Decimal
+from enum import StrEnum
+from typing import TypeVar
 
 from domain.shared.errors import DomainValidationError, FieldError
+
+Choice = TypeVar("Choice", bound=StrEnum)
 
 
 def valid_time_zone(value: str, path: str, errors: list[FieldError]) -> str:
@@ -44,3 +48,28 @@ def contractual_rate(value: str | None, path: str, errors: list[FieldError]) -> 
                                  "4 decimals at most)", "invalid_rate"))
         return None
     return rate
+
+
+def one_of(value: object, choices: type[Choice], path: str,
+           errors: list[FieldError]) -> Choice | None:
+    """`value` as a member of `choices`, or None and an error naming the field (a caller
+    other than the API may pass anything, None included)."""
+    if isinstance(value, str):
+        try:
+            return choices(value)
+        except ValueError:
+            pass
+    errors.append(FieldError(path, "one of " + ", ".join(f'"{c.value}"' for c in choices),
+                             "invalid_choice"))
+    return None
+
+
+def text(changes: dict[str, object], key: str, current: str,
+         errors: list[FieldError]) -> str:
+    """The text `changes` sets for `key` (or `current`); anything else is an error naming
+    the field, never its repr stored as the text."""
+    value = changes.get(key, current)
+    if isinstance(value, str):
+        return value
+    errors.append(FieldError(key, "must be a string", "invalid_type"))
+    return current

@@ -32,6 +32,8 @@ class AdminController(Controller):
                 time_zone=data.time_zone,
                 language=Language(data.language),
                 contractual_rate=data.contractual_rate,
+                interest_day_count=data.interest_day_count,
+                below_floor_policy=data.below_floor_policy,
             ),
             ports,
         )

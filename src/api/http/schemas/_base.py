@@ -48,6 +48,21 @@ ContractualRate = Annotated[str, Meta(
 Scope = Literal["read", "write", "admin"]
 
 
+# A creditor's interest settings (domain.amounts.law.interest_day_count, BelowFloorPolicy).
+InterestDayCount = Annotated[Literal["date_difference", "inclusive"], Meta(
+    description="Whether the day interest runs from bears interest when that day is a formal "
+    "notice or a judgment (C. civ. 1231-6, 1231-7 do not say): `date_difference`, from the "
+    "day after (one day less, the default), or `inclusive`, from that day "
+    "(service-public F20688 example A). B2B penalties always run from the day after the due "
+    "date (C. com. L441-10 II). A claim keeps the setting in force when it was opened.")]
+
+BelowFloorPolicy = Annotated[Literal["floor", "statutory_default"], Meta(
+    description="What runs in a half-year where an agreed B2B rate is below 3 × the legal "
+    "rate (C. com. L441-10 II): `floor`, 3 × the legal rate (the default), or "
+    "`statutory_default`, ECB + 10 points; flagged either way. A claim keeps the setting in "
+    "force when it was opened.")]
+
+
 Language = Literal["fr", "en"]
 
 

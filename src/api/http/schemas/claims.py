@@ -89,9 +89,11 @@ def claim_warnings(claim: Claim, today: date | None) -> list[WarningOut]:
         for inv in claim.invoices
         for f in deadlines.payment_term_flags(inv, claim.debtor_kind)
     ]
+    instead = ("the statutory rate ECB + 10" if claim.below_floor_policy == "statutory_default"
+               else "the floor")
     warnings += [WarningOut(
         code="contractual_below_floor", subject=half,
-        message=(f"{half}: the agreed rate is below 3 × the legal rate; the floor runs "
+        message=(f"{half}: the agreed rate is below 3 × the legal rate; {instead} runs "
                  "instead (C. com. L441-10 II), see the statement"))
         for half in claim.rate_below_floor]
     if today is not None and claim.phase is not Phase.CLOSED:
@@ -151,6 +153,18 @@ class HoldOut(Output):
         return cls(reason=hold.reason.value, since=hold.since, until=hold.until, note=hold.note)
 
 
+class InterestTermsOut(Output):
+    """The creditor's interest settings this claim was opened with, for its life."""
+
+    day_count: Annotated[str, Meta(description=(
+        "`date_difference` or `inclusive` (see CreditorCreate.interest_day_count): "
+        "`date_difference` on a business debtor's claim whatever the setting, as its "
+        "penalties run from the day after the due date (C. com. L441-10 II)"))]
+    below_floor_policy: Annotated[str, Meta(description=(
+        "`floor` or `statutory_default` (see CreditorCreate.below_floor_policy); used only "
+        "where an agreed B2B rate is below 3 × the legal rate"))]
+
+
 class ClaimOut(Output):
     id: str
     debtor_id: str
@@ -168,6 +182,7 @@ class ClaimOut(Output):
         "exactly and with its breakdown: GET /v1/claims/{id}/statement."))]
     external_reference: str | None
     collective_proceedings: ClaimProceedingsOut | None
+    interest_terms: InterestTermsOut
     allowed_actions: list[str]
     version: int
     created_at: datetime
@@ -190,6 +205,8 @@ class ClaimOut(Output):
             outstanding=format_amount(c.outstanding, c.currency),
             external_reference=c.external_reference,
             collective_proceedings=ClaimProceedingsOut.of(c) if c.proceedings else None,
+            interest_terms=InterestTermsOut(day_count=c.interest_day_count,
+                                            below_floor_policy=c.below_floor_policy),
             allowed_actions=lifecycle.allowed_actions(c),
             version=c.version,
             created_at=c.created_at,

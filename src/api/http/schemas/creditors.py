@@ -9,9 +9,11 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from api.http.schemas._base import (
+    BelowFloorPolicy,
     ContractualRate,
     Country,
     Input,
+    InterestDayCount,
     Language,
     Line,
     Output,
@@ -57,6 +59,8 @@ class CreditorCreate(Input):
     language: Language = "fr"
     # The rate of the creditor's general terms: the default of its new claims.
     contractual_rate: ContractualRate | None = None
+    interest_day_count: InterestDayCount = "date_difference"
+    below_floor_policy: BelowFloorPolicy = "floor"
 
 
 class CreditorPatch(Input):
@@ -68,6 +72,8 @@ class CreditorPatch(Input):
     time_zone: Annotated[str, Meta(max_length=64)] | UnsetType = UNSET
     language: Language | UnsetType = UNSET
     contractual_rate: ContractualRate | UnsetType | None = UNSET
+    interest_day_count: InterestDayCount | UnsetType = UNSET
+    below_floor_policy: BelowFloorPolicy | UnsetType = UNSET
 
 
 class CreditorOut(Output):
@@ -80,6 +86,10 @@ class CreditorOut(Output):
     time_zone: str
     language: str
     contractual_rate: str | None
+    interest_day_count: Annotated[str, Meta(description="`date_difference` or `inclusive`, "
+                                                        "see CreditorCreate")]
+    below_floor_policy: Annotated[str, Meta(description="`floor` or `statutory_default`, "
+                                                        "see CreditorCreate")]
     version: int
     created_at: datetime | None
     updated_at: datetime | None
@@ -96,6 +106,8 @@ class CreditorOut(Output):
             time_zone=c.time_zone,
             language=c.language.value,
             contractual_rate=None if c.contractual_rate is None else str(c.contractual_rate),
+            interest_day_count=c.interest_day_count,
+            below_floor_policy=c.below_floor_policy,
             version=c.version,
             created_at=c.created_at,
             updated_at=c.updated_at,
