@@ -184,3 +184,42 @@ def test_debtor_and_creditor_come_back_in_one_batch(store: Any) -> None:
     assert store.get_debtor_with_creditor("cred_a", "dbt_a") == (debtor, creditor)
     assert store.get_debtor_with_creditor("cred_a", "dbt_x") == (None, creditor)
     assert store.get_debtor_with_creditor("cred_b", "dbt_a") == (None, None)
+
+
+def test_interest_settings_round_trip_and_older_items_read_with_the_defaults(
+        backend: tuple[Any, str]) -> None:
+    """A creditor's and a claim's interest settings are stored; a creditor or claim item
+    written before they existed (its `data` without them) reads with the defaults."""
+    import json
+    from dataclasses import replace
+
+    from adapters.dynamodb import DynamoRepository
+    from adapters.dynamodb.keys import claim_pk, tenant
+    from domain.creditors.model import Address, Creditor
+
+    client, table = backend
+    store = DynamoRepository(client, table)
+    creditor = Creditor(id="cred_a", legal_name="Leroy SARL", siren="732829320",
+                        address=Address(("8 rue des Lilas",), "69003", "Lyon", "FR"),
+                        iban=None, bic=None, interest_day_count="inclusive",
+                        below_floor_policy="statutory_default")
+    store.add_creditor(creditor)
+    original = replace(claim(1, due=date(2026, 2, 1)), interest_day_count="inclusive",
+                       below_floor_policy="statutory_default")
+    store.add_claim(original, opened(original))
+    assert store.get_debtor_with_creditor("cred_a", "dbt_x") == (None, creditor)
+    assert store.get_claim("cred_a", original.id) == original
+
+    for pk, sk in ((tenant("cred_a"), "CREDITOR"), (claim_pk("cred_a", original.id), "META")):
+        item = client.get_item(TableName=table, Key={"PK": {"S": pk}, "SK": {"S": sk}})["Item"]
+        data = json.loads(item["data"]["S"])
+        del data["interest_day_count"], data["below_floor_policy"]
+        item["data"] = {"S": json.dumps(data)}
+        client.put_item(TableName=table, Item=item)
+    older = store.get_debtor_with_creditor("cred_a", "dbt_x")[1]
+    assert older is not None
+    assert (older.interest_day_count, older.below_floor_policy) == ("date_difference", "floor")
+    older_claim = store.get_claim("cred_a", original.id)
+    assert older_claim is not None
+    assert (older_claim.interest_day_count, older_claim.below_floor_policy) == (
+        "date_difference", "floor")
