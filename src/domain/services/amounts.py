@@ -26,7 +26,7 @@ from domain.claims.events import timeline_entry
 from domain.claims.model import Claim, ClaimEvent, Hold, HoldReason, Outcome, Phase
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.caller import Caller, Ports
-from domain.shared.dates import outside_window
+from domain.shared.dates import not_past, outside_window
 from domain.shared.errors import DomainValidationError, FieldError, NotFound
 from domain.shared.ids import new_id
 from domain.shared.money import parse_amount
@@ -314,16 +314,14 @@ def start_payment_plan(claim_id: str, draft: PlanDraft, caller: Caller,
                 code="plan_active")
         agreed_on = change.today if draft.agreed_on is None else draft.agreed_on
         out_of_range = [
-            e for e in [outside_window(draft.agreed_on, change.today, "agreed_on"),
+            e for e in [not_past(draft.agreed_on, change.today, "agreed_on",
+                                 "a plan cannot be agreed in the future"),
                         outside_window(draft.first_due_on, change.today, "first_due_on")]
             + [outside_window(due_on, change.today, f"instalments[{i}].due_on")
                for i, (due_on, _) in enumerate(draft.instalments or [])]
             if e is not None]
         if out_of_range:
             raise DomainValidationError.many(out_of_range)
-        if agreed_on > change.today:
-            raise DomainValidationError("agreed_on", "a plan cannot be agreed in the future",
-                                        code="in_future")
         if account.plan is not None and agreed_on < account.plan.starts_on:
             raise DomainValidationError(
                 "agreed_on", f"before the previous plan, agreed on "
@@ -391,14 +389,6 @@ def _not_before_invoices(day: date, claim: Claim, field: str, what: str) -> Fiel
     return None
 
 
-def _past_day(day: date | None, today: date, field: str) -> FieldError | None:
-    if (error := outside_window(day, today, field)) is not None:
-        return error
-    if day is not None and day > today:
-        return FieldError(field, "cannot be in the future", "in_future")
-    return None
-
-
 @retry_on_stale
 def record_formal_notice(claim_id: str, draft: FormalNoticeDraft, caller: Caller,
                          ports: Ports) -> Change:
@@ -410,7 +400,7 @@ def record_formal_notice(claim_id: str, draft: FormalNoticeDraft, caller: Caller
         change = _load(uow, ports, caller, claim_id)
         claim, account = change.claim, change.account
         lifecycle.ensure_allowed(claim, "record_formal_notice")
-        errors = [e for e in (_past_day(draft.sent_on, change.today, "sent_on"),) if e]
+        errors = [e for e in (not_past(draft.sent_on, change.today, "sent_on"),) if e]
         if not errors and (early := _not_before_invoices(draft.sent_on, claim, "sent_on",
                                                           "a formal notice")):
             errors.append(early)
@@ -454,8 +444,8 @@ def record_judgment(claim_id: str, draft: JudgmentDraft, caller: Caller,
         change = _load(uow, ports, caller, claim_id)
         claim, account = change.claim, change.account
         lifecycle.ensure_allowed(claim, "record_judgment")
-        errors = [e for e in (_past_day(draft.pronounced_on, change.today, "pronounced_on"),
-                              _past_day(draft.enforceable_on, change.today, "enforceable_on"))
+        errors = [e for e in (not_past(draft.pronounced_on, change.today, "pronounced_on"),
+                              not_past(draft.enforceable_on, change.today, "enforceable_on"))
                   if e]
         if not any(e.field == "pronounced_on" for e in errors):
             if (early := _not_before_invoices(draft.pronounced_on, claim, "pronounced_on",

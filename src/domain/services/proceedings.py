@@ -20,7 +20,7 @@ from domain.debtors.model import Debtor
 from domain.debtors.proceedings import CollectiveProceedings, ProceedingsKind
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.caller import Caller, Ports
-from domain.shared.dates import outside_window
+from domain.shared.dates import not_past
 from domain.shared.errors import DomainValidationError, FieldError, NotFound
 from domain.shared.retry import retry_on_stale
 from domain.shared.validation import raise_if
@@ -53,12 +53,9 @@ def _checked(draft: ProceedingsDraft, today: date) -> CollectiveProceedings:
         errors.append(FieldError("kind", f"must be one of {', '.join(kinds)}", "invalid"))
     if not draft.court.strip():
         errors.append(FieldError("court", "must not be empty", "required"))
-    for name, day in (("opened_on", draft.opened_on),
-                      ("bodacc_published_on", draft.bodacc_published_on)):
-        if (error := outside_window(day, today, name)) is not None:
-            errors.append(error)
-        elif day is not None and day > today:
-            errors.append(FieldError(name, "cannot be in the future", "in_future"))
+    errors += [e for e in (not_past(draft.opened_on, today, "opened_on"),
+                           not_past(draft.bodacc_published_on, today, "bodacc_published_on"))
+               if e is not None]
     published = draft.bodacc_published_on
     if published is not None and published < draft.opened_on:
         errors.append(FieldError("bodacc_published_on",

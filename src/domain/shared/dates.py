@@ -44,6 +44,17 @@ def window(today: date) -> tuple[date, date]:
     return add_months(today, -12 * WINDOW_YEARS), add_months(today, 12 * WINDOW_YEARS)
 
 
+def not_past(day: date | None, today: date, path: str,
+             message: str = "cannot be in the future") -> FieldError | None:
+    """A field error when `day` (something that already happened: a notice sent, a
+    judgment, a plan agreed) is outside the window or after `today`, else None."""
+    if (error := outside_window(day, today, path)) is not None:
+        return error
+    if day is not None and day > today:
+        return FieldError(path, message, "in_future")
+    return None
+
+
 def outside_window(day: date | None, today: date, path: str) -> FieldError | None:
     """A field error when `day` is outside the accepted window, else None."""
     if day is None:
