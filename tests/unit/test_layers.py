@@ -26,8 +26,10 @@ ALLOWED = {
     "debtors": {"shared"},
     "claims": {"shared", "creditors", "debtors"},
     "amounts": {"shared", "creditors", "debtors", "claims"},
-    "ports": {"shared", "creditors", "debtors", "claims", "amounts"},
-    "services": {"shared", "creditors", "debtors", "claims", "amounts", "ports", "services"},
+    "letters": {"shared", "creditors", "debtors", "claims", "amounts"},
+    "ports": {"shared", "creditors", "debtors", "claims", "amounts", "letters"},
+    "services": {"shared", "creditors", "debtors", "claims", "amounts", "letters", "ports",
+                 "services"},
 }
 
 

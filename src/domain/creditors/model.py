@@ -44,6 +44,11 @@ class Creditor:
     # creditor stored before these settings existed reads with these defaults.
     interest_day_count: str = "date_difference"
     below_floor_policy: str = "floor"
+    # The days a mise en demeure gives the debtor to pay: "un délai précis et raisonnable",
+    # 8 or 15 days in practice (domain.letters.content checks the bounds).
+    formal_notice_days: int = 8
+    # The first part of every letter's closing: who signs for the creditor.
+    signatory: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

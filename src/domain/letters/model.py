@@ -1,0 +1,140 @@
+"""Letters (courriers): a reminder or a formal notice as requested, rendered, stored and
+posted. Plain dataclasses, no I/O.
+
+A letter's content (every figure, the address block, the recalled commitments) is fixed
+when it is requested (domain.letters.content), so the worker renders exactly what the
+request checked, however late it runs, and rendering it again gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from domain.shared.language import Language
+
+
+class LetterKind(StrEnum):
+    REMINDER_1 = "reminder_1"  # courteous: "sauf erreur ou omission"
+    REMINDER_2 = "reminder_2"  # firmer: names the next step
+    FORMAL_NOTICE = "formal_notice"  # mise en demeure (C. civ. 1344)
+    PAYMENT_PLAN_AGREEMENT = "payment_plan_agreement"  # the échéancier, for signature
+
+
+class LetterStatus(StrEnum):
+    RENDERING = "rendering"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class DispatchMode(StrEnum):
+    SIMPLE = "simple"
+    REGISTERED = "registered"  # lettre recommandée, no acknowledgement
+    REGISTERED_AR = "registered_ar"  # lettre recommandée avec accusé de réception (LRAR)
+    # A qualified electronic registered letter (CPCE L100, eIDAS art. 44): equivalent to an
+    # LRAR, but only for a consumer who consented to it beforehand (CPCE R53-1 ff.).
+    ELECTRONIC_REGISTERED = "electronic_registered"
+
+
+class DispatchStatus(StrEnum):
+    ACCEPTED = "accepted"  # the provider took the job
+    PRINTED = "printed"
+    POSTED = "posted"  # handed to the post: the deposit proof exists for registered mail
+    DELIVERED = "delivered"  # for registered_ar: the acknowledgement was signed
+    RETURNED = "returned"  # back to the sender: see ReturnReason
+    FAILED = "failed"  # the provider refused the job
+
+
+FINAL_DISPATCH_STATUSES = frozenset({DispatchStatus.DELIVERED, DispatchStatus.RETURNED,
+                                     DispatchStatus.FAILED})
+
+# The order a letter moves through; a late or repeated update never moves it back.
+DISPATCH_ORDER = {status: rank for rank, status in enumerate(
+    (DispatchStatus.ACCEPTED, DispatchStatus.PRINTED, DispatchStatus.POSTED,
+     DispatchStatus.DELIVERED))}
+
+
+class ReturnReason(StrEnum):
+    NPAI = "npai"  # n'habite pas à l'adresse indiquée: the address is wrong
+    REFUSED = "refused"  # the addressee refused the letter
+    UNCLAIMED = "unclaimed"  # avisé et non réclamé: the address is right
+
+
+class ProofKind(StrEnum):
+    DEPOSIT = "deposit"  # preuve de dépôt
+    ACKNOWLEDGEMENT = "acknowledgement"  # avis de réception signed
+    RETURN = "return"  # the envelope's return notice (pli non distribué)
+
+
+@dataclass(frozen=True, slots=True)
+class Proof:
+    kind: ProofKind
+    object_key: str
+    sha256: str
+    size: int
+    content_type: str
+    received_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TrackingEvent:
+    """One status the postal provider reported, as it reported it."""
+
+    status: DispatchStatus
+    at: datetime
+    provider_event_id: str
+    return_reason: ReturnReason | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dispatch:
+    mode: DispatchMode
+    provider: str
+    provider_id: str
+    # Sent to the provider with the job: a retry of the same dispatch never prints twice.
+    idempotency_key: str
+    status: DispatchStatus
+    requested_at: datetime
+    updated_at: datetime
+    events: tuple[TrackingEvent, ...] = ()
+    return_reason: ReturnReason | None = None
+    # The postal address the letter went to (the debtor's contact point).
+    contact_point_id: str | None = None
+
+    @property
+    def in_flight(self) -> bool:
+        return self.status not in FINAL_DISPATCH_STATUSES
+
+
+@dataclass(slots=True)
+class Letter:
+    id: str
+    creditor_id: str
+    claim_id: str
+    kind: LetterKind
+    language: Language
+    status: LetterStatus
+    requested_at: datetime
+    updated_at: datetime
+    requested_by: str
+    # The day the figures are computed at and the letter is dated.
+    issued_on: date
+    version: int = 1
+    # The stored PDF, once rendered: what was sent is provably what is stored.
+    object_key: str | None = None
+    size: int | None = None
+    pages: int | None = None
+    sha256: str | None = None
+    renderer_version: str | None = None
+    failure: str | None = None
+    render_attempts: int = 0
+    # The formal notice's deadline to pay (issued_on + the creditor's notice days).
+    deadline: date | None = None
+    # The structured creditor reference printed on the letter (ISO 11649).
+    payment_reference: str | None = None
+    # Prescribed invoices a person confirmed may still be claimed (shown as such).
+    confirmed_prescribed: tuple[str, ...] = ()
+    dispatch: Dispatch | None = None
+    proofs: tuple[Proof, ...] = field(default=())
