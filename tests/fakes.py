@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -30,6 +31,16 @@ from domain.amounts.rates import RateTables
 from domain.claims.model import Claim, ClaimEvent
 from domain.creditors.model import ApiKey, Creditor
 from domain.debtors.model import Debtor
+from domain.letters.content import LetterContent
+from domain.letters.model import Letter
+from domain.ports.letters import (
+    AlreadyStored,
+    DispatchRef,
+    RenderedLetter,
+    RenderJob,
+    StorageFailed,
+    StoredObject,
+)
 from domain.ports.repositories import (
     ClaimFilter,
     InvalidCursor,
@@ -65,6 +76,10 @@ class FakeDatabase:
     events: dict[tuple[str, str, int], bytes] = field(default_factory=dict)
     # (creditor, kind, value) -> owner id: invoice numbers, claim and debtor references.
     unique: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    letters: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
+    letter_contents: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
+    # (provider, provider id) -> (the reference, in flight, last update)
+    dispatches: dict[tuple[str, str], tuple[bytes, bool, str]] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
     commits: int = 0  # successful commits that wrote something
 
@@ -336,6 +351,66 @@ class FakeClaims(_Repository):
                       key=_claim_order)
 
 
+class FakeLetters(_Repository):
+    def get_letter(self, creditor_id: str, claim_id: str,
+                   letter_id: str) -> tuple[Letter, LetterContent] | None:
+        key = (creditor_id, claim_id, letter_id)
+        with self.db.lock:
+            letter = _load(self.db.letters.get(key), Letter)
+            content = _load(self.db.letter_contents.get(key), LetterContent)
+        return None if letter is None or content is None else (letter, content)
+
+    def list_letters(self, creditor_id: str, claim_id: str) -> list[Letter]:
+        with self.db.lock:
+            letters = [msgspec.json.decode(raw, type=Letter)
+                       for (owner, claim, _), raw in self.db.letters.items()
+                       if (owner, claim) == (creditor_id, claim_id)]
+        return sorted(letters, key=lambda x: (x.requested_at, x.id))
+
+    def add_letter(self, letter: Letter, content: LetterContent) -> None:
+        db, key = self.db, (letter.creditor_id, letter.claim_id, letter.id)
+        self.uow.stage(
+            _put(db.letters, key, letter, field_name="letter", check=lambda: (
+                Conflict("letter id collision; retry") if key in db.letters else None)),
+            _put(db.letter_contents, key, content, field_name="letter"))
+
+    def save_letter(self, letter: Letter, expected_version: int) -> None:
+        db, key = self.db, (letter.creditor_id, letter.claim_id, letter.id)
+        self.uow.stage(_put(db.letters, key, letter, field_name="letter", check=lambda: (
+            None if _version(db.letters.get(key)) == expected_version
+            else StaleVersion("letter changed since it was read"))))
+
+    def claim_of_reference(self, creditor_id: str, reference: str) -> str | None:
+        return self.db.unique.get((creditor_id, "RF", reference))
+
+    def add_reference(self, creditor_id: str, reference: str, claim_id: str) -> None:
+        db, slot = self.db, (creditor_id, "RF", reference)
+        self.uow.stage(_Write(
+            lambda: Conflict(f"reference {reference} is another claim's",
+                             field_path="payment_reference")
+            if db.unique.get(slot, claim_id) != claim_id else None,
+            lambda: db.unique.__setitem__(slot, claim_id), len(reference)))
+
+    def find_dispatch(self, provider: str, provider_id: str) -> DispatchRef | None:
+        row = self.db.dispatches.get((provider, provider_id))
+        return None if row is None else msgspec.json.decode(row[0], type=DispatchRef)
+
+    def track_dispatch(self, ref: DispatchRef, in_flight: bool, updated_at: datetime) -> None:
+        raw = _encoder.encode(ref)
+        row = (raw, in_flight, f"{updated_at.isoformat()}#{ref.provider_id}")
+        db = self.db
+        self.uow.stage(_Write(lambda: None, lambda: db.dispatches.__setitem__(
+            (ref.provider, ref.provider_id), row), len(raw)))
+
+    def dispatches_in_flight(self, provider: str, limit: int,
+                             cursor: str | None) -> Page[DispatchRef]:
+        with self.db.lock:
+            rows = [(order, msgspec.json.decode(raw, type=DispatchRef))
+                    for (name, _), (raw, flying, order) in self.db.dispatches.items()
+                    if name == provider and flying]
+        return _page(rows, f"POSTAL#INFLIGHT#{provider}", PageRequest(limit, cursor))
+
+
 # ------------------------------------------------------------------------ unit of work
 class FakeUnitOfWork(Staging[_Write]):
     """Implements domain.ports.UnitOfWork in memory, with DynamoDB's transaction rules."""
@@ -351,6 +426,7 @@ class FakeUnitOfWork(Staging[_Write]):
         self.api_keys = FakeApiKeys(self)
         self.debtors = FakeDebtors(self)
         self.claims = FakeClaims(self)
+        self.letters = FakeLetters(self)
 
     def commit(self) -> None:
         writes, effects = self.take()
@@ -402,6 +478,68 @@ class FakeRateStore:
         return document
 
 
+# ---------------------------------------------------------------------------- letters
+class FakeDocumentStore:
+    """Implements domain.ports.letters.DocumentStore in memory, written once per key as
+    S3 with If-None-Match does; `fail_writes` makes the next writes fail as S3 can."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, tuple[bytes, dict[str, str]]] = {}
+        self.fail_writes = 0
+        self.writes = 0
+
+    def put_once(self, key: str, body: bytes, content_type: str,
+                 metadata: Mapping[str, str]) -> StoredObject:
+        if self.fail_writes:
+            self.fail_writes -= 1
+            raise StorageFailed("S3 refused the object (ServiceUnavailable)")
+        digest = hashlib.sha256(body).hexdigest()
+        if key in self.objects:
+            stored, meta = self.objects[key]
+            raise AlreadyStored(StoredObject(key, len(stored), meta["sha256"], meta))
+        meta = {**metadata, "sha256": digest, "content-type": content_type}
+        self.objects[key] = (body, meta)
+        self.writes += 1
+        return StoredObject(key, len(body), digest, meta)
+
+    def read(self, key: str) -> bytes:
+        if key not in self.objects:
+            raise StorageFailed(f"no object at {key}")
+        return self.objects[key][0]
+
+    def download_url(self, key: str, filename: str, expires_in: int) -> str:
+        return f"https://documents.example/{key}?expires={expires_in}&filename={filename}"
+
+
+class RecordingQueue:
+    """Implements domain.ports.letters.LetterQueue: keeps the jobs for the test to run."""
+
+    def __init__(self) -> None:
+        self.jobs: list[RenderJob] = []
+
+    def enqueue(self, job: RenderJob) -> None:
+        self.jobs.append(job)
+
+
+class FakeRenderer:
+    """Implements domain.ports.letters.LetterRenderer with no PDF engine: the "PDF" is the
+    content's JSON, so the same content gives the same bytes, as the real renderer must."""
+
+    version = "fake-renderer/1"
+
+    def __init__(self) -> None:
+        self.renders = 0
+        self.fail_next: Exception | None = None
+
+    def render(self, content: LetterContent) -> RenderedLetter:
+        if self.fail_next is not None:
+            error, self.fail_next = self.fail_next, None
+            raise error
+        self.renders += 1
+        return RenderedLetter(b"%PDF-fake\n" + _encoder.encode(content),
+                              1 + len(content.invoices) // 20)
+
+
 @dataclass
 class FakeWorld:
     """The ports a service test passes to use cases, and the fake behind them."""
@@ -412,6 +550,17 @@ class FakeWorld:
     rates: FakeRateStore
     # Runs at every commit that writes, between its reads and its writes.
     before_commit: Callable[[], None] | None = None
+    documents: FakeDocumentStore = field(default_factory=FakeDocumentStore)
+    queue: RecordingQueue = field(default_factory=RecordingQueue)
+    renderer: FakeRenderer = field(default_factory=FakeRenderer)
+    postal: Any = None
+
+    def run_letter_jobs(self) -> list[Letter]:
+        """The letter worker, inline: render every queued job once."""
+        from domain.services.letters import render_letter
+
+        jobs, self.queue.jobs = self.queue.jobs, []
+        return [render_letter(job, self.ports) for job in jobs]
 
     def race_once(self, change: Callable[[], None]) -> None:
         """Make `change` (another writer, through the same ports) land just before the next
@@ -441,6 +590,13 @@ def fake_ports(clock: FrozenClock) -> FakeWorld:
         if world.before_commit is not None:
             world.before_commit()
 
+    from adapters.postal.fake import FakePostalProvider
+
+    documents, queue, renderer = FakeDocumentStore(), RecordingQueue(), FakeRenderer()
+    postal = FakePostalProvider(clock)
     world = FakeWorld(Ports(unit_of_work=lambda: FakeUnitOfWork(db, before_commit),
-                            clock=clock, rates=rates), db, clock, rates)
+                            clock=clock, rates=rates, documents=documents,
+                            letter_queue=queue, postal=postal, renderer=lambda: renderer),
+                      db, clock, rates, documents=documents, queue=queue,
+                      renderer=renderer, postal=postal)
     return world

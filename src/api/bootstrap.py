@@ -22,6 +22,7 @@ from adapters.dynamodb import DynamoUnitOfWork
 from adapters.dynamodb.idempotency import DynamoIdempotencyStore
 from adapters.dynamodb.rates import DynamoRateStore
 from api.settings import Settings
+from domain.ports.letters import LetterRenderer, PostalProvider
 from domain.services.caller import Ports
 
 if TYPE_CHECKING:
@@ -35,20 +36,87 @@ _BOTO_CONFIG = Config(
 )
 
 
-class _DynamoDBOnlyLoader(botocore.loaders.Loader):  # type: ignore[misc]
+# The services Relance's functions call.
+_SERVICES = ["dynamodb", "s3", "sqs"]
+
+
+class _KnownServicesLoader(botocore.loaders.Loader):  # type: ignore[misc]
     """botocore lists every service directory it ships (400+) on disk to check that the
-    service asked for exists, which costs ~50 ms of cold start; this session only ever
-    creates DynamoDB clients, so the answer is known."""
+    service asked for exists, which costs ~50 ms of cold start; these sessions only ever
+    create clients of the services above, so the answer is known."""
 
     def list_available_services(self, type_name: str) -> list[str]:
-        return ["dynamodb"]
+        return list(_SERVICES)
+
+
+@cache
+def _session() -> boto3.session.Session:
+    session = botocore.session.get_session()
+    session.register_component("data_loader", _KnownServicesLoader())
+    return boto3.session.Session(botocore_session=session)
 
 
 def dynamodb_client() -> Any:
-    session = botocore.session.get_session()
-    session.register_component("data_loader", _DynamoDBOnlyLoader())
-    return boto3.session.Session(botocore_session=session).client(
-        "dynamodb", config=_BOTO_CONFIG)
+    return _session().client("dynamodb", config=_BOTO_CONFIG)
+
+
+class LazyClient:
+    """A boto3 client made on first use: the HTTP function serves most requests without
+    S3 or SQS, and building a client costs its service model (~20-40 ms of cold start)."""
+
+    def __init__(self, service: str, config: Config = _BOTO_CONFIG) -> None:
+        self._service, self._config, self._client = service, config, None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._client is None:
+            self._client = _session().client(self._service, config=self._config)
+        return getattr(self._client, name)
+
+
+# Presigned links must be SigV4 (S3 refuses SigV2 in every region opened since 2014).
+_S3_CONFIG = _BOTO_CONFIG.merge(Config(signature_version="s3v4"))
+
+
+def postal_provider(settings: Settings) -> PostalProvider:
+    """The provider named by the settings. `fake` moves letters through the post by itself
+    (make run, tests); a real one reads its credentials from SSM on first use."""
+    if settings.postal_provider == "fake":
+        from adapters.postal.fake import FakePostalProvider
+
+        return FakePostalProvider(SystemClock())
+    if settings.postal_provider == "merci_facteur":
+        from adapters.postal.merci_facteur import from_secret
+
+        return from_secret(_postal_secret(settings), settings.postal_base_url)
+    raise ValueError(f"unknown postal provider {settings.postal_provider!r}")
+
+
+def _postal_secret(settings: Settings) -> Callable[[], dict[str, str]]:
+    name = settings.postal_secret_parameter
+
+    @cache
+    def read() -> dict[str, str]:
+        if not name:
+            raise ValueError("RELANCE_POSTAL_SECRET_PARAMETER is not set")
+        from aws_lambda_powertools.utilities import parameters
+
+        value: dict[str, str] = parameters.get_parameter(name, decrypt=True, transform="json")
+        return value
+
+    return read
+
+
+def letter_ports(settings: Settings) -> dict[str, Any]:
+    """The letters context's ports every function holds (all but the renderer)."""
+    from adapters.s3_documents import S3DocumentStore
+    from adapters.sqs_letters import SqsLetterQueue
+
+    return {
+        "documents": S3DocumentStore(LazyClient("s3", _S3_CONFIG), settings.bucket),
+        "letter_queue": (SqsLetterQueue(LazyClient("sqs"), settings.letter_queue_url)
+                         if settings.letter_queue_url else None),
+        "postal": postal_provider(settings),
+    }
 
 
 def operator_key_source(settings: Settings) -> Callable[[], str | None]:
@@ -68,14 +136,42 @@ def operator_key_source(settings: Settings) -> Callable[[], str | None]:
     return from_ssm
 
 
-def build_ports(settings: Settings, client: Any) -> Ports:
+def build_ports(settings: Settings, client: Any,
+                renderer: Callable[[], LetterRenderer] | None = None) -> Ports:
     """The ports every use case takes, on one table."""
     return Ports(
         unit_of_work=lambda: DynamoUnitOfWork(client, settings.table),
         clock=SystemClock(),
         rates=DynamoRateStore(client, settings.table),
         check_email_deliverability=settings.check_email_deliverability,
+        renderer=renderer,
+        **letter_ports(settings),
     )
+
+
+def weasyprint_renderer() -> Callable[[], LetterRenderer]:
+    """The letter worker's renderer, built on first use and kept for the life of the
+    container: its font configuration and parsed CSS are reused by every letter."""
+
+    @cache
+    def renderer() -> LetterRenderer:
+        from adapters.letters.renderer import WeasyPrintRenderer
+
+        return WeasyPrintRenderer()
+
+    return renderer
+
+
+def build_worker_ports(settings: Settings | None = None) -> Ports:
+    """The letter worker's ports: the HTTP function's, plus the renderer."""
+    settings = settings or Settings.from_env()
+    return build_ports(settings, dynamodb_client(), weasyprint_renderer())
+
+
+def build_poller_ports(settings: Settings | None = None) -> Ports:
+    """The postal poller's ports: no renderer."""
+    settings = settings or Settings.from_env()
+    return build_ports(settings, dynamodb_client())
 
 
 def build_app(settings: Settings | None = None) -> Litestar:

@@ -23,6 +23,13 @@ class Settings:
     # of answering most requests without a DynamoDB read for the key.
     api_key_cache_seconds: float
     check_email_deliverability: bool
+    # Letters: the worker's queue (empty: letters cannot be requested), the postal
+    # provider (`fake` moves letters through the post by itself, for `make run` and tests;
+    # `merci_facteur` posts them), and the SSM SecureString holding its credentials.
+    letter_queue_url: str = ""
+    postal_provider: str = "fake"
+    postal_secret_parameter: str | None = None
+    postal_base_url: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -35,4 +42,8 @@ class Settings:
             operator_key_parameter=env.get("RELANCE_OPERATOR_KEY_PARAMETER") or None,
             api_key_cache_seconds=float(env.get("RELANCE_API_KEY_CACHE_SECONDS", "60")),
             check_email_deliverability=env.get("RELANCE_EMAIL_DELIVERABILITY", "off") == "on",
+            letter_queue_url=env.get("RELANCE_LETTER_QUEUE_URL", ""),
+            postal_provider=env.get("RELANCE_POSTAL_PROVIDER", "fake"),
+            postal_secret_parameter=env.get("RELANCE_POSTAL_SECRET_PARAMETER") or None,
+            postal_base_url=env.get("RELANCE_POSTAL_BASE_URL") or None,
         )

@@ -30,3 +30,17 @@ def event_sk(seq: int) -> str:
     # The sequence number alone orders the timeline (clocks of two Lambdas may disagree by
     # a few milliseconds); the instant is kept in the item's data.
     return f"EVT#{seq:08d}"
+
+
+def letter_sk(letter_id: str) -> str:
+    # In the claim's partition, apart from META (read with the account) and EVT#.
+    return f"LETTER#{letter_id}"
+
+
+def dispatch_pk(provider: str, provider_id: str) -> str:
+    # A provider's webhook names only its own id: the lookup cannot carry the tenant.
+    return f"POSTAL#{provider}#{provider_id}"
+
+
+def dispatches_in_flight(provider: str) -> str:
+    return f"POSTAL#INFLIGHT#{provider}"

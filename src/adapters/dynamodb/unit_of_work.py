@@ -26,8 +26,10 @@ class Write:
 
     def size(self) -> int:
         # An estimate of DynamoDB's item size: attribute names and values as sent.
-        body = self.action.get("Put", self.action.get("Delete", {}))
-        return len(repr(body.get("Item", body.get("Key", {}))).encode())
+        body = self.action.get("Put") or self.action.get("Delete") or self.action.get(
+            "Update") or {}
+        return len(repr(body.get("Item", body.get("ExpressionAttributeValues",
+                                                  body.get("Key", {})))).encode())
 
 
 class DynamoUnitOfWork(Staging[Write]):
@@ -37,6 +39,7 @@ class DynamoUnitOfWork(Staging[Write]):
         from adapters.dynamodb.claims import DynamoClaims
         from adapters.dynamodb.creditors import DynamoApiKeys, DynamoCreditors
         from adapters.dynamodb.debtors import DynamoDebtors
+        from adapters.dynamodb.letters import DynamoLetters
 
         self.table = Table(client, table)
         super().__init__()
@@ -44,6 +47,7 @@ class DynamoUnitOfWork(Staging[Write]):
         self.api_keys = DynamoApiKeys(self.table, self)
         self.debtors = DynamoDebtors(self.table, self)
         self.claims = DynamoClaims(self.table, self)
+        self.letters = DynamoLetters(self.table, self)
 
     def commit(self) -> None:
         writes, effects = self.take()

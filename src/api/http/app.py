@@ -20,18 +20,19 @@ from api.http.deps import dependencies, operation, strict_body
 from api.http.idempotency import MAX_BODY_BYTES, IdempotencyMiddleware
 from api.http.problems import EXCEPTION_HANDLERS
 from api.http.routes.admin import AdminController
-from api.http.routes.amounts import AccountController
+from api.http.routes.amounts import AccountController, record_payment_by_reference
 from api.http.routes.claims import ClaimController
 from api.http.routes.contacts import ContactValidationController
 from api.http.routes.creditors import ApiKeyController, CreditorController
 from api.http.routes.debtors import DebtorController
+from api.http.routes.letters import LetterController, postal_webhook
 from api.http.routes.rates import AdminRatesController, RatesController
 from domain.ports.stores import IdempotencyStore
 from domain.services.caller import Ports
 from domain.services.queries import find_api_key
 
 VERSION = "0.1.0"
-PUBLIC_PATHS = ["^/schema", "^/health$"]
+PUBLIC_PATHS = ["^/schema", "^/health$", "^/v1/postal/webhooks/"]
 
 
 @get(
@@ -94,6 +95,9 @@ def create_app(
             ContactValidationController,
             RatesController,
             AdminRatesController,
+            LetterController,
+            postal_webhook,
+            record_payment_by_reference,
         ],
         middleware=[
             DefineMiddleware(ApiKeyMiddleware, exclude=PUBLIC_PATHS),

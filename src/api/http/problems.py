@@ -19,8 +19,10 @@ from domain.shared.errors import (
     Conflict,
     DomainValidationError,
     NotFound,
+    NotReady,
     RateUnknown,
     StaleVersion,
+    Unavailable,
 )
 
 PROBLEM = "application/problem+json"
@@ -40,6 +42,7 @@ _TITLES = {
     428: "Precondition required",
     429: "Too many requests",
     500: "Internal error",
+    503: "Service unavailable",
 }
 
 
@@ -68,6 +71,10 @@ class Problem(Struct, kw_only=True):
     period: Annotated[
         str | UnsetType, Meta(description="The rate period missing (`rate-unknown`)")
     ] = UNSET
+    current_status: Annotated[
+        str | UnsetType, Meta(description="The object's status that does not allow this yet "
+                                          "(`not-ready`), e.g. a letter still `rendering`")
+    ] = UNSET
 
 
 class ActionProblem(Problem, kw_only=True):
@@ -95,6 +102,8 @@ _DESCRIPTIONS = {
          "list did not return, a rate not yet published…), or the Idempotency-Key was used "
          "with another request",
     428: "If-Match is required",
+    503: "A service this request needs (the document store, the postal provider) could not "
+         "be reached; nothing was done: retry shortly",
 }
 _ACTION_409 = (
     "The claim's lifecycle does not allow this now: `action`, `state` and `allowed_actions` "
@@ -261,6 +270,14 @@ def _from_body_decoding(exc: Exception) -> bool:
     return False
 
 
+def on_not_ready(request: Request[Any, Any, Any], exc: NotReady) -> Response[Any]:
+    return problem(409, "not-ready", str(exc), current_status=exc.status)
+
+
+def on_unavailable(request: Request[Any, Any, Any], exc: Unavailable) -> Response[Any]:
+    return problem(503, "unavailable", str(exc))
+
+
 def on_rate_unknown(request: Request[Any, Any, Any], exc: RateUnknown) -> Response[Any]:
     return problem(422, "rate-unknown", f"{exc}: the operator publishes it with "
                    "POST /v1/admin/rates", period=exc.period)
@@ -291,6 +308,8 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     Conflict: on_conflict,
     StaleVersion: on_stale,
     RateUnknown: on_rate_unknown,
+    NotReady: on_not_ready,
+    Unavailable: on_unavailable,
     HTTPException: on_http,
     Exception: on_unexpected,
 }

@@ -285,3 +285,73 @@ class ContactsValidated(Event):
         return cls(valid=statuses.count("valid"), risky=statuses.count("risky"),
                    invalid=statuses.count("invalid"), unverified=statuses.count("unverified"),
                    reachable_by=",".join(channels) or "none")
+
+
+# ---------------------------------------------------------------- letters
+# Kinds, modes and statuses as their values: claims do not build on letters.
+
+@dataclass(frozen=True, kw_only=True)
+class LetterRequested(Event):
+    action: ClassVar[str] = "letter_requested"
+    letter_id: str
+    kind: str
+    language: str
+    issued_on: date
+    total: Decimal
+    invoices: tuple[str, ...]
+    deadline: date | None = None
+    payment_reference: str
+    confirmed_prescribed: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class LetterRendered(Event):
+    """The PDF as stored: its SHA-256 proves later that what was sent is what is kept."""
+
+    action: ClassVar[str] = "letter_rendered"
+    letter_id: str
+    sha256: str
+    size: int
+    pages: int
+    renderer_version: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LetterRenderFailed(Event):
+    action: ClassVar[str] = "letter_render_failed"
+    letter_id: str
+    attempt: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class LetterDispatched(Event):
+    action: ClassVar[str] = "letter_dispatched"
+    letter_id: str
+    kind: str
+    mode: str
+    provider: str
+    provider_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LetterTracked(Event):
+    """A status the postal provider reported, with the proof it sent (its SHA-256)."""
+
+    action: ClassVar[str] = "letter_tracked"
+    letter_id: str
+    status: str
+    at: datetime
+    return_reason: str | None = None
+    proof: str | None = None
+    proof_sha256: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactToVerify(Event):
+    """A task for a person: a channel failed (a letter came back), check the contact
+    point. The worklist (escalation) lists these."""
+
+    action: ClassVar[str] = "verify_contact"
+    contact_point_id: str
+    channel: str
+    cause: str

@@ -50,6 +50,13 @@ def _not_disputed(claim: Claim) -> bool:
     return _open(claim) and (claim.hold is None or claim.hold.reason is not HoldReason.DISPUTE)
 
 
+def _letter_possible(claim: Claim) -> bool:
+    # A disputed claim is not chased until the dispute is resolved; collective proceedings
+    # stay every individual demand for a pre-opening debt (C. com. L622-21, L622-7).
+    return _open(claim) and (claim.hold is None or claim.hold.reason not in (
+        HoldReason.DISPUTE, HoldReason.INSOLVENCY))
+
+
 def _plan_possible(claim: Claim) -> bool:
     # Collective proceedings bar paying a pre-opening debt (C. com. L622-7): no plan then.
     return _not_disputed(claim) and (claim.hold is None
@@ -64,6 +71,8 @@ RULES: tuple[ActionRule, ...] = (
                "the claim is closed, disputed or held for collective proceedings"),
     ActionRule("record_formal_notice", _open, "the claim is closed"),
     ActionRule("record_judgment", _open, "the claim is closed"),
+    ActionRule("send_letter", _letter_possible,
+               "the claim is closed, disputed or held for collective proceedings"),
     ActionRule("open_dispute", _not_disputed, "the claim is closed or already disputed"),
     ActionRule("resolve_dispute", _held_for(HoldReason.DISPUTE), "the claim is not disputed"),
     ActionRule("hold", _open_not_held, "the claim is closed or already held"),

@@ -4,7 +4,7 @@ contact validation concluded beside it. Plain dataclasses, no I/O."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from domain.debtors.proceedings import CollectiveProceedings
@@ -79,6 +79,9 @@ class Debtor:
     # judiciaire) against the debtor: it stops interest and holds its claims (each claim
     # keeps a copy, written in the same transaction: domain.services.proceedings).
     collective_proceedings: CollectiveProceedings | None = None
+    # The day a consumer consented to receive electronic registered mail (CPCE R53-1):
+    # without it, a qualified e-registered letter is refused for them.
+    electronic_registered_consent_on: date | None = None
 
     @property
     def in_collective_proceedings(self) -> bool:

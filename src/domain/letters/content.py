@@ -20,19 +20,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from domain.amounts.account import ClaimAccount
-from domain.amounts.ledger import InvoiceStatement, Statement
-from domain.amounts.payment_plan import evaluate_plan
-from domain.claims.model import Claim
-from domain.creditors.model import Creditor
-from domain.debtors.model import ContactKind, ContactPoint, Debtor, DebtorKind
+from domain.debtors.model import ContactKind, ContactPoint, DebtorKind
 from domain.letters.epc import CreditTransfer, credit_transfer
 from domain.letters.model import DispatchMode, Letter, LetterKind
 from domain.letters.references import payment_reference
 from domain.shared.dates import add_days
 from domain.shared.errors import DomainValidationError, FieldError
 from domain.shared.language import Language
+
+if TYPE_CHECKING:  # a stored letter's content is read without the ledger and its tables
+    from domain.amounts.account import ClaimAccount
+    from domain.amounts.ledger import InvoiceStatement, Statement
+    from domain.claims.model import Claim
+    from domain.creditors.model import Creditor
+    from domain.debtors.model import Debtor
 
 ZERO = Decimal(0)
 
@@ -158,6 +161,7 @@ class LetterContent:
     plans: tuple[RecalledPlan, ...] = ()
     earlier_letters: tuple[EarlierLetter, ...] = ()
     instalments: tuple[ScheduledInstalment, ...] = ()  # the plan to sign
+    signatory: str | None = None  # who signs for the creditor (Creditor.signatory)
 
     @property
     def qr_amount(self) -> Decimal | None:
@@ -241,6 +245,7 @@ def compose(request: LetterRequest, claim: Claim, account: ClaimAccount, stateme
             for letter in sorted(earlier, key=lambda x: (x.issued_on, x.requested_at))
             if letter.dispatch is not None and letter.id != request.letter_id),
         instalments=instalments,
+        signatory=creditor.signatory,
     )
 
 
@@ -344,6 +349,8 @@ def _amounts(claimed: list[InvoiceStatement], currency: str, kind: DebtorKind) -
 
 
 def _plans(account: ClaimAccount, at: date) -> tuple[RecalledPlan, ...]:
+    from domain.amounts.payment_plan import evaluate_plan
+
     recalled = []
     for plan in account.plans():
         if plan.starts_on > at:

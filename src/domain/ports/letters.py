@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from domain.letters.content import LetterContent, Party
-from domain.letters.model import DispatchMode, Letter, ProofKind, TrackingEvent
-from domain.ports.repositories import Page
+from domain.shared.errors import Unavailable
+
+if TYPE_CHECKING:  # content pulls in the statement's types: not needed to name them
+    from domain.letters.content import LetterContent, Party
+    from domain.letters.model import DispatchMode, Letter, ProofKind, TrackingEvent
+    from domain.ports.repositories import Page
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +98,7 @@ class StoredObject:
     metadata: Mapping[str, str]
 
 
-class StorageFailed(Exception):
+class StorageFailed(Unavailable):
     """The store did not take or give the object (network, permissions, throttling):
     retryable; nothing was recorded."""
 
@@ -183,7 +186,7 @@ class PostalRefused(Exception):
     not offer): the letter is not posted; the reason is safe to show the caller."""
 
 
-class PostalUnavailable(Exception):
+class PostalUnavailable(Unavailable):
     """The provider could not be reached or answered an error worth retrying."""
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
+from domain.ports.letters import LetterRepository
 from domain.ports.repositories import (
     ApiKeyRepository,
     ClaimRepository,
@@ -58,6 +59,9 @@ class UnitOfWork(Protocol):
 
     @property
     def claims(self) -> ClaimRepository: ...
+
+    @property
+    def letters(self) -> LetterRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -377,8 +377,8 @@ class FormalNoticeDraft:
     note: str | None = None
 
 
-FORMAL_NOTICE_CHANNELS = frozenset({"registered_letter", "letter", "email", "bailiff",
-                                    "other"})
+FORMAL_NOTICE_CHANNELS = frozenset({"registered_letter", "electronic_registered_letter",
+                                    "letter", "email", "bailiff", "other"})
 
 
 def _not_before_invoices(day: date, claim: Claim, field: str, what: str) -> FieldError | None:
@@ -398,7 +398,7 @@ def record_formal_notice(claim_id: str, draft: FormalNoticeDraft, caller: Caller
     interrupt prescription (Cass. com. 13 Oct 1992 n° 91-10.066)."""
     with ports.unit_of_work() as uow:
         change = _load(uow, ports, caller, claim_id)
-        claim, account = change.claim, change.account
+        claim = change.claim
         lifecycle.ensure_allowed(claim, "record_formal_notice")
         errors = [e for e in (not_past(draft.sent_on, change.today, "sent_on"),) if e]
         if not errors and (early := _not_before_invoices(draft.sent_on, claim, "sent_on",
@@ -409,16 +409,25 @@ def record_formal_notice(claim_id: str, draft: FormalNoticeDraft, caller: Caller
                                      f"{', '.join(sorted(FORMAL_NOTICE_CHANNELS))}", "invalid"))
         if errors:
             raise DomainValidationError.many(errors)
-        if account.formal_notice_on is None or draft.sent_on < account.formal_notice_on:
-            account.formal_notice_on = draft.sent_on
-        if claim.phase in (Phase.PRE_DUE, Phase.AMICABLE):
-            claim.phase = Phase.FORMAL_NOTICE
-        change.record(events.FormalNoticeRecorded(
-            reason=draft.note, sent_on=draft.sent_on, channel=draft.channel,
-            reference=draft.reference, phase=claim.phase.value))
+        apply_formal_notice(change, draft.sent_on, draft.channel, draft.reference, draft.note)
         _settle(change, ports)
         _save(uow, change)
     return change
+
+
+def apply_formal_notice(change: Change, sent_on: date, channel: str, reference: str | None,
+                        note: str | None) -> None:
+    """The notice's effects on a claim being changed: the first notice's day starts consumer
+    interest (a later one does not move it), and a pre-due or amicable claim moves to the
+    formal-notice phase. Shared by a recorded notice and a posted one (services.letters)."""
+    claim, account = change.claim, change.account
+    if account.formal_notice_on is None or sent_on < account.formal_notice_on:
+        account.formal_notice_on = sent_on
+    if claim.phase in (Phase.PRE_DUE, Phase.AMICABLE):
+        claim.phase = Phase.FORMAL_NOTICE
+    change.record(events.FormalNoticeRecorded(
+        reason=note, sent_on=sent_on, channel=channel, reference=reference,
+        phase=claim.phase.value))
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from domain.letters.content import AddressFrame
+from domain.ports.letters import DocumentStore, LetterQueue, LetterRenderer, PostalProvider
 from domain.ports.repositories import Clock
 from domain.ports.stores import RateStore
 from domain.ports.unit_of_work import UnitOfWork
+
+DEFAULT_FRAME = AddressFrame()
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,3 +33,12 @@ class Ports:
     rates: RateStore
     # Contact validation may ask DNS for an e-mail domain's MX (off in tests and local).
     check_email_deliverability: bool = False
+    # Letters: where PDFs and proofs are kept, the worker's queue and the postal provider
+    # (every function that touches letters), and the renderer (the letter worker only:
+    # WeasyPrint is never loaded by the HTTP function).
+    documents: DocumentStore | None = None
+    letter_queue: LetterQueue | None = None
+    postal: PostalProvider | None = None
+    renderer: Callable[[], LetterRenderer] | None = None
+    # Where the print provider wants the address block on the sheet.
+    address_frame: AddressFrame = DEFAULT_FRAME

@@ -11,6 +11,7 @@ from domain.amounts.law import DEFAULT_BELOW_FLOOR_POLICY, DEFAULT_DAY_COUNT, Be
 from domain.creditors.keys import SCOPES, hash_secret
 from domain.creditors.model import Address, ApiKey, Creditor
 from domain.debtors.validation import identifier
+from domain.letters.content import MAX_FORMAL_NOTICE_DAYS, MIN_FORMAL_NOTICE_DAYS
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.caller import Caller, Ports
 from domain.shared.errors import DomainValidationError, FieldError, NotFound
@@ -42,6 +43,9 @@ class CreditorDraft:
     # claim keeps those in force when it is opened.
     interest_day_count: str = DEFAULT_DAY_COUNT.value
     below_floor_policy: str = DEFAULT_BELOW_FLOOR_POLICY.value
+    # The days a mise en demeure gives to pay (domain.letters.content), and who signs.
+    formal_notice_days: int = 8
+    signatory: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,14 @@ def _check_creditor(draft: CreditorDraft, errors: list[FieldError]) -> CreditorD
     one_of(draft.language, Language, "language", errors)
     one_of(draft.interest_day_count, DayCount, "interest_day_count", errors)
     one_of(draft.below_floor_policy, BelowFloorPolicy, "below_floor_policy", errors)
+    if (not isinstance(draft.formal_notice_days, int) or isinstance(draft.formal_notice_days, bool)
+            or not MIN_FORMAL_NOTICE_DAYS <= draft.formal_notice_days <= MAX_FORMAL_NOTICE_DAYS):
+        errors.append(FieldError(
+            "formal_notice_days", f"a formal notice gives {MIN_FORMAL_NOTICE_DAYS} to "
+            f"{MAX_FORMAL_NOTICE_DAYS} days to pay (a precise and reasonable deadline)",
+            "out_of_range"))
+    if draft.signatory is not None and not isinstance(draft.signatory, str):
+        errors.append(FieldError("signatory", "must be text or null", "invalid"))
     raise_if(errors)
     return replace(draft, siren=siren, iban=iban, bic=bic, legal_name=draft.legal_name.strip())
 
@@ -82,6 +94,7 @@ def create_creditor(draft: CreditorDraft, ports: Ports) -> Creditor:
         language=Language(draft.language), created_at=now, updated_at=now,
         contractual_rate=_rate(draft.contractual_rate),
         interest_day_count=draft.interest_day_count, below_floor_policy=draft.below_floor_policy,
+        formal_notice_days=draft.formal_notice_days, signatory=draft.signatory,
     )
     with ports.unit_of_work() as uow:
         uow.creditors.add_creditor(creditor)
@@ -132,6 +145,9 @@ def _update_creditor(creditor_id: str, expected_version: int | None,
                                     errors),
             below_floor_policy=text(changes, "below_floor_policy", current.below_floor_policy,
                                     errors),
+            formal_notice_days=changes.get(  # type: ignore[arg-type]
+                "formal_notice_days", current.formal_notice_days),
+            signatory=opt_str(changes, "signatory", current.signatory),
         )
         checked = _check_creditor(merged, errors)
         updated = replace(
@@ -140,7 +156,9 @@ def _update_creditor(creditor_id: str, expected_version: int | None,
             time_zone=checked.time_zone, language=Language(checked.language),
             contractual_rate=_rate(checked.contractual_rate),
             interest_day_count=checked.interest_day_count,
-            below_floor_policy=checked.below_floor_policy, version=expected_version + 1,
+            below_floor_policy=checked.below_floor_policy,
+            formal_notice_days=checked.formal_notice_days, signatory=checked.signatory,
+            version=expected_version + 1,
             updated_at=ports.clock.now(),
         )
         uow.creditors.save_creditor(updated, expected_version)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from domain.claims.model import (
     Phase,
@@ -36,6 +37,8 @@ class DebtorDraft:
     vat_number: str | None = None
     external_reference: str | None = None
     contact_points: list[ContactPointDraft] = field(default_factory=list)
+    # The day a consumer consented to electronic registered mail (CPCE R53-1).
+    electronic_registered_consent_on: date | None = None
 
 
 def _contact_points(drafts: list[ContactPointDraft]) -> list[ContactPoint]:
@@ -84,6 +87,7 @@ def create_debtor(draft: DebtorDraft, caller: Caller, ports: Ports) -> Debtor:
         id=new_id("dbt"), creditor_id=caller.creditor_id, kind=draft.kind, name=draft.name,
         country=draft.country, language=draft.language, siren=draft.siren,
         vat_number=draft.vat_number, external_reference=draft.external_reference,
+        electronic_registered_consent_on=draft.electronic_registered_consent_on,
         contact_points=validate_points(_contact_points(draft.contact_points), draft.country,
                                        draft.kind, now,
                                        check_deliverability=ports.check_email_deliverability),
@@ -132,6 +136,8 @@ def _update_debtor(debtor_id: str, expected_version: int | None, changes: dict[s
             vat_number=opt_str(changes, "vat_number", current.vat_number),
             external_reference=opt_str(changes, "external_reference",
                                        current.external_reference),
+            electronic_registered_consent_on=changes.get(  # type: ignore[arg-type]
+                "electronic_registered_consent_on", current.electronic_registered_consent_on),
         )
         checked = _check_debtor(merged)
         points = (_contact_points(contact_drafts) if isinstance(contact_drafts, list)
@@ -145,6 +151,7 @@ def _update_debtor(debtor_id: str, expected_version: int | None, changes: dict[s
             current, kind=checked.kind, name=checked.name, country=checked.country,
             language=checked.language, siren=checked.siren, vat_number=checked.vat_number,
             external_reference=checked.external_reference,
+            electronic_registered_consent_on=checked.electronic_registered_consent_on,
             contact_points=points, version=expected_version + 1, updated_at=now,
         )
         uow.debtors.save_debtor(updated, expected_version, current.external_reference)

@@ -82,3 +82,17 @@ class RateUnknown(DomainError):
         )
         self.what = what
         self.period = period
+
+
+class NotReady(DomainError):
+    """The object exists but is not in a state to do this yet (a letter still rendering):
+    answered 409 with its status."""
+
+    def __init__(self, message: str, *, status: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class Unavailable(DomainError):
+    """A service this change needs (the document store, the postal provider) could not be
+    reached: nothing was done, retry shortly (answered 503)."""

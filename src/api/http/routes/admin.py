@@ -34,6 +34,8 @@ class AdminController(Controller):
                 contractual_rate=data.contractual_rate,
                 interest_day_count=data.interest_day_count,
                 below_floor_policy=data.below_floor_policy,
+                formal_notice_days=data.formal_notice_days,
+                signatory=data.signatory,
             ),
             ports,
         )

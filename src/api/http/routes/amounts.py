@@ -2,7 +2,7 @@
 
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
@@ -29,6 +29,7 @@ from api.http.schemas.amounts import (
     StatementOut,
 )
 from api.http.schemas.claims import ClaimOut
+from api.http.schemas.letters import PaymentByReferenceCreate
 from domain.services import queries
 
 # The handlers import domain.services.amounts (the ledger, promises and plans) when they
@@ -90,20 +91,7 @@ class AccountController(Controller):
             caller,
             ports,
         )
-        split = None
-        if change.statement is not None:
-            found = next((s for s in change.statement.payments if s.payment_id == payment.id), None)
-            split = PaymentSplitOut.of(found, change.claim.currency) if found else None
-        today = change.today
-        return Response(
-            PaymentResult(
-                payment=PaymentOut.of(payment, change.claim.currency),
-                split=split,
-                claim=ClaimOut.of(change.claim, today),
-            ),
-            status_code=201,
-            headers={"ETag": etag(change.claim.version)},
-        )
+        return _payment_result(change, payment)
 
     @get(
         "/payments",
@@ -333,3 +321,39 @@ class AccountController(Controller):
             ClaimOut.of(change.claim, change.today),
             headers={"ETag": etag(change.claim.version)},
         )
+
+
+def _payment_result(change: Any, payment: Any) -> Response[PaymentResult]:
+    """A recorded payment's answer: the payment, how it was imputed, the claim after it."""
+    split = None
+    if change.statement is not None:
+        found = next((s for s in change.statement.payments if s.payment_id == payment.id), None)
+        split = PaymentSplitOut.of(found, change.claim.currency) if found else None
+    return Response(
+        PaymentResult(payment=PaymentOut.of(payment, change.claim.currency), split=split,
+                      claim=ClaimOut.of(change.claim, change.today)),
+        status_code=201, headers={"ETag": etag(change.claim.version)})
+
+
+@post(
+    "/v1/payments",
+    **operation("RecordPaymentByReference", 400, 401, 403, 404, 409, 412, 413, 422,
+                action=True),
+    guards=[requires("write")], tags=["what is owed"],
+    summary="Record a transfer by the structured reference (RF…) it quotes: the claim "
+    "whose letters printed it",
+)
+def record_payment_by_reference(caller: CallerDep, ports: PortsDep,
+                                data: JSONBody[PaymentByReferenceCreate]
+                                ) -> Response[PaymentResult]:
+    from domain.services import amounts as accounts
+    from domain.services import letters
+
+    claim_id = letters.claim_of_reference(data.reference, caller, ports)
+    change, payment = accounts.record_payment(
+        claim_id,
+        accounts.PaymentDraft(amount=data.amount, received_on=data.received_on,
+                              method="transfer", reference=data.reference,
+                              invoice_numbers=tuple(data.invoice_numbers)),
+        caller, ports)
+    return _payment_result(change, payment)

@@ -63,6 +63,7 @@ class DebtorController(Controller):
                 vat_number=data.vat_number,
                 external_reference=data.external_reference,
                 contact_points=contact_drafts(data.contact_points),
+                electronic_registered_consent_on=data.electronic_registered_consent_on,
             ),
             caller,
             ports,

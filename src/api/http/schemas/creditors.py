@@ -49,6 +49,13 @@ class AddressOut(Output):
         )
 
 
+FormalNoticeDays = Annotated[int, Meta(ge=8, le=60, description=(
+    "The days a mise en demeure gives the debtor to pay, from the letter's date: a precise "
+    "and reasonable deadline, 8 or 15 days in practice"))]
+Signatory = Annotated[str, Meta(min_length=1, max_length=200, description=(
+    "Who signs the creditor's letters (name and role)"))]
+
+
 class CreditorCreate(Input):
     legal_name: ShortText
     siren: Annotated[str, Meta(max_length=20, examples=["732829320"])]
@@ -61,6 +68,8 @@ class CreditorCreate(Input):
     contractual_rate: ContractualRate | None = None
     interest_day_count: InterestDayCount = "date_difference"
     below_floor_policy: BelowFloorPolicy = "floor"
+    formal_notice_days: FormalNoticeDays = 8
+    signatory: Signatory | None = None
 
 
 class CreditorPatch(Input):
@@ -74,6 +83,8 @@ class CreditorPatch(Input):
     contractual_rate: ContractualRate | UnsetType | None = UNSET
     interest_day_count: InterestDayCount | UnsetType = UNSET
     below_floor_policy: BelowFloorPolicy | UnsetType = UNSET
+    formal_notice_days: FormalNoticeDays | UnsetType = UNSET
+    signatory: Signatory | UnsetType | None = UNSET
 
 
 class CreditorOut(Output):
@@ -90,6 +101,8 @@ class CreditorOut(Output):
                                                         "see CreditorCreate")]
     below_floor_policy: Annotated[str, Meta(description="`floor` or `statutory_default`, "
                                                         "see CreditorCreate")]
+    formal_notice_days: int
+    signatory: str | None
     version: int
     created_at: datetime | None
     updated_at: datetime | None
@@ -108,6 +121,8 @@ class CreditorOut(Output):
             contractual_rate=None if c.contractual_rate is None else str(c.contractual_rate),
             interest_day_count=c.interest_day_count,
             below_floor_policy=c.below_floor_policy,
+            formal_notice_days=c.formal_notice_days,
+            signatory=c.signatory,
             version=c.version,
             created_at=c.created_at,
             updated_at=c.updated_at,

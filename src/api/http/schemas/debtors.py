@@ -132,6 +132,11 @@ class ProceedingsOut(Output):
                    recorded_on=p.recorded_on)
 
 
+ConsentDay = Annotated[date, Meta(description=(
+    "The day a consumer consented to receive electronic registered mail (CPCE R53-1): "
+    "without it, `electronic_registered` dispatch is refused for a consumer"))]
+
+
 class DebtorCreate(Input):
     kind: Literal["business", "consumer"]
     name: ShortText
@@ -143,6 +148,7 @@ class DebtorCreate(Input):
     contact_points: Annotated[list[ContactPointBody], Meta(max_length=50)] = msgspec.field(
         default_factory=list
     )
+    electronic_registered_consent_on: ConsentDay | None = None
 
 
 class DebtorPatch(Input):
@@ -154,6 +160,7 @@ class DebtorPatch(Input):
     vat_number: Annotated[str, Meta(max_length=20)] | UnsetType | None = UNSET
     external_reference: Reference | UnsetType | None = UNSET
     contact_points: Annotated[list[ContactPointBody], Meta(max_length=50)] | UnsetType = UNSET
+    electronic_registered_consent_on: ConsentDay | UnsetType | None = UNSET
 
 
 class DebtorOut(Output):
@@ -169,6 +176,7 @@ class DebtorOut(Output):
     reachable_by: list[str]
     in_collective_proceedings: bool
     collective_proceedings: ProceedingsOut | None
+    electronic_registered_consent_on: date | None
     version: int
     created_at: datetime | None
     updated_at: datetime | None
@@ -189,6 +197,7 @@ class DebtorOut(Output):
             in_collective_proceedings=d.in_collective_proceedings,
             collective_proceedings=(ProceedingsOut.of(d.collective_proceedings)
                                     if d.collective_proceedings else None),
+            electronic_registered_consent_on=d.electronic_registered_consent_on,
             version=d.version,
             created_at=d.created_at,
             updated_at=d.updated_at,

@@ -1,0 +1,68 @@
+"""Letters and their proofs in S3: private, encrypted, written once.
+
+`put_once` sends `If-None-Match: *`, so S3 itself refuses a second object at a key (two
+workers rendering the same letter store one object, and nothing overwrites a letter that
+was sent), and a SHA-256 checksum S3 verifies on receipt, so a corrupted upload is refused
+rather than kept. The bucket's Object Lock retention (template.yaml) keeps every version
+write-once for the prescription period; encryption is the bucket's default (SSE-KMS).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from domain.ports.letters import AlreadyStored, StorageFailed, StoredObject
+
+
+class S3DocumentStore:
+    """Implements domain.ports.letters.DocumentStore on one bucket."""
+
+    def __init__(self, client: Any, bucket: str) -> None:
+        self.client, self.bucket = client, bucket
+
+    def put_once(self, key: str, body: bytes, content_type: str,
+                 metadata: Mapping[str, str]) -> StoredObject:
+        digest = hashlib.sha256(body)
+        meta = {**metadata, "sha256": digest.hexdigest()}
+        try:
+            self.client.put_object(
+                Bucket=self.bucket, Key=key, Body=body, ContentType=content_type,
+                IfNoneMatch="*", ChecksumSHA256=base64.b64encode(digest.digest()).decode(),
+                Metadata=meta)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code")
+            if code in ("PreconditionFailed", "ConditionalRequestConflict"):
+                raise AlreadyStored(self._head(key)) from None
+            raise StorageFailed(f"S3 refused the object ({code})") from None
+        except BotoCoreError as exc:
+            raise StorageFailed(f"S3 could not be reached ({type(exc).__name__})") from None
+        return StoredObject(key, len(body), digest.hexdigest(), meta)
+
+    def _head(self, key: str) -> StoredObject:
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=key)
+        except (ClientError, BotoCoreError) as exc:
+            raise StorageFailed(f"S3 could not describe the object ({type(exc).__name__})"
+                                ) from None
+        meta = dict(head.get("Metadata") or {})
+        return StoredObject(key, int(head["ContentLength"]), meta.get("sha256", ""), meta)
+
+    def read(self, key: str) -> bytes:
+        try:
+            body: bytes = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        except (ClientError, BotoCoreError) as exc:
+            raise StorageFailed(f"S3 did not give the object ({type(exc).__name__})") from None
+        return body
+
+    def download_url(self, key: str, filename: str, expires_in: int) -> str:
+        url: str = self.client.generate_presigned_url(
+            "get_object", ExpiresIn=expires_in,
+            Params={"Bucket": self.bucket, "Key": key,
+                    "ResponseContentType": "application/pdf",
+                    "ResponseContentDisposition": f'inline; filename="{filename}"'})
+        return url

@@ -1,0 +1,552 @@
+"""Use cases on letters: request one (its content fixed and checked then), render it (the
+letter worker), read it, post it, and follow the post (webhooks and the poller).
+
+Every step is an event on the claim's timeline, written in the same atomic write as the
+letter's record. Effects that cannot join that write happen around it, each safe to
+repeat: the render job is queued after the commit (a lost message leaves the letter
+`rendering`, which `rerender_letter` queues again); the PDF is stored before its record,
+at a key that takes one object only; the provider is asked to print with an idempotency
+key before the dispatch is recorded, so a retry after a failed commit prints nothing twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import TypeVar
+
+from domain.claims import events, lifecycle
+from domain.debtors.model import ContactKind, ContactValidation, Debtor, DebtorKind
+from domain.letters.content import LetterContent, LetterRequest, compose
+from domain.letters.model import (
+    DISPATCH_ORDER,
+    FINAL_DISPATCH_STATUSES,
+    Dispatch,
+    DispatchMode,
+    DispatchStatus,
+    Letter,
+    LetterKind,
+    LetterStatus,
+    Proof,
+    ReturnReason,
+)
+from domain.letters.references import parse_payment_reference
+from domain.ports.letters import (
+    AlreadyStored,
+    DispatchRef,
+    PostalJob,
+    PostalRefused,
+    PostalUnavailable,
+    PostalUpdate,
+    RenderJob,
+    StorageFailed,
+    StoredObject,
+)
+from domain.ports.unit_of_work import UnitOfWork
+from domain.services.amounts import Change, _load, _save, _settle, apply_formal_notice
+from domain.services.caller import Caller, Ports
+from domain.shared.errors import (
+    Conflict,
+    DomainError,
+    DomainValidationError,
+    NotFound,
+    NotReady,
+)
+from domain.shared.ids import new_id
+from domain.shared.language import Language
+from domain.shared.retry import retry_on_stale
+
+# A presigned link to a letter is valid this long: enough to open it, too short to share.
+DOWNLOAD_URL_SECONDS = 300
+# A letter still `rendering` after this long lost its job (a message that never came): it
+# may be queued again.
+RENDER_STALE_AFTER = timedelta(minutes=10)
+
+
+class PortMissing(DomainError):
+    """The function was built without a port this use case needs (a wiring error)."""
+
+
+def not_ready(letter: Letter, doing: str) -> NotReady:
+    return NotReady(f"letter {letter.id} is {letter.status.value}: it cannot be {doing} "
+                    "until it is ready" + (f" ({letter.failure})" if letter.failure else ""),
+                    status=letter.status.value)
+
+
+T = TypeVar("T")
+
+
+def _need(port: T | None, what: str) -> T:
+    if port is None:
+        raise PortMissing(f"this function has no {what}")
+    return port
+
+
+def letter_key(letter: Letter) -> str:
+    """Scoped by creditor, claim and letter: a key names whose letter it is."""
+    return f"letters/{letter.creditor_id}/{letter.claim_id}/{letter.id}.pdf"
+
+
+def proof_key(letter: Letter, provider_event_id: str, content_type: str) -> str:
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+        content_type, "bin")
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in provider_event_id)
+    return f"letters/{letter.creditor_id}/{letter.claim_id}/{letter.id}/proofs/{safe}.{extension}"
+
+
+# ---------------------------------------------------------------------------- request
+
+@dataclass(frozen=True, slots=True)
+class LetterDraft:
+    kind: LetterKind
+    language: Language | None = None
+    # Prescribed invoices a person confirms may still be claimed (the debtor acknowledged
+    # the debt in a way Relance does not know of): they appear, marked as such.
+    confirm_prescribed: tuple[str, ...] = ()
+    contact_point_id: str | None = None
+
+
+@retry_on_stale
+def request_letter(claim_id: str, draft: LetterDraft, caller: Caller, ports: Ports) -> Letter:
+    """Fix a letter's content from today's statement and queue it for rendering.
+
+    Raises
+    ------
+    NotFound
+        No such claim for this creditor.
+    ActionNotAllowed
+        The claim is closed, disputed or under collective proceedings.
+    DomainValidationError
+        The law or the data forbid this letter (domain.letters.content.compose).
+    """
+    queue = _need(ports.letter_queue, "letter queue")
+    with ports.unit_of_work() as uow:
+        change = _load(uow, ports, caller, claim_id)
+        claim = change.claim
+        lifecycle.ensure_allowed(claim, "send_letter")
+        debtor, creditor = uow.debtors.get_debtor_with_creditor(caller.creditor_id,
+                                                                claim.debtor_id)
+        if debtor is None or creditor is None:
+            raise NotFound("debtor", claim.debtor_id)
+        _settle(change, ports)
+        assert change.statement is not None
+        letter_id = new_id("ltr")
+        content = compose(
+            LetterRequest(draft.kind, letter_id, change.today, draft.language,
+                          tuple(draft.confirm_prescribed), draft.contact_point_id),
+            claim, change.account, change.statement, creditor, debtor,
+            uow.letters.list_letters(caller.creditor_id, claim_id), ports.address_frame)
+        now = claim.updated_at
+        letter = Letter(
+            id=letter_id, creditor_id=caller.creditor_id, claim_id=claim.id, kind=draft.kind,
+            language=content.language, status=LetterStatus.RENDERING, requested_at=now,
+            updated_at=now, requested_by=caller.actor, issued_on=change.today,
+            deadline=content.deadline, payment_reference=content.transfer.reference,
+            confirmed_prescribed=tuple(i.number for i in content.invoices
+                                       if i.prescribed_confirmed))
+        uow.letters.add_letter(letter, content)
+        uow.letters.add_reference(caller.creditor_id, content.transfer.reference, claim.id)
+        change.record(events.LetterRequested(
+            letter_id=letter.id, kind=letter.kind.value, language=letter.language.value,
+            issued_on=letter.issued_on, total=content.amounts.total,
+            invoices=tuple(i.number for i in content.invoices), deadline=letter.deadline,
+            payment_reference=content.transfer.reference,
+            confirmed_prescribed=letter.confirmed_prescribed or None))
+        job = RenderJob(caller.creditor_id, claim.id, letter.id)
+        uow.after_commit(lambda: queue.enqueue(job))
+        _save(uow, change)
+    return letter
+
+
+@retry_on_stale
+def rerender_letter(claim_id: str, letter_id: str, caller: Caller, ports: Ports) -> Letter:
+    """Queue a failed letter again (or one whose job was lost). A ready letter is left as
+    it is: its bytes are the evidence."""
+    queue = _need(ports.letter_queue, "letter queue")
+    with ports.unit_of_work() as uow:
+        letter, _ = _letter(uow, caller.creditor_id, claim_id, letter_id)
+        now = ports.clock.now()
+        lost = (letter.status is LetterStatus.RENDERING
+                and now - letter.updated_at > RENDER_STALE_AFTER)
+        if letter.status is LetterStatus.READY or (
+                letter.status is LetterStatus.RENDERING and not lost):
+            return letter
+        expected = letter.version
+        letter = replace(letter, status=LetterStatus.RENDERING, failure=None,
+                         updated_at=now, version=letter.version + 1)
+        uow.letters.save_letter(letter, expected)
+        job = RenderJob(caller.creditor_id, claim_id, letter_id)
+        uow.after_commit(lambda: queue.enqueue(job))
+        uow.commit()
+    return letter
+
+
+def _letter(uow: UnitOfWork, creditor_id: str, claim_id: str,
+            letter_id: str) -> tuple[Letter, LetterContent]:
+    found = uow.letters.get_letter(creditor_id, claim_id, letter_id)
+    if found is None:
+        raise NotFound("letter", letter_id)
+    return found
+
+
+# ---------------------------------------------------------------------------- render
+
+def render_letter(job: RenderJob, ports: Ports) -> Letter:
+    """The letter worker's use case: render, store, record. Safe to run twice at once or
+    after a crash: a ready letter is left alone, and a second render finds its object
+    already stored and records that one (the same content gives the same bytes).
+
+    Raises
+    ------
+    StorageFailed
+        The PDF could not be stored: the letter is recorded `failed` (and may be queued
+        again), nothing else is.
+    """
+    renderer = _need(ports.renderer, "letter renderer")()
+    documents = _need(ports.documents, "document store")
+    letter, content = _letter(ports.unit_of_work(), job.creditor_id, job.claim_id,
+                              job.letter_id)
+    if letter.status is LetterStatus.READY:
+        return letter
+    try:
+        rendered = renderer.render(content)
+    except Exception as exc:
+        # A template or engine error will not mend itself on a retry of the same content:
+        # recorded as failed with its type (never the message: it may quote a name).
+        _record_failure(job, f"render_error: {type(exc).__name__}", ports)
+        raise
+    metadata = {"pages": str(rendered.pages), "renderer": renderer.version,
+                "letter": letter.id, "kind": letter.kind.value}
+    try:
+        stored = documents.put_once(letter_key(letter), rendered.pdf, "application/pdf",
+                                    metadata)
+    except AlreadyStored as exc:  # an earlier run stored it and stopped before recording
+        stored = exc.existing
+    except StorageFailed as exc:
+        _record_failure(job, f"storage_failed: {exc}", ports)
+        raise
+    pages = int(stored.metadata.get("pages", rendered.pages))
+    version = stored.metadata.get("renderer", renderer.version)
+    return _record_ready(job, stored, pages, version, ports)
+
+
+@retry_on_stale
+def _record_ready(job: RenderJob, stored: StoredObject, pages: int, renderer_version: str,
+                  ports: Ports) -> Letter:
+    with ports.unit_of_work() as uow:
+        change = _load(uow, ports, Caller(job.creditor_id, "letter-worker"), job.claim_id)
+        letter, _ = _letter(uow, job.creditor_id, job.claim_id, job.letter_id)
+        if letter.status is LetterStatus.READY:
+            return letter
+        expected = letter.version
+        letter = replace(letter, status=LetterStatus.READY, failure=None,
+                         object_key=stored.key, size=stored.size, pages=pages,
+                         sha256=stored.sha256, renderer_version=renderer_version,
+                         render_attempts=letter.render_attempts + 1,
+                         updated_at=change.claim.updated_at, version=letter.version + 1)
+        uow.letters.save_letter(letter, expected)
+        change.record(events.LetterRendered(letter_id=letter.id, sha256=stored.sha256,
+                                            size=stored.size, pages=pages,
+                                            renderer_version=renderer_version))
+        _save(uow, change)
+    return letter
+
+
+@retry_on_stale
+def _record_failure(job: RenderJob, reason: str, ports: Ports) -> None:
+    with ports.unit_of_work() as uow:
+        change = _load(uow, ports, Caller(job.creditor_id, "letter-worker"), job.claim_id)
+        letter, _ = _letter(uow, job.creditor_id, job.claim_id, job.letter_id)
+        if letter.status is LetterStatus.READY:
+            return
+        expected = letter.version
+        letter = replace(letter, status=LetterStatus.FAILED, failure=reason,
+                         render_attempts=letter.render_attempts + 1,
+                         updated_at=change.claim.updated_at, version=letter.version + 1)
+        uow.letters.save_letter(letter, expected)
+        change.record(events.LetterRenderFailed(reason=reason, letter_id=letter.id,
+                                                attempt=letter.render_attempts))
+        _save(uow, change)
+
+
+# ---------------------------------------------------------------------------- read
+
+def list_letters(claim_id: str, caller: Caller, ports: Ports) -> list[Letter]:
+    uow = ports.unit_of_work()
+    letters = uow.letters.list_letters(caller.creditor_id, claim_id)
+    if not letters and uow.claims.get_claim(caller.creditor_id, claim_id) is None:
+        raise NotFound("claim", claim_id)
+    return letters
+
+
+@dataclass(frozen=True, slots=True)
+class LetterView:
+    letter: Letter
+    content: LetterContent
+    download_url: str | None
+    expires_in: int | None
+
+
+def get_letter(claim_id: str, letter_id: str, caller: Caller, ports: Ports) -> LetterView:
+    """The letter's record and, once ready, a short-lived link to its PDF."""
+    letter, content = _letter(ports.unit_of_work(), caller.creditor_id, claim_id, letter_id)
+    if letter.status is not LetterStatus.READY or letter.object_key is None:
+        return LetterView(letter, content, None, None)
+    documents = _need(ports.documents, "document store")
+    url = documents.download_url(letter.object_key, f"{letter.kind.value}-{letter.id}.pdf",
+                                 DOWNLOAD_URL_SECONDS)
+    return LetterView(letter, content, url, DOWNLOAD_URL_SECONDS)
+
+
+# ---------------------------------------------------------------------------- dispatch
+
+# How a posted letter counts as a formal notice's channel (domain.services.amounts).
+_NOTICE_CHANNEL = {
+    DispatchMode.SIMPLE: "letter",
+    DispatchMode.REGISTERED: "registered_letter",
+    DispatchMode.REGISTERED_AR: "registered_letter",
+    DispatchMode.ELECTRONIC_REGISTERED: "electronic_registered_letter",
+}
+
+
+def dispatch_letter(claim_id: str, letter_id: str, mode: DispatchMode, caller: Caller,
+                    ports: Ports) -> Letter:
+    """Post a ready letter. Posting a formal notice records the claim's formal notice
+    (it starts consumer interest, C. civ. 1231-6) and moves the claim to `formal_notice`.
+    Sending the same letter again in the same mode answers the dispatch already made.
+
+    Raises
+    ------
+    NotReady
+        The letter is not rendered yet, or failed.
+    Conflict
+        The letter was already posted in another mode.
+    DomainValidationError
+        Electronic registered mail to a consumer who has not consented to it (CPCE
+        R53-1); the provider refused the job (`postal_refused`).
+    PostalUnavailable
+        The provider could not be reached: nothing was posted or recorded.
+    """
+    postal = _need(ports.postal, "postal provider")
+    documents = _need(ports.documents, "document store")
+    uow = ports.unit_of_work()
+    letter, content = _letter(uow, caller.creditor_id, claim_id, letter_id)
+    if letter.dispatch is not None:
+        if letter.dispatch.mode is mode:
+            return letter
+        raise Conflict(f"letter {letter.id} was already posted as {letter.dispatch.mode.value}",
+                       field_path="mode")
+    if letter.status is not LetterStatus.READY or letter.object_key is None:
+        raise not_ready(letter, "posted")
+    claim = uow.claims.get_claim(caller.creditor_id, claim_id)
+    if claim is None:
+        raise NotFound("claim", claim_id)
+    lifecycle.ensure_allowed(claim, "send_letter")
+    debtor = uow.debtors.get_debtor(caller.creditor_id, claim.debtor_id)
+    if debtor is None:
+        raise NotFound("debtor", claim.debtor_id)
+    email = _electronic_address(debtor, mode)
+    pdf = documents.read(letter.object_key)
+    if hashlib.sha256(pdf).hexdigest() != letter.sha256:
+        # What would be posted is not what was recorded: never send it.
+        raise StorageFailed(f"letter {letter.id}'s stored bytes do not match its SHA-256")
+    job = PostalJob(idempotency_key=letter.id, mode=mode, pdf=pdf, sender=content.creditor,
+                    recipient=content.debtor, letter_id=letter.id, recipient_email=email)
+    try:
+        receipt = postal.send(job)
+    except PostalRefused as exc:
+        raise DomainValidationError("mode", f"the postal provider refused the letter: {exc}",
+                                    code="postal_refused") from None
+    return _record_dispatch(claim_id, letter_id, mode, postal.name, receipt.provider_id,
+                            content, caller, ports)
+
+
+def _electronic_address(debtor: Debtor, mode: DispatchMode) -> str | None:
+    if mode is not DispatchMode.ELECTRONIC_REGISTERED:
+        return None
+    if debtor.kind is DebtorKind.CONSUMER and debtor.electronic_registered_consent_on is None:
+        raise DomainValidationError(
+            "mode", "a consumer receives electronic registered mail only after consenting "
+            "to it (CPCE L100, R53-1): record the consent on the debtor, or post it",
+            code="no_consent")
+    emails = [p for p in debtor.contact_points if p.kind is ContactKind.EMAIL
+              and p.validation is not None and p.validation.status == "valid"]
+    if not emails:
+        raise DomainValidationError("mode", "electronic registered mail needs a valid e-mail "
+                                    "address for the debtor", code="no_email")
+    value = emails[0].validation.normalized if emails[0].validation else None
+    return value if isinstance(value, str) else emails[0].value
+
+
+@retry_on_stale
+def _record_dispatch(claim_id: str, letter_id: str, mode: DispatchMode, provider: str,
+                     provider_id: str, content: LetterContent, caller: Caller,
+                     ports: Ports) -> Letter:
+    with ports.unit_of_work() as uow:
+        change = _load(uow, ports, caller, claim_id)
+        letter, _ = _letter(uow, caller.creditor_id, claim_id, letter_id)
+        if letter.dispatch is not None:  # a concurrent request recorded it first
+            return letter
+        now = change.claim.updated_at
+        expected = letter.version
+        letter = replace(letter, dispatch=Dispatch(
+            mode=mode, provider=provider, provider_id=provider_id,
+            idempotency_key=letter.id, status=DispatchStatus.ACCEPTED, requested_at=now,
+            updated_at=now), updated_at=now, version=letter.version + 1)
+        uow.letters.save_letter(letter, expected)
+        uow.letters.track_dispatch(
+            DispatchRef(caller.creditor_id, claim_id, letter_id, provider, provider_id),
+            in_flight=True, updated_at=now)
+        change.record(events.LetterDispatched(letter_id=letter.id, kind=letter.kind.value,
+                                              mode=mode.value, provider=provider,
+                                              provider_id=provider_id))
+        if letter.kind is LetterKind.FORMAL_NOTICE:
+            apply_formal_notice(change, change.today, _NOTICE_CHANNEL[mode], letter.id,
+                                note=None)
+        _settle(change, ports)
+        _save(uow, change)
+    return letter
+
+
+# ---------------------------------------------------------------------------- tracking
+
+def record_postal_updates(provider: str, updates: list[PostalUpdate], ports: Ports) -> int:
+    """Apply what the provider reported (a webhook or the poller), each update once: a
+    repeated or late one changes nothing. Returns how many were new."""
+    recorded = 0
+    for update in updates:
+        ref = ports.unit_of_work().letters.find_dispatch(provider, update.provider_id)
+        if ref is None:
+            continue  # not a job of ours (or of another environment): nothing to do
+        proof = _store_proof(ref, update, ports)
+        if _apply_update(ref, update, proof, ports):
+            recorded += 1
+    return recorded
+
+
+def _store_proof(ref: DispatchRef, update: PostalUpdate, ports: Ports) -> Proof | None:
+    if update.proof is None:
+        return None
+    documents = _need(ports.documents, "document store")
+    letter, _ = _letter(ports.unit_of_work(), ref.creditor_id, ref.claim_id, ref.letter_id)
+    key = proof_key(letter, update.event.provider_event_id, update.proof.content_type)
+    try:
+        stored = documents.put_once(key, update.proof.body, update.proof.content_type,
+                                    {"letter": letter.id, "proof": update.proof.kind.value})
+    except AlreadyStored as exc:
+        stored = exc.existing
+    return Proof(update.proof.kind, stored.key, stored.sha256, stored.size,
+                 update.proof.content_type, update.event.at)
+
+
+@retry_on_stale
+def _apply_update(ref: DispatchRef, update: PostalUpdate, proof: Proof | None,
+                  ports: Ports) -> bool:
+    with ports.unit_of_work() as uow:
+        change = _load(uow, ports, Caller(ref.creditor_id, f"postal:{ref.provider}"),
+                       ref.claim_id)
+        letter, _ = _letter(uow, ref.creditor_id, ref.claim_id, ref.letter_id)
+        dispatch = letter.dispatch
+        event = update.event
+        if dispatch is None or any(e.provider_event_id == event.provider_event_id
+                                   for e in dispatch.events):
+            return False
+        status = dispatch.status
+        if dispatch.status not in FINAL_DISPATCH_STATUSES and (
+                event.status in FINAL_DISPATCH_STATUSES
+                or DISPATCH_ORDER.get(event.status, -1) > DISPATCH_ORDER.get(status, -1)):
+            status = event.status  # never moved back by a late or repeated report
+        now = change.claim.updated_at
+        dispatch = replace(dispatch, status=status, updated_at=now,
+                           events=(*dispatch.events, event),
+                           return_reason=event.return_reason or dispatch.return_reason,
+                           contact_point_id=dispatch.contact_point_id)
+        expected = letter.version
+        letter = replace(letter, dispatch=dispatch, updated_at=now,
+                         proofs=(*letter.proofs, proof) if proof else letter.proofs,
+                         version=letter.version + 1)
+        uow.letters.save_letter(letter, expected)
+        uow.letters.track_dispatch(ref, in_flight=status not in FINAL_DISPATCH_STATUSES,
+                                   updated_at=now)
+        change.record(events.LetterTracked(
+            letter_id=letter.id, status=event.status.value, at=event.at,
+            return_reason=event.return_reason.value if event.return_reason else None,
+            proof=proof.kind.value if proof else None,
+            proof_sha256=proof.sha256 if proof else None))
+        if event.status is DispatchStatus.RETURNED and event.return_reason is ReturnReason.NPAI:
+            _address_returned(uow, change, letter)
+        _save(uow, change)
+    return True
+
+
+def _address_returned(uow: UnitOfWork, change: Change, letter: Letter) -> None:
+    """The post says the debtor does not live at the address (NPAI): the address is marked
+    invalid, so no other letter goes there, and a person is asked to find the right one."""
+    debtor = uow.debtors.get_debtor(change.claim.creditor_id, change.claim.debtor_id)
+    if debtor is None:
+        return
+    now = change.claim.updated_at
+    returned = None
+    points = []
+    for point in debtor.contact_points:
+        if (returned is None and point.kind is ContactKind.POSTAL_ADDRESS
+                and point.validation is not None
+                and tuple(point.validation.normalized or ()) == _block_of(uow, letter)):
+            returned = point
+            point = replace(point, validation=ContactValidation(
+                status="invalid", normalized=point.validation.normalized,
+                reasons=("returned_npai",),
+                message="A letter came back: the addressee does not live at this address "
+                        "(NPAI).", validated_at=now, channels=()))
+        points.append(point)
+    if returned is None:
+        return
+    expected = debtor.version
+    saved = replace(debtor, contact_points=points, version=debtor.version + 1, updated_at=now)
+    uow.debtors.save_debtor(saved, expected, debtor.external_reference)
+    change.record(events.ContactToVerify(contact_point_id=returned.id, channel="letter",
+                                         cause="returned_npai"))
+
+
+def _block_of(uow: UnitOfWork, letter: Letter) -> tuple[str, ...]:
+    found = uow.letters.get_letter(letter.creditor_id, letter.claim_id, letter.id)
+    return tuple(found[1].debtor.address_lines) if found else ()
+
+
+def reconcile_dispatches(ports: Ports, *, limit: int = 100) -> int:
+    """The poller: ask the provider about every letter still in flight, as a webhook can be
+    lost (Merci Facteur retries twice, then gives up). Reads grow with the letters in
+    flight, not with the table."""
+    postal = _need(ports.postal, "postal provider")
+    recorded, cursor = 0, None
+    while True:
+        page = ports.unit_of_work().letters.dispatches_in_flight(postal.name, limit, cursor)
+        for ref in page.items:
+            try:
+                updates = postal.updates(ref.provider_id)
+            except PostalUnavailable:
+                continue  # the next run asks again
+            recorded += record_postal_updates(postal.name, updates, ports)
+        cursor = page.next_cursor
+        if cursor is None:
+            return recorded
+
+
+# ---------------------------------------------------------------------------- payments
+
+def claim_of_reference(reference: str, caller: Caller, ports: Ports) -> str:
+    """The claim a structured reference (as a bank statement quotes it) was printed for.
+
+    Raises DomainValidationError (not a reference) or NotFound (no letter carried it)."""
+    compact = parse_payment_reference(reference)
+    claim_id = ports.unit_of_work().letters.claim_of_reference(caller.creditor_id, compact)
+    if claim_id is None:
+        raise NotFound("payment reference", compact)
+    return claim_id
+
+
+__all__ = ["LetterDraft", "LetterView", "PortMissing", "claim_of_reference",
+           "dispatch_letter", "get_letter", "list_letters", "not_ready",
+           "reconcile_dispatches", "record_postal_updates", "render_letter",
+           "request_letter", "rerender_letter"]
