@@ -19,13 +19,14 @@ from domain.debtors.model import ContactKind, DebtorKind, PostalAddress
 from domain.letters.model import (
     DispatchMode,
     DispatchStatus,
+    Letter,
     LetterKind,
     LetterStatus,
     ProofKind,
     ReturnReason,
 )
 from domain.letters.references import payment_reference
-from domain.ports.letters import StorageFailed
+from domain.ports.letters import RenderJob, StorageFailed
 from domain.services import amounts, letters, queries
 from domain.services.caller import Caller
 from domain.shared.errors import (
@@ -79,7 +80,7 @@ F2 = ("F-2", date(2026, 1, 20), date(2026, 2, 19), "800.00")
 
 
 def request(world: FakeWorld, caller: Caller, claim_id: str,
-            kind: LetterKind = LetterKind.FORMAL_NOTICE, **draft: object) -> letters.Letter:
+            kind: LetterKind = LetterKind.FORMAL_NOTICE, **draft: object) -> Letter:
     return letters.request_letter(claim_id, letters.LetterDraft(kind, **draft),  # type: ignore[arg-type]
                                   caller, world.ports)
 
@@ -117,7 +118,7 @@ def test_a_formal_notice_claims_what_the_statement_says_invoice_by_invoice(
     assert said.transfer.iban == "FR1420041010050500013M02606"
     assert said.transfer.reference == payment_reference(claim_id) == letter.payment_reference
     assert said.transfer.amount == said.amounts.total and said.transfer.qr_possible
-    assert world.queue.jobs == [letters.RenderJob(caller.creditor_id, claim_id, letter.id)]
+    assert world.queue.jobs == [RenderJob(caller.creditor_id, claim_id, letter.id)]
     entry = timeline(world, caller, claim_id)[-1]
     assert entry.action == "letter_requested"
     assert entry.data["total"] == f"{said.amounts.total}" and entry.data["invoices"] == "F-1,F-2"
@@ -268,7 +269,7 @@ def test_rendering_stores_the_pdf_once_and_records_its_fingerprint(world: FakeWo
     job = world.queue.jobs[0]
     ready = letters.render_letter(job, world.ports)
     assert ready.status is LetterStatus.READY and ready.pages == 1
-    body, meta = world.documents.objects[ready.object_key or ""]
+    body, _meta = world.documents.objects[ready.object_key or ""]
     import hashlib
 
     assert ready.sha256 == hashlib.sha256(body).hexdigest() and ready.size == len(body)
@@ -337,7 +338,7 @@ def test_a_render_error_is_recorded_by_its_type_only(world: FakeWorld, caller: C
 
 
 def ready(world: FakeWorld, caller: Caller, claim_id: str,
-          kind: LetterKind = LetterKind.FORMAL_NOTICE) -> letters.Letter:
+          kind: LetterKind = LetterKind.FORMAL_NOTICE) -> Letter:
     letter = request(world, caller, claim_id, kind)
     world.run_letter_jobs()
     return letter
@@ -410,7 +411,7 @@ def test_the_post_moves_the_letter_on_once_per_event_with_its_proofs(
 
 def test_a_letter_returned_npai_invalidates_the_address_and_asks_a_person(
         world: FakeWorld, caller: Caller) -> None:
-    world.postal.outcome = lambda job: ReturnReason.NPAI
+    world.postal._outcome = lambda job: ReturnReason.NPAI  # every letter comes back
     claim_id = claim(world, caller, F1)
     letter = ready(world, caller, claim_id, LetterKind.REMINDER_1)
     letters.dispatch_letter(claim_id, letter.id, DispatchMode.REGISTERED, caller, world.ports)
@@ -458,8 +459,8 @@ def test_a_transfer_quoting_the_rf_reference_finds_its_claim(world: FakeWorld,
                                                             caller: Caller) -> None:
     claim_id = claim(world, caller, F1)
     letter = ready(world, caller, claim_id, LetterKind.REMINDER_1)
-    spaced = " ".join(letter.payment_reference[i:i + 4]  # type: ignore[index]
-                      for i in range(0, len(letter.payment_reference or ""), 4)).lower()
+    reference = letter.payment_reference or ""
+    spaced = " ".join(reference[i:i + 4] for i in range(0, len(reference), 4)).lower()
     assert letters.claim_of_reference(spaced, caller, world.ports) == claim_id
     other = claim(world, caller, F2)
     with pytest.raises(NotFound):

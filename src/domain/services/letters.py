@@ -370,8 +370,10 @@ def _electronic_address(debtor: Debtor, mode: DispatchMode) -> str | None:
             "mode", "a consumer receives electronic registered mail only after consenting "
             "to it (CPCE L100, R53-1): record the consent on the debtor, or post it",
             code="no_consent")
+    # A role address (compta@…) is risky for a reminder but fine for a registered letter,
+    # which the addressee must accept anyway; an invalid one would be refused by the post.
     emails = [p for p in debtor.contact_points if p.kind is ContactKind.EMAIL
-              and p.validation is not None and p.validation.status == "valid"]
+              and p.validation is not None and p.validation.status != "invalid"]
     if not emails:
         raise DomainValidationError("mode", "electronic registered mail needs a valid e-mail "
                                     "address for the debtor", code="no_email")
