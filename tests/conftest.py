@@ -26,6 +26,7 @@ from domain.services.caller import Ports
 
 OPERATOR_KEY = "rlo_test_operator_key_0123456789"
 TABLE = "relance-test"
+BUCKET = "relance-letters-test"
 
 
 class CallCounter:
@@ -72,10 +73,42 @@ def calls(ddb: Any) -> CallCounter:
 
 
 @pytest.fixture
-def ports(ddb: Any, clock: FrozenClock) -> Ports:
-    """The ports the app's use cases take: DynamoDB (moto) and the frozen clock."""
+def letter_queue() -> Any:
+    """The letter worker's queue, kept for the test to run (`run_letter_jobs`)."""
+    from tests.fakes import RecordingQueue
+
+    return RecordingQueue()
+
+
+@pytest.fixture
+def postal(clock: FrozenClock) -> Any:
+    from adapters.postal.fake import FakePostalProvider
+
+    return FakePostalProvider(clock)
+
+
+@pytest.fixture
+def renderer() -> Any:
+    """The renderer the worker runs: the fake one (the content's JSON), as most tests care
+    what is recorded, not the PDF; tests/api/test_letter_pdf.py uses WeasyPrint."""
+    from tests.fakes import FakeRenderer
+
+    return FakeRenderer()
+
+
+@pytest.fixture
+def ports(ddb: Any, clock: FrozenClock, letter_queue: Any, postal: Any,
+          renderer: Any) -> Ports:
+    """The ports the app's use cases take: DynamoDB and S3 (moto), the frozen clock, the
+    fake postal provider."""
+    from adapters.s3_documents import S3DocumentStore
+
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={
+        "LocationConstraint": os.environ["AWS_DEFAULT_REGION"]})
     return Ports(unit_of_work=lambda: DynamoUnitOfWork(ddb, TABLE), clock=clock,
-                 rates=DynamoRateStore(ddb, TABLE))
+                 rates=DynamoRateStore(ddb, TABLE), documents=S3DocumentStore(s3, BUCKET),
+                 letter_queue=letter_queue, postal=postal, renderer=lambda: renderer)
 
 
 @pytest.fixture
