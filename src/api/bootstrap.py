@@ -85,25 +85,43 @@ def postal_provider(settings: Settings) -> PostalProvider:
 
         return FakePostalProvider(SystemClock())
     if settings.postal_provider == "merci_facteur":
-        from adapters.postal.merci_facteur import from_secret
-
-        return from_secret(_postal_secret(settings), settings.postal_base_url)
+        return _LazyPostalProvider("merci_facteur", lambda: _merci_facteur(settings))
     raise ValueError(f"unknown postal provider {settings.postal_provider!r}")
 
 
-def _postal_secret(settings: Settings) -> Callable[[], dict[str, str]]:
-    name = settings.postal_secret_parameter
+class _LazyPostalProvider:
+    """A provider built on first use, when its credentials are read from SSM (not at cold
+    start, and never in a function that does not post)."""
 
-    @cache
-    def read() -> dict[str, str]:
-        if not name:
-            raise ValueError("RELANCE_POSTAL_SECRET_PARAMETER is not set")
-        from aws_lambda_powertools.utilities import parameters
+    def __init__(self, name: str, build: Callable[[], PostalProvider]) -> None:
+        self.name, self._build = name, cache(build)
 
-        value: dict[str, str] = parameters.get_parameter(name, decrypt=True, transform="json")
-        return value
+    def send(self, job: Any) -> Any:
+        return self._build().send(job)
 
-    return read
+    def updates(self, provider_id: str) -> Any:
+        return self._build().updates(provider_id)
+
+    def parse_webhook(self, headers: Any, body: bytes) -> Any:
+        return self._build().parse_webhook(headers, body)
+
+
+def _merci_facteur(settings: Settings) -> PostalProvider:
+    """The SecureString holds JSON: service_id, secret_key, user_id, webhook_secret and,
+    optionally, authorized_ips (comma-separated)."""
+    from aws_lambda_powertools.utilities import parameters
+
+    from adapters.postal.merci_facteur import DEFAULT_BASE_URL, MerciFacteurProvider
+
+    if not settings.postal_secret_parameter:
+        raise ValueError("RELANCE_POSTAL_SECRET_PARAMETER is not set")
+    secret: dict[str, str] = parameters.get_parameter(
+        settings.postal_secret_parameter, decrypt=True, transform="json")
+    ips = tuple(ip.strip() for ip in secret.get("authorized_ips", "").split(",") if ip.strip())
+    return MerciFacteurProvider(
+        secret["service_id"], secret["secret_key"], secret["user_id"],
+        secret["webhook_secret"], base_url=settings.postal_base_url or DEFAULT_BASE_URL,
+        authorized_ips=ips)
 
 
 def letter_ports(settings: Settings) -> dict[str, Any]:

@@ -467,3 +467,25 @@ def test_a_transfer_quoting_the_rf_reference_finds_its_claim(world: FakeWorld,
         letters.claim_of_reference(payment_reference(other), caller, world.ports)
     with pytest.raises(DomainValidationError):
         letters.claim_of_reference("RF00 1234", caller, world.ports)
+
+
+def test_simple_mail_presumed_delivered_can_still_come_back(world: FakeWorld,
+                                                           caller: Caller) -> None:
+    world.postal._outcome = lambda job: ReturnReason.NPAI  # every letter comes back
+    claim_id = claim(world, caller, F1)
+    letter = ready(world, caller, claim_id, LetterKind.REMINDER_1)
+    posted = letters.dispatch_letter(claim_id, letter.id, DispatchMode.SIMPLE, caller,
+                                     world.ports)
+    assert posted.dispatch is not None
+    from domain.letters.model import TrackingEvent
+    from domain.ports.letters import PostalUpdate
+
+    at = world.clock.now()
+    presumed = PostalUpdate(posted.dispatch.provider_id, TrackingEvent(
+        DispatchStatus.DELIVERED, at, "presumed-1", detail="presumed (no tracking)"))
+    returned = PostalUpdate(posted.dispatch.provider_id, TrackingEvent(
+        DispatchStatus.RETURNED, at + timedelta(days=4), "returned-1",
+        return_reason=ReturnReason.NPAI))
+    assert letters.record_postal_updates("fake", [presumed, returned], world.ports) == 2
+    done = letters.get_letter(claim_id, letter.id, caller, world.ports).letter
+    assert done.dispatch is not None and done.dispatch.status is DispatchStatus.RETURNED

@@ -459,6 +459,11 @@ def _apply_update(ref: DispatchRef, update: PostalUpdate, proof: Proof | None,
                 event.status in FINAL_DISPATCH_STATUSES
                 or DISPATCH_ORDER.get(event.status, -1) > DISPATCH_ORDER.get(status, -1)):
             status = event.status  # never moved back by a late or repeated report
+        elif (status is DispatchStatus.DELIVERED and event.status is DispatchStatus.RETURNED
+              and dispatch.mode is DispatchMode.SIMPLE):
+            # Simple mail is never tracked: its delivery was presumed on the expected day,
+            # and a return that comes back later is what really happened.
+            status = event.status
         now = change.claim.updated_at
         dispatch = replace(dispatch, status=status, updated_at=now,
                            events=(*dispatch.events, event),

@@ -8,7 +8,7 @@ WeasyPrint: rendering is the worker's (api.entrypoints.lambda_letters)."""
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, RawBody
 from litestar.response import Redirect
 
 from api.http.auth import requires
@@ -115,7 +115,7 @@ class LetterController(Controller):
       summary="The postal provider's status callback (no API key: the provider's shared "
       "secret authenticates it)")
 def postal_webhook(request: Request[Any, Any, Any], provider: FromPath[str],
-                   body: bytes) -> Response[Any]:
+                   body: RawBody) -> Response[Any]:
     from domain.ports.letters import WebhookRejected
     from domain.services import letters
 
