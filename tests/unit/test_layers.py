@@ -3,9 +3,9 @@ contexts, the layers around it, and what each Lambda entry point loads.
 
 Inside the domain: shared ← creditors, debtors ← claims ← amounts; the models ← ports ←
 services; no model imports a port or a use case. Around it: api → domain ← adapters, and
-adapters never import api. The HTTP function never loads moto, WeasyPrint or a sender; the letter worker never loads
-litestar; the postal poller loads neither litestar nor WeasyPrint, even once its ports are
-built.
+adapters never import api. The HTTP function never loads moto, WeasyPrint or a sender; the
+letter worker never loads litestar; the postal poller loads neither litestar nor WeasyPrint,
+even once its ports are built.
 """
 
 from __future__ import annotations
