@@ -103,6 +103,7 @@ $(BUILD_COMPILER) -c 'import importlib.util as u, os, sys; \
 endef
 
 $(eval $(call lambda-function,HttpFunction,api.entrypoints.lambda_http))
+$(eval $(call lambda-function,PostalPollerFunction,api.entrypoints.lambda_postal))
 
 # `make bench` measures the cold start from the artifact itself, built for this machine's
 # interpreter, run by a venv of that interpreter with no package of its own (as /var/task

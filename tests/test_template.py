@@ -35,6 +35,8 @@ LOCAL_ONLY = {"RELANCE_OPERATOR_API_KEY", "RELANCE_DEMO_API_KEY"}
 LOCAL_ONLY_SUFFIX = "_ENDPOINT_URL"
 
 ACTION_WILDCARD = re.compile(r"\*")
+# A bucket's objects, all of them or under one fixed prefix: `${Bucket.Arn}/letters/*`.
+OBJECTS_UNDER = re.compile(r"\$\{(?P<bucket>\w+)\.Arn\}/(?:[A-Za-z0-9_.-]+/)*\*")
 RELANCE_NAME = re.compile(r"RELANCE_[A-Z0-9_]+")
 
 
@@ -134,10 +136,15 @@ def test_iam_is_least_privilege(resources: dict[str, Any]) -> None:
     statements = _all_allow_statements(resources)
     assert statements, "no Allow statement found: the function needs table/bucket/ssm access"
     # The only wildcard allowed in a Resource: a trailing /* under an ARN of this template's
-    # own table (``/index/*``) or bucket (``/*`` = its objects).
-    own_arns = {
-        "${" + n + ".Arn}/index/*" for n in _of_type(resources, "AWS::DynamoDB::Table")
-    } | {"${" + n + ".Arn}/*" for n in _of_type(resources, "AWS::S3::Bucket")}
+    # own table (``/index/*``) or bucket (``/*`` = its objects, or ``/<prefix>/*``).
+    own_indexes = {
+        "${" + n + ".Arn}/index/*" for n in _of_type(resources, "AWS::DynamoDB::Table")}
+    own_buckets = set(_of_type(resources, "AWS::S3::Bucket"))
+
+    def own(resource: str) -> bool:
+        objects = OBJECTS_UNDER.fullmatch(resource)
+        return resource in own_indexes or bool(objects and objects["bucket"] in own_buckets)
+
     for name, st in statements:
         assert "NotAction" not in st and "NotResource" not in st, (name, st)
         for action in _render(st["Action"]):
@@ -145,33 +152,102 @@ def test_iam_is_least_privilege(resources: dict[str, Any]) -> None:
         for resource in _render(st["Resource"]):
             assert resource.strip() != "*", f"{name}: Resource '*' in {st}"
             if "*" in resource:
-                assert resource in own_arns, f"{name}: wildcard resource {resource!r}"
+                assert own(resource), f"{name}: wildcard resource {resource!r}"
 
 
-def test_function_permissions_are_the_expected_ones(resources: dict[str, Any]) -> None:
-    fn = resources["HttpFunction"]["Properties"]
+def _granted(resources: dict[str, Any], function: str) -> dict[str, set[str]]:
+    """Action -> the resources a function's inline policies grant it on (both branches of
+    an Fn::If)."""
     granted: dict[str, set[str]] = {}
-    for policy in fn["Policies"]:
+    for policy in resources[function]["Properties"]["Policies"]:
         for st in _statements(policy):
             assert st["Effect"] == "Allow"
             for action in _render(st["Action"]):
                 granted.setdefault(action, set()).update(_render(st["Resource"]))
+    return granted
+
+
+LETTER_OBJECTS = {"${LettersBucket.Arn}/letters/*"}
+OPERATOR_KEY = ("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}"
+                ":parameter${OperatorKeyParameterName}")
+POSTAL_SECRET = ("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}"
+                 ":parameter${PostalSecretParameterName}")
+
+
+def test_function_permissions_are_the_expected_ones(resources: dict[str, Any]) -> None:
+    granted = _granted(resources, "HttpFunction")
     table_actions = {
         "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
         "dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:BatchGetItem",
     }
     for action in table_actions:
         assert granted[action] == {"${Table.Arn}", "${Table.Arn}/index/*"}, action
-    assert granted["s3:GetObject"] == granted["s3:PutObject"] == {"${LettersBucket.Arn}/*"}
-    assert granted["ssm:GetParameter"] == {
-        "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}"
-        ":parameter${OperatorKeyParameterName}"
-    }
+    assert granted["s3:GetObject"] == granted["s3:PutObject"] == LETTER_OBJECTS
+    assert granted["ssm:GetParameter"] == {OPERATOR_KEY, POSTAL_SECRET}
     # kms:Decrypt only on an explicitly given customer managed key (see infra/README.md).
-    assert granted.get("kms:Decrypt", {"${OperatorKeyKmsKeyArn}"}) == {"${OperatorKeyKmsKeyArn}"}
+    assert granted["kms:Decrypt"] == {"${OperatorKeyKmsKeyArn}", "${PostalSecretKmsKeyArn}"}
+    assert granted["sqs:SendMessage"] == {"${LetterQueue.Arn}"}
     unexpected = set(granted) - table_actions - {
-        "s3:GetObject", "s3:PutObject", "ssm:GetParameter", "kms:Decrypt"}
+        "s3:GetObject", "s3:PutObject", "ssm:GetParameter", "kms:Decrypt", "sqs:SendMessage"}
     assert not unexpected
+
+
+def test_kms_decrypt_is_granted_only_for_a_given_key_and_through_ssm(
+        resources: dict[str, Any]) -> None:
+    for function in _functions(resources):
+        for policy in resources[function]["Properties"]["Policies"]:
+            for item in policy["Statement"]:
+                st = _statements(item)
+                if not any(s.get("Action") == "kms:Decrypt" for s in st):
+                    continue
+                # Behind the condition that the key was given, else nothing.
+                assert set(item) == {"Fn::If"} and item["Fn::If"][2] == {"Ref": "AWS::NoValue"}
+                granted = item["Fn::If"][1]
+                assert granted["Condition"]["StringEquals"]["kms:ViaService"] == {
+                    "Fn::Sub": "ssm.${AWS::Region}.amazonaws.com"}
+
+
+def test_the_letter_worker_permissions(resources: dict[str, Any]) -> None:
+    granted = _granted(resources, "LetterWorkerFunction")
+    # TransactWriteItems is no IAM action: each item is authorised as a Put or an Update.
+    for action in ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
+                   "dynamodb:UpdateItem"]:
+        assert granted.pop(action) == {"${Table.Arn}"}, action  # no index: none is read
+    assert granted.pop("s3:GetObject") == granted.pop("s3:PutObject") == LETTER_OBJECTS
+    # Nothing else: no SSM, no postal secret, no sending to its own queue (SAM's SQS event
+    # policy receives and deletes).
+    assert granted == {}
+
+
+def test_the_postal_poller_permissions(resources: dict[str, Any]) -> None:
+    granted = _granted(resources, "PostalPollerFunction")
+    for action in ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
+                   "dynamodb:UpdateItem"]:
+        assert granted.pop(action) == {"${Table.Arn}", "${Table.Arn}/index/*"}, action
+    assert granted.pop("s3:GetObject") == granted.pop("s3:PutObject") == LETTER_OBJECTS
+    assert granted.pop("ssm:GetParameter") == {POSTAL_SECRET}
+    assert granted.pop("kms:Decrypt") == {"${PostalSecretKmsKeyArn}"}
+    assert granted == {}
+
+
+def test_no_function_can_delete_or_unlock_a_letter(resources: dict[str, Any]) -> None:
+    for function in _functions(resources):
+        for action in _granted(resources, function):
+            service, _, verb = action.partition(":")
+            if service == "s3":
+                assert not re.search(r"Delete|Bypass|Retention|LegalHold|ObjectLock|Lifecycle",
+                                     verb), (function, action)
+
+
+def test_only_the_worker_consumes_the_letter_queue(resources: dict[str, Any]) -> None:
+    consumers = {name for name, fn in _functions(resources).items()
+                 for e in fn["Properties"].get("Events", {}).values() if e["Type"] == "SQS"}
+    assert consumers == {"LetterWorkerFunction"}
+    for function in _functions(resources):
+        granted = _granted(resources, function)
+        assert not {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:PurgeQueue",
+                    "sqs:ChangeMessageVisibility"} & set(granted), function
+    assert _granted(resources, "HttpFunction")["sqs:SendMessage"] == {"${LetterQueue.Arn}"}
 
 
 def test_table(resources: dict[str, Any]) -> None:
@@ -223,6 +299,28 @@ def test_bucket(resources: dict[str, Any]) -> None:
     )
 
 
+def test_letters_are_locked_for_the_retention_parameter(
+        resources: dict[str, Any], template: dict[str, Any]) -> None:
+    props = resources["LettersBucket"]["Properties"]
+    assert props["ObjectLockEnabled"] is True
+    lock = props["ObjectLockConfiguration"]
+    assert lock["ObjectLockEnabled"] == "Enabled"
+    retention = lock["Rule"]["DefaultRetention"]
+    assert retention == {"Mode": {"Ref": "LetterRetentionMode"},
+                         "Years": {"Ref": "LetterRetentionYears"}}
+    years = template["Parameters"]["LetterRetentionYears"]
+    # 5 years of commercial prescription, plus a margin; never under 2.
+    assert years["Type"] == "Number" and int(years["Default"]) == 6
+    assert int(years["MinValue"]) == 2
+    mode = template["Parameters"]["LetterRetentionMode"]
+    assert mode["Default"] == "GOVERNANCE"
+    assert set(mode["AllowedValues"]) == {"GOVERNANCE", "COMPLIANCE"}
+    # No lifecycle rule deletes a letter or an old version of one.
+    for rule in props.get("LifecycleConfiguration", {}).get("Rules", []):
+        assert not {"ExpirationInDays", "ExpirationDate", "NoncurrentVersionExpiration",
+                    "NoncurrentVersionExpirationInDays", "ExpiredObjectDeleteMarker"} & set(rule)
+
+
 def test_http_function(resources: dict[str, Any], template: dict[str, Any]) -> None:
     fn = resources["HttpFunction"]
     assert fn["Type"] == "AWS::Serverless::Function"
@@ -243,6 +341,103 @@ def test_http_function(resources: dict[str, Any], template: dict[str, Any]) -> N
     groups = [g["Properties"] for g in _of_type(resources, "AWS::Logs::LogGroup").values()
               if _render(g["Properties"]["LogGroupName"]) == ["/aws/lambda/${HttpFunction}"]]
     assert len(groups) == 1 and groups[0]["RetentionInDays"] > 0
+
+
+def _function_props(resources: dict[str, Any], template: dict[str, Any],
+                    name: str) -> dict[str, Any]:
+    return {**template.get("Globals", {}).get("Function", {}),
+            **resources[name]["Properties"]}
+
+
+def test_the_letter_worker(resources: dict[str, Any], template: dict[str, Any]) -> None:
+    props = _function_props(resources, template, "LetterWorkerFunction")
+    assert props["PackageType"] == "Image"
+    assert "Runtime" not in props and "Handler" not in props  # the image's CMD says
+    assert props["Architectures"] == ["arm64"]
+    assert props["MemorySize"] >= 1024 and props["Timeout"] == 60
+    events = list(props["Events"].values())
+    assert len(events) == 1 and events[0]["Type"] == "SQS"
+    sqs = events[0]["Properties"]
+    assert sqs["Queue"] == {"Fn::GetAtt": ["LetterQueue", "Arn"]}
+    assert sqs["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert sqs["BatchSize"] == 5
+    env = props["Environment"]["Variables"]
+    assert env["RELANCE_TABLE"] == {"Ref": "Table"}
+    assert env["RELANCE_BUCKET"] == {"Ref": "LettersBucket"}
+
+
+def test_the_letter_queue_has_a_dead_letter_queue(
+        resources: dict[str, Any], template: dict[str, Any]) -> None:
+    queue = resources["LetterQueue"]["Properties"]
+    dlq = resources["LetterDeadLetterQueue"]["Properties"]
+    for q in (queue, dlq):
+        assert q.get("SqsManagedSseEnabled") is True or "KmsMasterKeyId" in q
+    redrive = queue["RedrivePolicy"]
+    assert redrive["deadLetterTargetArn"] == {"Fn::GetAtt": ["LetterDeadLetterQueue", "Arn"]}
+    assert redrive["maxReceiveCount"] == 5
+    # Lambda's advice for an SQS event source: at least 6 x the function's timeout.
+    timeout = _function_props(resources, template, "LetterWorkerFunction")["Timeout"]
+    assert queue["VisibilityTimeout"] >= 6 * timeout
+    assert dlq["MessageRetentionPeriod"] == 14 * 24 * 3600
+    # A message keeps its first enqueue time in the DLQ: it must outlive the source's.
+    assert dlq["MessageRetentionPeriod"] >= queue.get("MessageRetentionPeriod", 345600)
+    alarms = [a["Properties"] for a in _of_type(resources, "AWS::CloudWatch::Alarm").values()
+              if a["Properties"]["Dimensions"] == [
+                  {"Name": "QueueName",
+                   "Value": {"Fn::GetAtt": ["LetterDeadLetterQueue", "QueueName"]}}]]
+    assert len(alarms) == 1
+    assert alarms[0]["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert alarms[0]["Threshold"] == 0 and alarms[0]["ComparisonOperator"] == "GreaterThanThreshold"
+
+
+def test_the_postal_poller(resources: dict[str, Any], template: dict[str, Any]) -> None:
+    props = _function_props(resources, template, "PostalPollerFunction")
+    assert props["Handler"] == "api.entrypoints.lambda_postal.handler"
+    assert props["CodeUri"] in {"src/", "src"}
+    schedules = [e["Properties"] for e in props["Events"].values()
+                 if e["Type"] in {"Schedule", "ScheduleV2"}]
+    assert len(schedules) == 1
+    assert (schedules[0].get("Schedule") or schedules[0].get("ScheduleExpression")) == (
+        "rate(15 minutes)")
+    assert props["EventInvokeConfig"]["MaximumRetryAttempts"] == 0
+    env = props["Environment"]["Variables"]
+    assert env["RELANCE_TABLE"] == {"Ref": "Table"}
+    assert env["RELANCE_BUCKET"] == {"Ref": "LettersBucket"}
+    assert env["RELANCE_POSTAL_PROVIDER"] == {"Ref": "PostalProvider"}
+    assert env["RELANCE_POSTAL_SECRET_PARAMETER"] == {"Ref": "PostalSecretParameterName"}
+
+
+def test_the_postal_provider_is_fake_unless_chosen(template: dict[str, Any]) -> None:
+    provider = template["Parameters"]["PostalProvider"]
+    assert provider["Default"] == "fake"
+    assert set(provider["AllowedValues"]) == {"fake", "merci_facteur"}
+
+
+def test_every_function_has_a_log_group_with_a_retention(resources: dict[str, Any]) -> None:
+    groups = {tuple(_render(g["Properties"]["LogGroupName"])): g["Properties"]
+              for g in _of_type(resources, "AWS::Logs::LogGroup").values()}
+    for name in _functions(resources):
+        group = groups.get(("/aws/lambda/${" + name + "}",))
+        assert group is not None, f"{name} has no log group of its own"
+        assert group["RetentionInDays"] > 0
+
+
+def test_the_postal_webhook_reaches_the_http_function_unauthenticated(
+        resources: dict[str, Any]) -> None:
+    # The provider calls POST /v1/postal/webhooks/{provider} with no API key; the route
+    # checks the provider's secret. The API must route it and must not refuse it first.
+    api = resources["HttpApi"]["Properties"]
+    assert "Auth" not in api or "DefaultAuthorizer" not in api["Auth"]
+    routes = [e["Properties"] for e in resources["HttpFunction"]["Properties"]["Events"].values()
+              if e["Type"] == "HttpApi"]
+
+    def serves(route: dict[str, Any], method: str, path: str) -> bool:
+        pattern = re.escape(route["Path"]).replace(re.escape("{proxy+}"), ".+")
+        pattern = re.sub(r"\\\{\w+\\\}", "[^/]+", pattern)
+        return route["Method"] in {method, "ANY"} and bool(re.fullmatch(pattern, path))
+
+    assert any(serves(r, "POST", "/v1/postal/webhooks/merci_facteur") for r in routes)
+    assert not any("Auth" in r for r in routes)
 
 
 def _settings_env_names() -> set[str]:
@@ -273,6 +468,9 @@ def test_function_environment_basics(resources: dict[str, Any]) -> None:
     assert env["RELANCE_BUCKET"] == {"Ref": "LettersBucket"}
     assert env["RELANCE_SCHEDULE_GROUP"] == {"Ref": "ScheduleGroup"}
     assert env["RELANCE_OPERATOR_KEY_PARAMETER"] == {"Ref": "OperatorKeyParameterName"}
+    assert env["RELANCE_LETTER_QUEUE_URL"] == {"Ref": "LetterQueue"}  # Ref of a queue: its URL
+    assert env["RELANCE_POSTAL_PROVIDER"] == {"Ref": "PostalProvider"}
+    assert env["RELANCE_POSTAL_SECRET_PARAMETER"] == {"Ref": "PostalSecretParameterName"}
     assert env["POWERTOOLS_SERVICE_NAME"] == "relance"
     assert env["POWERTOOLS_METRICS_NAMESPACE"] == "Relance"
     # Secrets never travel as plain environment variables on Lambda.
@@ -281,7 +479,11 @@ def test_function_environment_basics(resources: dict[str, Any]) -> None:
 
 def test_outputs(template: dict[str, Any]) -> None:
     assert {"ApiUrl", "TableName", "BucketName", "ScheduleGroupName",
-            "HttpFunctionName"} <= set(template["Outputs"])
+            "HttpFunctionName", "LetterQueueUrl",
+            "LetterDeadLetterQueueUrl"} <= set(template["Outputs"])
+    assert template["Outputs"]["LetterQueueUrl"]["Value"] == {"Ref": "LetterQueue"}
+    assert template["Outputs"]["LetterDeadLetterQueueUrl"]["Value"] == {
+        "Ref": "LetterDeadLetterQueue"}
 
 
 def _requirements(lines: list[str]) -> dict[str, Requirement]:
@@ -315,21 +517,78 @@ def _make(*args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, env=env, check=False)
 
 
-def test_functions_build_with_the_makefile(resources: dict[str, Any]) -> None:
+def _zip_functions(resources: dict[str, Any]) -> dict[str, Any]:
+    return {name: fn for name, fn in _functions(resources).items()
+            if fn["Properties"].get("PackageType", "Zip") == "Zip"}
+
+
+def test_functions_build_with_the_makefile_or_a_dockerfile(resources: dict[str, Any]) -> None:
     for name, fn in _functions(resources).items():
         metadata = fn.get("Metadata", {})
+        if fn["Properties"].get("PackageType") == "Image":
+            # sam build runs `docker build` on <DockerContext> (relative to the template)
+            # with <Dockerfile> (relative to the context).
+            context = TEMPLATE.parent / metadata["DockerContext"]
+            assert (context / metadata["Dockerfile"]).is_file(), name
+            assert metadata.get("DockerTag"), name
+            continue
         assert metadata.get("BuildMethod") == "makefile", name
         # sam build reads <ContextPath>/Makefile (else <CodeUri>/Makefile), relative to the
         # template, and runs its build-<LogicalId> target.
         context = TEMPLATE.parent / metadata.get("ContextPath", fn["Properties"]["CodeUri"])
         assert (context / "Makefile").resolve() == MAKEFILE.resolve(), name
+    assert any(fn["Properties"].get("PackageType") == "Image"
+               for fn in _functions(resources).values())
+
+
+def _dockerfile_instructions(path: Path) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments), continuation lines joined, comments dropped."""
+    text = re.sub(r"\\\n", " ", path.read_text(encoding="utf-8"))
+    lines = [line.strip() for line in text.splitlines()]
+    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1] if " " in line else "")
+            for line in lines if line and not line.startswith("#")]
+
+
+def test_the_worker_image(resources: dict[str, Any], template: dict[str, Any]) -> None:
+    fn = resources["LetterWorkerFunction"]
+    metadata = fn["Metadata"]
+    context = TEMPLATE.parent / metadata["DockerContext"]
+    steps = _dockerfile_instructions(context / metadata["Dockerfile"])
+    base = [args for op, args in steps if op == "FROM"]
+    assert len(base) == 1
+    # Lambda's own Python base image, for the function's architecture and the zip
+    # functions' Python.
+    arch = {"arm64": "linux/arm64", "x86_64": "linux/amd64"}[
+        _function_props(resources, template, "LetterWorkerFunction")["Architectures"][0]]
+    runtime = _function_props(resources, template, "HttpFunction")["Runtime"]
+    assert base[0] == (f"--platform={arch} public.ecr.aws/lambda/python:"
+                       f"{runtime.removeprefix('python')}")
+    # The handler the image runs exists, and it is the worker's.
+    cmd = [json_list for op, json_list in steps if op == "CMD"]
+    assert len(cmd) == 1
+    (handler,) = ast.literal_eval(cmd[0])
+    module, _, function = handler.rpartition(".")
+    assert module == "api.entrypoints.lambda_letters" and function == "handler"
+    assert (ROOT / "src" / (module.replace(".", "/") + ".py")).is_file()
+    # It copies every package the zip functions bundle, and the files it installs from.
+    copied = " ".join(args for op, args in steps if op == "COPY")
+    for package in sorted(p.parent.name for p in (ROOT / "src").glob("*/__init__.py")):
+        assert f"src/{package} " in copied, package
+    for needed in ["pyproject.toml", "src/requirements.txt"]:
+        assert needed in copied and (context / needed).is_file()
+    run = " ".join(args for op, args in steps if op == "RUN")
+    assert "harfbuzz" in run and "pango" in run and "fc-cache" in run
+    # The whole repository is the build context: .dockerignore keeps .venv and .git out.
+    ignored = (context / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    assert "*" in ignored
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_makefile_has_a_build_target_per_function(
         resources: dict[str, Any], template: dict[str, Any], tmp_path: Path) -> None:
     glob = template.get("Globals", {}).get("Function", {})
-    for name, fn in _functions(resources).items():
+    assert set(_zip_functions(resources)) == {"HttpFunction", "PostalPollerFunction"}
+    for name, fn in _zip_functions(resources).items():
         props = {**glob, **fn["Properties"]}
         dry = _make("-n", f"build-{name}", f"ARTIFACTS_DIR={tmp_path / name}")
         assert dry.returncode == 0, (name, dry.stderr)
@@ -343,12 +602,14 @@ def test_makefile_has_a_build_target_per_function(
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
-def test_build_http_function_code_only(resources: dict[str, Any], tmp_path: Path) -> None:
-    artifact = tmp_path / "HttpFunction"
-    done = _make("build-HttpFunction", "BUILD_FOR=local", "BUILD_DEPS=no",
+@pytest.mark.parametrize("function", ["HttpFunction", "PostalPollerFunction"])
+def test_build_function_code_only(resources: dict[str, Any], tmp_path: Path,
+                                  function: str) -> None:
+    artifact = tmp_path / function
+    done = _make(f"build-{function}", "BUILD_FOR=local", "BUILD_DEPS=no",
                  f"PYTHON={sys.executable}", f"ARTIFACTS_DIR={artifact}")
     assert done.returncode == 0, done.stdout + done.stderr
-    handler = resources["HttpFunction"]["Properties"]["Handler"]
+    handler = resources[function]["Properties"]["Handler"]
     module = artifact / (handler.rsplit(".", 1)[0].replace(".", "/") + ".py")
     assert module.is_file(), sorted(p.name for p in artifact.iterdir())
     assert Path(importlib.util.cache_from_source(str(module))).is_file()
@@ -366,5 +627,5 @@ def test_build_http_function_code_only(resources: dict[str, Any], tmp_path: Path
                if not Path(importlib.util.cache_from_source(str(p))).is_file()]
     assert not missing, missing
     # A second build into a non-empty directory is refused rather than mixed.
-    assert _make("build-HttpFunction", "BUILD_FOR=local", "BUILD_DEPS=no",
+    assert _make(f"build-{function}", "BUILD_FOR=local", "BUILD_DEPS=no",
                  f"PYTHON={sys.executable}", f"ARTIFACTS_DIR={artifact}").returncode != 0

@@ -3,7 +3,9 @@ contexts, the layers around it, and what each Lambda entry point loads.
 
 Inside the domain: shared ← creditors, debtors ← claims ← amounts; the models ← ports ←
 services; no model imports a port or a use case. Around it: api → domain ← adapters, and
-adapters never import api. The HTTP function never loads moto, WeasyPrint or a sender.
+adapters never import api. The HTTP function never loads moto, WeasyPrint or a sender; the
+letter worker never loads litestar; the postal poller loads neither litestar nor WeasyPrint,
+even once its ports are built.
 """
 
 from __future__ import annotations
@@ -75,9 +77,10 @@ def test_the_direction_check_catches_a_model_importing_a_use_case(tmp_path: Path
     assert used - ALLOWED["claims"] == {"services"}
 
 
-def _loaded_by(module: str) -> set[str]:
-    """The top-level packages a fresh interpreter has loaded after importing `module`."""
-    code = (f"import sys, json; import {module}; "
+def _loaded_by(module: str, then: str = "") -> set[str]:
+    """The top-level packages a fresh interpreter has loaded after importing `module` (and
+    running the statement `then`, e.g. building the function's ports)."""
+    code = (f"import sys, json; import {module}; {then or 'pass'}; "
             "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} | "
             "{m for m in sys.modules if m.startswith('adapters.')})))")
     env = {**os.environ, "PYTHONPATH": str(SRC), "RELANCE_TABLE": "relance-layers",
@@ -94,4 +97,23 @@ def test_the_http_function_loads_no_emulator_renderer_or_sender() -> None:
     assert "litestar" in loaded and "boto3" in loaded  # the check sees what is loaded
     forbidden = {"moto", "weasyprint", "jinja2", "segno", "adapters.ses", "adapters.sns",
                  "adapters.scheduler", "adapters.letters", "pytest", "schemathesis"}
+    assert not loaded & forbidden, sorted(loaded & forbidden)
+
+
+# What a function that serves no HTTP must not load, whatever else it does.
+NOT_WORKERS = {"litestar", "mangum", "moto", "pytest", "schemathesis"}
+
+
+def test_the_letter_worker_loads_no_web_framework() -> None:
+    module = "api.entrypoints.lambda_letters"
+    loaded = _loaded_by(module, then=f"{module}._ports()")
+    assert "boto3" in loaded and "msgspec" in loaded  # the check sees what is loaded
+    assert not loaded & NOT_WORKERS, sorted(loaded & NOT_WORKERS)
+
+
+def test_the_postal_poller_loads_no_web_framework_or_renderer() -> None:
+    module = "api.entrypoints.lambda_postal"
+    loaded = _loaded_by(module, then=f"{module}._ports()")
+    assert "boto3" in loaded
+    forbidden = NOT_WORKERS | {"weasyprint", "jinja2", "segno", "adapters.letters"}
     assert not loaded & forbidden, sorted(loaded & forbidden)
