@@ -31,7 +31,7 @@ PYPROJECT = ROOT / "pyproject.toml"
 MAKEFILE = ROOT / "Makefile"
 
 # Settings the code reads that are for local runs only, never set on Lambda.
-LOCAL_ONLY = {"RELANCE_OPERATOR_API_KEY", "RELANCE_DEMO_API_KEY"}
+LOCAL_ONLY = {"RELANCE_OPERATOR_API_KEY", "RELANCE_DEMO_API_KEY", "RELANCE_FAKE_POSTAL_DELAYS"}
 LOCAL_ONLY_SUFFIX = "_ENDPOINT_URL"
 
 ACTION_WILDCARD = re.compile(r"\*")

@@ -81,9 +81,14 @@ def postal_provider(settings: Settings) -> PostalProvider:
     """The provider named by the settings. `fake` moves letters through the post by itself
     (make run, tests); a real one reads its credentials from SSM on first use."""
     if settings.postal_provider == "fake":
-        from adapters.postal.fake import FakePostalProvider
+        from datetime import timedelta
 
-        return FakePostalProvider(SystemClock())
+        from adapters.postal.fake import FakeDelays, FakePostalProvider
+
+        delays = (FakeDelays(timedelta(seconds=10), timedelta(seconds=20),
+                             timedelta(seconds=40), timedelta(seconds=90))
+                  if settings.fake_postal_delays == "demo" else FakeDelays())
+        return FakePostalProvider(SystemClock(), delays=delays)
     if settings.postal_provider == "merci_facteur":
         return _LazyPostalProvider("merci_facteur", lambda: _merci_facteur(settings))
     raise ValueError(f"unknown postal provider {settings.postal_provider!r}")

@@ -30,6 +30,8 @@ class Settings:
     postal_provider: str = "fake"
     postal_secret_parameter: str | None = None
     postal_base_url: str | None = None
+    # `demo`: the fake post moves a letter on in seconds (make run); otherwise in days.
+    fake_postal_delays: str = "real"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -46,4 +48,5 @@ class Settings:
             postal_provider=env.get("RELANCE_POSTAL_PROVIDER", "fake"),
             postal_secret_parameter=env.get("RELANCE_POSTAL_SECRET_PARAMETER") or None,
             postal_base_url=env.get("RELANCE_POSTAL_BASE_URL") or None,
+            fake_postal_delays=env.get("RELANCE_FAKE_POSTAL_DELAYS", "real"),
         )

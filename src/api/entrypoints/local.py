@@ -69,15 +69,84 @@ def start_dynamodb(stack: contextlib.ExitStack) -> str:
 
 def worker_app() -> Any:
     """One server process's app (uvicorn's factory): built from the environment the main
-    process prepared, on the same emulators."""
+    process prepared, on the same emulators. Each process also runs the postal poller:
+    the fake provider keeps its jobs in the memory of the process that posted them, and
+    answers nothing about another's, so every letter is followed by its own process."""
+    import threading
+
     from api.bootstrap import build_app
 
-    return build_app()
+    app = build_app()
+    threading.Thread(target=_poll_postal, args=(app.state.ports,), daemon=True,
+                     name="postal-poller").start()
+    return app
 
 
-def create_resources(table: str, bucket: str, schedule_group: str) -> None:
-    """The table, bucket and schedule group, unless they exist (an emulator someone started
-    and filled first, as `make bench` does)."""
+def _poll_postal(ports: Ports, every: float = 5.0) -> None:
+    """The scheduled poller (api.entrypoints.lambda_postal), as a loop: nothing fires
+    EventBridge schedules locally."""
+    import time
+
+    from domain.services.letters import reconcile_dispatches
+
+    while True:
+        time.sleep(every)
+        try:
+            reconcile_dispatches(ports)
+        except Exception as exc:  # the next round tries again, as the schedule would
+            print(f"postal poller: {type(exc).__name__}", flush=True)
+
+
+def run_letter_worker(queue_url: str) -> None:
+    """The letter worker, in the `make run` process: SQS (moto) long-polled and handed to
+    the Lambda handler as the event source mapping would (api.entrypoints.lambda_letters),
+    the messages it did not report as failed deleted, the others left to come back."""
+    import boto3
+
+    from api.entrypoints.lambda_letters import handler
+
+    sqs = boto3.client("sqs")
+    arn = f"arn:aws:sqs:{os.environ['AWS_DEFAULT_REGION']}:000000000000:letters"
+    while True:
+        try:
+            received = sqs.receive_message(
+                QueueUrl=queue_url, MaxNumberOfMessages=5, WaitTimeSeconds=1,
+                AttributeNames=["All"]).get("Messages", [])
+            if not received:
+                continue
+            event = {"Records": [{
+                "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"], "attributes": m.get("Attributes", {}),
+                "messageAttributes": {}, "md5OfBody": m["MD5OfBody"],
+                "eventSource": "aws:sqs", "eventSourceARN": arn,
+                "awsRegion": os.environ["AWS_DEFAULT_REGION"]} for m in received]}
+            failed = {f["itemIdentifier"] for f in
+                      handler(event, _LocalContext())["batchItemFailures"]}
+            for m in received:
+                if m["MessageId"] not in failed:
+                    sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=m["ReceiptHandle"])
+        except Exception as exc:  # keep serving: the message comes back after its timeout
+            print(f"letter worker: {type(exc).__name__}", flush=True)
+
+
+class _LocalContext:
+    """What the Powertools decorators read of a Lambda context."""
+
+    function_name = "letter-worker-local"
+    function_version = "$LATEST"
+    invoked_function_arn = "arn:aws:lambda:local:000000000000:function:letter-worker-local"
+    memory_limit_in_mb = 1024
+    aws_request_id = "local"
+    log_group_name = "local"
+    log_stream_name = "local"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 60_000
+
+
+def create_resources(table: str, bucket: str, schedule_group: str) -> str:
+    """The table, bucket, letter queue and schedule group, unless they exist (an emulator
+    someone started and filled first, as `make bench` does); returns the queue's URL."""
     import boto3
 
     from adapters.dynamodb import create_table
@@ -93,6 +162,8 @@ def create_resources(table: str, bucket: str, schedule_group: str) -> None:
     if schedule_group not in [g["Name"] for g in
                               scheduler.list_schedule_groups().get("ScheduleGroups", [])]:
         scheduler.create_schedule_group(Name=schedule_group)
+    url: str = boto3.client("sqs").create_queue(QueueName=f"{table}-letters")["QueueUrl"]
+    return url
 
 
 def seed_demo(ports: Ports, demo_key: str | None) -> tuple[str, str]:
@@ -178,6 +249,8 @@ def main() -> None:
     os.environ.setdefault("RELANCE_TABLE", "relance-local")
     os.environ.setdefault("RELANCE_BUCKET", "relance-letters-local")
     os.environ.setdefault("RELANCE_SCHEDULE_GROUP", "relance-local")
+    # The fake post moves a letter on in seconds, not days, so the demo shows it delivered.
+    os.environ.setdefault("RELANCE_FAKE_POSTAL_DELAYS", "demo")
     operator_key = os.environ.setdefault(
         "RELANCE_OPERATOR_API_KEY", f"rlo_{secrets.token_urlsafe(24)}"
     )
@@ -192,18 +265,25 @@ def main() -> None:
         from api.settings import Settings
 
         settings = Settings.from_env()
-        create_resources(settings.table, settings.bucket, settings.schedule_group)
+        queue_url = create_resources(settings.table, settings.bucket, settings.schedule_group)
+        os.environ["RELANCE_LETTER_QUEUE_URL"] = queue_url  # the server processes read it
+        settings = Settings.from_env()
         app = build_app(settings)
         ports: Ports = app.state.ports
         creditor_id, demo_key = seed_demo(ports, os.environ.get("RELANCE_DEMO_API_KEY"))
         demo_rates_note = publish_demo_rates(ports.rates, ports.clock.now().date())
+        import threading
+
+        threading.Thread(target=run_letter_worker, args=(queue_url,), daemon=True,
+                         name="letter-worker").start()
         port = int(os.environ.get("PORT", "8000"))
         workers = int(os.environ.get("RELANCE_LOCAL_WORKERS", "4"))
         print(
             f"""
 Relance is running on http://127.0.0.1:{port}  ({workers} worker processes)
   DynamoDB Local    {dynamodb}
-  S3 and Scheduler  {endpoint} (moto)
+  S3, SQS, Scheduler {endpoint} (moto)
+  letter worker     in this process (SQS long poll); fake post, moving on in seconds
   OpenAPI docs      http://127.0.0.1:{port}/schema
   operator key      {operator_key}
   demo creditor     {creditor_id}

@@ -84,8 +84,8 @@ class LetterController(Controller):
         return Redirect(view.download_url, status_code=303)
 
     @post("/{letter_id:str}/render",
-          **operation("RenderLetterAgain", 400, 401, 403, 404, 409), guards=[requires("write")],
-          status_code=202,
+          **operation("RenderLetterAgain", 400, 401, 403, 404, 409, 413),
+          guards=[requires("write")], status_code=202,
           summary="Queue a failed letter (or one whose job was lost) for rendering again; "
           "a ready letter is left as it is")
     def rerender(self, caller: CallerDep, ports: PortsDep, claim_id: FromPath[str],
@@ -96,7 +96,8 @@ class LetterController(Controller):
         return Response(LetterOut.of(letter), status_code=202)
 
     @post("/{letter_id:str}/dispatch",
-          **operation("DispatchLetter", 400, 401, 403, 404, 409, 422, 503, action=True),
+          **operation("DispatchLetter", 400, 401, 403, 404, 409, 413, 422, 503,
+                      action=True),
           guards=[requires("write")], status_code=202,
           summary="Post a ready letter through the postal provider; posting a formal notice "
           "records the claim's formal notice and moves it to `formal_notice`")
@@ -110,7 +111,7 @@ class LetterController(Controller):
 
 
 @post("/v1/postal/webhooks/{provider:str}",
-      **operation("ReceivePostalStatus", 400, 401, 404, 503, public=True),
+      **operation("ReceivePostalStatus", 400, 401, 404, 413, 503, public=True),
       tags=["letters"], sync_to_thread=True, opt={"idempotency": False},
       summary="The postal provider's status callback (no API key: the provider's shared "
       "secret authenticates it)")
