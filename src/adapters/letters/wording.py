@@ -12,6 +12,8 @@ from domain.letters.model import DispatchMode, LetterKind
 from domain.shared.language import Language
 
 _FR = {
+    # French typography: a no-break space before the colon, which never starts a line.
+    "sep": "\u00a0: ",
     "siren": "SIREN",
     "our_reference": "Notre référence",
     "payment_reference": "Référence de paiement",
@@ -60,6 +62,7 @@ _FR = {
 }
 
 _EN = {
+    "sep": ": ",
     "siren": "SIREN",
     "our_reference": "Our reference",
     "payment_reference": "Payment reference",
