@@ -41,7 +41,7 @@ def test_xmp_says_pdfa_3b_with_title_creator_and_dates(render: Render) -> None:
 
 def test_the_pdf_is_tagged(render: Render) -> None:
     with pikepdf.open(io.BytesIO(render(b.content()).pdf)) as pdf:
-        assert pdf.Root.MarkInfo.Marked is True
+        assert bool(pdf.Root.MarkInfo.Marked)
         assert "/StructTreeRoot" in pdf.Root
 
 
