@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from adapters.letters.fetcher import ASSETS, AssetFetcher, AssetRefused, asset_url
@@ -131,3 +132,21 @@ def test_the_fetcher_serves_the_fonts_by_scheme_or_path() -> None:
     assert fetcher.fetch(asset_url("fonts/LiberationSans-Regular.ttf")).read() == regular
     by_path = (ASSETS / "fonts" / "LiberationSans-Regular.ttf").as_uri()
     assert fetcher.fetch(by_path).read() == regular
+
+
+def test_no_template_lets_text_through_unescaped() -> None:
+    """Escaping is the defence: no template marks a value safe or turns autoescape off
+    (the QR code's SVG is the one Markup, built from segno's paths in renderer.py)."""
+    from adapters.letters.renderer import TEMPLATES
+    for template in TEMPLATES.glob("*.html"):
+        source = template.read_text()
+        for forbidden in ("|safe", "| safe", "autoescape false", "autoescape False",
+                          "|e(", "Markup"):
+            assert forbidden not in source, (template.name, forbidden)
+
+
+def test_a_missing_value_fails_the_render_instead_of_printing_nothing(
+        renderer: WeasyPrintRenderer) -> None:
+    template = renderer._env.from_string("{{ c.no_such_field }}")
+    with pytest.raises(jinja2.UndefinedError, match="no_such_field"):
+        template.render(c=b.content())

@@ -39,6 +39,15 @@ def test_xmp_says_pdfa_3b_with_title_creator_and_dates(render: Render) -> None:
         assert pdf.Root.OutputIntents[0].S == "/GTS_PDFA1"
 
 
+def test_the_renderer_names_itself_and_its_engine(renderer: WeasyPrintRenderer,
+                                                   render: Render) -> None:
+    import weasyprint
+    assert renderer.version == f"relance-letters/1 weasyprint/{weasyprint.__version__}"
+    assert weasyprint.__version__.startswith("70.")
+    with pikepdf.open(io.BytesIO(render(b.content()).pdf)) as pdf:
+        assert str(pdf.docinfo["/Creator"]) == renderer.version
+
+
 def test_the_pdf_is_tagged(render: Render) -> None:
     with pikepdf.open(io.BytesIO(render(b.content()).pdf)) as pdf:
         assert bool(pdf.Root.MarkInfo.Marked)
