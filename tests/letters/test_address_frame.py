@@ -14,6 +14,7 @@ import pytest
 from domain.letters.content import AddressFrame, LetterContent
 from domain.letters.model import LetterKind
 from domain.ports.letters import RenderedLetter
+from domain.shared.language import Language
 from tests.letters import builders as b
 
 Render = Callable[[LetterContent], RenderedLetter]
@@ -91,3 +92,23 @@ def test_the_check_fails_when_the_address_is_outside_the_frame(render: Render) -
     elsewhere = AddressFrame(top=Decimal(85))
     with pytest.raises(AssertionError):
         check_frame(render(b.content()).pdf, elsewhere, b.DEBTOR.address_lines)
+
+
+@pytest.mark.parametrize("letter", [
+    *(b.content(kind, language, instalments=b.INSTALMENTS, promises=b.PROMISES)
+      for kind in LetterKind for language in Language),
+    b.many_invoices(40),
+], ids=lambda c: f"{c.kind.value}-{c.language.value}-{len(c.invoices)}")
+def test_no_text_runs_past_the_side_margins(render: Render, letter: LetterContent) -> None:
+    """20 mm on the left, 18 mm on the right (assets/letter.css): a table too wide for the
+    page would print into the margin, or off the sheet."""
+    document = pypdfium2.PdfDocument(render(letter).pdf)
+    left, right = 20 * PT_PER_MM, (210 - 18) * PT_PER_MM
+    for page in document:
+        textpage = page.get_textpage()
+        for i in range(textpage.count_chars()):
+            if textpage.get_text_range(i, 1).isspace():
+                continue
+            x0, _, x1, _ = textpage.get_charbox(i)
+            assert left - 0.5 <= x0 and x1 <= right + 0.5, (textpage.get_text_range(i, 1),
+                                                            x0, x1)
