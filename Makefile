@@ -26,7 +26,7 @@ $(DDB_LOCAL_STAMP):
 	touch $(DDB_LOCAL_STAMP)
 
 # DynamoDB Local (Java 17) is make run's table; the jar comes from the npm package.
-run: $(STAMP) $(DDB_LOCAL_STAMP)
+run: $(STAMP) $(DDB_LOCAL_STAMP) .tools/.harfbuzz-subset
 	DYNAMODB_LOCAL_DIR=$(CURDIR)/$(DDB_LOCAL_DIR) $(BIN)/python -m api.entrypoints.local
 
 lint: $(STAMP)
@@ -37,7 +37,7 @@ lint: $(STAMP)
 
 # The repository contract tests start DynamoDB Local themselves (tests/contract/conftest.py)
 # on a free loopback port, from the jar this target installs, and stop it afterwards.
-test: $(STAMP) $(DDB_LOCAL_STAMP) lint
+test: $(STAMP) $(DDB_LOCAL_STAMP) .tools/.harfbuzz-subset lint
 	DYNAMODB_LOCAL_DIR=$(CURDIR)/$(DDB_LOCAL_DIR) $(BIN)/python -m pytest -n 2 --dist loadfile
 
 # ---------------------------------------------------------------- Lambda artifacts
@@ -119,11 +119,14 @@ bench-artifact:
 		ARTIFACTS_DIR='$(RELANCE_BENCH_ARTIFACT)'
 
 # WeasyPrint subsets fonts with HarfBuzz when libharfbuzz-subset is there, else with
-# fontTools, about 6 times slower a letter (bench_letters measures both). Debian's package;
-# without root or apt the bench still runs, and reports the fallback.
+# fontTools, about 3 to 6 times slower a letter (bench_letters measures both). Debian's
+# package (apt's lists fetched first on a fresh machine); without root or apt, `make run`
+# and the bench still work on the fallback, and tests/letters says what to install.
 .tools/.harfbuzz-subset:
 	mkdir -p .tools
-	@if dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || apt-get install -y libharfbuzz-subset0; \
+	@if dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 \
+		|| apt-get install -y -qq libharfbuzz-subset0 \
+		|| { apt-get update -qq && apt-get install -y -qq libharfbuzz-subset0; }; \
 	then touch $@; \
 	else echo "could not install libharfbuzz-subset0: letters will use the slow fontTools" \
 		"subsetter (install it with your package manager)" >&2; fi
