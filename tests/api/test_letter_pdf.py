@@ -13,8 +13,8 @@ import pytest
 from pypdf import PdfReader
 
 from domain.letters.references import formatted
-from tests.api.test_letters import ADDRESS, request, run_jobs
 from tests.api._helpers import claim_body, invoice
+from tests.api.test_letters import ADDRESS, request, run_jobs
 from tests.conftest import BUCKET, Tenant, new_debtor
 
 
