@@ -108,6 +108,7 @@ def test_markup_and_urls_in_names_are_printed_and_never_fetched(
     "relance-asset:fonts/missing.ttf",
     "file://remote-host/share/x.ttf",
     "no-scheme-at-all",
+    "relance-generated:qr.png",  # an image no render made
 ])
 def test_the_fetcher_refuses_anything_but_an_asset(url: str) -> None:
     with pytest.raises(AssetRefused):
@@ -124,6 +125,16 @@ def test_the_fetcher_refuses_a_link_out_of_the_assets(tmp_path: Path) -> None:
             AssetFetcher().fetch(asset_url("fonts/test-link.ttf"))
     finally:
         link.unlink()
+
+
+def test_a_renders_own_image_is_served_to_that_render_only() -> None:
+    base = AssetFetcher()
+    one = base.with_generated({"relance-generated:qr.png": b"\x89PNG one"})
+    assert one.fetch("relance-generated:qr.png").read() == b"\x89PNG one"
+    with pytest.raises(AssetRefused):
+        one.fetch("relance-generated:other.png")
+    with pytest.raises(AssetRefused):  # the shared fetcher never learnt it
+        base.fetch("relance-generated:qr.png")
 
 
 def test_the_fetcher_serves_the_fonts_by_scheme_or_path() -> None:

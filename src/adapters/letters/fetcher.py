@@ -11,6 +11,7 @@ rendering (a letter missing its font is a bug to see, not a warning to log).
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -18,6 +19,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 ASSETS = (Path(__file__).parent / "assets").resolve()
 SCHEME = "relance-asset"
+# Images a render makes for its own letter (the QR code), served from memory by name.
+GENERATED_SCHEME = "relance-generated"
 
 _TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".css": "text/css", ".svg": "image/svg+xml",
           ".png": "image/png"}
@@ -62,11 +65,23 @@ class AssetFetcher(URLFetcher):  # type: ignore[misc]
     The refusal message names the scheme, never the URL: a URL built from a debtor's name
     would carry personal data into the log."""
 
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=(SCHEME, "file"), allow_redirects=False,
-                         fail_on_errors=True)
+    def __init__(self, generated: Mapping[str, bytes] | None = None) -> None:
+        super().__init__(allowed_protocols=(SCHEME, GENERATED_SCHEME, "file"),
+                         allow_redirects=False, fail_on_errors=True)
+        self._generated = dict(generated or {})
+
+    def with_generated(self, images: Mapping[str, bytes]) -> AssetFetcher:
+        """A fetcher for one render that also serves `images` (PNG, by their exact
+        `relance-generated:` URL): what the renderer made, never a name from the letter's
+        text (a debtor writing that URL gets the escaped text, or at most this letter's own
+        QR code)."""
+        return AssetFetcher({**self._generated, **images})
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        if url.startswith(f"{GENERATED_SCHEME}:"):
+            if url not in self._generated:
+                raise AssetRefused("refused to fetch an image this render did not make")
+            return URLFetcherResponse(url, self._generated[url], {"Content-Type": "image/png"})
         path = asset_path(url)
         content_type = _TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
         return URLFetcherResponse(path.as_uri(), path.read_bytes(),
