@@ -196,10 +196,11 @@ def _qr_png(content: LetterContent) -> bytes | None:
     """The EPC QR code as a PNG of one pixel per module, scaled by the stylesheet with
     crisp edges. A PNG, not inline SVG: WeasyPrint parses segno's SVG path command by
     command, about 13 ms a letter, while a raster image is drawn as it is."""
-    if not _qr_payable(content):
+    amount = content.qr_amount
+    if amount is None or not _qr_payable(content):
         return None
     t = content.transfer
-    qr = segno.helpers.make_epc_qr(name=t.beneficiary, iban=t.iban, amount=content.qr_amount,
+    qr = segno.helpers.make_epc_qr(name=t.beneficiary, iban=t.iban, amount=amount,
                                    reference=t.reference, bic=t.bic)
     out = io.BytesIO()
     qr.save(out, kind="png", scale=1, border=4)
