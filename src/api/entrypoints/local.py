@@ -171,7 +171,7 @@ def seed_demo(ports: Ports, demo_key: str | None) -> tuple[str, str]:
     the same use cases the API runs."""
     from domain import services
     from domain.creditors.model import Address, ApiKey
-    from domain.debtors.model import ContactKind, DebtorKind
+    from domain.debtors.model import ContactKind, DebtorKind, PostalAddress
 
     creditor = services.create_creditor(
         services.CreditorDraft(
@@ -192,18 +192,25 @@ def seed_demo(ports: Ports, demo_key: str | None) -> tuple[str, str]:
         uow.commit()
     caller = services.Caller(creditor.id, "seed")
     today = ports.clock.now().date()
+    # The garage's street is unknown to the post: the fake post returns its letters NPAI
+    # (an address line with "INCONNU"), which shows a return and the verify-contact task.
     people = [
         (DebtorKind.BUSINESS, "Boulangerie Martin SAS", "contact@boulangerie-martin.fr",
-         "06 12 34 56 78"),
-        (DebtorKind.BUSINESS, "Garage du Centre", "compta@garage-centre.fr", "01 42 68 53 00"),
-        (DebtorKind.CONSUMER, "Claire Dubois", "claire.dubois@example.org", "07 81 22 33 44"),
+         "06 12 34 56 78", ("12 rue de la République",), "69002", "Lyon"),
+        (DebtorKind.BUSINESS, "Garage du Centre", "compta@garage-centre.fr", "01 42 68 53 00",
+         ("5 impasse Inconnue",), "75011", "Paris"),
+        (DebtorKind.CONSUMER, "Claire Dubois", "claire.dubois@example.org", "07 81 22 33 44",
+         ("3 rue des Lilas",), "33000", "Bordeaux"),
     ]
-    for n, (kind, name, email, phone) in enumerate(people):
+    for n, (kind, name, email, phone, lines, postal_code, city) in enumerate(people):
         debtor = services.create_debtor(
             services.DebtorDraft(
                 kind=kind, name=name, country="FR", external_reference=f"CUST-{n + 1:04d}",
-                contact_points=[services.ContactPointDraft(ContactKind.EMAIL, value=email),
-                                services.ContactPointDraft(ContactKind.PHONE, value=phone)],
+                contact_points=[
+                    services.ContactPointDraft(ContactKind.EMAIL, value=email),
+                    services.ContactPointDraft(ContactKind.PHONE, value=phone),
+                    services.ContactPointDraft(ContactKind.POSTAL_ADDRESS, address=PostalAddress(
+                        name, lines, postal_code, city, "FR"))],
             ),
             caller, ports,
         )
