@@ -489,3 +489,30 @@ def test_simple_mail_presumed_delivered_can_still_come_back(world: FakeWorld,
     assert letters.record_postal_updates("fake", [presumed, returned], world.ports) == 2
     done = letters.get_letter(claim_id, letter.id, caller, world.ports).letter
     assert done.dispatch is not None and done.dispatch.status is DispatchStatus.RETURNED
+
+
+def test_a_consent_to_electronic_registered_mail_cannot_be_given_in_the_future(
+        world: FakeWorld, caller: Caller) -> None:
+    with pytest.raises(DomainValidationError) as refused:
+        debtor(world, caller, kind=DebtorKind.CONSUMER,
+               electronic_registered_consent_on=date(2026, 3, 11))
+    assert (refused.value.errors[0].field, refused.value.errors[0].code) == (
+        "electronic_registered_consent_on", "in_future")
+
+
+def test_a_letter_the_provider_holds_under_another_id_is_a_conflict_not_a_retry(
+        world: FakeWorld, caller: Caller) -> None:
+    from domain.ports.letters import PostalAlreadyAccepted
+
+    claim_id = claim(world, caller, F1)
+    letter = ready(world, caller, claim_id, LetterKind.REMINDER_1)
+
+    def already(job: object) -> object:
+        raise PostalAlreadyAccepted("duplicate")
+
+    world.postal.send = already
+    with pytest.raises(Conflict) as refused:
+        letters.dispatch_letter(claim_id, letter.id, DispatchMode.SIMPLE, caller, world.ports)
+    assert "already holds" in str(refused.value)
+    stored = letters.get_letter(claim_id, letter.id, caller, world.ports).letter
+    assert stored.dispatch is None  # nothing recorded: a person matches it by hand

@@ -99,6 +99,7 @@ from domain.letters.model import (
     TrackingEvent,
 )
 from domain.ports.letters import (
+    PostalAlreadyAccepted,
     PostalJob,
     PostalReceipt,
     PostalRefused,
@@ -183,7 +184,7 @@ class Urllib3Transport:
         return response.status, dict(response.headers), response.data
 
 
-class AlreadySent(PostalUnavailable):
+class AlreadySent(PostalAlreadyAccepted):
     """Merci Facteur already holds a letter under this idempotency key but did not say
     which: the letter went, and its envoi id must be found in their interface."""
 

@@ -190,6 +190,11 @@ class PostalUnavailable(Unavailable):
     """The provider could not be reached or answered an error worth retrying."""
 
 
+class PostalAlreadyAccepted(Exception):
+    """The provider already holds a job under this idempotency key but will not say which:
+    the letter went, and must be matched by hand; retrying would never succeed."""
+
+
 class WebhookRejected(Exception):
     """A webhook that does not authenticate or cannot be read: answered 401 or 400."""
 

@@ -12,6 +12,7 @@ from domain.debtors.model import ContactKind, ContactPoint, Debtor, DebtorKind, 
 from domain.debtors.validation import identifier, reachable_by, validate_points
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.caller import Caller, Ports
+from domain.shared.dates import not_past
 from domain.shared.errors import FieldError, NotFound
 from domain.shared.ids import new_id
 from domain.shared.language import Language
@@ -60,8 +61,11 @@ def _contact_points(drafts: list[ContactPointDraft]) -> list[ContactPoint]:
     return points
 
 
-def _check_debtor(draft: DebtorDraft) -> DebtorDraft:
+def _check_debtor(draft: DebtorDraft, today: date | None = None) -> DebtorDraft:
     errors: list[FieldError] = []
+    if today is not None and (late := not_past(draft.electronic_registered_consent_on, today,
+                                               "electronic_registered_consent_on")):
+        errors.append(late)
     siren = identifier("siren", draft.siren, "siren", errors) if draft.siren else None
     vat = (identifier("vat_number", draft.vat_number, "vat_number", errors)
            if draft.vat_number else None)
@@ -81,8 +85,8 @@ def _check_debtor(draft: DebtorDraft) -> DebtorDraft:
 
 def create_debtor(draft: DebtorDraft, caller: Caller, ports: Ports) -> Debtor:
     """Register a debtor; its contact points are validated at once (domain.debtors.contacts)."""
-    draft = _check_debtor(draft)
     now = ports.clock.now()
+    draft = _check_debtor(draft, now.date())
     debtor = Debtor(
         id=new_id("dbt"), creditor_id=caller.creditor_id, kind=draft.kind, name=draft.name,
         country=draft.country, language=draft.language, siren=draft.siren,
@@ -139,7 +143,7 @@ def _update_debtor(debtor_id: str, expected_version: int | None, changes: dict[s
             electronic_registered_consent_on=changes.get(  # type: ignore[arg-type]
                 "electronic_registered_consent_on", current.electronic_registered_consent_on),
         )
-        checked = _check_debtor(merged)
+        checked = _check_debtor(merged, ports.clock.now().date())
         points = (_contact_points(contact_drafts) if isinstance(contact_drafts, list)
                   else current.contact_points)
         now = ports.clock.now()

@@ -35,6 +35,7 @@ from domain.letters.references import parse_payment_reference
 from domain.ports.letters import (
     AlreadyStored,
     DispatchRef,
+    PostalAlreadyAccepted,
     PostalJob,
     PostalRefused,
     PostalUnavailable,
@@ -358,6 +359,10 @@ def dispatch_letter(claim_id: str, letter_id: str, mode: DispatchMode, caller: C
     except PostalRefused as exc:
         raise DomainValidationError("mode", f"the postal provider refused the letter: {exc}",
                                     code="postal_refused") from None
+    except PostalAlreadyAccepted:
+        raise Conflict(f"the postal provider already holds letter {letter.id} but did not say "
+                       "under which id: it was posted; find it in the provider's interface "
+                       "before posting it again", field_path="mode") from None
     return _record_dispatch(claim_id, letter_id, mode, postal.name, receipt.provider_id,
                             content, caller, ports)
 
