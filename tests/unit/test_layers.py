@@ -29,9 +29,10 @@ ALLOWED = {
     "claims": {"shared", "creditors", "debtors"},
     "amounts": {"shared", "creditors", "debtors", "claims"},
     "letters": {"shared", "creditors", "debtors", "claims", "amounts"},
-    "ports": {"shared", "creditors", "debtors", "claims", "amounts", "letters"},
-    "services": {"shared", "creditors", "debtors", "claims", "amounts", "letters", "ports",
-                 "services"},
+    "escalation": {"shared", "creditors", "debtors", "claims", "amounts", "letters"},
+    "ports": {"shared", "creditors", "debtors", "claims", "amounts", "letters", "escalation"},
+    "services": {"shared", "creditors", "debtors", "claims", "amounts", "letters",
+                 "escalation", "ports", "services"},
 }
 
 
