@@ -146,3 +146,50 @@ def test_held_closed_paid_and_finished_claims_have_no_step() -> None:
         carrying_due_date=None, outstanding=Decimal(0))).kind is PlanKind.STOPPED
     done = plan(DEFAULT_STEPS, Progress(next_index=len(DEFAULT_STEPS)), situation())
     assert done.kind is PlanKind.FINISHED
+
+
+# ------------------------------------------------------------------ from a claim
+
+
+def _claim(*invoices: tuple[str, date, str], hold: object = None) -> tuple[object, object]:
+    from datetime import UTC, datetime
+
+    from domain.amounts.account import ClaimAccount
+    from domain.claims.model import Claim, Invoice, Phase
+
+    now = datetime(2026, 4, 1, 9, tzinfo=UTC)
+    claim = Claim(id="clm_1", creditor_id="cred_1", debtor_id="dbt_1", currency="EUR",
+                  invoices=[Invoice(n, date(2026, 1, 1), due, Decimal(a))
+                            for n, due, a in invoices],
+                  phase=Phase.AMICABLE, outstanding=Decimal(0), created_at=now,
+                  updated_at=now, hold=hold)  # type: ignore[arg-type]
+    return claim, ClaimAccount()
+
+
+def test_the_situation_of_a_claim_carries_its_oldest_unpaid_invoice() -> None:
+    from datetime import UTC, datetime
+
+    from domain.amounts.ledger import Payment
+    from domain.amounts.rates import DEFAULT_RATES
+    from domain.claims.model import Hold, HoldReason
+    from domain.escalation.planner import situation_of
+
+    claim, account = _claim(("F-1", date(2026, 2, 1), "100.00"),
+                            ("F-2", date(2026, 2, 20), "500.00"))
+    today = date(2026, 4, 1)
+    seen = situation_of(claim, account, account.statement(claim, today, DEFAULT_RATES),  # type: ignore[attr-defined]
+                        today, 8)
+    assert seen.carrying_due_date == date(2026, 2, 1) and seen.open and not seen.held
+    # F-1 paid in full (principal, interest, indemnity): F-2 carries the ladder
+    account.payments.append(Payment("pay_1", Decimal("200.00"), date(2026, 3, 1),  # type: ignore[attr-defined]
+                                    invoice_numbers=("F-1",)))
+    paid = situation_of(claim, account, account.statement(claim, today, DEFAULT_RATES),  # type: ignore[attr-defined]
+                        today, 8)
+    assert paid.carrying_due_date == date(2026, 2, 20)
+    account.formal_notice_on = date(2026, 3, 25)  # type: ignore[attr-defined]
+    claim.hold = Hold(HoldReason.PROMISE, datetime(2026, 4, 1, tzinfo=UTC),  # type: ignore[attr-defined]
+                      date(2026, 4, 13))
+    held = situation_of(claim, account, account.statement(claim, today, DEFAULT_RATES),  # type: ignore[attr-defined]
+                        today, 8)
+    assert held.held and held.resume_on == date(2026, 4, 14)
+    assert held.notice_deadline == date(2026, 4, 2)

@@ -111,6 +111,14 @@ class Claim:
     # these defaults.
     interest_day_count: str = "date_difference"
     below_floor_policy: str = "floor"
+    # Escalation: the policy the claim follows, at the version it started with (a later
+    # version of the policy does not move it unless moved on explicitly), and where it is
+    # on the ladder (`step_index`, the last contact, a manual step waiting for a person:
+    # domain.escalation.planner.Progress).
+    policy_id: str = "default"
+    policy_version: int = 1
+    last_contact_on: date | None = None
+    awaiting_step: str | None = None
 
     def today(self, now: datetime) -> date:
         from zoneinfo import ZoneInfo

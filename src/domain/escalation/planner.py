@@ -22,10 +22,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from domain.debtors.model import DebtorKind
 from domain.escalation.policy import Anchor, Step
 from domain.shared.dates import add_days
+
+if TYPE_CHECKING:
+    from domain.amounts.account import ClaimAccount
+    from domain.amounts.ledger import Statement
+    from domain.claims.model import Claim
 
 
 class PlanKind(StrEnum):
@@ -107,3 +113,31 @@ def plan(steps: tuple[Step, ...], progress: Progress, situation: Situation) -> P
         return Plan(PlanKind.DUE, index=index, step=step, due_on=due_on,
                     passed_over=tuple(passed))
     return Plan(PlanKind.FINISHED, passed_over=tuple(passed), reason="past the last step")
+
+
+def progress_of(claim: Claim) -> Progress:
+    return Progress(claim.step_index, claim.last_contact_on, claim.awaiting_step)
+
+
+def situation_of(claim: Claim, account: ClaimAccount, statement: Statement, today: date,
+                 notice_days: int) -> Situation:
+    """What the planner reads of a claim today. The carrying invoice is the oldest one with
+    something unpaid that is not prescribed (no step chases a time-barred invoice). A
+    promise holds the claim until its deadline (promised day + grace), then resumes by
+    itself; a kept plan holds it; a dispute, collective proceedings or a manual hold until a
+    person lifts it (a manual hold may say until when)."""
+    from domain.claims.model import HoldReason, Phase
+
+    unpaid = [inv for inv in statement.invoices if inv.outstanding > 0 and not inv.prescribed]
+    hold = claim.hold
+    resume_on = None
+    if hold is not None and hold.until is not None and hold.reason in (
+            HoldReason.PROMISE, HoldReason.MANUAL, HoldReason.PAYMENT_PLAN):
+        resume_on = add_days(hold.until, 1)
+    notice = account.formal_notice_on
+    return Situation(
+        today=today, open=claim.phase is not Phase.CLOSED, held=hold is not None,
+        resume_on=resume_on, debtor_kind=claim.debtor_kind,
+        outstanding=sum((inv.outstanding for inv in unpaid), Decimal(0)),
+        carrying_due_date=min((inv.due_date for inv in unpaid), default=None),
+        notice_deadline=add_days(notice, notice_days) if notice is not None else None)
