@@ -19,7 +19,7 @@ import json
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
@@ -349,6 +349,21 @@ class FakeClaims(_Repository):
     def claims_of_debtor(self, creditor_id: str, debtor_id: str) -> list[Claim]:
         return sorted((c for c in self._claims(creditor_id) if c.debtor_id == debtor_id),
                       key=_claim_order)
+
+    def claims_due(self, shard: int, before: datetime, limit: int,
+                   cursor: str | None) -> Page[tuple[str, str]]:
+        import zlib
+
+        from domain.ports.repositories import DUE_SHARDS
+
+        hi = before.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S") + "#~"
+        with self.db.lock:
+            claims = [msgspec.json.decode(raw, type=Claim) for raw in self.db.claims.values()]
+        rows = [(f"{c.next_action_at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S')}"
+                 f"#{c.creditor_id}#{c.id}", (c.creditor_id, c.id))
+                for c in claims if c.next_action_at is not None
+                and zlib.crc32(c.id.encode()) % DUE_SHARDS == shard]
+        return _page(rows, f"DUE#{shard}", PageRequest(limit, cursor), lo="0000", hi=hi)
 
 
 class FakeLetters(_Repository):

@@ -261,16 +261,18 @@ def test_table(resources: dict[str, Any]) -> None:
     assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
     assert "DeletionProtectionEnabled" in props
     assert {a["AttributeName"]: a["AttributeType"] for a in props["AttributeDefinitions"]} == {
-        k: "S" for k in ["PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK"]
+        k: "S" for k in ["PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK",
+                         "GSI4PK", "GSI4SK"]
     }
     assert [(k["AttributeName"], k["KeyType"]) for k in props["KeySchema"]] == [
         ("PK", "HASH"), ("SK", "RANGE")]
     gsis = {g["IndexName"]: g for g in props["GlobalSecondaryIndexes"]}
-    assert set(gsis) == {"GSI1", "GSI2", "GSI3"}
+    assert set(gsis) == {"GSI1", "GSI2", "GSI3", "GSI4"}
     for name, gsi in gsis.items():
         assert [(k["AttributeName"], k["KeyType"]) for k in gsi["KeySchema"]] == [
             (f"{name}PK", "HASH"), (f"{name}SK", "RANGE")]
-        assert gsi["Projection"]["ProjectionType"] == "ALL"
+        # The sweeper's index needs only the key: it names the claim.
+        assert gsi["Projection"]["ProjectionType"] == ("KEYS_ONLY" if name == "GSI4" else "ALL")
 
 
 def test_bucket(resources: dict[str, Any]) -> None:

@@ -187,7 +187,7 @@ def create_table(client: Any, table: str) -> None:
                     {"AttributeName": f"{g}PK", "KeyType": "HASH"},
                     {"AttributeName": f"{g}SK", "KeyType": "RANGE"},
                 ],
-                "Projection": {"ProjectionType": "ALL"},
+                "Projection": {"ProjectionType": "KEYS_ONLY" if g == "GSI4" else "ALL"},
             }
             for g in GSI_NAMES
         ],

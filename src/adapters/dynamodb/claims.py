@@ -5,11 +5,20 @@ GSI3 (by debtor), earliest due date first."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from adapters.dynamodb._table import Table, data, decode, n, s
 from adapters.dynamodb.creditors import put
-from adapters.dynamodb.keys import ACCOUNT_SK, claim_pk, event_sk, tenant, uniq_pk
+from adapters.dynamodb.keys import (
+    ACCOUNT_SK,
+    claim_pk,
+    due_pk,
+    due_shard,
+    event_sk,
+    tenant,
+    uniq_pk,
+)
 from adapters.dynamodb.unit_of_work import Write
 from domain.claims.model import Claim, ClaimEvent
 from domain.ports.repositories import (
@@ -43,7 +52,29 @@ class DynamoClaims:
             "GSI2PK": s(f"{t}#PHASE#{claim.phase.value}"), "GSI2SK": s(order),
             "GSI3PK": s(f"{t}#DEBTOR#{claim.debtor_id}"), "GSI3SK": s(order),
             "data": data(claim),
+            **self._due(claim),
         }
+
+    @staticmethod
+    def _due(claim: Claim) -> dict[str, Any]:
+        """The sweeper's sparse index: only a claim with a next action is in it."""
+        if claim.next_action_at is None:
+            return {}
+        at = claim.next_action_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        return {"GSI4PK": s(due_pk(due_shard(claim.id))),
+                "GSI4SK": s(f"{at}#{claim.creditor_id}#{claim.id}")}
+
+    def claims_due(self, shard: int, before: datetime, limit: int,
+                   cursor: str | None) -> Page[tuple[str, str]]:
+        hi = before.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S") + "#~"
+        items, next_cursor = self.table.query(
+            index="GSI4", pk_name="GSI4PK", pk=due_pk(shard), limit=limit, cursor=cursor,
+            sk_name="GSI4SK", sk_between=("0000", hi))
+        found = []
+        for item in items:
+            _, creditor_id, claim_id = item["GSI4SK"]["S"].split("#", 2)
+            found.append((creditor_id, claim_id))
+        return Page(found, next_cursor)
 
     def _event(self, creditor_id: str, event: ClaimEvent) -> Write:
         item = {"PK": s(claim_pk(creditor_id, event.claim_id)), "SK": s(event_sk(event.seq)),

@@ -5,7 +5,10 @@ Keys are prefixed by the creditor (`T#<creditor>#…`), so no query can cross te
 
 from __future__ import annotations
 
-GSI_NAMES = ("GSI1", "GSI2", "GSI3")
+from domain.ports.repositories import DUE_SHARDS  # the sweeper's index (GSI4) shards
+
+GSI_NAMES = ("GSI1", "GSI2", "GSI3", "GSI4")
+
 # The claim's account (payments, promises, plan) sorts right after the claim's META item.
 ACCOUNT_SK = "META#ACCOUNT"
 
@@ -44,3 +47,13 @@ def dispatch_pk(provider: str, provider_id: str) -> str:
 
 def dispatches_in_flight(provider: str) -> str:
     return f"POSTAL#INFLIGHT#{provider}"
+
+
+def due_shard(claim_id: str) -> int:
+    import zlib
+
+    return zlib.crc32(claim_id.encode()) % DUE_SHARDS
+
+
+def due_pk(shard: int) -> str:
+    return f"DUE#{shard}"

@@ -355,3 +355,55 @@ class ContactToVerify(Event):
     contact_point_id: str
     channel: str
     cause: str
+
+
+# ---------------------------------------------------------------------------- escalation
+
+@dataclass(frozen=True, kw_only=True)
+class StepStarted(Event):
+    """The ladder claimed a step: its effects are under way (one delivery of a wake-up wins)."""
+
+    action: ClassVar[str] = "step_started"
+    step: str
+    index: int
+    approved: bool | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class StepRan(Event):
+    """What a step did: channels sent (with the provider's or the letter's id), skipped (and
+    why), tasks raised. Contact values stay on the debtor."""
+
+    action: ClassVar[str] = "step_ran"
+    step: str
+    index: int
+    outcome: str
+    sent: tuple[str, ...] | None = None
+    skipped: tuple[str, ...] | None = None
+    tasks: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class StepPassedOver(Event):
+    """A step whose conditions exclude the claim (the debtor's kind, a minimum outstanding)."""
+
+    action: ClassVar[str] = "step_passed_over"
+    step: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class StepReleased(Event):
+    """A person answered a manual step's task: the ladder moves on."""
+
+    action: ClassVar[str] = "step_released"
+    step: str
+    task_id: str
+    outcome: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class StepSkipped(Event):
+    """A person skipped the ladder's next step (`skip_step`)."""
+
+    action: ClassVar[str] = "skip_step"
+    step: str

@@ -119,6 +119,15 @@ class Claim:
     policy_version: int = 1
     last_contact_on: date | None = None
     awaiting_step: str | None = None
+    # The formal notice's deadline to pay, once one was sent (a judicial step counts from it).
+    notice_deadline: date | None = None
+    # The next step and the instant it runs, as scheduled (EventBridge Scheduler), with the
+    # schedule's name: what the sweeper finds when a schedule was lost.
+    next_step: str | None = None
+    next_action_at: datetime | None = None
+    schedule_name: str | None = None
+    # A step the trigger claimed (its effects are under way), with when.
+    running_step: str | None = None
 
     def today(self, now: datetime) -> date:
         from zoneinfo import ZoneInfo

@@ -138,3 +138,6 @@ class Letter:
     confirmed_prescribed: tuple[str, ...] = ()
     dispatch: Dispatch | None = None
     proofs: tuple[Proof, ...] = field(default=())
+    # Requested by the ladder: which step, and how to post it once it is rendered.
+    step_key: str | None = None
+    dispatch_on_ready: DispatchMode | None = None

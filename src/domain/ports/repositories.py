@@ -67,6 +67,11 @@ def debtor_reference_taken(reference: str | None) -> Conflict:
                     field_path="external_reference")
 
 
+# The sweeper's index spreads claims with a next action over this many partitions, so a
+# burst of due claims does not heat one (adapters.dynamodb.keys.due_shard).
+DUE_SHARDS = 8
+
+
 class Clock(Protocol):
     def now(self) -> datetime:
         """The current instant, timezone-aware UTC."""
@@ -138,3 +143,10 @@ class ClaimRepository(Protocol):
                     page: PageRequest) -> Page[ClaimEvent]: ...
 
     def claims_of_debtor(self, creditor_id: str, debtor_id: str) -> list[Claim]: ...
+
+    def claims_due(self, shard: int, before: datetime, limit: int,
+                   cursor: str | None) -> Page[tuple[str, str]]:
+        """(creditor, claim) of the claims whose next action is before `before`, in one
+        shard of the sweeper's sparse index (domain.services.escalation.SHARDS of them):
+        reads grow with the claims due, not with the table."""
+        ...

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.letters.content import AddressFrame
+from domain.ports.escalation import EmailSender, Scheduler, SmsSender
 from domain.ports.letters import DocumentStore, LetterQueue, LetterRenderer, PostalProvider
 from domain.ports.repositories import Clock
 from domain.ports.stores import RateStore
@@ -42,3 +43,8 @@ class Ports:
     renderer: Callable[[], LetterRenderer] | None = None
     # Where the print provider wants the address block on the sheet.
     address_frame: AddressFrame = DEFAULT_FRAME
+    # Escalation: the senders of e-mail and SMS, and the scheduler that wakes a claim up
+    # for its next step (none: nothing is scheduled, as in a function that does not chase).
+    email: EmailSender | None = None
+    sms: SmsSender | None = None
+    scheduler: Scheduler | None = None

@@ -1,20 +1,45 @@
-"""Use cases of the escalation engine. This first part answers what a claim's ladder will
-do next, and when: the step, its day (the planner) and its instant (the calendar: business
-days and contact windows in the creditor's time zone, the debtor's holidays). The trigger
-that runs a step, the scheduling after each change and the sweeper build on it."""
+"""Use cases of the escalation engine: what a claim's ladder does next and when (`ladder`),
+keeping exactly one schedule per claim after every change (`keep_schedule`,
+`reschedule`), running a step when its schedule fires (`run_step`), a person's answer to a
+step's task (`step_task_completed`), the sweeper that runs what a lost schedule missed
+(`sweep`), and the lifecycle's `escalate` and `skip_step`.
+
+Delivery is at least once (EventBridge Scheduler, then Lambda's asynchronous retries): a
+wake-up names the claim's version it was scheduled for, so one that arrives after the claim
+changed does nothing; the step is claimed with a conditional write before any effect, so
+three deliveries at once run it once; each effect carries an idempotency key made of the
+claim, the step and the channel. The ledger is settled again right before anything is sent:
+no reminder goes out after a payment that arrived before it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from domain.amounts.account import ClaimAccount
+from domain.claims import events
+from domain.claims.model import Claim
+from domain.creditors.model import Creditor
 from domain.debtors.model import ContactKind, Debtor
 from domain.escalation import calendar
 from domain.escalation.planner import Plan, Progress, plan, progress_of, situation_of
 from domain.escalation.policy import Channel, Step
+from domain.escalation.tasks import Task, TaskKind, TaskStatus
+from domain.letters.model import DispatchMode
+from domain.ports.escalation import ChannelRefused, ScheduledWakeup, Wakeup
+from domain.ports.unit_of_work import UnitOfWork
+from domain.services.amounts import _load, _save, _settle
 from domain.services.caller import Caller, Ports
-from domain.shared.errors import NotFound
+from domain.shared.errors import (
+    ActionNotAllowed,
+    Conflict,
+    DomainValidationError,
+    NotFound,
+    Unavailable,
+)
+from domain.shared.ids import new_id
+from domain.shared.retry import retry_on_stale
 
 # Which contact window a channel keeps (domain.escalation.calendar): a task lands in a
 # person's worklist on a business day, at the hours letters go.
@@ -58,21 +83,22 @@ def ladder(claim_id: str, caller: Caller, ports: Ports) -> LadderView:
     and the next step with its day and instant.
 
     Raises NotFound (no such claim, debtor or policy for this creditor)."""
-    from domain.services.policies import get_policy
-
     uow = ports.unit_of_work()
     found = uow.claims.get_claim_account(caller.creditor_id, claim_id)
     if found is None:
         raise NotFound("claim", claim_id)
-    claim, account = found
+    return _view(uow, *found, caller, ports)
+
+
+def _view(uow: UnitOfWork, claim: Claim, account: ClaimAccount, caller: Caller,
+          ports: Ports) -> LadderView:
     debtor, creditor = uow.debtors.get_debtor_with_creditor(caller.creditor_id, claim.debtor_id)
     if debtor is None or creditor is None:
         raise NotFound("debtor", claim.debtor_id)
     now = ports.clock.now()
     today = claim.today(now)
     statement = account.statement(claim, today, ports.rates.rate_tables())
-    policy = get_policy(claim.policy_id, caller, ports)
-    steps = policy.steps_of(claim.policy_version)
+    steps = policy_steps(claim, caller, ports)
     progress = progress_of(claim)
     next_plan = plan(steps, progress, situation_of(claim, account, statement, today,
                                                    creditor.formal_notice_days))
@@ -85,3 +111,430 @@ def ladder(claim_id: str, caller: Caller, ports: Ports) -> LadderView:
                         calendar.DEFAULT_WINDOWS)
     return LadderView(claim.policy_id, claim.policy_version, steps, progress, next_plan, at,
                       region, today)
+
+
+def policy_steps(claim: Claim, caller: Caller, ports: Ports) -> tuple[Step, ...]:
+    """The steps of the claim's policy at the claim's version. A version never changes once
+    written, so it is kept for the life of the process."""
+    key = (claim.creditor_id, claim.policy_id, claim.policy_version)
+    steps = _STEPS.get(key)
+    if steps is None:
+        from domain.services.policies import get_policy
+
+        steps = get_policy(claim.policy_id, caller, ports).steps_of(claim.policy_version)
+        _STEPS[key] = steps
+    return steps
+
+
+_STEPS: dict[tuple[str, str, int], tuple[Step, ...]] = {}
+
+
+# ---------------------------------------------------------------------------- scheduling
+
+# A schedule fires within a minute; past this, the sweeper takes it as lost and runs it.
+SWEEP_GRACE = timedelta(minutes=5)
+
+
+def keep_schedule(uow: UnitOfWork, claim: Claim, ports: Ports) -> None:
+    """After the change being committed, keep the claim's one schedule right (every use case
+    that saves a claim calls this; a function without a scheduler does nothing)."""
+    if ports.scheduler is None:
+        return
+    creditor_id, claim_id = claim.creditor_id, claim.id
+    uow.after_commit(lambda: _reschedule_quietly(creditor_id, claim_id, ports))
+
+
+def _reschedule_quietly(creditor_id: str, claim_id: str, ports: Ports) -> None:
+    # The change is committed whatever happens here: a schedule that could not be kept is
+    # the sweeper's to catch (the claim's next_action_at still names the old instant, or
+    # none), so a scheduler outage never fails the caller's request.
+    try:
+        reschedule(creditor_id, claim_id, ports)
+    except (Unavailable, Conflict, NotFound):
+        pass
+
+
+@retry_on_stale
+def reschedule(creditor_id: str, claim_id: str, ports: Ports) -> Claim | None:
+    """Compute the claim's next step and instant; create its schedule and delete the one it
+    replaces; store both on the claim (its version unchanged: a wake-up names the version it
+    was scheduled for). Nothing is written when nothing changed."""
+    scheduler = ports.scheduler
+    if scheduler is None:
+        return None
+    caller = Caller(creditor_id, "scheduler")
+    with ports.unit_of_work() as uow:
+        found = uow.claims.get_claim_account(creditor_id, claim_id)
+        if found is None:
+            return None
+        claim, account = found
+        view = _view(uow, claim, account, caller, ports)
+        step = view.plan.step.key if view.plan.step and view.at else None
+        at = view.at if step else None
+        if (step, at) == (claim.next_step, claim.next_action_at):
+            return claim
+        name = None
+        if step is not None and at is not None:
+            name = scheduler.schedule(ScheduledWakeup(
+                Wakeup(creditor_id, claim_id, step, claim.version), at, claim.time_zone))
+        if claim.schedule_name and claim.schedule_name != name:
+            scheduler.cancel(claim.schedule_name)
+        claim.next_step, claim.next_action_at, claim.schedule_name = step, at, name
+        uow.claims.save_claim(claim, [], claim.version)
+        uow.commit()
+    return claim
+
+
+# ---------------------------------------------------------------------------- running
+
+@dataclass(frozen=True, slots=True)
+class StepRun:
+    """What one run of a step did: each channel sent (with the provider's id), skipped
+    (with why) or turned into a task, the letter asked for."""
+
+    outcome: str  # ran | approval_requested | stale | not_due | outside_window
+    step: str | None = None
+    sent: tuple[tuple[str, str], ...] = ()  # (channel, provider's id or the letter's id)
+    skipped: tuple[tuple[str, str], ...] = ()  # (channel, reason)
+    tasks: tuple[str, ...] = ()  # the kinds of the tasks raised
+
+
+@dataclass(frozen=True, slots=True)
+class _Claimed:
+    claim: Claim
+    account: ClaimAccount
+    step: Step
+    index: int
+    passed_over: tuple[str, ...]  # the keys of the steps passed over on the way
+    today: date
+    approved: bool  # an approval step whose approval was given: its channels run now
+
+
+def run_step(wakeup: Wakeup, ports: Ports, *, approved: bool = False) -> StepRun:
+    """Run the step a schedule (or the sweeper, or `escalate`) woke the claim up for.
+
+    Does nothing for a wake-up of another version of the claim, a step that is not the
+    claim's next one or not due yet, or outside its channels' windows (then the claim is
+    rescheduled). Otherwise claims the step (one delivery wins), settles the ledger again,
+    sends or raises what the step says, moves the ladder on and schedules the next step."""
+    claimed = _claim_step(wakeup, ports, approved=approved)
+    if isinstance(claimed, StepRun):
+        if claimed.outcome in ("not_due", "outside_window"):
+            keep_after(wakeup, ports)
+        return claimed
+    return _finish(claimed, _effects(claimed, ports), ports)
+
+
+def keep_after(wakeup: Wakeup, ports: Ports) -> None:
+    _reschedule_quietly(wakeup.creditor_id, wakeup.claim_id, ports)
+
+
+@retry_on_stale
+def _claim_step(wakeup: Wakeup, ports: Ports, *, approved: bool) -> _Claimed | StepRun:
+    caller = Caller(wakeup.creditor_id, "ladder")
+    with ports.unit_of_work() as uow:
+        change = _load(uow, ports, caller, wakeup.claim_id)
+        loaded = change.loaded
+        if loaded is None or loaded.version != wakeup.claim_version or loaded.running_step:
+            return StepRun("stale", wakeup.step_key)
+        _settle(change, ports)  # the ledger right before anything is sent
+        claim = change.claim
+        view = _view(uow, claim, change.account, caller, ports)
+        plan_now = view.plan
+        step = plan_now.step
+        if (step is None or plan_now.index is None or step.key != wakeup.step_key
+                or not plan_now.runs_on(change.today)):
+            if change.entries:  # settling found something (a promise broken): keep it
+                _save(uow, change)
+            return StepRun("not_due", wakeup.step_key)
+        now = ports.clock.now()
+        if not approved and not step.requires_approval and view.at is not None and (
+                view.at > now + timedelta(minutes=1)):
+            return StepRun("outside_window", step.key)
+        claim.running_step = step.key
+        change.record(events.StepStarted(step=step.key, index=plan_now.index,
+                                         approved=approved or None))
+        _save(uow, change)
+    passed = tuple(view.steps[i].key for i in plan_now.passed_over)
+    return _Claimed(claim, change.account, step, plan_now.index, passed, change.today,
+                    approved)
+
+
+def _effects(claimed: _Claimed, ports: Ports) -> StepRun:
+    """Send or raise what the step says, each effect once (an idempotency key per claim,
+    step and channel). Reads the debtor and the creditor for the contact points."""
+    step, claim = claimed.step, claimed.claim
+    if step.requires_approval and not claimed.approved:
+        return StepRun("approval_requested", step.key, tasks=(TaskKind.APPROVAL.value,))
+    uow = ports.unit_of_work()
+    debtor, creditor = uow.debtors.get_debtor_with_creditor(claim.creditor_id, claim.debtor_id)
+    sent: list[tuple[str, str]] = []
+    skipped: list[tuple[str, str]] = []
+    tasks: list[str] = []
+    for channel in step.channels:
+        key = f"{claim.id}:{step.key}:{channel.value}"
+        if channel in TASK_CHANNEL_KINDS:
+            tasks.append(TASK_CHANNEL_KINDS[channel].value)
+            continue
+        if debtor is None or creditor is None:
+            skipped.append((channel.value, "no_debtor"))
+            continue
+        try:
+            if channel is Channel.EMAIL:
+                sent.append((channel.value, _send_email(step, claimed, debtor, creditor, key,
+                                                        ports)))
+            elif channel is Channel.SMS:
+                sent.append((channel.value, _send_sms(step, claimed, debtor, creditor, key,
+                                                      ports)))
+            else:
+                sent.append((channel.value, _send_letter(step, claimed, channel, ports)))
+        except NoContact as missing:
+            skipped.append((channel.value, missing.reason))
+            tasks.append(TaskKind.VERIFY_CONTACT.value)
+        except (ChannelRefused, DomainValidationError, ActionNotAllowed) as exc:
+            skipped.append((channel.value, _reason(exc)))
+    return StepRun("ran", step.key, tuple(sent), tuple(skipped), tuple(tasks))
+
+
+class NoContact(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, DomainValidationError):
+        return exc.errors[0].code
+    if isinstance(exc, ActionNotAllowed):
+        return "not_allowed"
+    return "refused"
+
+
+@retry_on_stale
+def _finish(claimed: _Claimed, run: StepRun, ports: Ports) -> StepRun:
+    caller = Caller(claimed.claim.creditor_id, "ladder")
+    step = claimed.step
+    with ports.unit_of_work() as uow:
+        change = _load(uow, ports, caller, claimed.claim.id)
+        claim = change.claim
+        claim.running_step = None
+        waits = run.outcome == "approval_requested" or any(
+            kind != TaskKind.VERIFY_CONTACT.value for kind in run.tasks)
+        tasks: tuple[str, ...] = ((TaskKind.APPROVAL.value,)
+                                  if run.outcome == "approval_requested" else run.tasks)
+        claim.step_index = max(claim.step_index, claimed.index + 1)
+        claim.awaiting_step = step.key if waits else None
+        if run.sent:
+            claim.last_contact_on = claimed.today
+        for key in claimed.passed_over:
+            change.record(events.StepPassedOver(step=key))
+        for kind in tasks:
+            _raise_task(uow, claim, step, TaskKind(kind), ports)
+        change.record(events.StepRan(
+            step=step.key, index=claimed.index, outcome=run.outcome,
+            sent=tuple(f"{c}:{ref}" for c, ref in run.sent) or None,
+            skipped=tuple(f"{c}:{why}" for c, why in run.skipped) or None,
+            tasks=run.tasks or None))
+        _settle(change, ports)
+        keep_schedule(uow, claim, ports)
+        _save(uow, change)
+    return run
+
+
+# ---------------------------------------------------------------------------- channels
+
+TASK_CHANNEL_KINDS = {
+    Channel.CALL_TASK: TaskKind.CALL, Channel.VISIT_TASK: TaskKind.VISIT,
+    Channel.APPROVAL_TASK: TaskKind.APPROVAL,
+    Channel.JUDICIAL_ASSESSMENT_TASK: TaskKind.JUDICIAL_ASSESSMENT,
+}
+# How a letter step posts its letter: a reminder by simple mail, a registered step with an
+# acknowledgement of receipt (the proof of the formal notice's date).
+_POST_MODE = {Channel.LETTER: DispatchMode.SIMPLE,
+              Channel.REGISTERED_LETTER: DispatchMode.REGISTERED_AR}
+_TASK_TITLES = {
+    TaskKind.CALL: "Call the debtor about the unpaid invoices",
+    TaskKind.VISIT: "Visit the debtor",
+    TaskKind.APPROVAL: "Approve the next step before it runs",
+    TaskKind.JUDICIAL_ASSESSMENT: "Assess the judicial routes: the formal notice's deadline "
+                                  "has passed",
+    TaskKind.VERIFY_CONTACT: "Find a valid contact point: a step could not reach the debtor",
+}
+
+
+def _usable(debtor: Debtor, kind: ContactKind, channel: str) -> str | None:
+    """The first contact point contact validation found usable for `channel`."""
+    for point in debtor.contact_points:
+        v = point.validation
+        if point.kind is kind and v is not None and v.status in ("valid", "risky") and (
+                channel in v.channels or not v.channels):
+            value = v.normalized if isinstance(v.normalized, str) else point.value
+            if value:
+                return value
+    return None
+
+
+def _facts(claimed: _Claimed, debtor: Debtor, creditor: Creditor, ports: Ports) -> object:
+    from domain.escalation.messages import MessageFacts
+    from domain.letters.references import payment_reference
+
+    claim = claimed.claim
+    statement = claimed.account.statement(claim, claimed.today, ports.rates.rate_tables())
+    unpaid = [inv for inv in statement.invoices if inv.outstanding > 0 and not inv.prescribed]
+    return MessageFacts(
+        creditor_name=creditor.legal_name, debtor_name=debtor.name,
+        invoice_numbers=tuple(inv.number for inv in unpaid),
+        total=sum((inv.outstanding for inv in unpaid), statement.totals.due * 0),
+        currency=claim.currency,
+        earliest_due_date=min((inv.due_date for inv in unpaid), default=claim.earliest_due_date),
+        payment_reference=payment_reference(claim.id), iban=creditor.iban,
+        deadline=claim.notice_deadline, consumer=claim.debtor_kind.value == "consumer")
+
+
+def _send_email(step: Step, claimed: _Claimed, debtor: Debtor, creditor: Creditor, key: str,
+                ports: Ports) -> str:
+    from domain.escalation.messages import compose
+    from domain.ports.escalation import EmailMessage
+
+    to = _usable(debtor, ContactKind.EMAIL, "email")
+    if to is None or ports.email is None:
+        raise NoContact("no_email")
+    message = compose(step.template or "overdue_1", debtor.language,
+                      _facts(claimed, debtor, creditor, ports))
+    return ports.email.send(EmailMessage(to=to, subject=message.subject, text=message.text,
+                                         idempotency_key=key))
+
+
+def _send_sms(step: Step, claimed: _Claimed, debtor: Debtor, creditor: Creditor, key: str,
+              ports: Ports) -> str:
+    from domain.escalation.messages import sms_text
+    from domain.ports.escalation import SmsMessage
+
+    to = _usable(debtor, ContactKind.PHONE, "sms")
+    if to is None or ports.sms is None:
+        raise NoContact("no_mobile")
+    text = sms_text(step.template or "overdue_1", debtor.language,
+                    _facts(claimed, debtor, creditor, ports))
+    return ports.sms.send(SmsMessage(to=to, text=text, idempotency_key=key))
+
+
+def _send_letter(step: Step, claimed: _Claimed, channel: Channel, ports: Ports) -> str:
+    """Ask for the step's letter, posted as soon as it is rendered. A letter this step
+    already asked for (a run interrupted after it) is the one answered."""
+    from domain.services import letters
+
+    claim = claimed.claim
+    caller = Caller(claim.creditor_id, "ladder")
+    for earlier in letters.list_letters(claim.id, caller, ports):
+        if earlier.step_key == step.key:
+            return earlier.id
+    if step.letter_kind is None:
+        raise NoContact("no_letter_kind")
+    try:
+        letter = letters.request_letter(claim.id, letters.LetterDraft(
+            kind=step.letter_kind, step_key=step.key, dispatch_on_ready=_POST_MODE[channel]),
+            caller, ports)
+    except DomainValidationError as exc:
+        if exc.errors[0].code == "no_postal_address":
+            raise NoContact("no_postal_address") from None
+        raise
+    return letter.id
+
+
+def _raise_task(uow: UnitOfWork, claim: Claim, step: Step, kind: TaskKind,
+                ports: Ports) -> Task:
+    now = ports.clock.now()
+    task = Task(id=new_id("tsk"), creditor_id=claim.creditor_id, claim_id=claim.id,
+                debtor_id=claim.debtor_id, kind=kind, status=TaskStatus.OPEN,
+                created_at=now, due_at=now, title=_TASK_TITLES[kind],
+                step_key=None if kind is TaskKind.VERIFY_CONTACT else step.key,
+                policy_version=claim.policy_version)
+    uow.tasks.add_task(task)
+    return task
+
+
+# ---------------------------------------------------------------------------- tasks
+
+
+def step_task_completed(task: Task, outcome: str, caller: Caller, ports: Ports) -> None:
+    """A person answered a step's task. An approved step runs now (its channels: the formal
+    notice's registered letter); any other answer (a call made, a visit, a rejected
+    approval: the step skipped) releases the ladder, which moves on to its next step."""
+    if task.step_key is None:
+        return
+    if task.kind is TaskKind.APPROVAL and outcome == "approved":
+        claimed = _claim_approved(task, ports)
+        if claimed is not None:
+            _finish(claimed, _effects(claimed, ports), ports)
+        return
+    _release(task, outcome, ports, contacted=task.kind in (TaskKind.CALL, TaskKind.VISIT)
+             and outcome not in ("no_answer", "wrong_number", "absent", "moved"))
+
+
+@retry_on_stale
+def _claim_approved(task: Task, ports: Ports) -> _Claimed | None:
+    """Claim the approved step (one approval runs it once), as `_claim_step` does."""
+    caller = Caller(task.creditor_id, "ladder")
+    with ports.unit_of_work() as uow:
+        change = _load(uow, ports, caller, task.claim_id)
+        claim = change.claim
+        if claim.awaiting_step != task.step_key or claim.running_step:
+            return None
+        steps = policy_steps(claim, caller, ports)
+        index = next((i for i, s in enumerate(steps) if s.key == task.step_key), None)
+        if index is None:
+            return None
+        _settle(change, ports)  # the ledger right before the letter goes
+        if claim.phase.value == "closed":
+            claim.awaiting_step = None
+            _save(uow, change)
+            return None
+        claim.running_step = task.step_key
+        change.record(events.StepStarted(step=task.step_key, index=index, approved=True))
+        _save(uow, change)
+    return _Claimed(claim, change.account, steps[index], index, (), change.today, True)
+
+
+@retry_on_stale
+def _release(task: Task, outcome: str, ports: Ports, *, contacted: bool) -> None:
+    caller = Caller(task.creditor_id, "ladder")
+    with ports.unit_of_work() as uow:
+        change = _load(uow, ports, caller, task.claim_id)
+        claim = change.claim
+        if claim.awaiting_step != task.step_key:
+            return
+        claim.awaiting_step = None
+        if contacted:
+            claim.last_contact_on = change.today
+        change.record(events.StepReleased(step=task.step_key or "", task_id=task.id,
+                                          outcome=outcome))
+        _settle(change, ports)
+        keep_schedule(uow, claim, ports)
+        _save(uow, change)
+
+
+# ---------------------------------------------------------------------------- sweeper
+
+def sweep(ports: Ports, *, limit: int = 100) -> int:
+    """Run the steps whose schedule was lost or failed: every claim whose next action is more
+    than SWEEP_GRACE overdue, shard by shard of the sparse index (its reads grow with the
+    claims due, not with the table). Returns how many steps ran."""
+    from domain.ports.repositories import DUE_SHARDS
+
+    before = ports.clock.now() - SWEEP_GRACE
+    ran = 0
+    for shard in range(DUE_SHARDS):
+        cursor = None
+        while True:
+            page = ports.unit_of_work().claims.claims_due(shard, before, limit, cursor)
+            for creditor_id, claim_id in page.items:
+                claim = ports.unit_of_work().claims.get_claim(creditor_id, claim_id)
+                if claim is None or claim.next_step is None:
+                    continue
+                run = run_step(Wakeup(creditor_id, claim_id, claim.next_step, claim.version),
+                               ports)
+                ran += run.outcome in ("ran", "approval_requested")
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+    return ran

@@ -106,6 +106,9 @@ class LetterDraft:
     # the debt in a way Relance does not know of): they appear, marked as such.
     confirm_prescribed: tuple[str, ...] = ()
     contact_point_id: str | None = None
+    # The ladder's: the step asking for it, and how to post it as soon as it is rendered.
+    step_key: str | None = None
+    dispatch_on_ready: DispatchMode | None = None
 
 
 @retry_on_stale
@@ -145,7 +148,8 @@ def request_letter(claim_id: str, draft: LetterDraft, caller: Caller, ports: Por
             updated_at=now, requested_by=caller.actor, issued_on=change.today,
             deadline=content.deadline, payment_reference=content.transfer.reference,
             confirmed_prescribed=tuple(i.number for i in content.invoices
-                                       if i.prescribed_confirmed))
+                                       if i.prescribed_confirmed),
+            step_key=draft.step_key, dispatch_on_ready=draft.dispatch_on_ready)
         uow.letters.add_letter(letter, content)
         uow.letters.add_reference(caller.creditor_id, content.transfer.reference, claim.id)
         change.record(events.LetterRequested(
@@ -209,7 +213,7 @@ def render_letter(job: RenderJob, ports: Ports) -> Letter:
     letter, content = _letter(ports.unit_of_work(), job.creditor_id, job.claim_id,
                               job.letter_id)
     if letter.status is LetterStatus.READY:
-        return letter
+        return _post_if_asked(letter, ports)
     try:
         rendered = renderer.render(content)
     except Exception as exc:
@@ -229,7 +233,17 @@ def render_letter(job: RenderJob, ports: Ports) -> Letter:
         raise
     pages = int(stored.metadata.get("pages", rendered.pages))
     version = stored.metadata.get("renderer", renderer.version)
-    return _record_ready(job, stored, pages, version, ports)
+    return _post_if_asked(_record_ready(job, stored, pages, version, ports), ports)
+
+
+def _post_if_asked(letter: Letter, ports: Ports) -> Letter:
+    """A letter the ladder asked for goes to the post once rendered. A provider that is
+    down raises Unavailable: the worker's queue delivers the job again, which finds the
+    letter ready and posts it then (the letter's id keeps the post from printing twice)."""
+    if letter.dispatch_on_ready is None or letter.dispatch is not None:
+        return letter
+    return dispatch_letter(letter.claim_id, letter.id, letter.dispatch_on_ready,
+                           Caller(letter.creditor_id, "ladder"), ports)
 
 
 @retry_on_stale

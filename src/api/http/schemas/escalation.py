@@ -78,4 +78,4 @@ class LadderOut(Output):
 def _step(step: Step, state: str) -> LadderStepOut:
     return LadderStepOut(key=step.key, offset_days=step.offset_days, anchor=step.anchor.value,
                          channels=[c.value for c in step.channels], manual=step.manual,
-                         state=state)  # type: ignore[arg-type]
+                         state=state)
