@@ -44,3 +44,13 @@ def dispatch_pk(provider: str, provider_id: str) -> str:
 
 def dispatches_in_flight(provider: str) -> str:
     return f"POSTAL#INFLIGHT#{provider}"
+
+
+def policy_sk(policy_id: str) -> str:
+    # In the creditor's own partition (`tenant`), beside its profile and keys.
+    return f"POLICY#{policy_id}"
+
+
+# Which policy is the creditor's default: one small item, so that moving the default is one
+# conditional write and never rewrites the policies themselves.
+DEFAULT_POLICY_SK = "POLICYDEFAULT"
