@@ -31,6 +31,7 @@ from domain.amounts.rates import RateTables
 from domain.claims.model import Claim, ClaimEvent
 from domain.creditors.model import ApiKey, Creditor
 from domain.debtors.model import Debtor
+from domain.escalation.policy import Policy
 from domain.letters.content import LetterContent
 from domain.letters.model import Letter
 from domain.ports.letters import (
@@ -80,6 +81,8 @@ class FakeDatabase:
     letter_contents: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
     # (provider, provider id) -> (the reference, in flight, last update)
     dispatches: dict[tuple[str, str], tuple[bytes, bool, str]] = field(default_factory=dict)
+    policies: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    default_policies: dict[str, str] = field(default_factory=dict)  # creditor -> policy id
     lock: threading.RLock = field(default_factory=threading.RLock)
     commits: int = 0  # successful commits that wrote something
 
@@ -426,6 +429,39 @@ class FakeLetters(_Repository):
         return _page(rows, f"POSTAL#INFLIGHT#{provider}", PageRequest(limit, cursor))
 
 
+class FakePolicies(_Repository):
+    def get_policy(self, creditor_id: str, policy_id: str) -> Policy | None:
+        return _load(self.db.policies.get((creditor_id, policy_id)), Policy)
+
+    def list_policies(self, creditor_id: str) -> list[Policy]:
+        with self.db.lock:
+            rows = sorted((k, v) for k, v in self.db.policies.items() if k[0] == creditor_id)
+        return [msgspec.json.decode(raw, type=Policy) for _, raw in rows]
+
+    def add_policy(self, policy: Policy) -> None:
+        db, key = self.db, (policy.creditor_id, policy.id)
+        self.uow.stage(_put(db.policies, key, policy, field_name="steps", check=lambda: (
+            Conflict(f"policy {policy.id} was created meanwhile: read it and send its ETag "
+                     "in If-Match") if key in db.policies else None)))
+
+    def save_policy(self, policy: Policy, expected_version: int) -> None:
+        db, key = self.db, (policy.creditor_id, policy.id)
+        self.uow.stage(_put(db.policies, key, policy, field_name="steps", check=lambda: (
+            None if _version(db.policies.get(key)) == expected_version
+            else StaleVersion("policy changed since it was read"))))
+
+    def default_policy_id(self, creditor_id: str) -> str | None:
+        return self.db.default_policies.get(creditor_id)
+
+    def set_default_policy(self, creditor_id: str, policy_id: str,
+                           previous: str | None) -> None:
+        db = self.db
+        self.uow.stage(_Write(
+            lambda: None if db.default_policies.get(creditor_id) == previous
+            else StaleVersion("the default policy changed since it was read"),
+            lambda: db.default_policies.__setitem__(creditor_id, policy_id), len(policy_id)))
+
+
 # ------------------------------------------------------------------------ unit of work
 class FakeUnitOfWork(Staging[_Write]):
     """Implements domain.ports.UnitOfWork in memory, with DynamoDB's transaction rules."""
@@ -442,6 +478,7 @@ class FakeUnitOfWork(Staging[_Write]):
         self.debtors = FakeDebtors(self)
         self.claims = FakeClaims(self)
         self.letters = FakeLetters(self)
+        self.policies = FakePolicies(self)
 
     def commit(self) -> None:
         writes, effects = self.take()

@@ -57,3 +57,12 @@ def due_shard(claim_id: str) -> int:
 
 def due_pk(shard: int) -> str:
     return f"DUE#{shard}"
+
+def policy_sk(policy_id: str) -> str:
+    # In the creditor's own partition (`tenant`), beside its profile and keys.
+    return f"POLICY#{policy_id}"
+
+
+# Which policy is the creditor's default: one small item, so that moving the default is one
+# conditional write and never rewrites the policies themselves.
+DEFAULT_POLICY_SK = "POLICYDEFAULT"

@@ -26,6 +26,7 @@ from api.http.routes.contacts import ContactValidationController
 from api.http.routes.creditors import ApiKeyController, CreditorController
 from api.http.routes.debtors import DebtorController
 from api.http.routes.letters import LetterController, postal_webhook
+from api.http.routes.policies import PolicyController
 from api.http.routes.rates import AdminRatesController, RatesController
 from domain.ports.stores import IdempotencyStore
 from domain.services.caller import Ports
@@ -96,6 +97,7 @@ def create_app(
             RatesController,
             AdminRatesController,
             LetterController,
+            PolicyController,
             postal_webhook,
             record_payment_by_reference,
         ],

@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from domain.ports.letters import LetterRepository
+from domain.ports.policies import PolicyRepository
 from domain.ports.repositories import (
     ApiKeyRepository,
     ClaimRepository,
@@ -62,6 +63,9 @@ class UnitOfWork(Protocol):
 
     @property
     def letters(self) -> LetterRepository: ...
+
+    @property
+    def policies(self) -> PolicyRepository: ...
 
     def __enter__(self) -> Self: ...
 
