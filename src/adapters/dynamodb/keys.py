@@ -58,6 +58,7 @@ def due_shard(claim_id: str) -> int:
 def due_pk(shard: int) -> str:
     return f"DUE#{shard}"
 
+
 def policy_sk(policy_id: str) -> str:
     # In the creditor's own partition (`tenant`), beside its profile and keys.
     return f"POLICY#{policy_id}"

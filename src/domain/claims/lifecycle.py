@@ -78,6 +78,8 @@ RULES: tuple[ActionRule, ...] = (
     ActionRule("hold", _open_not_held, "the claim is closed or already held"),
     ActionRule("resume", _held_for(HoldReason.MANUAL, HoldReason.INSOLVENCY),
                "the claim has no manual or insolvency hold"),
+    ActionRule("escalate", _open_not_held, "the claim is closed or held"),
+    ActionRule("skip_step", _open, "the claim is closed"),
     ActionRule("transfer", _open, "the claim is closed"),
     ActionRule("write_off", _open, "the claim is closed"),
     ActionRule("cancel", _open, "the claim is closed"),

@@ -115,8 +115,10 @@ class Claim:
     # version of the policy does not move it unless moved on explicitly), and where it is
     # on the ladder (`step_index`, the last contact, a manual step waiting for a person:
     # domain.escalation.planner.Progress).
+    # Version 0: not bound yet; the ladder binds the creditor's default policy, at the
+    # version then in force, when it first plans the claim (domain.services.escalation).
     policy_id: str = "default"
-    policy_version: int = 1
+    policy_version: int = 0
     last_contact_on: date | None = None
     awaiting_step: str | None = None
     # The formal notice's deadline to pay, once one was sent (a judicial step counts from it).

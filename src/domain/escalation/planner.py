@@ -135,9 +135,11 @@ def situation_of(claim: Claim, account: ClaimAccount, statement: Statement, toda
             HoldReason.PROMISE, HoldReason.MANUAL, HoldReason.PAYMENT_PLAN):
         resume_on = add_days(hold.until, 1)
     notice = account.formal_notice_on
+    deadline = claim.notice_deadline or (
+        add_days(notice, notice_days) if notice is not None else None)
     return Situation(
         today=today, open=claim.phase is not Phase.CLOSED, held=hold is not None,
         resume_on=resume_on, debtor_kind=claim.debtor_kind,
         outstanding=sum((inv.outstanding for inv in unpaid), Decimal(0)),
         carrying_due_date=min((inv.due_date for inv in unpaid), default=None),
-        notice_deadline=add_days(notice, notice_days) if notice is not None else None)
+        notice_deadline=deadline)

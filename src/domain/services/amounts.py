@@ -26,7 +26,7 @@ from domain.claims.events import timeline_entry
 from domain.claims.model import Claim, ClaimEvent, Hold, HoldReason, Outcome, Phase
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.caller import Caller, Ports
-from domain.shared.dates import not_past, outside_window
+from domain.shared.dates import add_days, not_past, outside_window
 from domain.shared.errors import DomainValidationError, FieldError, NotFound
 from domain.shared.ids import new_id
 from domain.shared.money import parse_amount
@@ -75,9 +75,15 @@ def _settle(change: Change, ports: Ports, *, quiet_if_unchanged: bool = False) -
     change.statement = found.statement
 
 
-def _save(uow: UnitOfWork, change: Change) -> None:
+def _save(uow: UnitOfWork, change: Change, ports: Ports | None = None) -> None:
+    """Save the change; with `ports`, keep the claim's schedule after the commit (the
+    ladder's next step may have moved: a payment, a promise, a plan)."""
     change.claim.acknowledged = tuple(change.account.acknowledgements())
     uow.claims.save_claim(change.claim, change.entries, change.expected_version, change.account)
+    if ports is not None:
+        from domain.services.escalation import keep_schedule
+
+        keep_schedule(uow, change.claim, ports)
     uow.commit()
 
 
@@ -157,7 +163,7 @@ def record_payment(claim_id: str, draft: PaymentDraft, caller: Caller,
                     recorded, to_interest=split.to_interest, to_principal=split.to_principal,
                     to_indemnity=split.to_indemnity, to_credit=split.to_credit,
                 ).data(claim.currency))
-        _save(uow, change)
+        _save(uow, change, ports)
     return change, payment
 
 
@@ -219,7 +225,7 @@ def reverse_payment(claim_id: str, payment_id: str, reason: str | None, caller: 
             # The plan runs again: escalation pauses again while it is kept.
             claim.hold = Hold(HoldReason.PAYMENT_PLAN, claim.updated_at,
                               plan.instalments[-1].due_on, None)
-        _save(uow, change)
+        _save(uow, change, ports)
     reversed_payment = change.account.payment(payment_id)
     assert reversed_payment is not None
     return change, reversed_payment
@@ -262,7 +268,7 @@ def record_promise(claim_id: str, draft: PromiseDraft, caller: Caller,
             promised_on=promise.promised_on, made_on=made_on, channel=draft.channel,
             hold_until=until))
         _settle(change, ports)
-        _save(uow, change)
+        _save(uow, change, ports)
     return change, promise
 
 
@@ -343,7 +349,7 @@ def start_payment_plan(claim_id: str, draft: PlanDraft, caller: Caller,
             plan_id=plan.id, total=due, instalments=len(instalments),
             last_due_on=instalments[-1].due_on, agreed_on=agreed_on))
         _settle(change, ports)
-        _save(uow, change)
+        _save(uow, change, ports)
     return change, plan
 
 
@@ -411,12 +417,12 @@ def record_formal_notice(claim_id: str, draft: FormalNoticeDraft, caller: Caller
             raise DomainValidationError.many(errors)
         apply_formal_notice(change, draft.sent_on, draft.channel, draft.reference, draft.note)
         _settle(change, ports)
-        _save(uow, change)
+        _save(uow, change, ports)
     return change
 
 
 def apply_formal_notice(change: Change, sent_on: date, channel: str, reference: str | None,
-                        note: str | None) -> None:
+                        note: str | None, deadline: date | None = None) -> None:
     """The notice's effects on a claim being changed: the first notice's day starts consumer
     interest (a later one does not move it), and a pre-due or amicable claim moves to the
     formal-notice phase. Shared by a recorded notice and a posted one (services.letters)."""
@@ -425,6 +431,12 @@ def apply_formal_notice(change: Change, sent_on: date, channel: str, reference: 
         account.formal_notice_on = sent_on
     if claim.phase in (Phase.PRE_DUE, Phase.AMICABLE):
         claim.phase = Phase.FORMAL_NOTICE
+    if claim.notice_deadline is None or deadline is not None:
+        # The deadline the notice gave: the letter's, else the usual 8 days (the judicial
+        # steps of the ladder count from it).
+        from domain.letters.content import DEFAULT_FORMAL_NOTICE_DAYS
+
+        claim.notice_deadline = deadline or add_days(sent_on, DEFAULT_FORMAL_NOTICE_DAYS)
     change.record(events.FormalNoticeRecorded(
         reason=note, sent_on=sent_on, channel=channel, reference=reference,
         phase=claim.phase.value))
@@ -483,7 +495,7 @@ def record_judgment(claim_id: str, draft: JudgmentDraft, caller: Caller,
             amount_awarded=awarded, enforceable_on=draft.enforceable_on,
             reference=draft.reference, phase=claim.phase.value))
         _settle(change, ports)
-        _save(uow, change)
+        _save(uow, change, ports)
     return change
 
 
@@ -503,7 +515,7 @@ def review(claim_id: str, caller: Caller, ports: Ports) -> Change:
         _settle(change, ports, quiet_if_unchanged=True)
         after = (change.claim.outstanding, change.claim.phase, change.claim.hold)
         if change.entries or before != after:
-            _save(uow, change)
+            _save(uow, change, ports)
         elif change.loaded is not None:
             # Nothing changed, nothing saved: answer with the claim as stored (its version
             # and updated_at), not with the unsaved copy.

@@ -148,6 +148,9 @@ def create_claim(draft: ClaimDraft, caller: Caller, ports: Ports) -> tuple[Claim
             invoices=len(invoices), total=total, currency=claim.currency,
             phase=claim.phase.value, flags=tuple(flags) or None), now, caller.actor)
         uow.claims.add_claim(claim, event, account)
+        from domain.services.escalation import keep_schedule
+
+        keep_schedule(uow, claim, ports)
         uow.commit()
     return claim, event
 
@@ -221,6 +224,11 @@ def apply_action(claim_id: str, request: ActionRequest, caller: Caller,
     now = ports.clock.now()
     if (error := outside_window(request.hold_until, now.date(), "until")) is not None:
         raise DomainValidationError.many([error])
+    if request.action in ("escalate", "skip_step"):
+        from domain.services import escalation  # the ladder's own actions
+
+        return escalation.ladder_action(claim_id, request.action, request.reason, caller,
+                                        ports)
     from domain.claims.events import timeline_entry  # off the path of claim reads
 
     with ports.unit_of_work() as uow:
@@ -231,5 +239,8 @@ def apply_action(claim_id: str, request: ActionRequest, caller: Caller,
                                             request.hold_until)
         entry = timeline_entry(changed, transition, now, caller.actor)
         uow.claims.save_claim(changed, [entry], expected)
+        from domain.services.escalation import keep_schedule
+
+        keep_schedule(uow, changed, ports)
         uow.commit()
     return changed, entry

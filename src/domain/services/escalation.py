@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from domain.amounts.account import ClaimAccount
 from domain.claims import events
-from domain.claims.model import Claim
+from domain.claims.model import Claim, ClaimEvent
 from domain.creditors.model import Creditor
 from domain.debtors.model import ContactKind, Debtor
 from domain.escalation import calendar
@@ -114,13 +114,20 @@ def _view(uow: UnitOfWork, claim: Claim, account: ClaimAccount, caller: Caller,
 
 
 def policy_steps(claim: Claim, caller: Caller, ports: Ports) -> tuple[Step, ...]:
-    """The steps of the claim's policy at the claim's version. A version never changes once
-    written, so it is kept for the life of the process."""
+    """The steps of the claim's policy at the claim's version, binding a claim that has none
+    yet to the creditor's default policy at its version in force (`claim` is changed: a use
+    case that saves it keeps the binding). A version never changes once written, so it is
+    kept for the life of the process."""
+    from domain.services.policies import get_policy
+
+    if claim.policy_version == 0:
+        policy = get_policy(claim.policy_id, caller, ports)
+        claim.policy_id, claim.policy_version = policy.id, policy.version
+        _STEPS[(claim.creditor_id, policy.id, policy.version)] = policy.steps
+        return policy.steps
     key = (claim.creditor_id, claim.policy_id, claim.policy_version)
     steps = _STEPS.get(key)
     if steps is None:
-        from domain.services.policies import get_policy
-
         steps = get_policy(claim.policy_id, caller, ports).steps_of(claim.policy_version)
         _STEPS[key] = steps
     return steps
@@ -168,10 +175,11 @@ def reschedule(creditor_id: str, claim_id: str, ports: Ports) -> Claim | None:
         if found is None:
             return None
         claim, account = found
+        bound = claim.policy_version == 0  # the ladder binds the default policy now
         view = _view(uow, claim, account, caller, ports)
         step = view.plan.step.key if view.plan.step and view.at else None
         at = view.at if step else None
-        if (step, at) == (claim.next_step, claim.next_action_at):
+        if (step, at) == (claim.next_step, claim.next_action_at) and not bound:
             return claim
         name = None
         if step is not None and at is not None:
@@ -210,14 +218,15 @@ class _Claimed:
     approved: bool  # an approval step whose approval was given: its channels run now
 
 
-def run_step(wakeup: Wakeup, ports: Ports, *, approved: bool = False) -> StepRun:
+def run_step(wakeup: Wakeup, ports: Ports, *, approved: bool = False,
+             force: bool = False) -> StepRun:
     """Run the step a schedule (or the sweeper, or `escalate`) woke the claim up for.
 
     Does nothing for a wake-up of another version of the claim, a step that is not the
     claim's next one or not due yet, or outside its channels' windows (then the claim is
     rescheduled). Otherwise claims the step (one delivery wins), settles the ledger again,
     sends or raises what the step says, moves the ladder on and schedules the next step."""
-    claimed = _claim_step(wakeup, ports, approved=approved)
+    claimed = _claim_step(wakeup, ports, approved=approved, force=force)
     if isinstance(claimed, StepRun):
         if claimed.outcome in ("not_due", "outside_window"):
             keep_after(wakeup, ports)
@@ -230,7 +239,8 @@ def keep_after(wakeup: Wakeup, ports: Ports) -> None:
 
 
 @retry_on_stale
-def _claim_step(wakeup: Wakeup, ports: Ports, *, approved: bool) -> _Claimed | StepRun:
+def _claim_step(wakeup: Wakeup, ports: Ports, *, approved: bool,
+                force: bool = False) -> _Claimed | StepRun:
     caller = Caller(wakeup.creditor_id, "ladder")
     with ports.unit_of_work() as uow:
         change = _load(uow, ports, caller, wakeup.claim_id)
@@ -243,9 +253,9 @@ def _claim_step(wakeup: Wakeup, ports: Ports, *, approved: bool) -> _Claimed | S
         plan_now = view.plan
         step = plan_now.step
         if (step is None or plan_now.index is None or step.key != wakeup.step_key
-                or not plan_now.runs_on(change.today)):
+                or not (force or plan_now.runs_on(change.today))):
             if change.entries:  # settling found something (a promise broken): keep it
-                _save(uow, change)
+                _save(uow, change, ports)
             return StepRun("not_due", wakeup.step_key)
         now = ports.clock.now()
         if not approved and not step.requires_approval and view.at is not None and (
@@ -336,8 +346,7 @@ def _finish(claimed: _Claimed, run: StepRun, ports: Ports) -> StepRun:
             skipped=tuple(f"{c}:{why}" for c, why in run.skipped) or None,
             tasks=run.tasks or None))
         _settle(change, ports)
-        keep_schedule(uow, claim, ports)
-        _save(uow, change)
+        _save(uow, change, ports)
     return run
 
 
@@ -490,7 +499,7 @@ def _claim_approved(task: Task, ports: Ports) -> _Claimed | None:
             _save(uow, change)
             return None
         claim.running_step = task.step_key
-        change.record(events.StepStarted(step=task.step_key, index=index, approved=True))
+        change.record(events.StepStarted(step=steps[index].key, index=index, approved=True))
         _save(uow, change)
     return _Claimed(claim, change.account, steps[index], index, (), change.today, True)
 
@@ -509,8 +518,7 @@ def _release(task: Task, outcome: str, ports: Ports, *, contacted: bool) -> None
         change.record(events.StepReleased(step=task.step_key or "", task_id=task.id,
                                           outcome=outcome))
         _settle(change, ports)
-        keep_schedule(uow, claim, ports)
-        _save(uow, change)
+        _save(uow, change, ports)
 
 
 # ---------------------------------------------------------------------------- sweeper
@@ -538,3 +546,79 @@ def sweep(ports: Ports, *, limit: int = 100) -> int:
             if cursor is None:
                 break
     return ran
+
+
+# ---------------------------------------------------------------------------- actions
+
+def ladder_action(claim_id: str, action: str, reason: str | None, caller: Caller,
+                  ports: Ports) -> tuple[Claim, ClaimEvent]:
+    """`escalate`: run the ladder's next step now, whatever its day (still within its
+    channels' contact windows); `skip_step`: pass over it (a manual step waiting for a
+    person included). Both answer the claim and the timeline entry that says it.
+
+    Raises ActionNotAllowed (closed, held for escalate), DomainValidationError
+    (`no_next_step`; `outside_window` with the instant it may run)."""
+    from domain.claims import lifecycle
+
+    uow = ports.unit_of_work()
+    found = uow.claims.get_claim_account(caller.creditor_id, claim_id)
+    if found is None:
+        raise NotFound("claim", claim_id)
+    claim, account = found
+    lifecycle.ensure_allowed(claim, action)
+    view = _view(uow, claim, account, caller, ports)
+    if action == "skip_step":
+        return _skip(claim_id, view, reason, caller, ports)
+    step = view.plan.step
+    if step is None or view.plan.kind.value != "due":
+        raise DomainValidationError("action", f"the ladder has no step to run now: "
+                                    f"{view.plan.reason or view.plan.kind.value}",
+                                    code="no_next_step")
+    now = ports.clock.now()
+    at = instant_of(step, now, claim.time_zone, view.region, calendar.DEFAULT_WINDOWS)
+    if at > now + timedelta(minutes=1):
+        raise DomainValidationError("action", f"step {step.key} may not run outside its "
+                                    f"contact window: the next instant is {at.isoformat()}",
+                                    code="outside_window")
+    run_step(Wakeup(claim.creditor_id, claim.id, step.key, claim.version), ports, force=True)
+    return _latest(claim_id, caller, ports)
+
+
+@retry_on_stale
+def _skip(claim_id: str, view: LadderView, reason: str | None, caller: Caller,
+          ports: Ports) -> tuple[Claim, ClaimEvent]:
+    with ports.unit_of_work() as uow:
+        change = _load(uow, ports, caller, claim_id)
+        claim = change.claim
+        if claim.awaiting_step is not None:
+            key = claim.awaiting_step
+            claim.awaiting_step = None
+        else:
+            index = view.plan.index
+            if index is None:
+                raise DomainValidationError("action", "the ladder has no step to skip",
+                                            code="no_next_step")
+            key = view.steps[index].key
+            claim.step_index = index + 1
+        change.record(events.StepSkipped(step=key, reason=reason))
+        _save(uow, change, ports)
+    return change.claim, change.entries[-1]
+
+
+def _latest(claim_id: str, caller: Caller, ports: Ports) -> tuple[Claim, ClaimEvent]:
+    from domain.ports.repositories import PageRequest
+
+    uow = ports.unit_of_work()
+    claim = uow.claims.get_claim(caller.creditor_id, claim_id)
+    if claim is None:
+        raise NotFound("claim", claim_id)
+    cursor, last = None, None
+    while True:  # the timeline reads oldest first: its last page holds the step's entry
+        page = uow.claims.list_events(caller.creditor_id, claim_id, PageRequest(100, cursor))
+        last = page.items[-1] if page.items else last
+        cursor = page.next_cursor
+        if cursor is None or last is None:
+            break
+    if last is None:
+        raise NotFound("claim event", claim_id)
+    return claim, last

@@ -424,9 +424,9 @@ def _record_dispatch(claim_id: str, letter_id: str, mode: DispatchMode, provider
                                               provider_id=provider_id))
         if letter.kind is LetterKind.FORMAL_NOTICE:
             apply_formal_notice(change, change.today, _NOTICE_CHANNEL[mode], letter.id,
-                                note=None)
+                                note=None, deadline=letter.deadline)
         _settle(change, ports)
-        _save(uow, change)
+        _save(uow, change, ports)
     return letter
 
 
@@ -502,7 +502,7 @@ def _apply_update(ref: DispatchRef, update: PostalUpdate, proof: Proof | None,
             proof_sha256=proof.sha256 if proof else None))
         if event.status is DispatchStatus.RETURNED and event.return_reason is ReturnReason.NPAI:
             _address_returned(uow, change, letter)
-        _save(uow, change)
+        _save(uow, change, ports)
     return True
 
 

@@ -24,7 +24,8 @@ from domain.services import queries
 
 PhaseName = Literal["pre_due", "amicable", "formal_notice", "judicial", "closed"]
 ManualAction = Literal[
-    "hold", "resume", "open_dispute", "resolve_dispute", "cancel", "write_off", "transfer"
+    "hold", "resume", "open_dispute", "resolve_dispute", "cancel", "write_off", "transfer",
+    "escalate", "skip_step",
 ]
 
 
@@ -131,7 +132,8 @@ class ClaimController(Controller):
         "/{claim_id:str}/actions/{action:str}",
         **operation("ApplyClaimAction", 400, 401, 403, 404, 409, 412, 413, 422, action=True),
         guards=[requires("write")],
-        summary="Apply a manual lifecycle action (hold, resume, dispute, close)",
+        summary="Apply a manual lifecycle action (hold, resume, dispute, close; `escalate`: "
+        "run the ladder's next step now; `skip_step`: pass over it)",
         status_code=200,
     )
     def act(

@@ -14,13 +14,16 @@ if TYPE_CHECKING:
     from domain.services.escalation import LadderView
 
 
+StepState = Literal["done", "next", "to_come", "passed_over"]
+
+
 class LadderStepOut(Output):
     key: str
     offset_days: int
     anchor: str
     channels: list[str]
     manual: bool
-    state: Annotated[Literal["done", "next", "to_come", "passed_over"], Meta(
+    state: Annotated[StepState, Meta(
         description="`done`: ran, was skipped or passed over before; `next`: the step the "
                     "ladder waits for; `passed_over`: its conditions exclude this claim "
                     "(the debtor's kind, a minimum outstanding)")]
@@ -56,7 +59,7 @@ class LadderOut(Output):
     def of(cls, claim_id: str, view: LadderView) -> LadderOut:
         plan, today = view.plan, view.today
 
-        def state(i: int) -> str:
+        def state(i: int) -> StepState:
             if i < view.progress.next_index:
                 return "done"
             if i in plan.passed_over:
@@ -68,14 +71,14 @@ class LadderOut(Output):
             holiday_region=view.region, last_contact_on=view.progress.last_contact_on,
             awaiting_step=view.progress.awaiting,
             next=NextStepOut(
-                kind=plan.kind.value,  # type: ignore[arg-type]
+                kind=plan.kind.value,
                 step=plan.step.key if plan.step else None, due_on=plan.due_on, at=view.at,
                 overdue=plan.due_on is not None and plan.due_on < today,
                 resume_on=plan.resume_on, reason=plan.reason),
             steps=[_step(s, state(i)) for i, s in enumerate(view.steps)])
 
 
-def _step(step: Step, state: str) -> LadderStepOut:
+def _step(step: Step, state: StepState) -> LadderStepOut:
     return LadderStepOut(key=step.key, offset_days=step.offset_days, anchor=step.anchor.value,
                          channels=[c.value for c in step.channels], manual=step.manual,
                          state=state)
