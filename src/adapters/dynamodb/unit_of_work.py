@@ -40,6 +40,7 @@ class DynamoUnitOfWork(Staging[Write]):
         from adapters.dynamodb.creditors import DynamoApiKeys, DynamoCreditors
         from adapters.dynamodb.debtors import DynamoDebtors
         from adapters.dynamodb.letters import DynamoLetters
+        from adapters.dynamodb.tasks import DynamoTasks
 
         self.table = Table(client, table)
         super().__init__()
@@ -48,6 +49,7 @@ class DynamoUnitOfWork(Staging[Write]):
         self.debtors = DynamoDebtors(self.table, self)
         self.claims = DynamoClaims(self.table, self)
         self.letters = DynamoLetters(self.table, self)
+        self.tasks = DynamoTasks(self.table, self)
 
     def commit(self) -> None:
         writes, effects = self.take()

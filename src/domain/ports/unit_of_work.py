@@ -21,6 +21,7 @@ from domain.ports.repositories import (
     CreditorRepository,
     DebtorRepository,
 )
+from domain.ports.tasks import TaskRepository
 from domain.shared.errors import DomainValidationError
 
 # DynamoDB's limits on one TransactWriteItems: a change past them is refused as input.
@@ -62,6 +63,9 @@ class UnitOfWork(Protocol):
 
     @property
     def letters(self) -> LetterRepository: ...
+
+    @property
+    def tasks(self) -> TaskRepository: ...
 
     def __enter__(self) -> Self: ...
 
