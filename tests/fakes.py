@@ -32,6 +32,7 @@ from domain.claims.model import Claim, ClaimEvent
 from domain.creditors.model import ApiKey, Creditor
 from domain.debtors.model import Debtor
 from domain.escalation.policy import Policy
+from domain.escalation.tasks import Task, TaskStatus
 from domain.letters.content import LetterContent
 from domain.letters.model import Letter
 from domain.ports.letters import (
@@ -51,6 +52,7 @@ from domain.ports.repositories import (
     debtor_reference_taken,
     invoice_number_taken,
 )
+from domain.ports.tasks import TaskFilter
 from domain.ports.unit_of_work import MAX_BYTES_PER_ITEM, refuse_oversized, too_large
 from domain.services.caller import Ports
 from domain.shared.errors import Conflict, StaleVersion
@@ -83,6 +85,7 @@ class FakeDatabase:
     dispatches: dict[tuple[str, str], tuple[bytes, bool, str]] = field(default_factory=dict)
     policies: dict[tuple[str, str], bytes] = field(default_factory=dict)
     default_policies: dict[str, str] = field(default_factory=dict)  # creditor -> policy id
+    tasks: dict[tuple[str, str], bytes] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
     commits: int = 0  # successful commits that wrote something
 
@@ -349,6 +352,12 @@ class FakeClaims(_Repository):
                     if (owner, claim) == (creditor_id, claim_id)]
         return _page(rows, f"{creditor_id}#CLAIM#{claim_id}#EVENTS", page)
 
+    def latest_events(self, creditor_id: str, claim_id: str, limit: int) -> list[ClaimEvent]:
+        with self.db.lock:
+            rows = sorted(((seq, raw) for (owner, claim, seq), raw in self.db.events.items()
+                           if (owner, claim) == (creditor_id, claim_id)), reverse=True)
+        return [msgspec.json.decode(raw, type=ClaimEvent) for _, raw in rows[:limit]]
+
     def claims_of_debtor(self, creditor_id: str, debtor_id: str) -> list[Claim]:
         return sorted((c for c in self._claims(creditor_id) if c.debtor_id == debtor_id),
                       key=_claim_order)
@@ -460,6 +469,48 @@ class FakePolicies(_Repository):
             lambda: None if db.default_policies.get(creditor_id) == previous
             else StaleVersion("the default policy changed since it was read"),
             lambda: db.default_policies.__setitem__(creditor_id, policy_id), len(policy_id)))
+def _task_order(task: Task) -> str:
+    # The DynamoDB adapter's sort key: the due instant in UTC, fixed width, then the id.
+    return f"{task.due_at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{task.id}"
+
+
+class FakeTasks(_Repository):
+    def get_task(self, creditor_id: str, task_id: str) -> Task | None:
+        return _load(self.db.tasks.get((creditor_id, task_id)), Task)
+
+    def add_task(self, task: Task) -> None:
+        db, key = self.db, (task.creditor_id, task.id)
+        self.uow.stage(_put(db.tasks, key, task, field_name="task", check=lambda: (
+            Conflict("task id collision; retry") if key in db.tasks else None)))
+
+    def save_task(self, task: Task, expected_version: int) -> None:
+        db, key = self.db, (task.creditor_id, task.id)
+        self.uow.stage(_put(db.tasks, key, task, field_name="task", check=lambda: (
+            None if _version(db.tasks.get(key)) == expected_version
+            else StaleVersion("task changed since it was read"))))
+
+    def list_tasks(self, creditor_id: str, filter: TaskFilter,
+                   page: PageRequest) -> Page[Task]:
+        with self.db.lock:
+            tasks = [msgspec.json.decode(raw, type=Task)
+                     for (owner, _), raw in self.db.tasks.items() if owner == creditor_id]
+        # The partitions the adapter queries: one claim's tasks, or one status's.
+        if filter.claim_id:
+            partition = f"{creditor_id}#CLAIMTASKS#{filter.claim_id}"
+            tasks = [t for t in tasks if t.claim_id == filter.claim_id]
+        else:
+            partition = f"{creditor_id}#TASKS#{filter.status.value}"
+        tasks = [t for t in tasks if t.status is filter.status
+                 and (filter.kind is None or t.kind is filter.kind)
+                 and (filter.assignee is None or t.assignee == filter.assignee)]
+        hi = "\U0010ffff"
+        if filter.due_before is not None:
+            hi = filter.due_before.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ") + "#"
+        return _page([(_task_order(t), t) for t in tasks], partition, page, lo="", hi=hi)
+
+    def open_tasks_of_claim(self, creditor_id: str, claim_id: str) -> list[Task]:
+        return self.list_tasks(creditor_id, TaskFilter(TaskStatus.OPEN, claim_id=claim_id),
+                               PageRequest(10_000)).items
 
 
 # ------------------------------------------------------------------------ unit of work
@@ -479,6 +530,7 @@ class FakeUnitOfWork(Staging[_Write]):
         self.claims = FakeClaims(self)
         self.letters = FakeLetters(self)
         self.policies = FakePolicies(self)
+        self.tasks = FakeTasks(self)
 
     def commit(self) -> None:
         writes, effects = self.take()
@@ -614,7 +666,7 @@ class FakeWorld:
         jobs, self.queue.jobs = self.queue.jobs, []
         return [render_letter(job, self.ports) for job in jobs]
 
-    def race_once(self, change: Callable[[], None]) -> None:
+    def race_once(self, change: Callable[[], object]) -> None:
         """Make `change` (another writer, through the same ports) land just before the next
         commit, as a concurrent request would between that commit's read and its write."""
 

@@ -173,6 +173,12 @@ class DynamoClaims:
             sk_prefix="EVT#", limit=page.limit, cursor=page.cursor)
         return Page([decode(item, ClaimEvent) for item in items], cursor)
 
+    def latest_events(self, creditor_id: str, claim_id: str, limit: int) -> list[ClaimEvent]:
+        items, _ = self.table.query(
+            index=None, pk_name="PK", pk=claim_pk(creditor_id, claim_id), sk_name="SK",
+            sk_prefix="EVT#", limit=limit, cursor=None, forward=False)
+        return [decode(item, ClaimEvent) for item in items]
+
     def claims_of_debtor(self, creditor_id: str, debtor_id: str) -> list[Claim]:
         claims: list[Claim] = []
         cursor = None

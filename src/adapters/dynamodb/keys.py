@@ -5,6 +5,8 @@ Keys are prefixed by the creditor (`T#<creditor>#…`), so no query can cross te
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from domain.ports.repositories import DUE_SHARDS  # the sweeper's index (GSI4) shards
 
 GSI_NAMES = ("GSI1", "GSI2", "GSI3", "GSI4")
@@ -67,3 +69,27 @@ def policy_sk(policy_id: str) -> str:
 # Which policy is the creditor's default: one small item, so that moving the default is one
 # conditional write and never rewrites the policies themselves.
 DEFAULT_POLICY_SK = "POLICYDEFAULT"
+
+
+def task_pk(creditor_id: str, task_id: str) -> str:
+    return f"T#{creditor_id}#TASK#{task_id}"
+
+
+def tasks_of_status(creditor_id: str, status: str) -> str:
+    """GSI1: a tenant's tasks of one status (the worklist), sorted by `task_order`."""
+    return f"T#{creditor_id}#TASKS#{status}"
+
+
+def tasks_of_claim(creditor_id: str, claim_id: str) -> str:
+    """GSI3: every task of one claim, sorted by `task_order`."""
+    return f"T#{creditor_id}#CLAIMTASKS#{claim_id}"
+
+
+def instant_key(at: datetime) -> str:
+    """An instant as a sort key: UTC, fixed width, so that text order is time order (an
+    offset or missing microseconds in `isoformat()` would break it)."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def task_order(due_at: datetime, task_id: str) -> str:
+    return f"{instant_key(due_at)}#{task_id}"

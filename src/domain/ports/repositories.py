@@ -142,6 +142,11 @@ class ClaimRepository(Protocol):
     def list_events(self, creditor_id: str, claim_id: str,
                     page: PageRequest) -> Page[ClaimEvent]: ...
 
+    def latest_events(self, creditor_id: str, claim_id: str, limit: int) -> list[ClaimEvent]:
+        """The last `limit` entries of the timeline, the newest first, in one read: what a
+        collector glances at before a call (domain.services.tasks)."""
+        ...
+
     def claims_of_debtor(self, creditor_id: str, debtor_id: str) -> list[Claim]: ...
 
     def claims_due(self, shard: int, before: datetime, limit: int,

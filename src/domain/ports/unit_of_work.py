@@ -22,6 +22,7 @@ from domain.ports.repositories import (
     CreditorRepository,
     DebtorRepository,
 )
+from domain.ports.tasks import TaskRepository
 from domain.shared.errors import DomainValidationError
 
 # DynamoDB's limits on one TransactWriteItems: a change past them is refused as input.
@@ -66,6 +67,9 @@ class UnitOfWork(Protocol):
 
     @property
     def policies(self) -> PolicyRepository: ...
+
+    @property
+    def tasks(self) -> TaskRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from domain.amounts.account import ClaimAccount
@@ -40,6 +42,9 @@ from domain.shared.errors import (
 )
 from domain.shared.ids import new_id
 from domain.shared.retry import retry_on_stale
+
+if TYPE_CHECKING:
+    from domain.escalation.messages import MessageFacts
 
 # Which contact window a channel keeps (domain.escalation.calendar): a task lands in a
 # person's worklist on a business day, at the hours letters go.
@@ -383,7 +388,8 @@ def _usable(debtor: Debtor, kind: ContactKind, channel: str) -> str | None:
     return None
 
 
-def _facts(claimed: _Claimed, debtor: Debtor, creditor: Creditor, ports: Ports) -> object:
+def _facts(claimed: _Claimed, debtor: Debtor, creditor: Creditor,
+           ports: Ports) -> MessageFacts:
     from domain.escalation.messages import MessageFacts
     from domain.letters.references import payment_reference
 
@@ -393,7 +399,7 @@ def _facts(claimed: _Claimed, debtor: Debtor, creditor: Creditor, ports: Ports) 
     return MessageFacts(
         creditor_name=creditor.legal_name, debtor_name=debtor.name,
         invoice_numbers=tuple(inv.number for inv in unpaid),
-        total=sum((inv.outstanding for inv in unpaid), statement.totals.due * 0),
+        total_due=sum((inv.outstanding for inv in unpaid), Decimal(0)),
         currency=claim.currency,
         earliest_due_date=min((inv.due_date for inv in unpaid), default=claim.earliest_due_date),
         payment_reference=payment_reference(claim.id), iban=creditor.iban,
