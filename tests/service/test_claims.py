@@ -329,7 +329,7 @@ def test_no_action_is_allowed_on_a_cancelled_claim(world: FakeWorld, caller: Cal
     assert stored(world) == before
 
 
-@pytest.mark.parametrize("action", ["escalate", "record_payment", "HOLD"])
+@pytest.mark.parametrize("action", ["start_judicial", "record_payment", "HOLD"])
 def test_a_name_that_is_not_a_manual_action_is_refused_and_stores_nothing(
         world: FakeWorld, caller: Caller, action: str) -> None:
     # The HTTP layer only lets manual action names through; the use case still refuses
