@@ -658,6 +658,9 @@ class FakeWorld:
     queue: RecordingQueue = field(default_factory=RecordingQueue)
     renderer: FakeRenderer = field(default_factory=FakeRenderer)
     postal: Any = None
+    email: Any = None
+    sms: Any = None
+    scheduler: Any = None
 
     def run_letter_jobs(self) -> list[Letter]:
         """The letter worker, inline: render every queued job once."""
@@ -685,7 +688,9 @@ class FakeWorld:
             self.db.claims[key] = _encoder.encode(claim)
 
 
-def fake_ports(clock: FrozenClock) -> FakeWorld:
+def fake_ports(clock: FrozenClock, *, escalation: bool = False) -> FakeWorld:
+    """`escalation`: with the fake e-mail and SMS senders and the local scheduler, so every
+    claim change keeps a schedule (the journey tests); without, nothing is scheduled."""
     db = FakeDatabase()
     rates = FakeRateStore()
     world: FakeWorld
@@ -698,9 +703,16 @@ def fake_ports(clock: FrozenClock) -> FakeWorld:
 
     documents, queue, renderer = FakeDocumentStore(), RecordingQueue(), FakeRenderer()
     postal = FakePostalProvider(clock)
+    from adapters.messaging.fake import FakeEmailSender, FakeSmsSender
+    from adapters.scheduler_local import LocalScheduler
+
+    email, sms = FakeEmailSender(), FakeSmsSender()
+    scheduler = LocalScheduler(clock) if escalation else None
     world = FakeWorld(Ports(unit_of_work=lambda: FakeUnitOfWork(db, before_commit),
                             clock=clock, rates=rates, documents=documents,
-                            letter_queue=queue, postal=postal, renderer=lambda: renderer),
+                            letter_queue=queue, postal=postal, renderer=lambda: renderer,
+                            email=email, sms=sms, scheduler=scheduler),
                       db, clock, rates, documents=documents, queue=queue,
-                      renderer=renderer, postal=postal)
+                      renderer=renderer, postal=postal, email=email, sms=sms,
+                      scheduler=scheduler)
     return world

@@ -145,6 +145,10 @@ _STEPS: dict[tuple[str, str, int], tuple[Step, ...]] = {}
 
 # A schedule fires within a minute; past this, the sweeper takes it as lost and runs it.
 SWEEP_GRACE = timedelta(minutes=5)
+# The wake-up of a held claim on the day its hold ends by itself (no step of its own: the
+# ledger is settled, the hold lifted, the next step scheduled).
+RESUME = "resume"
+RESUME_AT = time(8, 0)
 
 
 def keep_schedule(uow: UnitOfWork, claim: Claim, ports: Ports) -> None:
@@ -184,6 +188,11 @@ def reschedule(creditor_id: str, claim_id: str, ports: Ports) -> Claim | None:
         view = _view(uow, claim, account, caller, ports)
         step = view.plan.step.key if view.plan.step and view.at else None
         at = view.at if step else None
+        if step is None and view.plan.resume_on is not None:
+            # A hold that ends by itself (a promise's deadline): wake up that morning to
+            # settle the ledger, which finds the promise kept or broken and resumes.
+            step, at = RESUME, datetime.combine(view.plan.resume_on, RESUME_AT,
+                                                ZoneInfo(claim.time_zone))
         if (step, at) == (claim.next_step, claim.next_action_at) and not bound:
             return claim
         name = None
