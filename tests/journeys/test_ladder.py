@@ -197,3 +197,36 @@ def test_the_ladder_is_readable_with_its_next_instant(world: FakeWorld, caller: 
     assert view.plan.step is not None and view.plan.step.key == "pre_due_sms"
     assert view.at == datetime(2026, 3, 11, 9, 0, tzinfo=UTC)
     assert timedelta(0) < view.at - START
+
+
+def test_the_formal_notice_waits_for_approval_then_goes_by_lrar_and_the_assessment_follows(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = open_claim(world, caller)
+    with world.ports.unit_of_work() as uow:  # the ladder is at its formal notice
+        claim = uow.claims.get_claim(caller.creditor_id, claim_id)
+        assert claim is not None
+        claim.step_index, claim.last_contact_on = 7, date(2026, 4, 15)
+        uow.claims.save_claim(claim, [], claim.version)
+        uow.commit()
+    escalation.reschedule(caller.creditor_id, claim_id, world.ports)
+    ran = tick(world, datetime(2026, 4, 30, tzinfo=UTC))
+    # D+40 = Sat 25 Apr: Monday 27, from 09:00; an approval first, nothing posted
+    assert [(at.strftime("%a %d %H:%M"), key, run.outcome) for at, key, run in ran] == [
+        ("Mon 27 09:00", "formal_notice", "approval_requested")]
+    assert services.letters.list_letters(claim_id, caller, world.ports) == []  # type: ignore[attr-defined]
+    (approval,) = open_tasks(world, caller, claim_id)
+    assert (approval.kind, approval.step_key) == (TaskKind.APPROVAL, "formal_notice")
+    answer(world, caller, approval, "approved")
+    world.run_letter_jobs()
+    (notice,) = services.letters.list_letters(claim_id, caller, world.ports)  # type: ignore[attr-defined]
+    assert notice.kind.value == "formal_notice" and notice.dispatch is not None
+    assert notice.dispatch.mode.value == "registered_ar"
+    claim = services.get_claim(claim_id, caller, world.ports)
+    assert claim.phase.value == "formal_notice" and claim.notice_deadline == notice.deadline
+    assert notice.deadline == date(2026, 5, 8)  # 30 Apr + 8 days
+    # the judicial assessment: the deadline + 8 days = Sat 16 May: Monday 18, 09:00
+    ran = tick(world, datetime(2026, 5, 20, tzinfo=UTC))
+    assert [(at.strftime("%a %d/%m %H:%M"), key) for at, key, _ in ran] == [
+        ("Mon 18/05 09:00", "judicial_assessment")]
+    assert [t.kind for t in open_tasks(world, caller, claim_id)] == [
+        TaskKind.JUDICIAL_ASSESSMENT]
