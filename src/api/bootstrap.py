@@ -37,7 +37,7 @@ _BOTO_CONFIG = Config(
 
 
 # The services Relance's functions call.
-_SERVICES = ["dynamodb", "s3", "sqs"]
+_SERVICES = ["dynamodb", "s3", "sqs", "scheduler", "sesv2", "pinpoint-sms-voice-v2"]
 
 
 class _KnownServicesLoader(botocore.loaders.Loader):  # type: ignore[misc]
@@ -159,16 +159,43 @@ def operator_key_source(settings: Settings) -> Callable[[], str | None]:
     return from_ssm
 
 
+def escalation_ports(settings: Settings, clock: SystemClock) -> dict[str, Any]:
+    """The ladder's ports: the scheduler every function that changes a claim keeps right,
+    and the senders (real only in a function that has them configured)."""
+    ports: dict[str, Any] = {}
+    if settings.scheduler_target_arn:
+        from adapters.scheduler import EventBridgeScheduler
+
+        ports["scheduler"] = EventBridgeScheduler(
+            LazyClient("scheduler"), settings.schedule_group, settings.scheduler_target_arn,
+            settings.scheduler_role_arn, settings.scheduler_dead_letter_arn, clock)
+    if settings.messaging == "aws":
+        from adapters.messaging.ses import SesEmailSender
+        from adapters.messaging.sms import EndUserMessagingSmsSender
+
+        ports["email"] = SesEmailSender(LazyClient("sesv2"), settings.email_from,
+                                        settings.ses_configuration_set)
+        ports["sms"] = EndUserMessagingSmsSender(LazyClient("pinpoint-sms-voice-v2"),
+                                                 settings.sms_sender_id)
+    else:
+        from adapters.messaging.fake import FakeEmailSender, FakeSmsSender
+
+        ports["email"], ports["sms"] = FakeEmailSender(), FakeSmsSender()
+    return ports
+
+
 def build_ports(settings: Settings, client: Any,
                 renderer: Callable[[], LetterRenderer] | None = None) -> Ports:
     """The ports every use case takes, on one table."""
+    clock = SystemClock()
     return Ports(
         unit_of_work=lambda: DynamoUnitOfWork(client, settings.table),
-        clock=SystemClock(),
+        clock=clock,
         rates=DynamoRateStore(client, settings.table),
         check_email_deliverability=settings.check_email_deliverability,
         renderer=renderer,
         **letter_ports(settings),
+        **escalation_ports(settings, clock),
     )
 
 
@@ -189,6 +216,13 @@ def build_worker_ports(settings: Settings | None = None) -> Ports:
     """The letter worker's ports: the HTTP function's, plus the renderer."""
     settings = settings or Settings.from_env()
     return build_ports(settings, dynamodb_client(), weasyprint_renderer())
+
+
+def build_trigger_ports(settings: Settings | None = None) -> Ports:
+    """The ladder's trigger and sweeper: the HTTP function's ports (they request letters,
+    which the letter worker renders), no renderer."""
+    settings = settings or Settings.from_env()
+    return build_ports(settings, dynamodb_client())
 
 
 def build_poller_ports(settings: Settings | None = None) -> Ports:

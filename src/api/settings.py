@@ -32,6 +32,17 @@ class Settings:
     postal_base_url: str | None = None
     # `demo`: the fake post moves a letter on in seconds (make run); otherwise in days.
     fake_postal_delays: str = "real"
+    # The ladder: EventBridge Scheduler's target (the trigger function), the role it
+    # assumes, its dead-letter queue (none of the three: nothing is scheduled); the SES
+    # sender and configuration set (whose bounces come back), the SMS sender id; `fake`
+    # senders record messages instead (make run, tests).
+    scheduler_target_arn: str = ""
+    scheduler_role_arn: str = ""
+    scheduler_dead_letter_arn: str = ""
+    messaging: str = "fake"
+    email_from: str = ""
+    ses_configuration_set: str = ""
+    sms_sender_id: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -49,4 +60,11 @@ class Settings:
             postal_secret_parameter=env.get("RELANCE_POSTAL_SECRET_PARAMETER") or None,
             postal_base_url=env.get("RELANCE_POSTAL_BASE_URL") or None,
             fake_postal_delays=env.get("RELANCE_FAKE_POSTAL_DELAYS", "real"),
+            scheduler_target_arn=env.get("RELANCE_SCHEDULER_TARGET_ARN", ""),
+            scheduler_role_arn=env.get("RELANCE_SCHEDULER_ROLE_ARN", ""),
+            scheduler_dead_letter_arn=env.get("RELANCE_SCHEDULER_DLQ_ARN", ""),
+            messaging=env.get("RELANCE_MESSAGING", "fake"),
+            email_from=env.get("RELANCE_EMAIL_FROM", ""),
+            ses_configuration_set=env.get("RELANCE_SES_CONFIGURATION_SET", ""),
+            sms_sender_id=env.get("RELANCE_SMS_SENDER_ID", ""),
         )

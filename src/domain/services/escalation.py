@@ -166,7 +166,7 @@ def _reschedule_quietly(creditor_id: str, claim_id: str, ports: Ports) -> None:
     # none), so a scheduler outage never fails the caller's request.
     try:
         reschedule(creditor_id, claim_id, ports)
-    except (Unavailable, Conflict, NotFound):
+    except (Unavailable, Conflict, NotFound, ValueError):
         pass
 
 
