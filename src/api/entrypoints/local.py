@@ -129,6 +129,43 @@ def run_letter_worker(queue_url: str) -> None:
             print(f"letter worker: {type(exc).__name__}", flush=True)
 
 
+def run_scheduler_ticker(group: str, every: float = 5.0) -> None:
+    """What EventBridge Scheduler does in AWS, for `make run`: moto stores the one-time
+    schedules the ladder creates (through the same adapter) but never fires them, so this
+    loop reads them, invokes the trigger's Lambda handler with each due one's Input, and
+    deletes it (ActionAfterCompletion DELETE). Every few rounds it also runs the sweeper."""
+    import json
+    import time
+    from datetime import UTC, datetime
+
+    import boto3
+
+    from adapters.scheduler import parse_at
+    from api.entrypoints import lambda_sweeper, lambda_trigger
+
+    scheduler = boto3.client("scheduler")
+    rounds = 0
+    while True:
+        time.sleep(every)
+        rounds += 1
+        try:
+            names = [s["Name"] for s in scheduler.list_schedules(GroupName=group)
+                     .get("Schedules", [])]
+            now = datetime.now(UTC)
+            for name in names:
+                found = scheduler.get_schedule(Name=name, GroupName=group)
+                at = parse_at(found["ScheduleExpression"],
+                              found.get("ScheduleExpressionTimezone") or "UTC")
+                if at > now:
+                    continue
+                scheduler.delete_schedule(Name=name, GroupName=group)
+                lambda_trigger.handler(json.loads(found["Target"]["Input"]), _LocalContext())
+            if rounds % 12 == 0:
+                lambda_sweeper.handler({}, _LocalContext())
+        except Exception as exc:  # the next round tries again, as the service retries
+            print(f"scheduler ticker: {type(exc).__name__}", flush=True)
+
+
 class _LocalContext:
     """What the Powertools decorators read of a Lambda context."""
 
@@ -258,6 +295,14 @@ def main() -> None:
     os.environ.setdefault("RELANCE_SCHEDULE_GROUP", "relance-local")
     # The fake post moves a letter on in seconds, not days, so the demo shows it delivered.
     os.environ.setdefault("RELANCE_FAKE_POSTAL_DELAYS", "demo")
+    # The ladder's schedules go to moto's Scheduler (which never fires them: the ticker
+    # below does); the ARNs are moto's, never called. E-mails and SMS go to fake senders.
+    os.environ.setdefault("RELANCE_SCHEDULER_TARGET_ARN",
+                          "arn:aws:lambda:eu-west-3:123456789012:function:relance-local-trigger")
+    os.environ.setdefault("RELANCE_SCHEDULER_ROLE_ARN",
+                          "arn:aws:iam::123456789012:role/relance-local-scheduler")
+    os.environ.setdefault("RELANCE_SCHEDULER_DLQ_ARN",
+                          "arn:aws:sqs:eu-west-3:123456789012:relance-local-scheduler-dlq")
     operator_key = os.environ.setdefault(
         "RELANCE_OPERATOR_API_KEY", f"rlo_{secrets.token_urlsafe(24)}"
     )
@@ -283,6 +328,8 @@ def main() -> None:
 
         threading.Thread(target=run_letter_worker, args=(queue_url,), daemon=True,
                          name="letter-worker").start()
+        threading.Thread(target=run_scheduler_ticker, args=(settings.schedule_group,),
+                         daemon=True, name="scheduler-ticker").start()
         port = int(os.environ.get("PORT", "8000"))
         workers = int(os.environ.get("RELANCE_LOCAL_WORKERS", "4"))
         print(
@@ -291,6 +338,7 @@ Relance is running on http://127.0.0.1:{port}  ({workers} worker processes)
   DynamoDB Local    {dynamodb}
   S3, SQS, Scheduler {endpoint} (moto)
   letter worker     in this process (SQS long poll); fake post, moving on in seconds
+  ladder            schedules in moto's Scheduler, fired by a ticker here; fake e-mail/SMS
   OpenAPI docs      http://127.0.0.1:{port}/schema
   operator key      {operator_key}
   demo creditor     {creditor_id}

@@ -25,6 +25,7 @@ from api.http.routes.claims import ClaimController
 from api.http.routes.contacts import ContactValidationController
 from api.http.routes.creditors import ApiKeyController, CreditorController
 from api.http.routes.debtors import DebtorController
+from api.http.routes.escalation import EscalationController
 from api.http.routes.letters import LetterController, postal_webhook
 from api.http.routes.policies import PolicyController
 from api.http.routes.rates import AdminRatesController, RatesController
@@ -97,6 +98,7 @@ def create_app(
             RatesController,
             AdminRatesController,
             LetterController,
+            EscalationController,
             PolicyController,
             postal_webhook,
             record_payment_by_reference,
