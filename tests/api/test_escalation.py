@@ -47,14 +47,14 @@ def test_skip_step_moves_the_ladder_on(client: Any, tenant: Tenant) -> None:
 
 def test_escalate_runs_the_next_step_now_or_says_why_not(client: Any, tenant: Tenant) -> None:
     # 9:30 UTC on Tuesday 10 March (the tests' clock): 10:30 in Paris, an e-mail may go
-    claim = _claim(client, tenant, due="2026-03-01")  # overdue: the ladder starts at D-5
+    claim = _claim(client, tenant, due="2026-03-01")  # overdue: no pre-due step, D+1 on
     ran = client.post(f"/v1/claims/{claim['id']}/actions/escalate", headers=tenant.headers)
     assert ran.status_code == 200, ran.text
     events = client.get(f"/v1/claims/{claim['id']}/events", headers=tenant.headers).json()
     actions = [e["action"] for e in events["items"]]
     assert actions[-2:] == ["step_started", "step_ran"]
     ran_entry = events["items"][-1]
-    assert ran_entry["data"]["step"] == "pre_due_sms"
+    assert ran_entry["data"]["step"] == "overdue_email"
     held = _claim(client, tenant, number="F-002")
     client.post(f"/v1/claims/{held['id']}/actions/hold", json={"reason": "call first"},
                 headers=tenant.headers)

@@ -193,3 +193,12 @@ def test_the_situation_of_a_claim_carries_its_oldest_unpaid_invoice() -> None:
                         today, 8)
     assert held.held and held.resume_on == date(2026, 4, 14)
     assert held.notice_deadline == date(2026, 4, 2)
+
+
+def test_a_claim_already_overdue_when_its_ladder_starts_passes_over_the_pre_due_steps() -> None:
+    from domain.escalation.planner import start_index
+
+    assert start_index(DEFAULT_STEPS, situation(today=date(2026, 3, 1))) == 0
+    assert start_index(DEFAULT_STEPS, situation(today=date(2026, 3, 15))) == 0  # due today
+    late = start_index(DEFAULT_STEPS, situation(today=date(2026, 4, 30)))
+    assert DEFAULT_STEPS[late].key == "overdue_email"

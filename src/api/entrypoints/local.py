@@ -322,8 +322,9 @@ def main() -> None:
         settings = Settings.from_env()
         app = build_app(settings)
         ports: Ports = app.state.ports
-        creditor_id, demo_key = seed_demo(ports, os.environ.get("RELANCE_DEMO_API_KEY"))
+        # The rates first: the demo claims' ladders are planned from their statements.
         demo_rates_note = publish_demo_rates(ports.rates, ports.clock.now().date())
+        creditor_id, demo_key = seed_demo(ports, os.environ.get("RELANCE_DEMO_API_KEY"))
         import threading
 
         threading.Thread(target=run_letter_worker, args=(queue_url,), daemon=True,

@@ -115,6 +115,20 @@ def plan(steps: tuple[Step, ...], progress: Progress, situation: Situation) -> P
     return Plan(PlanKind.FINISHED, passed_over=tuple(passed), reason="past the last step")
 
 
+def start_index(steps: tuple[Step, ...], situation: Situation) -> int:
+    """Where a claim starts its ladder: at the first step, unless it is already overdue when
+    the ladder first plans it (a claim imported late): then the pre-due steps, which would
+    announce a due date already past, are passed over. Later steps still run, once each and
+    late, spaced by their minimum delays."""
+    if situation.carrying_due_date is None or situation.carrying_due_date >= situation.today:
+        return 0
+    index = 0
+    while (index < len(steps) and steps[index].anchor is Anchor.DUE_DATE
+           and steps[index].offset_days < 0):
+        index += 1
+    return index
+
+
 def progress_of(claim: Claim) -> Progress:
     return Progress(claim.step_index, claim.last_contact_on, claim.awaiting_step)
 

@@ -25,7 +25,14 @@ from domain.claims.model import Claim, ClaimEvent
 from domain.creditors.model import Creditor
 from domain.debtors.model import ContactKind, Debtor
 from domain.escalation import calendar
-from domain.escalation.planner import Plan, Progress, plan, progress_of, situation_of
+from domain.escalation.planner import (
+    Plan,
+    Progress,
+    plan,
+    progress_of,
+    situation_of,
+    start_index,
+)
 from domain.escalation.policy import Channel, Step
 from domain.escalation.tasks import Task, TaskKind, TaskStatus
 from domain.letters.model import DispatchMode
@@ -35,10 +42,9 @@ from domain.services.amounts import _load, _save, _settle
 from domain.services.caller import Caller, Ports
 from domain.shared.errors import (
     ActionNotAllowed,
-    Conflict,
+    DomainError,
     DomainValidationError,
     NotFound,
-    Unavailable,
 )
 from domain.shared.ids import new_id
 from domain.shared.retry import retry_on_stale
@@ -103,10 +109,13 @@ def _view(uow: UnitOfWork, claim: Claim, account: ClaimAccount, caller: Caller,
     now = ports.clock.now()
     today = claim.today(now)
     statement = account.statement(claim, today, ports.rates.rate_tables())
+    starting = claim.policy_version == 0
     steps = policy_steps(claim, caller, ports)
+    situation = situation_of(claim, account, statement, today, creditor.formal_notice_days)
+    if starting and claim.step_index == 0:
+        claim.step_index = start_index(steps, situation)
     progress = progress_of(claim)
-    next_plan = plan(steps, progress, situation_of(claim, account, statement, today,
-                                                   creditor.formal_notice_days))
+    next_plan = plan(steps, progress, situation)
     region = region_of(debtor)
     at = None
     if next_plan.step is not None and next_plan.due_on is not None:
@@ -166,7 +175,9 @@ def _reschedule_quietly(creditor_id: str, claim_id: str, ports: Ports) -> None:
     # none), so a scheduler outage never fails the caller's request.
     try:
         reschedule(creditor_id, claim_id, ports)
-    except (Unavailable, Conflict, NotFound, ValueError):
+    except (DomainError, ValueError):
+        # A rate not yet published, a claim gone, a scheduler down: nothing scheduled now;
+        # the next change, or the sweeper, plans it again.
         pass
 
 

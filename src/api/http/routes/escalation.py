@@ -12,7 +12,7 @@ class EscalationController(Controller):
     path = "/v1/claims/{claim_id:str}/escalation"
     tags = ["escalation"]
 
-    @get("/", **operation("ReadClaimEscalation", 401, 403, 404), guards=[requires("read")],
+    @get("/", **operation("ReadClaimEscalation", 401, 403, 404, 422), guards=[requires("read")],
          summary="The claim's ladder: its policy at the claim's version, the steps done and "
          "to come, and the next one with its day and instant (business days, contact "
          "windows, the debtor's public holidays)")
