@@ -362,6 +362,15 @@ class FakeClaims(_Repository):
         return sorted((c for c in self._claims(creditor_id) if c.debtor_id == debtor_id),
                       key=_claim_order)
 
+    def get_claim_context(self, creditor_id: str, claim_id: str, debtor_id: str
+                          ) -> tuple[Claim, ClaimAccount, Debtor | None, Creditor | None] | None:
+        with self.db.lock:  # one read of the four, as DynamoDB's BatchGetItem gives
+            found = self.get_claim_account(creditor_id, claim_id)
+            if found is None or found[0].debtor_id != debtor_id:
+                return None
+            return (*found, _load(self.db.debtors.get((creditor_id, debtor_id)), Debtor),
+                    _load(self.db.creditors.get(creditor_id), Creditor))
+
     def claims_due(self, shard: int, before: datetime, limit: int,
                    cursor: str | None) -> Page[tuple[str, str]]:
         import zlib

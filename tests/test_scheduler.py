@@ -127,8 +127,10 @@ def test_parse_at_refuses_other_expressions() -> None:
 def test_the_wakeup_is_encoded_as_plain_json() -> None:
     assert json.loads(encode_wakeup(WAKEUP)) == {
         "creditor_id": "cred_01JD4N6Q0M7K2R5T8V9W3X4Y5Z", "claim_id": CLAIM,
-        "step_key": "overdue_email", "claim_version": 3}
+        "step_key": "overdue_email", "claim_version": 3, "debtor_id": ""}
     assert decode_wakeup(encode_wakeup(WAKEUP)) == WAKEUP
+    with_debtor = Wakeup(WAKEUP.creditor_id, WAKEUP.claim_id, WAKEUP.step_key, 3, "dbt_1")
+    assert decode_wakeup(encode_wakeup(with_debtor)) == with_debtor
 
 
 def test_the_sample_event_is_what_the_trigger_receives() -> None:

@@ -105,6 +105,7 @@ class _WakeupJson(msgspec.Struct, forbid_unknown_fields=True):
     claim_id: NonEmpty
     step_key: NonEmpty
     claim_version: Annotated[int, msgspec.Meta(ge=0)]
+    debtor_id: Annotated[str, msgspec.Meta(max_length=200)] = ""
 
 
 class _SchedulerEnvelope(msgspec.Struct):
@@ -117,13 +118,14 @@ class _SchedulerEnvelope(msgspec.Struct):
 
 def encode_wakeup(wakeup: Wakeup) -> str:
     return msgspec.json.encode(_WakeupJson(wakeup.creditor_id, wakeup.claim_id,
-                                           wakeup.step_key, wakeup.claim_version)).decode()
+                                           wakeup.step_key, wakeup.claim_version,
+                                           wakeup.debtor_id)).decode()
 
 
 def _strict(data: str | bytes) -> Wakeup:
     decoded = msgspec.json.decode(data, type=_WakeupJson, strict=True)
     return Wakeup(decoded.creditor_id, decoded.claim_id, decoded.step_key,
-                  decoded.claim_version)
+                  decoded.claim_version, decoded.debtor_id)
 
 
 def decode_wakeup(data: str | bytes) -> Wakeup:

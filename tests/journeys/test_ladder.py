@@ -68,7 +68,7 @@ def tick(world: FakeWorld, until: datetime) -> list[tuple[datetime, str, Any]]:
         if nxt > world.clock.now():
             world.clock.advance(nxt - world.clock.now())
         for wakeup in world.scheduler.due():
-            run = escalation.run_step(wakeup, world.ports)
+            run = escalation.run_step(wakeup, world.ports, fired=True)
             ran.append((world.clock.now().astimezone(PARIS), wakeup.step_key, run))
         world.run_letter_jobs()
     if until > world.clock.now():

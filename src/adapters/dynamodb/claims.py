@@ -13,6 +13,7 @@ from adapters.dynamodb.creditors import put
 from adapters.dynamodb.keys import (
     ACCOUNT_SK,
     claim_pk,
+    debtor_pk,
     due_pk,
     due_shard,
     event_sk,
@@ -34,6 +35,8 @@ from domain.shared.errors import Conflict, StaleVersion
 if TYPE_CHECKING:
     from adapters.dynamodb.unit_of_work import DynamoUnitOfWork
     from domain.amounts.account import ClaimAccount
+    from domain.creditors.model import Creditor
+    from domain.debtors.model import Debtor
 
 
 class DynamoClaims:
@@ -178,6 +181,29 @@ class DynamoClaims:
             index=None, pk_name="PK", pk=claim_pk(creditor_id, claim_id), sk_name="SK",
             sk_prefix="EVT#", limit=limit, cursor=None, forward=False)
         return [decode(item, ClaimEvent) for item in items]
+
+    def get_claim_context(self, creditor_id: str, claim_id: str, debtor_id: str
+                          ) -> tuple[Claim, ClaimAccount, Debtor | None, Creditor | None] | None:
+        """One BatchGetItem of the claim, its account, the debtor and the creditor."""
+        from domain.amounts.account import ClaimAccount
+        from domain.creditors.model import Creditor
+        from domain.debtors.model import Debtor
+
+        pk = claim_pk(creditor_id, claim_id)
+        keys = [(pk, "META"), (pk, ACCOUNT_SK), (debtor_pk(creditor_id, debtor_id), "META"),
+                (tenant(creditor_id), "CREDITOR")]
+        found = self.table.batch_get(keys)
+        claim_item = found.get(keys[0])
+        if claim_item is None:
+            return None
+        claim = decode(claim_item, Claim)
+        if claim.debtor_id != debtor_id:
+            return None  # a wake-up naming another debtor: not this claim's
+        account_item, debtor_item, creditor_item = (found.get(k) for k in keys[1:])
+        return (claim,
+                decode(account_item, ClaimAccount) if account_item else ClaimAccount(),
+                decode(debtor_item, Debtor) if debtor_item else None,
+                decode(creditor_item, Creditor) if creditor_item else None)
 
     def claims_of_debtor(self, creditor_id: str, debtor_id: str) -> list[Claim]:
         claims: list[Claim] = []

@@ -46,7 +46,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
         return {"outcome": "malformed"}
     logger.append_keys(creditor_id=wakeup.creditor_id, claim_id=wakeup.claim_id,
                        step=wakeup.step_key)
-    run = escalation.run_step(wakeup, _ports())
+    run = escalation.run_step(wakeup, _ports(), fired=True)
     logger.info("step", extra={"outcome": run.outcome, "sent": len(run.sent),
                                "skipped": len(run.skipped), "tasks": len(run.tasks)})
     metrics.add_metric(name=f"Steps_{run.outcome}", unit=MetricUnit.Count, value=1)

@@ -68,6 +68,9 @@ class Wakeup:
     claim_id: str
     step_key: str
     claim_version: int
+    # The claim's debtor: the trigger then reads the claim, its account, the debtor and the
+    # creditor in one round trip. Empty in a wake-up scheduled before it existed.
+    debtor_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)

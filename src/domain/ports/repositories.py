@@ -149,6 +149,12 @@ class ClaimRepository(Protocol):
 
     def claims_of_debtor(self, creditor_id: str, debtor_id: str) -> list[Claim]: ...
 
+    def get_claim_context(self, creditor_id: str, claim_id: str, debtor_id: str
+                          ) -> tuple[Claim, ClaimAccount, Debtor | None, Creditor | None] | None:
+        """The claim, its account, its debtor and the creditor in one round trip (the
+        ladder's trigger: the debtor's id travels in the wake-up)."""
+        ...
+
     def claims_due(self, shard: int, before: datetime, limit: int,
                    cursor: str | None) -> Page[tuple[str, str]]:
         """(creditor, claim) of the claims whose next action is before `before`, in one

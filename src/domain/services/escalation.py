@@ -38,7 +38,7 @@ from domain.escalation.tasks import Task, TaskKind, TaskStatus
 from domain.letters.model import DispatchMode
 from domain.ports.escalation import ChannelRefused, ScheduledWakeup, Wakeup
 from domain.ports.unit_of_work import UnitOfWork
-from domain.services.amounts import _load, _save, _settle
+from domain.services.amounts import Change, _load, _save, _settle
 from domain.services.caller import Caller, Ports
 from domain.shared.errors import (
     ActionNotAllowed,
@@ -47,7 +47,7 @@ from domain.shared.errors import (
     NotFound,
 )
 from domain.shared.ids import new_id
-from domain.shared.retry import retry_on_stale
+from domain.shared.retry import retry_on_stale, run_retrying
 
 if TYPE_CHECKING:
     from domain.escalation.messages import MessageFacts
@@ -104,6 +104,11 @@ def ladder(claim_id: str, caller: Caller, ports: Ports) -> LadderView:
 def _view(uow: UnitOfWork, claim: Claim, account: ClaimAccount, caller: Caller,
           ports: Ports) -> LadderView:
     debtor, creditor = uow.debtors.get_debtor_with_creditor(caller.creditor_id, claim.debtor_id)
+    return _view_of(claim, account, debtor, creditor, caller, ports)
+
+
+def _view_of(claim: Claim, account: ClaimAccount, debtor: Debtor | None,
+             creditor: Creditor | None, caller: Caller, ports: Ports) -> LadderView:
     if debtor is None or creditor is None:
         raise NotFound("debtor", claim.debtor_id)
     now = ports.clock.now()
@@ -197,25 +202,38 @@ def reschedule(creditor_id: str, claim_id: str, ports: Ports) -> Claim | None:
         claim, account = found
         bound = claim.policy_version == 0  # the ladder binds the default policy now
         view = _view(uow, claim, account, caller, ports)
-        step = view.plan.step.key if view.plan.step and view.at else None
-        at = view.at if step else None
-        if step is None and view.plan.resume_on is not None:
-            # A hold that ends by itself (a promise's deadline): wake up that morning to
-            # settle the ledger, which finds the promise kept or broken and resumes.
-            step, at = RESUME, datetime.combine(view.plan.resume_on, RESUME_AT,
-                                                ZoneInfo(claim.time_zone))
-        if (step, at) == (claim.next_step, claim.next_action_at) and not bound:
+        old = claim.schedule_name
+        if not _plan_schedule(claim, view, claim.version, ports) and not bound:
             return claim
-        name = None
-        if step is not None and at is not None:
-            name = scheduler.schedule(ScheduledWakeup(
-                Wakeup(creditor_id, claim_id, step, claim.version), at, claim.time_zone))
-        if claim.schedule_name and claim.schedule_name != name:
-            scheduler.cancel(claim.schedule_name)
-        claim.next_step, claim.next_action_at, claim.schedule_name = step, at, name
         uow.claims.save_claim(claim, [], claim.version)
         uow.commit()
+    if old and old != claim.schedule_name:
+        scheduler.cancel(old)
     return claim
+
+
+def _plan_schedule(claim: Claim, view: LadderView, version: int, ports: Ports) -> bool:
+    """Set the claim's next step, instant and schedule from `view`, creating the schedule
+    for the claim at `version` (the one being saved); False when nothing changed. The
+    schedule it replaces is the caller's to delete once the claim is saved."""
+    assert ports.scheduler is not None
+    step = view.plan.step.key if view.plan.step and view.at else None
+    at = view.at if step else None
+    if step is None and view.plan.resume_on is not None:
+        # A hold that ends by itself (a promise's deadline): wake up that morning to settle
+        # the ledger, which finds the promise kept or broken and resumes.
+        step, at = RESUME, datetime.combine(view.plan.resume_on, RESUME_AT,
+                                            ZoneInfo(claim.time_zone))
+    if (step, at) == (claim.next_step, claim.next_action_at) and (
+            step is None or claim.schedule_name):
+        return False
+    name = None
+    if step is not None and at is not None:
+        name = ports.scheduler.schedule(ScheduledWakeup(
+            Wakeup(claim.creditor_id, claim.id, step, version, claim.debtor_id), at,
+            claim.time_zone))
+    claim.next_step, claim.next_action_at, claim.schedule_name = step, at, name
+    return True
 
 
 # ---------------------------------------------------------------------------- running
@@ -241,17 +259,20 @@ class _Claimed:
     passed_over: tuple[str, ...]  # the keys of the steps passed over on the way
     today: date
     approved: bool  # an approval step whose approval was given: its channels run now
+    debtor: Debtor | None = None
+    creditor: Creditor | None = None
+    fired: bool = False  # woken by its own schedule, which deleted itself
 
 
 def run_step(wakeup: Wakeup, ports: Ports, *, approved: bool = False,
-             force: bool = False) -> StepRun:
+             force: bool = False, fired: bool = False) -> StepRun:
     """Run the step a schedule (or the sweeper, or `escalate`) woke the claim up for.
 
     Does nothing for a wake-up of another version of the claim, a step that is not the
     claim's next one or not due yet, or outside its channels' windows (then the claim is
     rescheduled). Otherwise claims the step (one delivery wins), settles the ledger again,
     sends or raises what the step says, moves the ladder on and schedules the next step."""
-    claimed = _claim_step(wakeup, ports, approved=approved, force=force)
+    claimed = _claim_step(wakeup, ports, approved=approved, force=force, fired=fired)
     if isinstance(claimed, StepRun):
         if claimed.outcome in ("not_due", "outside_window"):
             keep_after(wakeup, ports)
@@ -264,17 +285,19 @@ def keep_after(wakeup: Wakeup, ports: Ports) -> None:
 
 
 @retry_on_stale
-def _claim_step(wakeup: Wakeup, ports: Ports, *, approved: bool,
-                force: bool = False) -> _Claimed | StepRun:
+def _claim_step(wakeup: Wakeup, ports: Ports, *, approved: bool, force: bool = False,
+                fired: bool = False) -> _Claimed | StepRun:
     caller = Caller(wakeup.creditor_id, "ladder")
     with ports.unit_of_work() as uow:
-        change = _load(uow, ports, caller, wakeup.claim_id)
+        change, debtor, creditor = _load_parties(uow, wakeup, caller, ports)
+        if change is None:
+            return StepRun("stale", wakeup.step_key)
         loaded = change.loaded
         if loaded is None or loaded.version != wakeup.claim_version or loaded.running_step:
             return StepRun("stale", wakeup.step_key)
         _settle(change, ports)  # the ledger right before anything is sent
         claim = change.claim
-        view = _view(uow, claim, change.account, caller, ports)
+        view = _view_of(claim, change.account, debtor, creditor, caller, ports)
         plan_now = view.plan
         step = plan_now.step
         if (step is None or plan_now.index is None or step.key != wakeup.step_key
@@ -292,7 +315,32 @@ def _claim_step(wakeup: Wakeup, ports: Ports, *, approved: bool,
         _save(uow, change)
     passed = tuple(view.steps[i].key for i in plan_now.passed_over)
     return _Claimed(claim, change.account, step, plan_now.index, passed, change.today,
-                    approved)
+                    approved, debtor, creditor, fired)
+
+
+def _load_parties(uow: UnitOfWork, wakeup: Wakeup, caller: Caller, ports: Ports
+                  ) -> tuple[Change | None, Debtor | None, Creditor | None]:
+    """The claim to change, its debtor and the creditor: one round trip when the wake-up
+    names the debtor, two otherwise."""
+    from dataclasses import replace
+
+    if wakeup.debtor_id:
+        found = uow.claims.get_claim_context(wakeup.creditor_id, wakeup.claim_id,
+                                             wakeup.debtor_id)
+        if found is None:
+            return None, None, None
+        claim, account, debtor, creditor = found
+        now = ports.clock.now()
+        changed = replace(claim, version=claim.version + 1, updated_at=now)
+        return (Change(changed, account, [], claim.version, claim.today(now), caller.actor,
+                       loaded=claim), debtor, creditor)
+    try:
+        change = _load(uow, ports, caller, wakeup.claim_id)
+    except NotFound:
+        return None, None, None
+    debtor, creditor = uow.debtors.get_debtor_with_creditor(caller.creditor_id,
+                                                            change.claim.debtor_id)
+    return change, debtor, creditor
 
 
 def _effects(claimed: _Claimed, ports: Ports) -> StepRun:
@@ -301,8 +349,10 @@ def _effects(claimed: _Claimed, ports: Ports) -> StepRun:
     step, claim = claimed.step, claimed.claim
     if step.requires_approval and not claimed.approved:
         return StepRun("approval_requested", step.key, tasks=(TaskKind.APPROVAL.value,))
-    uow = ports.unit_of_work()
-    debtor, creditor = uow.debtors.get_debtor_with_creditor(claim.creditor_id, claim.debtor_id)
+    debtor, creditor = claimed.debtor, claimed.creditor
+    if debtor is None or creditor is None:
+        debtor, creditor = ports.unit_of_work().debtors.get_debtor_with_creditor(
+            claim.creditor_id, claim.debtor_id)
     sent: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []
     tasks: list[str] = []
@@ -345,12 +395,38 @@ def _reason(exc: Exception) -> str:
     return "refused"
 
 
-@retry_on_stale
 def _finish(claimed: _Claimed, run: StepRun, ports: Ports) -> StepRun:
+    """Record what the step did, move the ladder on and schedule the next step, in one
+    write. The claim as claimed is still the stored one unless a letter was asked for (its
+    request wrote the claim): then, and after a lost race, it is read again."""
+    attempts = [any(c in ("letter", "registered_letter") for c, _ in run.sent)]
+
+    def once() -> StepRun:
+        reread = attempts[-1]
+        attempts.append(True)
+        return _finish_once(claimed, run, ports, reread=reread)
+
+    return run_retrying(once)
+
+
+def _finish_once(claimed: _Claimed, run: StepRun, ports: Ports, *, reread: bool) -> StepRun:
+    from dataclasses import replace
+
     caller = Caller(claimed.claim.creditor_id, "ladder")
     step = claimed.step
     with ports.unit_of_work() as uow:
-        change = _load(uow, ports, caller, claimed.claim.id)
+        if reread:
+            change, debtor, creditor = _load_parties(uow, Wakeup(
+                claimed.claim.creditor_id, claimed.claim.id, step.key, 0,
+                claimed.claim.debtor_id), caller, ports)
+            if change is None:
+                return run
+        else:
+            stored, now = claimed.claim, ports.clock.now()
+            change = Change(replace(stored, version=stored.version + 1, updated_at=now),
+                            claimed.account, [], stored.version, claimed.today,
+                            caller.actor, loaded=stored)
+            debtor, creditor = claimed.debtor, claimed.creditor
         claim = change.claim
         claim.running_step = None
         waits = run.outcome == "approval_requested" or any(
@@ -371,7 +447,17 @@ def _finish(claimed: _Claimed, run: StepRun, ports: Ports) -> StepRun:
             skipped=tuple(f"{c}:{why}" for c, why in run.skipped) or None,
             tasks=run.tasks or None))
         _settle(change, ports)
-        _save(uow, change, ports)
+        old = claim.schedule_name
+        if ports.scheduler is not None:  # the next step, in the same write
+            try:
+                _plan_schedule(claim, _view_of(claim, change.account, debtor, creditor,
+                                               caller, ports), claim.version, ports)
+            except (DomainError, ValueError):
+                claim.next_step = claim.next_action_at = claim.schedule_name = None
+        _save(uow, change)
+    if ports.scheduler is not None and old and old != claim.schedule_name and not (
+            claimed.fired and old == claimed.claim.schedule_name):
+        ports.scheduler.cancel(old)  # a schedule that fired deleted itself
     return run
 
 
