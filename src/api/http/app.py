@@ -27,6 +27,7 @@ from api.http.routes.creditors import ApiKeyController, CreditorController
 from api.http.routes.debtors import DebtorController
 from api.http.routes.letters import LetterController, postal_webhook
 from api.http.routes.rates import AdminRatesController, RatesController
+from api.http.routes.tasks import TaskController
 from domain.ports.stores import IdempotencyStore
 from domain.services.caller import Ports
 from domain.services.queries import find_api_key
@@ -96,6 +97,7 @@ def create_app(
             RatesController,
             AdminRatesController,
             LetterController,
+            TaskController,
             postal_webhook,
             record_payment_by_reference,
         ],
