@@ -81,15 +81,11 @@ def open_tasks(world: FakeWorld, caller: Caller, claim_id: str) -> list[Any]:
 
 
 def answer(world: FakeWorld, caller: Caller, task: Any, outcome: str) -> None:
-    """A person completes the task (the worklist's use case when merged; its effect on the
-    ladder is the hook it calls after its commit)."""
-    from dataclasses import replace
+    """A person completes the task through the worklist, which hands a step's task to the
+    ladder after its commit."""
+    from domain.services import tasks
 
-    with world.ports.unit_of_work() as uow:
-        uow.tasks.save_task(replace(task, status=TaskStatus.DONE, outcome=outcome,
-                                    version=task.version + 1), task.version)
-        uow.commit()
-    escalation.step_task_completed(task, outcome, caller, world.ports)
+    tasks.complete_task(task.id, tasks.TaskCompletion(outcome), caller, world.ports)
 
 
 def test_the_default_ladder_runs_each_step_once_on_business_days_in_its_windows(

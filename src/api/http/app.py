@@ -29,6 +29,7 @@ from api.http.routes.escalation import EscalationController
 from api.http.routes.letters import LetterController, postal_webhook
 from api.http.routes.policies import PolicyController
 from api.http.routes.rates import AdminRatesController, RatesController
+from api.http.routes.tasks import TaskController
 from domain.ports.stores import IdempotencyStore
 from domain.services.caller import Ports
 from domain.services.queries import find_api_key
@@ -100,6 +101,7 @@ def create_app(
             LetterController,
             EscalationController,
             PolicyController,
+            TaskController,
             postal_webhook,
             record_payment_by_reference,
         ],

@@ -407,3 +407,18 @@ class StepSkipped(Event):
 
     action: ClassVar[str] = "skip_step"
     step: str
+
+# ---------------------------------------------------------------- tasks
+# Kinds as their values: claims do not build on escalation.
+
+@dataclass(frozen=True, kw_only=True)
+class TaskCompleted(Event):
+    """A person did what a task asked (a call, a visit, an approval) and said what came of
+    it; `reason` is their note. What the outcome did (a promise, a dispute) follows as its
+    own entries."""
+
+    action: ClassVar[str] = "task_completed"
+    task_id: str
+    kind: str
+    outcome: str
+    step_key: str | None = None

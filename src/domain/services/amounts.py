@@ -75,15 +75,21 @@ def _settle(change: Change, ports: Ports, *, quiet_if_unchanged: bool = False) -
     change.statement = found.statement
 
 
-def _save(uow: UnitOfWork, change: Change, ports: Ports | None = None) -> None:
-    """Save the change; with `ports`, keep the claim's schedule after the commit (the
-    ladder's next step may have moved: a payment, a promise, a plan)."""
+def stage_change(uow: UnitOfWork, change: Change, ports: Ports | None = None) -> None:
+    """Stage the claim, its account and its new entries without committing: for a use case
+    whose atomic write holds more than the claim (a completed task: services.tasks). With
+    `ports`, keep the claim's schedule after the commit (the ladder's next step may have
+    moved: a payment, a promise, a plan)."""
     change.claim.acknowledged = tuple(change.account.acknowledgements())
     uow.claims.save_claim(change.claim, change.entries, change.expected_version, change.account)
     if ports is not None:
         from domain.services.escalation import keep_schedule
 
         keep_schedule(uow, change.claim, ports)
+
+
+def _save(uow: UnitOfWork, change: Change, ports: Ports | None = None) -> None:
+    stage_change(uow, change, ports)
     uow.commit()
 
 
@@ -252,24 +258,34 @@ def record_promise(claim_id: str, draft: PromiseDraft, caller: Caller,
     from the payments on record and releases the hold at once."""
     with ports.unit_of_work() as uow:
         change = _load(uow, ports, caller, claim_id)
-        claim = change.claim
-        lifecycle.ensure_allowed(claim, "record_promise")
-        amount = parse_amount(draft.amount, claim.currency, "amount")
-        made_on = change.today if draft.made_on is None else draft.made_on
-        raise_if(_promise_date_errors(draft, made_on, change.today))
-        promise = PaymentPromise(id=new_id("prm"), amount=amount,
-                                 promised_on=draft.promised_on, channel=draft.channel,
-                                 note=draft.note, made_at=claim.updated_at, made_on=made_on)
-        change.account.promises.append(promise)
-        until = promise.deadline(DEFAULT_GRACE_DAYS)
-        claim.hold = Hold(HoldReason.PROMISE, claim.updated_at, until, draft.note)
-        change.record(events.PromiseRecorded(
-            reason=draft.note, promise_id=promise.id, amount=amount,
-            promised_on=promise.promised_on, made_on=made_on, channel=draft.channel,
-            hold_until=until))
+        promise = apply_promise(change, draft)
         _settle(change, ports)
         _save(uow, change, ports)
     return change, promise
+
+
+def apply_promise(change: Change, draft: PromiseDraft) -> PaymentPromise:
+    """The promise's effects on a claim being changed (it holds escalation until its date
+    plus the grace period). Shared by a recorded promise and one a collector took on a call
+    (services.tasks); the caller settles and saves.
+
+    Raises ActionNotAllowed (the claim's state refuses it) or DomainValidationError."""
+    claim = change.claim
+    lifecycle.ensure_allowed(claim, "record_promise")
+    amount = parse_amount(draft.amount, claim.currency, "amount")
+    made_on = change.today if draft.made_on is None else draft.made_on
+    raise_if(_promise_date_errors(draft, made_on, change.today))
+    promise = PaymentPromise(id=new_id("prm"), amount=amount,
+                             promised_on=draft.promised_on, channel=draft.channel,
+                             note=draft.note, made_at=claim.updated_at, made_on=made_on)
+    change.account.promises.append(promise)
+    until = promise.deadline(DEFAULT_GRACE_DAYS)
+    claim.hold = Hold(HoldReason.PROMISE, claim.updated_at, until, draft.note)
+    change.record(events.PromiseRecorded(
+        reason=draft.note, promise_id=promise.id, amount=amount,
+        promised_on=promise.promised_on, made_on=made_on, channel=draft.channel,
+        hold_until=until))
+    return promise
 
 
 def _promise_date_errors(draft: PromiseDraft, made_on: date, today: date) -> list[FieldError]:
