@@ -140,10 +140,15 @@ def test_iam_is_least_privilege(resources: dict[str, Any]) -> None:
     own_indexes = {
         "${" + n + ".Arn}/index/*" for n in _of_type(resources, "AWS::DynamoDB::Table")}
     own_buckets = set(_of_type(resources, "AWS::S3::Bucket"))
+    # ... or the schedules of this template's own group, or the SMS sender id as requested
+    # for each destination country (its ARN ends with the country: infra/README.md).
+    own_schedules = {SCHEDULES.replace("${ScheduleGroup}", "${" + n + "}")
+                     for n in _of_type(resources, "AWS::Scheduler::ScheduleGroup")}
 
     def own(resource: str) -> bool:
         objects = OBJECTS_UNDER.fullmatch(resource)
-        return resource in own_indexes or bool(objects and objects["bucket"] in own_buckets)
+        return (resource in own_indexes or resource in own_schedules or resource == SENDER_ID
+                or bool(objects and objects["bucket"] in own_buckets))
 
     for name, st in statements:
         assert "NotAction" not in st and "NotResource" not in st, (name, st)
@@ -172,6 +177,29 @@ OPERATOR_KEY = ("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}"
                 ":parameter${OperatorKeyParameterName}")
 POSTAL_SECRET = ("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}"
                  ":parameter${PostalSecretParameterName}")
+ACCOUNT = "${AWS::Partition}:{service}:${AWS::Region}:${AWS::AccountId}"
+TRIGGER_ARN = ("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}"
+               ":function:${AWS::StackName}-trigger")
+SCHEDULES = ("arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}"
+             ":schedule/${ScheduleGroup}/*")
+SENDER_ID = ("arn:${AWS::Partition}:sms-voice:${AWS::Region}:${AWS::AccountId}"
+             ":sender-id/${SmsSenderId}/*")
+SES_IDENTITIES = {
+    "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${EmailFrom}",
+    "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${Domain}",
+    "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}"
+    ":configuration-set/${EmailConfigurationSet}",
+}
+# The functions that change a claim, and so keep its schedule (every claim save does).
+SCHEDULING = {"HttpFunction", "LetterWorkerFunction", "PostalPollerFunction",
+              "TriggerFunction", "SweeperFunction"}
+# The functions that run a step, and so send: the trigger, the sweeper, and the HTTP
+# function (an operator's `escalate` runs the step there).
+SENDING = {"HttpFunction", "TriggerFunction", "SweeperFunction"}
+SCHEDULER_GRANTS = {"scheduler:CreateSchedule": {SCHEDULES},
+                    "scheduler:DeleteSchedule": {SCHEDULES},
+                    "iam:PassRole": {"${SchedulerRole.Arn}"}}
+SENDER_GRANTS = {"ses:SendEmail": SES_IDENTITIES, "sms-voice:SendTextMessage": {SENDER_ID}}
 
 
 def test_function_permissions_are_the_expected_ones(resources: dict[str, Any]) -> None:
@@ -187,7 +215,9 @@ def test_function_permissions_are_the_expected_ones(resources: dict[str, Any]) -
     # kms:Decrypt only on an explicitly given customer managed key (see infra/README.md).
     assert granted["kms:Decrypt"] == {"${OperatorKeyKmsKeyArn}", "${PostalSecretKmsKeyArn}"}
     assert granted["sqs:SendMessage"] == {"${LetterQueue.Arn}"}
-    unexpected = set(granted) - table_actions - {
+    for action, on in {**SCHEDULER_GRANTS, **SENDER_GRANTS}.items():
+        assert granted[action] == on, action
+    unexpected = set(granted) - table_actions - set(SCHEDULER_GRANTS) - set(SENDER_GRANTS) - {
         "s3:GetObject", "s3:PutObject", "ssm:GetParameter", "kms:Decrypt", "sqs:SendMessage"}
     assert not unexpected
 
@@ -209,24 +239,32 @@ def test_kms_decrypt_is_granted_only_for_a_given_key_and_through_ssm(
 
 def test_the_letter_worker_permissions(resources: dict[str, Any]) -> None:
     granted = _granted(resources, "LetterWorkerFunction")
-    # TransactWriteItems is no IAM action: each item is authorised as a Put or an Update.
-    for action in ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
-                   "dynamodb:UpdateItem"]:
+    # TransactWriteItems is no IAM action: each item is authorised as a Put or an Update;
+    # rescheduling the claim reads its debtor and creditor in one BatchGetItem.
+    for action in ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
+                   "dynamodb:PutItem", "dynamodb:UpdateItem"]:
         assert granted.pop(action) == {"${Table.Arn}"}, action  # no index: none is read
     assert granted.pop("s3:GetObject") == granted.pop("s3:PutObject") == LETTER_OBJECTS
-    # Nothing else: no SSM, no postal secret, no sending to its own queue (SAM's SQS event
-    # policy receives and deletes).
+    # It posts the letters the ladder asked for once rendered: the postal secret.
+    assert granted.pop("ssm:GetParameter") == {POSTAL_SECRET}
+    assert granted.pop("kms:Decrypt") == {"${PostalSecretKmsKeyArn}"}
+    for action, on in SCHEDULER_GRANTS.items():
+        assert granted.pop(action) == on, action
+    # Nothing else: no operator key, no sending to its own queue (SAM's SQS event policy
+    # receives and deletes), no e-mail or SMS.
     assert granted == {}
 
 
 def test_the_postal_poller_permissions(resources: dict[str, Any]) -> None:
     granted = _granted(resources, "PostalPollerFunction")
-    for action in ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
-                   "dynamodb:UpdateItem"]:
+    for action in ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
+                   "dynamodb:PutItem", "dynamodb:UpdateItem"]:
         assert granted.pop(action) == {"${Table.Arn}", "${Table.Arn}/index/*"}, action
     assert granted.pop("s3:GetObject") == granted.pop("s3:PutObject") == LETTER_OBJECTS
     assert granted.pop("ssm:GetParameter") == {POSTAL_SECRET}
     assert granted.pop("kms:Decrypt") == {"${PostalSecretKmsKeyArn}"}
+    for action, on in SCHEDULER_GRANTS.items():
+        assert granted.pop(action) == on, action
     assert granted == {}
 
 
@@ -589,7 +627,8 @@ def test_the_worker_image(resources: dict[str, Any], template: dict[str, Any]) -
 def test_makefile_has_a_build_target_per_function(
         resources: dict[str, Any], template: dict[str, Any], tmp_path: Path) -> None:
     glob = template.get("Globals", {}).get("Function", {})
-    assert set(_zip_functions(resources)) == {"HttpFunction", "PostalPollerFunction"}
+    assert set(_zip_functions(resources)) == {"HttpFunction", "PostalPollerFunction",
+                                              "TriggerFunction", "SweeperFunction"}
     for name, fn in _zip_functions(resources).items():
         props = {**glob, **fn["Properties"]}
         dry = _make("-n", f"build-{name}", f"ARTIFACTS_DIR={tmp_path / name}")
@@ -604,7 +643,8 @@ def test_makefile_has_a_build_target_per_function(
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
-@pytest.mark.parametrize("function", ["HttpFunction", "PostalPollerFunction"])
+@pytest.mark.parametrize("function", ["HttpFunction", "PostalPollerFunction",
+                                      "TriggerFunction", "SweeperFunction"])
 def test_build_function_code_only(resources: dict[str, Any], tmp_path: Path,
                                   function: str) -> None:
     artifact = tmp_path / function
