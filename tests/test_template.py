@@ -140,10 +140,15 @@ def test_iam_is_least_privilege(resources: dict[str, Any]) -> None:
     own_indexes = {
         "${" + n + ".Arn}/index/*" for n in _of_type(resources, "AWS::DynamoDB::Table")}
     own_buckets = set(_of_type(resources, "AWS::S3::Bucket"))
+    # ... or the schedules of this template's own group, or the SMS sender id as requested
+    # for each destination country (its ARN ends with the country: infra/README.md).
+    own_schedules = {SCHEDULES.replace("${ScheduleGroup}", "${" + n + "}")
+                     for n in _of_type(resources, "AWS::Scheduler::ScheduleGroup")}
 
     def own(resource: str) -> bool:
         objects = OBJECTS_UNDER.fullmatch(resource)
-        return resource in own_indexes or bool(objects and objects["bucket"] in own_buckets)
+        return (resource in own_indexes or resource in own_schedules or resource == SENDER_ID
+                or bool(objects and objects["bucket"] in own_buckets))
 
     for name, st in statements:
         assert "NotAction" not in st and "NotResource" not in st, (name, st)
@@ -172,6 +177,29 @@ OPERATOR_KEY = ("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}"
                 ":parameter${OperatorKeyParameterName}")
 POSTAL_SECRET = ("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}"
                  ":parameter${PostalSecretParameterName}")
+ACCOUNT = "${AWS::Partition}:{service}:${AWS::Region}:${AWS::AccountId}"
+TRIGGER_ARN = ("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}"
+               ":function:${AWS::StackName}-trigger")
+SCHEDULES = ("arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}"
+             ":schedule/${ScheduleGroup}/*")
+SENDER_ID = ("arn:${AWS::Partition}:sms-voice:${AWS::Region}:${AWS::AccountId}"
+             ":sender-id/${SmsSenderId}/*")
+SES_IDENTITIES = {
+    "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${EmailFrom}",
+    "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${Domain}",
+    "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}"
+    ":configuration-set/${EmailConfigurationSet}",
+}
+# The functions that change a claim, and so keep its schedule (every claim save does).
+SCHEDULING = {"HttpFunction", "LetterWorkerFunction", "PostalPollerFunction",
+              "TriggerFunction", "SweeperFunction"}
+# The functions that run a step, and so send: the trigger, the sweeper, and the HTTP
+# function (an operator's `escalate` runs the step there).
+SENDING = {"HttpFunction", "TriggerFunction", "SweeperFunction"}
+SCHEDULER_GRANTS = {"scheduler:CreateSchedule": {SCHEDULES},
+                    "scheduler:DeleteSchedule": {SCHEDULES},
+                    "iam:PassRole": {"${SchedulerRole.Arn}"}}
+SENDER_GRANTS = {"ses:SendEmail": SES_IDENTITIES, "sms-voice:SendTextMessage": {SENDER_ID}}
 
 
 def test_function_permissions_are_the_expected_ones(resources: dict[str, Any]) -> None:
@@ -187,7 +215,9 @@ def test_function_permissions_are_the_expected_ones(resources: dict[str, Any]) -
     # kms:Decrypt only on an explicitly given customer managed key (see infra/README.md).
     assert granted["kms:Decrypt"] == {"${OperatorKeyKmsKeyArn}", "${PostalSecretKmsKeyArn}"}
     assert granted["sqs:SendMessage"] == {"${LetterQueue.Arn}"}
-    unexpected = set(granted) - table_actions - {
+    for action, on in {**SCHEDULER_GRANTS, **SENDER_GRANTS}.items():
+        assert granted[action] == on, action
+    unexpected = set(granted) - table_actions - set(SCHEDULER_GRANTS) - set(SENDER_GRANTS) - {
         "s3:GetObject", "s3:PutObject", "ssm:GetParameter", "kms:Decrypt", "sqs:SendMessage"}
     assert not unexpected
 
@@ -209,24 +239,32 @@ def test_kms_decrypt_is_granted_only_for_a_given_key_and_through_ssm(
 
 def test_the_letter_worker_permissions(resources: dict[str, Any]) -> None:
     granted = _granted(resources, "LetterWorkerFunction")
-    # TransactWriteItems is no IAM action: each item is authorised as a Put or an Update.
-    for action in ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
-                   "dynamodb:UpdateItem"]:
+    # TransactWriteItems is no IAM action: each item is authorised as a Put or an Update;
+    # rescheduling the claim reads its debtor and creditor in one BatchGetItem.
+    for action in ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
+                   "dynamodb:PutItem", "dynamodb:UpdateItem"]:
         assert granted.pop(action) == {"${Table.Arn}"}, action  # no index: none is read
     assert granted.pop("s3:GetObject") == granted.pop("s3:PutObject") == LETTER_OBJECTS
-    # Nothing else: no SSM, no postal secret, no sending to its own queue (SAM's SQS event
-    # policy receives and deletes).
+    # It posts the letters the ladder asked for once rendered: the postal secret.
+    assert granted.pop("ssm:GetParameter") == {POSTAL_SECRET}
+    assert granted.pop("kms:Decrypt") == {"${PostalSecretKmsKeyArn}"}
+    for action, on in SCHEDULER_GRANTS.items():
+        assert granted.pop(action) == on, action
+    # Nothing else: no operator key, no sending to its own queue (SAM's SQS event policy
+    # receives and deletes), no e-mail or SMS.
     assert granted == {}
 
 
 def test_the_postal_poller_permissions(resources: dict[str, Any]) -> None:
     granted = _granted(resources, "PostalPollerFunction")
-    for action in ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
-                   "dynamodb:UpdateItem"]:
+    for action in ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
+                   "dynamodb:PutItem", "dynamodb:UpdateItem"]:
         assert granted.pop(action) == {"${Table.Arn}", "${Table.Arn}/index/*"}, action
     assert granted.pop("s3:GetObject") == granted.pop("s3:PutObject") == LETTER_OBJECTS
     assert granted.pop("ssm:GetParameter") == {POSTAL_SECRET}
     assert granted.pop("kms:Decrypt") == {"${PostalSecretKmsKeyArn}"}
+    for action, on in SCHEDULER_GRANTS.items():
+        assert granted.pop(action) == on, action
     assert granted == {}
 
 
@@ -589,7 +627,8 @@ def test_the_worker_image(resources: dict[str, Any], template: dict[str, Any]) -
 def test_makefile_has_a_build_target_per_function(
         resources: dict[str, Any], template: dict[str, Any], tmp_path: Path) -> None:
     glob = template.get("Globals", {}).get("Function", {})
-    assert set(_zip_functions(resources)) == {"HttpFunction", "PostalPollerFunction"}
+    assert set(_zip_functions(resources)) == {"HttpFunction", "PostalPollerFunction",
+                                              "TriggerFunction", "SweeperFunction"}
     for name, fn in _zip_functions(resources).items():
         props = {**glob, **fn["Properties"]}
         dry = _make("-n", f"build-{name}", f"ARTIFACTS_DIR={tmp_path / name}")
@@ -604,7 +643,8 @@ def test_makefile_has_a_build_target_per_function(
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
-@pytest.mark.parametrize("function", ["HttpFunction", "PostalPollerFunction"])
+@pytest.mark.parametrize("function", ["HttpFunction", "PostalPollerFunction",
+                                      "TriggerFunction", "SweeperFunction"])
 def test_build_function_code_only(resources: dict[str, Any], tmp_path: Path,
                                   function: str) -> None:
     artifact = tmp_path / function
@@ -631,3 +671,239 @@ def test_build_function_code_only(resources: dict[str, Any], tmp_path: Path,
     # A second build into a non-empty directory is refused rather than mixed.
     assert _make(f"build-{function}", "BUILD_FOR=local", "BUILD_DEPS=no",
                  f"PYTHON={sys.executable}", f"ARTIFACTS_DIR={artifact}").returncode != 0
+
+
+# ---------------------------------------------------------------- the escalation ladder
+
+
+def _env(resources: dict[str, Any], function: str) -> dict[str, Any]:
+    return dict(resources[function]["Properties"]["Environment"]["Variables"])
+
+
+def _dead_letter_alarm(resources: dict[str, Any], queue: str) -> dict[str, Any]:
+    alarms = [a["Properties"] for a in _of_type(resources, "AWS::CloudWatch::Alarm").values()
+              if a["Properties"]["Dimensions"] == [
+                  {"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}]]
+    assert len(alarms) == 1, queue
+    return alarms[0]
+
+
+def test_the_trigger(resources: dict[str, Any], template: dict[str, Any]) -> None:
+    props = _function_props(resources, template, "TriggerFunction")
+    assert props["Handler"] == "api.entrypoints.lambda_trigger.handler"
+    assert props["CodeUri"] in {"src/", "src"}
+    assert props["Architectures"] == ["arm64"] and props["Runtime"] == "python3.13"
+    assert props["MemorySize"] == 512 and props["Timeout"] == 60
+    assert "Events" not in props  # only the Scheduler invokes it, through SchedulerRole
+    # Its name is fixed, and the ARN written out everywhere is the one that name makes.
+    name = _render(props["FunctionName"])
+    assert name == ["${AWS::StackName}-trigger"]
+    assert TRIGGER_ARN == ("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}"
+                           ":function:" + name[0])
+    invoke = props["EventInvokeConfig"]
+    assert invoke["MaximumRetryAttempts"] == 2
+    failure = invoke["DestinationConfig"]["OnFailure"]
+    assert failure == {"Type": "SQS", "Destination": {"Fn::GetAtt": ["TriggerFailureQueue",
+                                                                      "Arn"]}}
+
+
+def test_the_trigger_permissions(resources: dict[str, Any]) -> None:
+    granted = _granted(resources, "TriggerFunction")
+    # No index (a wake-up names its claim); no delete, no condition check: a step writes
+    # its claim's items and reads its debtor and creditor together.
+    for action in ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
+                   "dynamodb:PutItem", "dynamodb:UpdateItem"]:
+        assert granted.pop(action) == {"${Table.Arn}"}, action
+    assert granted.pop("sqs:SendMessage") == {"${LetterQueue.Arn}"}
+    for action, on in {**SCHEDULER_GRANTS, **SENDER_GRANTS}.items():
+        assert granted.pop(action) == on, action
+    # No S3, no SSM: it asks for letters, the letter worker renders and posts them.
+    assert granted == {}
+
+
+def test_the_sweeper(resources: dict[str, Any], template: dict[str, Any]) -> None:
+    props = _function_props(resources, template, "SweeperFunction")
+    assert props["Handler"] == "api.entrypoints.lambda_sweeper.handler"
+    assert props["CodeUri"] in {"src/", "src"}
+    assert props["Architectures"] == ["arm64"] and props["Runtime"] == "python3.13"
+    schedules = [e["Properties"] for e in props["Events"].values()
+                 if e["Type"] in {"Schedule", "ScheduleV2"}]
+    assert len(schedules) == 1 and len(props["Events"]) == 1
+    assert (schedules[0].get("Schedule") or schedules[0].get("ScheduleExpression")) == (
+        "rate(15 minutes)")
+    assert props["EventInvokeConfig"]["MaximumRetryAttempts"] == 0
+    granted = _granted(resources, "SweeperFunction")
+    # The overdue claims from their index (GSI4 only), then each step as the trigger.
+    assert granted.pop("dynamodb:Query") == {"${Table.Arn}", "${Table.Arn}/index/GSI4"}
+    for action in ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem",
+                   "dynamodb:UpdateItem"]:
+        assert granted.pop(action) == {"${Table.Arn}"}, action
+    assert granted.pop("sqs:SendMessage") == {"${LetterQueue.Arn}"}
+    for action, on in {**SCHEDULER_GRANTS, **SENDER_GRANTS}.items():
+        assert granted.pop(action) == on, action
+    assert granted == {}
+
+
+def test_the_scheduler_role_may_only_invoke_the_trigger(resources: dict[str, Any]) -> None:
+    roles = _of_type(resources, "AWS::IAM::Role")
+    role = roles["SchedulerRole"]["Properties"]
+    trust = _statements(role["AssumeRolePolicyDocument"])
+    assert len(trust) == 1
+    assert trust[0]["Effect"] == "Allow" and trust[0]["Action"] == "sts:AssumeRole"
+    assert trust[0]["Principal"] == {"Service": "scheduler.amazonaws.com"}
+    assert trust[0]["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+    granted: dict[str, set[str]] = {}
+    for policy in role["Policies"]:
+        for st in _statements(policy["PolicyDocument"]):
+            assert st["Effect"] == "Allow"
+            for action in _render(st["Action"]):
+                granted.setdefault(action, set()).update(_render(st["Resource"]))
+    assert granted == {"lambda:InvokeFunction": {TRIGGER_ARN},
+                       "sqs:SendMessage": {"${SchedulerDeadLetterQueue.Arn}"}}
+    # No other role or policy in the template may invoke a function.
+    for name, st in _all_allow_statements(resources):
+        if "lambda:InvokeFunction" in _render(st["Action"]):
+            assert name == "SchedulerRole", name
+
+
+def test_only_the_functions_that_change_a_claim_may_schedule(
+        resources: dict[str, Any]) -> None:
+    scheduling = set()
+    for name, st in _all_allow_statements(resources):
+        actions = _render(st["Action"])
+        for action in actions:
+            if action.startswith("scheduler:"):
+                assert action in {"scheduler:CreateSchedule", "scheduler:DeleteSchedule"}
+                assert _render(st["Resource"]) == [SCHEDULES], name
+                scheduling.add(name)
+        if "iam:PassRole" in actions:
+            # The Scheduler's role only, and to the Scheduler only.
+            assert _render(st["Resource"]) == ["${SchedulerRole.Arn}"], name
+            assert st["Condition"] == {
+                "StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}, name
+    assert scheduling == SCHEDULING
+    assert set(_functions(resources)) == SCHEDULING  # a new function must be decided on
+    group = resources["ScheduleGroup"]
+    assert group["Type"] == "AWS::Scheduler::ScheduleGroup"
+    for function in SCHEDULING:
+        env = _env(resources, function)
+        assert env["RELANCE_SCHEDULE_GROUP"] == {"Ref": "ScheduleGroup"}, function
+        assert _render(env["RELANCE_SCHEDULER_TARGET_ARN"]) == [TRIGGER_ARN], function
+        assert env["RELANCE_SCHEDULER_ROLE_ARN"] == {
+            "Fn::GetAtt": ["SchedulerRole", "Arn"]}, function
+        assert env["RELANCE_SCHEDULER_DLQ_ARN"] == {
+            "Fn::GetAtt": ["SchedulerDeadLetterQueue", "Arn"]}, function
+
+
+def test_both_ladder_dead_letter_queues_keep_14_days_and_alarm(
+        resources: dict[str, Any]) -> None:
+    for queue in ["SchedulerDeadLetterQueue", "TriggerFailureQueue"]:
+        res = resources[queue]
+        assert res["Type"] == "AWS::SQS::Queue"
+        props = res["Properties"]
+        assert "FifoQueue" not in props  # the Scheduler's DLQ must be a standard queue
+        assert props["MessageRetentionPeriod"] == 14 * 24 * 3600
+        assert props.get("SqsManagedSseEnabled") is True or "KmsMasterKeyId" in props
+        alarm = _dead_letter_alarm(resources, queue)
+        assert alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
+        assert alarm["Threshold"] == 0
+        assert alarm["ComparisonOperator"] == "GreaterThanThreshold"
+        # As the letter DLQ's: the optional topic, when given.
+        letter = _dead_letter_alarm(resources, "LetterDeadLetterQueue")
+        assert alarm["AlarmActions"] == letter["AlarmActions"] == {
+            "Fn::If": ["HasAlarmTopic", [{"Ref": "AlarmTopicArn"}], {"Ref": "AWS::NoValue"}]}
+        assert alarm["OKActions"] == letter["OKActions"]
+        # Non-TLS access denied, as on the letter queues.
+        denied = [st for p in _of_type(resources, "AWS::SQS::QueuePolicy").values()
+                  if {"Ref": queue} in p["Properties"]["Queues"]
+                  for st in _statements(p["Properties"]["PolicyDocument"])
+                  if st["Effect"] == "Deny"]
+        assert any(st["Condition"]["Bool"]["aws:SecureTransport"] == "false"
+                   for st in denied), queue
+
+
+def test_messaging_is_fake_unless_chosen(template: dict[str, Any]) -> None:
+    params = template["Parameters"]
+    assert params["Messaging"]["Default"] == "fake"
+    assert set(params["Messaging"]["AllowedValues"]) == {"fake", "aws"}
+    assert params["EmailFrom"]["Default"] == params["SmsSenderId"]["Default"] == ""
+    sender_id = re.compile(params["SmsSenderId"]["AllowedPattern"])
+    for good in ["", "RELANCE", "Abc", "ABCDEFGHIJK", "Leroy2"]:
+        assert sender_id.fullmatch(good), good
+    for bad in ["AB", "ABCDEFGHIJKL", "LEROY SARL", "Leroy-SA", "é-lan"]:
+        assert not sender_id.fullmatch(bad), bad
+    email = re.compile(params["EmailFrom"]["AllowedPattern"])
+    for good in ["", "relances@menuiserie-leroy.fr", "no.reply+x@mail.example.co.uk"]:
+        assert email.fullmatch(good), good
+    for bad in ["Leroy <relances@leroy.fr>", "relances@", "@leroy.fr", "relances@leroy"]:
+        assert not email.fullmatch(bad), bad
+
+
+def test_the_functions_that_run_steps_send_as_configured(resources: dict[str, Any]) -> None:
+    messaging = {"RELANCE_MESSAGING": {"Ref": "Messaging"},
+                 "RELANCE_EMAIL_FROM": {"Ref": "EmailFrom"},
+                 "RELANCE_SES_CONFIGURATION_SET": {"Ref": "EmailConfigurationSet"},
+                 "RELANCE_SMS_SENDER_ID": {"Ref": "SmsSenderId"}}
+    for function in _functions(resources):
+        env, granted = _env(resources, function), _granted(resources, function)
+        if function in SENDING:
+            # A function that runs steps with the fake senders would record a message as
+            # sent and send nothing: each one has the settings, and the permissions.
+            assert {k: env.get(k) for k in messaging} == messaging, function
+            for action, on in SENDER_GRANTS.items():
+                assert granted[action] == on, (function, action)
+        else:
+            assert not set(messaging) & set(env), function
+            assert not set(SENDER_GRANTS) & set(granted), function
+    # The ladder's letters travel by the chosen post, never silently by the fake one.
+    for function in SENDING | {"LetterWorkerFunction"}:
+        assert _env(resources, function)["RELANCE_POSTAL_PROVIDER"] == {
+            "Ref": "PostalProvider"}, function
+
+
+def test_the_ses_sender_is_granted_on_its_address_domain_and_configuration_set(
+        resources: dict[str, Any]) -> None:
+    for function in SENDING:
+        items = [item for item in resources[function]["Properties"]["Policies"][0]["Statement"]
+                 if any("ses:SendEmail" in _render(s["Action"]) for s in _statements(item))]
+        assert len(items) == 1
+        # Behind the condition that a sender was given, else nothing.
+        condition, granted, otherwise = items[0]["Fn::If"]
+        assert condition == "HasEmailFrom" and otherwise == {"Ref": "AWS::NoValue"}
+        domain = [r for r in granted["Resource"] if isinstance(r.get("Fn::Sub"), list)]
+        assert len(domain) == 1
+        (variables,) = domain[0]["Fn::Sub"][1:]
+        assert variables == {"Domain": {"Fn::Select": [1, {"Fn::Split": [
+            "@", {"Fn::Sub": "${EmailFrom}@"}]}]}}
+    # What CloudFormation computes, by hand: the part after "@", and "" for no sender.
+    for address, domain_part in [("relances@menuiserie-leroy.fr", "menuiserie-leroy.fr"),
+                                 ("", "")]:
+        assert f"{address}@".split("@")[1] == domain_part
+
+
+def test_bounces_and_complaints_are_published(resources: dict[str, Any]) -> None:
+    assert resources["EmailConfigurationSet"]["Type"] == "AWS::SES::ConfigurationSet"
+    destinations = _of_type(resources, "AWS::SES::ConfigurationSetEventDestination")
+    assert len(destinations) == 1
+    (dest,) = destinations.values()
+    assert dest["Properties"]["ConfigurationSetName"] == {"Ref": "EmailConfigurationSet"}
+    event = dest["Properties"]["EventDestination"]
+    assert event["Enabled"] is True
+    assert set(event["MatchingEventTypes"]) == {"bounce", "complaint"}
+    assert event["SnsDestination"] == {"TopicARN": {"Ref": "EmailEventsTopic"}}
+    assert resources["EmailEventsTopic"]["Type"] == "AWS::SNS::Topic"
+    # SES may publish to it for this account only.
+    (policy,) = _of_type(resources, "AWS::SNS::TopicPolicy").values()
+    (st,) = _statements(policy["Properties"]["PolicyDocument"])
+    assert st["Principal"] == {"Service": "ses.amazonaws.com"}
+    assert st["Action"] == "sns:Publish" and st["Resource"] == {"Ref": "EmailEventsTopic"}
+    assert st["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+
+
+def test_every_relance_variable_set_is_a_setting_read(resources: dict[str, Any]) -> None:
+    # A misspelt name would be set and never read: the code would use its default.
+    names = _settings_env_names()
+    for function in _functions(resources):
+        set_here = {k for k in _env(resources, function) if k.startswith("RELANCE_")}
+        assert set_here - names == set(), function
