@@ -18,7 +18,7 @@ from adapters.clock import FrozenClock
 from domain import services
 from domain.creditors.model import Address
 from domain.debtors.model import ContactKind, DebtorKind, PostalAddress
-from domain.escalation.tasks import TaskKind, TaskStatus
+from domain.escalation.tasks import TaskKind
 from domain.services import amounts, escalation
 from domain.services.caller import Caller
 from tests.fakes import FakeWorld, fake_ports
