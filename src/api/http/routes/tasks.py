@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Annotated
 
 from litestar import Controller, get, post
+from litestar.exceptions import ValidationException
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.http.auth import requires
@@ -24,6 +25,21 @@ from api.http.schemas.tasks import (
     TaskViewOut,
 )
 
+# An instant with its offset: Litestar alone would take a bare number as a Unix time.
+INSTANT = (r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?"
+           r"(Z|[+-]\d{2}:\d{2})$")
+
+
+def _instant(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationException(detail="due_before: not an instant", extra=[{
+            "key": "due_before", "message": "not an ISO 8601 instant with its offset",
+            "source": "query"}]) from None
+
 
 class TaskController(Controller):
     path = "/v1/tasks"
@@ -38,8 +54,10 @@ class TaskController(Controller):
             name="type", description="Only tasks of this kind")] = None,
         status: Annotated[TaskStatusName, QueryParameter(
             description="Default: open")] = "open",
-        due_before: Annotated[datetime | None, QueryParameter(
-            description="Due strictly before this instant (with its offset)")] = None,
+        due_before: Annotated[str | None, QueryParameter(
+            pattern=INSTANT, max_length=40,
+            description="Due strictly before this instant, ISO 8601 with its offset "
+                        "(`2026-03-20T18:00:00+01:00`, or `Z`)")] = None,
         claim_id: Annotated[str | None, QueryParameter(max_length=64)] = None,
         assignee: Annotated[str | None, QueryParameter(max_length=100)] = None,
     ) -> TaskPage:
@@ -49,7 +67,8 @@ class TaskController(Controller):
 
         result = tasks.list_tasks(TaskFilter(
             status=TaskStatus(status), kind=TaskKind(kind) if kind else None,
-            claim_id=claim_id, assignee=assignee, due_before=due_before), page, caller, ports)
+            claim_id=claim_id, assignee=assignee,
+            due_before=_instant(due_before)), page, caller, ports)
         return TaskPage(items=[TaskOut.of(t) for t in result.items],
                         next_cursor=result.next_cursor)
 
