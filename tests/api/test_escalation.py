@@ -60,3 +60,31 @@ def test_escalate_runs_the_next_step_now_or_says_why_not(client: Any, tenant: Te
                 headers=tenant.headers)
     refused = client.post(f"/v1/claims/{held['id']}/actions/escalate", headers=tenant.headers)
     assert assert_problem(refused, 409)["action"] == "escalate"
+
+
+def test_the_contact_windows_are_a_creditor_setting_the_ladder_keeps(
+        client: Any, tenant: Tenant) -> None:
+    etag = client.get("/v1/creditor", headers=tenant.headers).headers["etag"]
+    default = client.get("/v1/creditor", headers=tenant.headers).json()["contact_windows"]
+    assert default["sms"] == {"days": ["mon", "tue", "wed", "thu", "fri"],
+                              "hours": [["10:00", "13:00"], ["14:00", "20:00"]]}
+    patched = client.patch("/v1/creditor", json={"contact_windows": {
+        "sms": {"days": ["tue", "thu"], "hours": [["15:00", "17:00"]]}}},
+        headers={**tenant.headers, "If-Match": etag})
+    assert patched.status_code == 200, patched.text
+    windows = patched.json()["contact_windows"]
+    assert windows["sms"] == {"days": ["tue", "thu"], "hours": [["15:00", "17:00"]]}
+    assert windows["email"]["hours"] == [["09:00", "20:00"]]  # left out: the default
+    claim = _claim(client, tenant)
+    body = client.get(f"/v1/claims/{claim['id']}/escalation", headers=tenant.headers).json()
+    # D-5 = Wednesday 11 March: the SMS waits for Thursday 12, 15:00 in Paris
+    assert body["next"]["step"] == "pre_due_sms"
+    assert body["next"]["at"] == "2026-03-12T14:00:00Z"
+    etag = patched.headers["etag"]
+    late = client.patch("/v1/creditor", json={"contact_windows": {
+        "call": {"days": ["sun"], "hours": [["20:00", "22:00"]]}}},
+        headers={**tenant.headers, "If-Match": etag})
+    assert_problem(late, 422, "contact_windows.call.days[0]")
+    assert_problem(client.patch("/v1/creditor", json={"contact_windows": {
+        "sms": {"days": ["monday"], "hours": [["10:00", "12:00"]]}}},
+        headers={**tenant.headers, "If-Match": etag}), 400)

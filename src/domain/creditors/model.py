@@ -49,6 +49,9 @@ class Creditor:
     formal_notice_days: int = 8
     # The first part of every letter's closing: who signs for the creditor.
     signatory: str | None = None
+    # When the ladder may call, text, e-mail and post (domain.escalation.calendar's
+    # JSON-shaped setting, checked by the use cases); None: the conservative default.
+    contact_windows: dict[str, object] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,7 @@ class CreditorDraft:
     # The days a mise en demeure gives to pay (domain.letters.content), and who signs.
     formal_notice_days: int = 8
     signatory: str | None = None
+    contact_windows: dict[str, object] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,13 @@ def _check_creditor(draft: CreditorDraft, errors: list[FieldError]) -> CreditorD
             "out_of_range"))
     if draft.signatory is not None and not isinstance(draft.signatory, str):
         errors.append(FieldError("signatory", "must be text or null", "invalid"))
+    if draft.contact_windows is not None:
+        from domain.escalation.calendar import windows_from_setting
+
+        try:
+            windows_from_setting(draft.contact_windows)
+        except DomainValidationError as exc:
+            errors += exc.errors
     raise_if(errors)
     return replace(draft, siren=siren, iban=iban, bic=bic, legal_name=draft.legal_name.strip())
 
@@ -95,6 +103,7 @@ def create_creditor(draft: CreditorDraft, ports: Ports) -> Creditor:
         contractual_rate=_rate(draft.contractual_rate),
         interest_day_count=draft.interest_day_count, below_floor_policy=draft.below_floor_policy,
         formal_notice_days=draft.formal_notice_days, signatory=draft.signatory,
+        contact_windows=draft.contact_windows,
     )
     with ports.unit_of_work() as uow:
         uow.creditors.add_creditor(creditor)
@@ -148,6 +157,8 @@ def _update_creditor(creditor_id: str, expected_version: int | None,
             formal_notice_days=changes.get(  # type: ignore[arg-type]
                 "formal_notice_days", current.formal_notice_days),
             signatory=opt_str(changes, "signatory", current.signatory),
+            contact_windows=changes.get(  # type: ignore[arg-type]
+                "contact_windows", current.contact_windows),
         )
         checked = _check_creditor(merged, errors)
         updated = replace(
@@ -158,7 +169,7 @@ def _update_creditor(creditor_id: str, expected_version: int | None,
             interest_day_count=checked.interest_day_count,
             below_floor_policy=checked.below_floor_policy,
             formal_notice_days=checked.formal_notice_days, signatory=checked.signatory,
-            version=expected_version + 1,
+            contact_windows=checked.contact_windows, version=expected_version + 1,
             updated_at=ports.clock.now(),
         )
         uow.creditors.save_creditor(updated, expected_version)

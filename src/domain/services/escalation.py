@@ -74,6 +74,13 @@ class LadderView:
     today: date  # in the creditor's time zone
 
 
+def windows_of(creditor: Creditor) -> calendar.ContactWindows:
+    """The creditor's contact windows (checked when it was set), else the default."""
+    if creditor.contact_windows is None:
+        return calendar.DEFAULT_WINDOWS
+    return calendar.windows_from_setting(creditor.contact_windows)
+
+
 def region_of(debtor: Debtor) -> str | None:
     """The holiday region of the debtor's first postal address (Alsace-Moselle, overseas)."""
     for point in debtor.contact_points:
@@ -126,8 +133,7 @@ def _view_of(claim: Claim, account: ClaimAccount, debtor: Debtor | None,
     if next_plan.step is not None and next_plan.due_on is not None:
         zone = ZoneInfo(claim.time_zone)
         start = max(now, datetime.combine(next_plan.due_on, time(0), zone))
-        at = instant_of(next_plan.step, start, claim.time_zone, region,
-                        calendar.DEFAULT_WINDOWS)
+        at = instant_of(next_plan.step, start, claim.time_zone, region, windows_of(creditor))
     return LadderView(claim.policy_id, claim.policy_version, steps, progress, next_plan, at,
                       region, today)
 
@@ -687,7 +693,9 @@ def ladder_action(claim_id: str, action: str, reason: str | None, caller: Caller
                                     f"{view.plan.reason or view.plan.kind.value}",
                                     code="no_next_step")
     now = ports.clock.now()
-    at = instant_of(step, now, claim.time_zone, view.region, calendar.DEFAULT_WINDOWS)
+    _, creditor = uow.debtors.get_debtor_with_creditor(claim.creditor_id, claim.debtor_id)
+    windows = windows_of(creditor) if creditor else calendar.DEFAULT_WINDOWS
+    at = instant_of(step, now, claim.time_zone, view.region, windows)
     if at > now + timedelta(minutes=1):
         raise DomainValidationError("action", f"step {step.key} may not run outside its "
                                     f"contact window: the next instant is {at.isoformat()}",

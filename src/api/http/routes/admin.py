@@ -36,6 +36,8 @@ class AdminController(Controller):
                 below_floor_policy=data.below_floor_policy,
                 formal_notice_days=data.formal_notice_days,
                 signatory=data.signatory,
+                contact_windows=(data.contact_windows.to_setting()
+                                 if data.contact_windows else None),
             ),
             ports,
         )

@@ -14,6 +14,7 @@ from api.http.schemas.creditors import (
     ApiKeyIssuedOut,
     ApiKeyList,
     ApiKeyOut,
+    ContactWindowsBody,
     CreditorOut,
     CreditorPatch,
 )
@@ -49,6 +50,8 @@ class CreditorController(Controller):
         changes = set_fields(data)
         if "address" in changes:
             changes["address"] = data.address.to_domain()  # type: ignore[union-attr]
+        if isinstance(data.contact_windows, ContactWindowsBody):
+            changes["contact_windows"] = data.contact_windows.to_setting()
         creditor = services.update_creditor(caller.creditor_id, expected_version(if_match),
                                             changes, ports)
         return Response(CreditorOut.of(creditor), headers={"ETag": etag(creditor.version)})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
@@ -49,6 +49,60 @@ class AddressOut(Output):
         )
 
 
+DayName = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+LocalTime = Annotated[str, Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["10:00"])]
+HourRange = Annotated[list[LocalTime], Meta(min_length=2, max_length=2, description=(
+    "From, to: local times, the end excluded"))]
+
+
+class ChannelWindowBody(Input):
+    days: Annotated[list[DayName], Meta(min_length=1, max_length=7)]
+    hours: Annotated[list[HourRange], Meta(min_length=1, max_length=6)]
+
+
+class ContactWindowsBody(Input):
+    """When the ladder may reach the debtor, in the creditor's time zone; public holidays
+    are excluded whatever this says. A channel left out keeps the default (calls and SMS
+    Monday to Friday 10:00-13:00 and 14:00-20:00, e-mails 09:00-20:00, letters 09:00-18:00);
+    no channel on a Sunday, no call on a Saturday, nothing before 07:00 or after 21:00."""
+
+    call: ChannelWindowBody | UnsetType = UNSET
+    sms: ChannelWindowBody | UnsetType = UNSET
+    email: ChannelWindowBody | UnsetType = UNSET
+    letter: ChannelWindowBody | UnsetType = UNSET
+    max_call_attempts: Annotated[int, Meta(ge=1, le=10)] | UnsetType = UNSET
+    call_attempts_period_days: Annotated[int, Meta(ge=30, le=365)] | UnsetType = UNSET
+
+    def to_setting(self) -> dict[str, object]:
+        setting: dict[str, object] = msgspec.to_builtins(self)
+        return setting
+
+
+class ChannelWindowOut(Output):
+    days: list[str]
+    hours: list[list[str]]
+
+
+class ContactWindowsOut(Output):
+    call: ChannelWindowOut
+    sms: ChannelWindowOut
+    email: ChannelWindowOut
+    letter: ChannelWindowOut
+    max_call_attempts: int
+    call_attempts_period_days: int
+
+    @classmethod
+    def of(cls, setting: dict[str, object] | None) -> ContactWindowsOut:
+        from domain.escalation.calendar import (
+            DEFAULT_WINDOWS,
+            windows_from_setting,
+            windows_to_setting,
+        )
+
+        windows = DEFAULT_WINDOWS if setting is None else windows_from_setting(setting)
+        return msgspec.convert(windows_to_setting(windows), cls)
+
+
 FormalNoticeDays = Annotated[int, Meta(ge=8, le=60, description=(
     "The days a mise en demeure gives the debtor to pay, from the letter's date: a precise "
     "and reasonable deadline, 8 or 15 days in practice"))]
@@ -70,6 +124,7 @@ class CreditorCreate(Input):
     below_floor_policy: BelowFloorPolicy = "floor"
     formal_notice_days: FormalNoticeDays = 8
     signatory: Signatory | None = None
+    contact_windows: ContactWindowsBody | None = None
 
 
 class CreditorPatch(Input):
@@ -85,6 +140,7 @@ class CreditorPatch(Input):
     below_floor_policy: BelowFloorPolicy | UnsetType = UNSET
     formal_notice_days: FormalNoticeDays | UnsetType = UNSET
     signatory: Signatory | UnsetType | None = UNSET
+    contact_windows: ContactWindowsBody | UnsetType | None = UNSET
 
 
 class CreditorOut(Output):
@@ -103,6 +159,8 @@ class CreditorOut(Output):
                                                         "see CreditorCreate")]
     formal_notice_days: int
     signatory: str | None
+    contact_windows: Annotated[ContactWindowsOut, Meta(
+        description="In force: the creditor's, else the default")]
     version: int
     created_at: datetime | None
     updated_at: datetime | None
@@ -123,6 +181,7 @@ class CreditorOut(Output):
             below_floor_policy=c.below_floor_policy,
             formal_notice_days=c.formal_notice_days,
             signatory=c.signatory,
+            contact_windows=ContactWindowsOut.of(c.contact_windows),
             version=c.version,
             created_at=c.created_at,
             updated_at=c.updated_at,
