@@ -130,6 +130,10 @@ class Claim:
     schedule_name: str | None = None
     # A step the trigger claimed (its effects are under way), with when.
     running_step: str | None = None
+    # When a person called the debtor about this claim (a call task completed, whatever
+    # came of it), the last ones: at most N calls in a rolling period (domain.escalation.
+    # calendar.ContactWindows), so the ladder's next call waits for a slot under the cap.
+    call_attempts: tuple[datetime, ...] = ()
 
     def today(self, now: datetime) -> date:
         from zoneinfo import ZoneInfo

@@ -90,9 +90,14 @@ def region_of(debtor: Debtor) -> str | None:
 
 
 def instant_of(step: Step, due_on_start: datetime, time_zone: str, region: str | None,
-               windows: calendar.ContactWindows) -> datetime:
-    """The first instant every channel of the step may be used, from `due_on_start`."""
-    return max(calendar.next_instant(WINDOW_OF[c], due_on_start, time_zone, region, windows)
+               windows: calendar.ContactWindows,
+               call_attempts: tuple[datetime, ...] = ()) -> datetime:
+    """The first instant every channel of the step may be used, from `due_on_start`; a
+    call waits, besides its window, for a slot under the attempts cap (4 in 30 days by
+    default: B8, D223-9 C. conso applied conservatively)."""
+    return max(calendar.next_call_slot(call_attempts, due_on_start, time_zone, region, windows)
+               if c is Channel.CALL_TASK else
+               calendar.next_instant(WINDOW_OF[c], due_on_start, time_zone, region, windows)
                for c in step.channels)
 
 
@@ -133,7 +138,8 @@ def _view_of(claim: Claim, account: ClaimAccount, debtor: Debtor | None,
     if next_plan.step is not None and next_plan.due_on is not None:
         zone = ZoneInfo(claim.time_zone)
         start = max(now, datetime.combine(next_plan.due_on, time(0), zone))
-        at = instant_of(next_plan.step, start, claim.time_zone, region, windows_of(creditor))
+        at = instant_of(next_plan.step, start, claim.time_zone, region, windows_of(creditor),
+                        claim.call_attempts)
     return LadderView(claim.policy_id, claim.policy_version, steps, progress, next_plan, at,
                       region, today)
 
@@ -631,6 +637,10 @@ def _release(task: Task, outcome: str, ports: Ports, *, contacted: bool) -> None
         if claim.awaiting_step != task.step_key:
             return
         claim.awaiting_step = None
+        if task.kind is TaskKind.CALL:  # an attempt, whatever came of it
+            now = ports.clock.now()
+            kept = now - timedelta(days=calendar.PERIOD_DAYS_RANGE[1])  # the longest period
+            claim.call_attempts = (*(a for a in claim.call_attempts if a > kept), now)
         if contacted:
             claim.last_contact_on = change.today
         change.record(events.StepReleased(step=task.step_key or "", task_id=task.id,
@@ -695,7 +705,7 @@ def ladder_action(claim_id: str, action: str, reason: str | None, caller: Caller
     now = ports.clock.now()
     _, creditor = uow.debtors.get_debtor_with_creditor(claim.creditor_id, claim.debtor_id)
     windows = windows_of(creditor) if creditor else calendar.DEFAULT_WINDOWS
-    at = instant_of(step, now, claim.time_zone, view.region, windows)
+    at = instant_of(step, now, claim.time_zone, view.region, windows, claim.call_attempts)
     if at > now + timedelta(minutes=1):
         raise DomainValidationError("action", f"step {step.key} may not run outside its "
                                     f"contact window: the next instant is {at.isoformat()}",
