@@ -264,3 +264,27 @@ def test_a_call_answered_counts_as_an_attempt(world: FakeWorld, caller: Caller) 
     claim = services.get_claim(claim_id, caller, world.ports)
     assert claim.call_attempts == (world.clock.now(),)
     assert claim.last_contact_on == date(2026, 3, 17)  # no answer: not a contact
+
+
+def test_a_step_whose_run_died_after_its_claim_is_run_once_by_the_sweeper(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = open_claim(world, caller)
+    (scheduled,) = world.scheduler.pending().values()
+    world.clock.advance(scheduled.at - world.clock.now())
+    world.scheduler.cancel(next(iter(world.scheduler.pending())))  # it fired
+    claimed = escalation._claim_step(scheduled.wakeup, world.ports, approved=False)
+    assert not isinstance(claimed, escalation.StepRun)  # claimed, then the process died
+    world.clock.advance(timedelta(minutes=5))
+    assert escalation.sweep(world.ports) == 0  # still under way, as far as anyone knows
+    world.clock.advance(timedelta(minutes=15))
+    assert escalation.sweep(world.ports) == 1
+    assert len(world.sms.sent) == 1
+    claim = services.get_claim(claim_id, caller, world.ports)
+    assert claim.running_step is None and claim.next_step == "pre_due_email"
+    from domain.ports import PageRequest
+    from domain.services import queries
+
+    entries = [e for e in queries.claim_events(claim_id, PageRequest(100), caller,
+                                               world.ports).items
+               if e.action == "step_started"]
+    assert [e.data.get("recovered") for e in entries] == [None, "True"]

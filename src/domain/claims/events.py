@@ -367,6 +367,7 @@ class StepStarted(Event):
     step: str
     index: int
     approved: bool | None = None
+    recovered: bool | None = None  # claimed again after a run that never finished
 
 
 @dataclass(frozen=True, kw_only=True)

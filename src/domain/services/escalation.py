@@ -175,6 +175,11 @@ SWEEP_GRACE = timedelta(minutes=5)
 # ledger is settled, the hold lifted, the next step scheduled).
 RESUME = "resume"
 RESUME_AT = time(8, 0)
+# A step claimed this long ago and never finished (its process died between the claim and
+# the record): the sweeper claims it again and runs it. Its effects carry idempotency keys
+# (a letter is found by its step; the fake senders and the post deduplicate); an e-mail the
+# dead run had already sent may go twice: better than a ladder stopped for good.
+RUNNING_STALE = timedelta(minutes=15)
 
 
 def keep_schedule(uow: UnitOfWork, claim: Claim, ports: Ports) -> None:
@@ -305,8 +310,12 @@ def _claim_step(wakeup: Wakeup, ports: Ports, *, approved: bool, force: bool = F
         if change is None:
             return StepRun("stale", wakeup.step_key)
         loaded = change.loaded
-        if loaded is None or loaded.version != wakeup.claim_version or loaded.running_step:
+        if loaded is None or loaded.version != wakeup.claim_version:
             return StepRun("stale", wakeup.step_key)
+        recovered = loaded.running_step is not None
+        if recovered and (loaded.running_step != wakeup.step_key
+                          or ports.clock.now() - loaded.updated_at < RUNNING_STALE):
+            return StepRun("stale", wakeup.step_key)  # under way in another delivery
         _settle(change, ports)  # the ledger right before anything is sent
         claim = change.claim
         view = _view_of(claim, change.account, debtor, creditor, caller, ports)
@@ -323,7 +332,8 @@ def _claim_step(wakeup: Wakeup, ports: Ports, *, approved: bool, force: bool = F
             return StepRun("outside_window", step.key)
         claim.running_step = step.key
         change.record(events.StepStarted(step=step.key, index=plan_now.index,
-                                         approved=approved or None))
+                                         approved=approved or None,
+                                         recovered=recovered or None))
         _save(uow, change)
     passed = tuple(view.steps[i].key for i in plan_now.passed_over)
     return _Claimed(claim, change.account, step, plan_now.index, passed, change.today,
