@@ -88,3 +88,19 @@ def test_the_contact_windows_are_a_creditor_setting_the_ladder_keeps(
     assert_problem(client.patch("/v1/creditor", json={"contact_windows": {
         "sms": {"days": ["monday"], "hours": [["10:00", "12:00"]]}}},
         headers={**tenant.headers, "If-Match": etag}), 400)
+
+
+def test_a_dispute_names_its_invoices(client: Any, tenant: Tenant) -> None:
+    claim = _claim(client, tenant)
+    path = f"/v1/claims/{claim['id']}/actions"
+    assert_problem(client.post(f"{path}/open_dispute", json={"invoice_numbers": ["F-9"]},
+                               headers=tenant.headers), 422, "invoice_numbers[0]")
+    assert_problem(client.post(f"{path}/hold", json={"invoice_numbers": ["F-001"]},
+                               headers=tenant.headers), 422, "invoice_numbers")
+    scoped = client.post(f"{path}/open_dispute", json={"invoice_numbers": ["F-001"],
+                                                       "reason": "quality"},
+                         headers=tenant.headers)
+    assert scoped.status_code == 200, scoped.text
+    assert "resolve_dispute" in scoped.json()["allowed_actions"]
+    body = client.get(f"/v1/claims/{claim['id']}/escalation", headers=tenant.headers).json()
+    assert body["next"]["kind"] == "stopped"  # its only invoice is disputed

@@ -288,3 +288,34 @@ def test_a_step_whose_run_died_after_its_claim_is_run_once_by_the_sweeper(
                                                world.ports).items
                if e.action == "step_started"]
     assert [e.data.get("recovered") for e in entries] == [None, "True"]
+
+
+def test_a_dispute_on_one_invoice_leaves_the_ladder_chasing_the_others(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = open_claim(world, caller)  # F-1 due 16 March
+    debtor_id = services.get_claim(claim_id, caller, world.ports).debtor_id
+    second, _ = services.create_claim(services.ClaimDraft(
+        debtor_id=debtor_id, currency="EUR", invoices=[
+            services.InvoiceDraft("F-2", date(2026, 2, 14), date(2026, 3, 16), "500.00"),
+            services.InvoiceDraft("F-3", date(2026, 3, 1), date(2026, 4, 10), "700.00")]),
+        caller, world.ports)
+    services.apply_action(second.id, services.ActionRequest(
+        "open_dispute", "F-2 delivered damaged", invoices=("F-2",)), caller, world.ports)
+    held = services.get_claim(second.id, caller, world.ports)
+    assert held.hold is None and held.disputed_invoices == ("F-2",)
+    view = escalation.ladder(second.id, caller, world.ports)
+    # F-3 carries the ladder: D-5 = Sunday 5 April, Easter Monday 6: Tuesday 7, 10:00 Paris
+    assert view.plan.step is not None and view.plan.step.key == "pre_due_sms"
+    assert view.at == datetime(2026, 4, 7, 8, 0, tzinfo=UTC)
+    from domain.letters.model import LetterKind
+    from domain.services import letters
+
+    letter = letters.request_letter(second.id, letters.LetterDraft(LetterKind.REMINDER_1),
+                                    caller, world.ports)
+    said = letters.get_letter(second.id, letter.id, caller, world.ports).content
+    assert [i.number for i in said.invoices] == ["F-3"]  # the disputed one is not chased
+    services.apply_action(second.id, services.ActionRequest("resolve_dispute"), caller,
+                          world.ports)
+    assert services.get_claim(second.id, caller, world.ports).disputed_invoices == ()
+    view = escalation.ladder(second.id, caller, world.ports)
+    assert view.plan.due_on == date(2026, 3, 11)  # F-2 carries it again

@@ -57,6 +57,11 @@ def _letter_possible(claim: Claim) -> bool:
         HoldReason.DISPUTE, HoldReason.INSOLVENCY))
 
 
+def _disputed(claim: Claim) -> bool:
+    return _held_for(HoldReason.DISPUTE)(claim) or (_open(claim)
+                                                     and bool(claim.disputed_invoices))
+
+
 def _plan_possible(claim: Claim) -> bool:
     # Collective proceedings bar paying a pre-opening debt (C. com. L622-7): no plan then.
     return _not_disputed(claim) and (claim.hold is None
@@ -74,7 +79,7 @@ RULES: tuple[ActionRule, ...] = (
     ActionRule("send_letter", _letter_possible,
                "the claim is closed, disputed or held for collective proceedings"),
     ActionRule("open_dispute", _not_disputed, "the claim is closed or already disputed"),
-    ActionRule("resolve_dispute", _held_for(HoldReason.DISPUTE), "the claim is not disputed"),
+    ActionRule("resolve_dispute", _disputed, "the claim is not disputed"),
     ActionRule("hold", _open_not_held, "the claim is closed or already held"),
     ActionRule("resume", _held_for(HoldReason.MANUAL, HoldReason.INSOLVENCY),
                "the claim has no manual or insolvency hold"),
@@ -97,6 +102,8 @@ def describe_state(claim: Claim) -> str:
         return f"closed ({claim.outcome.value if claim.outcome else 'no outcome'})"
     if claim.hold is not None:
         return f"{claim.phase.value}, held for {claim.hold.reason.value}"
+    if claim.disputed_invoices:
+        return f"{claim.phase.value}, invoices {', '.join(claim.disputed_invoices)} disputed"
     return claim.phase.value
 
 
@@ -116,7 +123,8 @@ def initial_phase(earliest_due: date, today: date) -> Phase:
 
 
 def apply_manual(claim: Claim, action: str, now: datetime, reason: str | None = None,
-                 until: date | None = None) -> events.Transition:
+                 until: date | None = None,
+                 invoices: tuple[str, ...] = ()) -> events.Transition:
     """A hold, dispute, resumption or closure decided by a person, applied to `claim`.
 
     Raises ActionNotAllowed unless the table above allows `action` in the claim's state."""
@@ -128,9 +136,16 @@ def apply_manual(claim: Claim, action: str, now: datetime, reason: str | None = 
     match action:
         case "hold":
             claim.hold = Hold(HoldReason.MANUAL, now, until, reason)
+        case "open_dispute" if invoices:
+            # Scoped to these invoices: every automatic step goes on for the others.
+            claim.disputed_invoices = tuple(sorted({*claim.disputed_invoices, *invoices}))
         case "open_dispute":
             claim.hold = Hold(HoldReason.DISPUTE, now, None, reason)
-        case "resolve_dispute" | "resume":
+        case "resolve_dispute":
+            if claim.hold is not None and claim.hold.reason is HoldReason.DISPUTE:
+                claim.hold = None
+            claim.disputed_invoices = ()
+        case "resume":
             claim.hold = None
         case "cancel":
             claim.phase, claim.outcome, claim.hold = Phase.CLOSED, Outcome.CANCELLED, None

@@ -134,6 +134,9 @@ class Claim:
     # came of it), the last ones: at most N calls in a rolling period (domain.escalation.
     # calendar.ContactWindows), so the ladder's next call waits for a slot under the cap.
     call_attempts: tuple[datetime, ...] = ()
+    # Invoices under a dispute scoped to them: the ladder and the letters leave them out,
+    # and chase the others (a dispute of the whole claim is a hold instead).
+    disputed_invoices: tuple[str, ...] = ()
 
     def today(self, now: datetime) -> date:
         from zoneinfo import ZoneInfo

@@ -142,7 +142,8 @@ def situation_of(claim: Claim, account: ClaimAccount, statement: Statement, toda
     person lifts it (a manual hold may say until when)."""
     from domain.claims.model import HoldReason, Phase
 
-    unpaid = [inv for inv in statement.invoices if inv.outstanding > 0 and not inv.prescribed]
+    unpaid = [inv for inv in statement.invoices if inv.outstanding > 0 and not inv.prescribed
+              and inv.number not in claim.disputed_invoices]
     hold = claim.hold
     resume_on = None
     if hold is not None and hold.until is not None and hold.reason in (

@@ -197,7 +197,11 @@ def compose(request: LetterRequest, claim: Claim, account: ClaimAccount, stateme
     """
     errors: list[FieldError] = []
     address = _address(debtor, request.contact_point_id, errors)
-    claimed = _claimed(statement, request, errors)
+    claimed = [inv for inv in _claimed(statement, request, errors)
+               if inv.number not in claim.disputed_invoices]  # disputed: not chased
+    if not claimed and not errors:
+        errors.append(FieldError("kind", "nothing is due to claim: the invoices left are "
+                                 "disputed", "nothing_due"))
     days = (creditor.formal_notice_days if request.kind is LetterKind.FORMAL_NOTICE
             else REMINDER_DAYS)
     deadline = (add_days(request.issued_on, days)

@@ -214,6 +214,8 @@ class ActionRequest:
     action: str
     reason: str | None = None
     hold_until: date | None = None
+    # open_dispute: only these invoices are disputed (the others are chased on).
+    invoices: tuple[str, ...] = ()
 
 
 @retry_on_stale
@@ -233,10 +235,20 @@ def apply_action(claim_id: str, request: ActionRequest, caller: Caller,
 
     with ports.unit_of_work() as uow:
         claim = _load(uow, caller, claim_id)
+        if request.invoices:
+            numbers = {inv.number for inv in claim.invoices}
+            errors = [FieldError(f"invoice_numbers[{i}]", f"no invoice {n!r} in this claim",
+                                 "unknown_invoice")
+                      for i, n in enumerate(request.invoices) if n not in numbers]
+            if request.action != "open_dispute":
+                errors.append(FieldError("invoice_numbers", "only a dispute names invoices",
+                                         "unexpected"))
+            if errors:
+                raise DomainValidationError.many(errors)
         expected = claim.version
         changed = replace(claim, version=claim.version + 1, updated_at=now)
         transition = lifecycle.apply_manual(changed, request.action, now, request.reason,
-                                            request.hold_until)
+                                            request.hold_until, tuple(request.invoices))
         entry = timeline_entry(changed, transition, now, caller.actor)
         uow.claims.save_claim(changed, [entry], expected)
         from domain.services.escalation import keep_schedule

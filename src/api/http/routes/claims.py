@@ -147,7 +147,8 @@ class ClaimController(Controller):
         body = data or ActionBody()
         claim, _ = services.apply_action(
             claim_id,
-            services.ActionRequest(action=action, reason=body.reason, hold_until=body.until),
+            services.ActionRequest(action=action, reason=body.reason, hold_until=body.until,
+                                   invoices=tuple(body.invoice_numbers)),
             caller,
             ports,
         )

@@ -261,3 +261,7 @@ class EventPage(Output):
 class ActionBody(Input):
     reason: Annotated[str, Meta(max_length=2000)] | None = None
     until: date | None = None
+    invoice_numbers: Annotated[list[Annotated[str, Meta(min_length=1, max_length=64)]], Meta(
+        max_length=MAX_INVOICES_PER_CLAIM, description=(
+            "open_dispute: only these invoices are disputed; the ladder and the letters "
+            "chase the others (without: the whole claim is held)"))] = []
