@@ -11,8 +11,8 @@ import pypdfium2
 import pypdfium2.raw as pdfium
 import pytest
 
-from domain.letters.content import AddressFrame, LetterContent
-from domain.letters.model import LetterKind
+from domain.letters.content import LetterContent
+from domain.letters.model import AddressFrame, LetterKind
 from domain.ports.letters import RenderedLetter
 from domain.shared.language import Language
 from tests.letters import builders as b

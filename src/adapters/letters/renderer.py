@@ -28,8 +28,8 @@ from weasyprint.text.fonts import FontConfiguration
 from adapters.letters.fetcher import ASSETS, GENERATED_SCHEME, AssetFetcher
 from adapters.letters.wording import LABELS, kind_name, mode_name, status_name
 from domain.letters import formatting, references
-from domain.letters.content import AddressFrame, LetterContent
-from domain.letters.model import LetterKind
+from domain.letters.content import LetterContent
+from domain.letters.model import AddressFrame, LetterKind
 from domain.ports.letters import RenderedLetter
 from domain.shared.language import Language
 

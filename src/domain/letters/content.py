@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from domain.debtors.model import ContactKind, ContactPoint, DebtorKind
 from domain.letters.epc import CreditTransfer, credit_transfer
-from domain.letters.model import DispatchMode, Letter, LetterKind
+from domain.letters.model import AddressFrame, DispatchMode, Letter, LetterKind
 from domain.letters.references import payment_reference
 from domain.shared.dates import add_days
 from domain.shared.errors import DomainValidationError, FieldError
@@ -48,19 +48,6 @@ MAX_FORMAL_NOTICE_DAYS = 60
 # An address block's statuses a letter may go to (domain.debtors.contacts.postal): a risky
 # address (say, an unknown street type) is still printable; an invalid one is not.
 PRINTABLE = frozenset({"valid", "risky"})
-
-
-@dataclass(frozen=True, slots=True)
-class AddressFrame:
-    """Where the address block sits on the A4 sheet, in millimetres from the top-left
-    corner: set per print provider, as window envelopes differ (A4: a French print house
-    puts it 85 × 33 mm, 55 mm from the top and 110 mm from the left, which a DL window
-    shows)."""
-
-    top: Decimal = Decimal(55)
-    left: Decimal = Decimal(110)
-    width: Decimal = Decimal(85)
-    height: Decimal = Decimal(33)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,11 +184,7 @@ def compose(request: LetterRequest, claim: Claim, account: ClaimAccount, stateme
     """
     errors: list[FieldError] = []
     address = _address(debtor, request.contact_point_id, errors)
-    claimed = [inv for inv in _claimed(statement, request, errors)
-               if inv.number not in claim.disputed_invoices]  # disputed: not chased
-    if not claimed and not errors:
-        errors.append(FieldError("kind", "nothing is due to claim: the invoices left are "
-                                 "disputed", "nothing_due"))
+    claimed = _claimed(statement, request, claim.disputed_invoices, errors)
     days = (creditor.formal_notice_days if request.kind is LetterKind.FORMAL_NOTICE
             else REMINDER_DAYS)
     deadline = (add_days(request.issued_on, days)
@@ -281,8 +264,10 @@ def _printable(point: ContactPoint) -> bool:
     return v is not None and v.status in PRINTABLE and isinstance(v.normalized, tuple | list)
 
 
-def _claimed(statement: Statement, request: LetterRequest,
+def _claimed(statement: Statement, request: LetterRequest, disputed: tuple[str, ...],
              errors: list[FieldError]) -> list[InvoiceStatement]:
+    """The invoices the letter claims: something outstanding, not under a dispute scoped
+    to them, and not prescribed unless a person confirmed it."""
     by_number = {inv.number: inv for inv in statement.invoices}
     for i, number in enumerate(request.confirm_prescribed):
         inv = by_number.get(number)
@@ -293,10 +278,11 @@ def _claimed(statement: Statement, request: LetterRequest,
             errors.append(FieldError(f"confirm_prescribed[{i}]", f"invoice {number} is not "
                                      "prescribed: nothing to confirm", "not_prescribed"))
     claimed = [inv for inv in statement.invoices if inv.outstanding > ZERO
+               and inv.number not in disputed
                and (not inv.prescribed or inv.number in request.confirm_prescribed)]
     if not claimed and not errors:
         left_out = [inv.number for inv in statement.invoices
-                    if inv.outstanding > ZERO and inv.prescribed]
+                    if inv.outstanding > ZERO and inv.prescribed and inv.number not in disputed]
         errors.append(FieldError(
             "kind", "nothing is due to claim" + (
                 f": invoices {', '.join(left_out)} are prescribed (confirm them in "

@@ -10,9 +10,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from domain.shared.language import Language
+
+
+@dataclass(frozen=True, slots=True)
+class AddressFrame:
+    """Where the address block sits on the A4 sheet, in millimetres from the top-left
+    corner: set per print provider, as window envelopes differ (A4: a French print house
+    puts it 85 × 33 mm, 55 mm from the top and 110 mm from the left, which a DL window
+    shows)."""
+
+    top: Decimal = Decimal(55)
+    left: Decimal = Decimal(110)
+    width: Decimal = Decimal(85)
+    height: Decimal = Decimal(33)
 
 
 class LetterKind(StrEnum):
@@ -100,8 +114,6 @@ class Dispatch:
     updated_at: datetime
     events: tuple[TrackingEvent, ...] = ()
     return_reason: ReturnReason | None = None
-    # The postal address the letter went to (the debtor's contact point).
-    contact_point_id: str | None = None
 
     @property
     def in_flight(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from domain.letters.content import AddressFrame
+from domain.letters.model import AddressFrame
 from domain.ports.escalation import EmailSender, Scheduler, SmsSender
 from domain.ports.letters import DocumentStore, LetterQueue, LetterRenderer, PostalProvider
 from domain.ports.repositories import Clock

@@ -11,7 +11,6 @@ from domain.amounts.law import DEFAULT_BELOW_FLOOR_POLICY, DEFAULT_DAY_COUNT, Be
 from domain.creditors.keys import SCOPES, hash_secret
 from domain.creditors.model import Address, ApiKey, Creditor
 from domain.debtors.validation import identifier
-from domain.letters.content import MAX_FORMAL_NOTICE_DAYS, MIN_FORMAL_NOTICE_DAYS
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.caller import Caller, Ports
 from domain.shared.errors import DomainValidationError, FieldError, NotFound
@@ -69,6 +68,8 @@ def _check_creditor(draft: CreditorDraft, errors: list[FieldError]) -> CreditorD
     one_of(draft.language, Language, "language", errors)
     one_of(draft.interest_day_count, DayCount, "interest_day_count", errors)
     one_of(draft.below_floor_policy, BelowFloorPolicy, "below_floor_policy", errors)
+    from domain.letters.content import MAX_FORMAL_NOTICE_DAYS, MIN_FORMAL_NOTICE_DAYS
+
     if (not isinstance(draft.formal_notice_days, int) or isinstance(draft.formal_notice_days, bool)
             or not MIN_FORMAL_NOTICE_DAYS <= draft.formal_notice_days <= MAX_FORMAL_NOTICE_DAYS):
         errors.append(FieldError(

@@ -72,6 +72,8 @@ class LadderView:
     at: datetime | None  # the instant the next step runs (UTC), when it is due
     region: str | None  # the debtor's holiday region
     today: date  # in the creditor's time zone
+    windows: calendar.ContactWindows  # the creditor's
+    call_attempts: tuple[datetime, ...] = ()
 
 
 def windows_of(creditor: Creditor) -> calendar.ContactWindows:
@@ -134,14 +136,15 @@ def _view_of(claim: Claim, account: ClaimAccount, debtor: Debtor | None,
     progress = progress_of(claim)
     next_plan = plan(steps, progress, situation)
     region = region_of(debtor)
+    windows = windows_of(creditor)
     at = None
     if next_plan.step is not None and next_plan.due_on is not None:
         zone = ZoneInfo(claim.time_zone)
         start = max(now, datetime.combine(next_plan.due_on, time(0), zone))
-        at = instant_of(next_plan.step, start, claim.time_zone, region, windows_of(creditor),
+        at = instant_of(next_plan.step, start, claim.time_zone, region, windows,
                         claim.call_attempts)
     return LadderView(claim.policy_id, claim.policy_version, steps, progress, next_plan, at,
-                      region, today)
+                      region, today, windows, claim.call_attempts)
 
 
 def policy_steps(claim: Claim, caller: Caller, ports: Ports) -> tuple[Step, ...]:
@@ -292,13 +295,9 @@ def run_step(wakeup: Wakeup, ports: Ports, *, approved: bool = False,
     claimed = _claim_step(wakeup, ports, approved=approved, force=force, fired=fired)
     if isinstance(claimed, StepRun):
         if claimed.outcome in ("not_due", "outside_window"):
-            keep_after(wakeup, ports)
+            _reschedule_quietly(wakeup.creditor_id, wakeup.claim_id, ports)
         return claimed
     return _finish(claimed, _effects(claimed, ports), ports)
-
-
-def keep_after(wakeup: Wakeup, ports: Ports) -> None:
-    _reschedule_quietly(wakeup.creditor_id, wakeup.claim_id, ports)
 
 
 @retry_on_stale
@@ -421,12 +420,14 @@ def _finish(claimed: _Claimed, run: StepRun, ports: Ports) -> StepRun:
     """Record what the step did, move the ladder on and schedule the next step, in one
     write. The claim as claimed is still the stored one unless a letter was asked for (its
     request wrote the claim): then, and after a lost race, it is read again."""
-    attempts = [any(c in ("letter", "registered_letter") for c, _ in run.sent)]
+    reread = any(c in ("letter", "registered_letter") for c, _ in run.sent)
 
     def once() -> StepRun:
-        reread = attempts[-1]
-        attempts.append(True)
-        return _finish_once(claimed, run, ports, reread=reread)
+        nonlocal reread
+        try:
+            return _finish_once(claimed, run, ports, reread=reread)
+        finally:
+            reread = True  # a retry follows a lost race: what was claimed is stale
 
     return run_retrying(once)
 
@@ -713,9 +714,7 @@ def ladder_action(claim_id: str, action: str, reason: str | None, caller: Caller
                                     f"{view.plan.reason or view.plan.kind.value}",
                                     code="no_next_step")
     now = ports.clock.now()
-    _, creditor = uow.debtors.get_debtor_with_creditor(claim.creditor_id, claim.debtor_id)
-    windows = windows_of(creditor) if creditor else calendar.DEFAULT_WINDOWS
-    at = instant_of(step, now, claim.time_zone, view.region, windows, claim.call_attempts)
+    at = instant_of(step, now, claim.time_zone, view.region, view.windows, view.call_attempts)
     if at > now + timedelta(minutes=1):
         raise DomainValidationError("action", f"step {step.key} may not run outside its "
                                     f"contact window: the next instant is {at.isoformat()}",
@@ -746,19 +745,10 @@ def _skip(claim_id: str, view: LadderView, reason: str | None, caller: Caller,
 
 
 def _latest(claim_id: str, caller: Caller, ports: Ports) -> tuple[Claim, ClaimEvent]:
-    from domain.ports.repositories import PageRequest
-
+    """The claim after the step, with the timeline entry that says what it did."""
     uow = ports.unit_of_work()
     claim = uow.claims.get_claim(caller.creditor_id, claim_id)
-    if claim is None:
+    last = uow.claims.latest_events(caller.creditor_id, claim_id, 1)
+    if claim is None or not last:
         raise NotFound("claim", claim_id)
-    cursor, last = None, None
-    while True:  # the timeline reads oldest first: its last page holds the step's entry
-        page = uow.claims.list_events(caller.creditor_id, claim_id, PageRequest(100, cursor))
-        last = page.items[-1] if page.items else last
-        cursor = page.next_cursor
-        if cursor is None or last is None:
-            break
-    if last is None:
-        raise NotFound("claim event", claim_id)
-    return claim, last
+    return claim, last[0]

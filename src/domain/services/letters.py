@@ -89,11 +89,12 @@ def letter_key(letter: Letter) -> str:
     return f"letters/{letter.creditor_id}/{letter.claim_id}/{letter.id}.pdf"
 
 
-def proof_key(letter: Letter, provider_event_id: str, content_type: str) -> str:
+def proof_key(ref: DispatchRef, provider_event_id: str, content_type: str) -> str:
+    """Beside the letter it proves, named by the provider's event (one object per event)."""
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
         content_type, "bin")
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in provider_event_id)
-    return f"letters/{letter.creditor_id}/{letter.claim_id}/{letter.id}/proofs/{safe}.{extension}"
+    return f"letters/{ref.creditor_id}/{ref.claim_id}/{ref.letter_id}/proofs/{safe}.{extension}"
 
 
 # ---------------------------------------------------------------------------- request
@@ -436,8 +437,12 @@ def record_postal_updates(provider: str, updates: list[PostalUpdate], ports: Por
     """Apply what the provider reported (a webhook or the poller), each update once: a
     repeated or late one changes nothing. Returns how many were new."""
     recorded = 0
+    refs: dict[str, DispatchRef | None] = {}  # a webhook often carries one job's events
     for update in updates:
-        ref = ports.unit_of_work().letters.find_dispatch(provider, update.provider_id)
+        if update.provider_id not in refs:
+            refs[update.provider_id] = ports.unit_of_work().letters.find_dispatch(
+                provider, update.provider_id)
+        ref = refs[update.provider_id]
         if ref is None:
             continue  # not a job of ours (or of another environment): nothing to do
         proof = _store_proof(ref, update, ports)
@@ -450,11 +455,10 @@ def _store_proof(ref: DispatchRef, update: PostalUpdate, ports: Ports) -> Proof 
     if update.proof is None:
         return None
     documents = _need(ports.documents, "document store")
-    letter, _ = _letter(ports.unit_of_work(), ref.creditor_id, ref.claim_id, ref.letter_id)
-    key = proof_key(letter, update.event.provider_event_id, update.proof.content_type)
+    key = proof_key(ref, update.event.provider_event_id, update.proof.content_type)
     try:
         stored = documents.put_once(key, update.proof.body, update.proof.content_type,
-                                    {"letter": letter.id, "proof": update.proof.kind.value})
+                                    {"letter": ref.letter_id, "proof": update.proof.kind.value})
     except AlreadyStored as exc:
         stored = exc.existing
     return Proof(update.proof.kind, stored.key, stored.sha256, stored.size,
@@ -467,7 +471,7 @@ def _apply_update(ref: DispatchRef, update: PostalUpdate, proof: Proof | None,
     with ports.unit_of_work() as uow:
         change = _load(uow, ports, Caller(ref.creditor_id, f"postal:{ref.provider}"),
                        ref.claim_id)
-        letter, _ = _letter(uow, ref.creditor_id, ref.claim_id, ref.letter_id)
+        letter, content = _letter(uow, ref.creditor_id, ref.claim_id, ref.letter_id)
         dispatch = letter.dispatch
         event = update.event
         if dispatch is None or any(e.provider_event_id == event.provider_event_id
@@ -486,8 +490,7 @@ def _apply_update(ref: DispatchRef, update: PostalUpdate, proof: Proof | None,
         now = change.claim.updated_at
         dispatch = replace(dispatch, status=status, updated_at=now,
                            events=(*dispatch.events, event),
-                           return_reason=event.return_reason or dispatch.return_reason,
-                           contact_point_id=dispatch.contact_point_id)
+                           return_reason=event.return_reason or dispatch.return_reason)
         expected = letter.version
         letter = replace(letter, dispatch=dispatch, updated_at=now,
                          proofs=(*letter.proofs, proof) if proof else letter.proofs,
@@ -501,14 +504,15 @@ def _apply_update(ref: DispatchRef, update: PostalUpdate, proof: Proof | None,
             proof=proof.kind.value if proof else None,
             proof_sha256=proof.sha256 if proof else None))
         if event.status is DispatchStatus.RETURNED and event.return_reason is ReturnReason.NPAI:
-            _address_returned(uow, change, letter)
+            _address_returned(uow, change, content.debtor.address_lines)
         _save(uow, change, ports)
     return True
 
 
-def _address_returned(uow: UnitOfWork, change: Change, letter: Letter) -> None:
-    """The post says the debtor does not live at the address (NPAI): the address is marked
-    invalid, so no other letter goes there, and a person is asked to find the right one."""
+def _address_returned(uow: UnitOfWork, change: Change, block: tuple[str, ...]) -> None:
+    """The post says the debtor does not live at the address (NPAI): the address the letter
+    went to (its block, as printed) is marked invalid, so no other letter goes there, and a
+    person is asked to find the right one."""
     debtor = uow.debtors.get_debtor(change.claim.creditor_id, change.claim.debtor_id)
     if debtor is None:
         return
@@ -518,7 +522,7 @@ def _address_returned(uow: UnitOfWork, change: Change, letter: Letter) -> None:
     for point in debtor.contact_points:
         if (returned is None and point.kind is ContactKind.POSTAL_ADDRESS
                 and point.validation is not None
-                and tuple(point.validation.normalized or ()) == _block_of(uow, letter)):
+                and tuple(point.validation.normalized or ()) == tuple(block)):
             returned = point
             point = replace(point, validation=ContactValidation(
                 status="invalid", normalized=point.validation.normalized,
@@ -533,11 +537,6 @@ def _address_returned(uow: UnitOfWork, change: Change, letter: Letter) -> None:
     uow.debtors.save_debtor(saved, expected, debtor.external_reference)
     change.record(events.ContactToVerify(contact_point_id=returned.id, channel="letter",
                                          cause="returned_npai"))
-
-
-def _block_of(uow: UnitOfWork, letter: Letter) -> tuple[str, ...]:
-    found = uow.letters.get_letter(letter.creditor_id, letter.claim_id, letter.id)
-    return tuple(found[1].debtor.address_lines) if found else ()
 
 
 def reconcile_dispatches(ports: Ports, *, limit: int = 100) -> int:
