@@ -31,7 +31,8 @@ PYPROJECT = ROOT / "pyproject.toml"
 MAKEFILE = ROOT / "Makefile"
 
 # Settings the code reads that are for local runs only, never set on Lambda.
-LOCAL_ONLY = {"RELANCE_OPERATOR_API_KEY", "RELANCE_DEMO_API_KEY", "RELANCE_FAKE_POSTAL_DELAYS"}
+LOCAL_ONLY = {"RELANCE_OPERATOR_API_KEY", "RELANCE_DEMO_API_KEY", "RELANCE_FAKE_POSTAL_DELAYS",
+              "RELANCE_CLOCK_FILE"}
 LOCAL_ONLY_SUFFIX = "_ENDPOINT_URL"
 
 ACTION_WILDCARD = re.compile(r"\*")
@@ -500,6 +501,14 @@ def test_function_environment_covers_settings(resources: dict[str, Any]) -> None
     needed = {n for n in names if n not in LOCAL_ONLY and not n.endswith(LOCAL_ONLY_SUFFIX)}
     env = resources["HttpFunction"]["Properties"]["Environment"]["Variables"]
     assert needed - set(env) == set(), "settings read on Lambda but not set by template.yaml"
+
+
+def test_no_deployed_function_has_a_movable_clock(resources: dict[str, Any]) -> None:
+    # The local run's time travel: a deployed clock must be the system's.
+    for name, resource in resources.items():
+        if resource["Type"] == "AWS::Serverless::Function":
+            env = resource["Properties"].get("Environment", {}).get("Variables", {})
+            assert "RELANCE_CLOCK_FILE" not in env, name
 
 
 def test_function_environment_basics(resources: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ import botocore.loaders
 import botocore.session
 from botocore.config import Config
 
-from adapters.clock import SystemClock
+from adapters.clock import MovableClock, SystemClock
 from adapters.dynamodb import DynamoUnitOfWork
 from adapters.dynamodb.idempotency import DynamoIdempotencyStore
 from adapters.dynamodb.rates import DynamoRateStore
@@ -77,6 +77,11 @@ class LazyClient:
 _S3_CONFIG = _BOTO_CONFIG.merge(Config(signature_version="s3v4"))
 
 
+def clock(settings: Settings) -> SystemClock | MovableClock:
+    """The system's clock, or a local run's movable one (every process reads one file)."""
+    return MovableClock(settings.clock_file) if settings.clock_file else SystemClock()
+
+
 def postal_provider(settings: Settings) -> PostalProvider:
     """The provider named by the settings. `fake` moves letters through the post by itself
     (make run, tests); a real one reads its credentials from SSM on first use."""
@@ -88,7 +93,7 @@ def postal_provider(settings: Settings) -> PostalProvider:
         delays = (FakeDelays(timedelta(seconds=10), timedelta(seconds=20),
                              timedelta(seconds=40), timedelta(seconds=90))
                   if settings.fake_postal_delays == "demo" else FakeDelays())
-        return FakePostalProvider(SystemClock(), delays=delays)
+        return FakePostalProvider(clock(settings), delays=delays)
     if settings.postal_provider == "merci_facteur":
         return _LazyPostalProvider("merci_facteur", lambda: _merci_facteur(settings))
     raise ValueError(f"unknown postal provider {settings.postal_provider!r}")
@@ -159,7 +164,7 @@ def operator_key_source(settings: Settings) -> Callable[[], str | None]:
     return from_ssm
 
 
-def escalation_ports(settings: Settings, clock: SystemClock) -> dict[str, Any]:
+def escalation_ports(settings: Settings, clock: SystemClock | MovableClock) -> dict[str, Any]:
     """The ladder's ports: the scheduler every function that changes a claim keeps right,
     and the senders (real only in a function that has them configured)."""
     ports: dict[str, Any] = {}
@@ -187,15 +192,15 @@ def escalation_ports(settings: Settings, clock: SystemClock) -> dict[str, Any]:
 def build_ports(settings: Settings, client: Any,
                 renderer: Callable[[], LetterRenderer] | None = None) -> Ports:
     """The ports every use case takes, on one table."""
-    clock = SystemClock()
+    now = clock(settings)
     return Ports(
         unit_of_work=lambda: DynamoUnitOfWork(client, settings.table),
-        clock=clock,
+        clock=now,
         rates=DynamoRateStore(client, settings.table),
         check_email_deliverability=settings.check_email_deliverability,
         renderer=renderer,
         **letter_ports(settings),
-        **escalation_ports(settings, clock),
+        **escalation_ports(settings, now),
     )
 
 
@@ -237,10 +242,16 @@ def build_app(settings: Settings | None = None) -> Litestar:
 
     settings = settings or Settings.from_env()
     client = dynamodb_client()
+    ports = build_ports(settings, client)
+    state: dict[str, object] = {"settings": settings}
+    if isinstance(ports.clock, MovableClock):
+        from api.http.routes.clock import LocalTime
+
+        state["local_time"] = LocalTime(ports.clock.move_to)
     return create_app(
-        ports=build_ports(settings, client),
+        ports=ports,
         idempotency=DynamoIdempotencyStore(client, settings.table),
         operator_key=operator_key_source(settings),
         api_key_cache_seconds=settings.api_key_cache_seconds,
-        extra_state={"settings": settings},
+        extra_state=state,
     )

@@ -43,6 +43,9 @@ class Settings:
     email_from: str = ""
     ses_configuration_set: str = ""
     sms_sender_id: str = ""
+    # A local run's movable clock (adapters.clock.MovableClock): the file every process
+    # reads the offset from. Never set in AWS, where the clock is the system's.
+    clock_file: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -67,4 +70,5 @@ class Settings:
             email_from=env.get("RELANCE_EMAIL_FROM", ""),
             ses_configuration_set=env.get("RELANCE_SES_CONFIGURATION_SET", ""),
             sms_sender_id=env.get("RELANCE_SMS_SENDER_ID", ""),
+            clock_file=env.get("RELANCE_CLOCK_FILE", ""),
         )

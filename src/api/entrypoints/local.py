@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from domain.ports.repositories import Clock
     from domain.ports.stores import RateStore
     from domain.services.caller import Ports
 
@@ -77,7 +78,14 @@ def worker_app() -> Any:
     from api.bootstrap import build_app
 
     app = build_app()
-    threading.Thread(target=_poll_postal, args=(app.state.ports,), daemon=True,
+    ports = app.state.ports
+    local_time = app.state.get("local_time")
+    if local_time is not None:  # the carried-forward demo rates must reach the trip's end
+        from dataclasses import replace
+
+        app.state.local_time = replace(local_time, before_trip=lambda to: publish_demo_rates(
+            ports.rates, to.date()))
+    threading.Thread(target=_poll_postal, args=(ports,), daemon=True,
                      name="postal-poller").start()
     return app
 
@@ -129,14 +137,14 @@ def run_letter_worker(queue_url: str) -> None:
             print(f"letter worker: {type(exc).__name__}", flush=True)
 
 
-def run_scheduler_ticker(group: str, every: float = 5.0) -> None:
+def run_scheduler_ticker(group: str, clock: Clock, every: float = 5.0) -> None:
     """What EventBridge Scheduler does in AWS, for `make run`: moto stores the one-time
     schedules the ladder creates (through the same adapter) but never fires them, so this
     loop reads them, invokes the trigger's Lambda handler with each due one's Input, and
-    deletes it (ActionAfterCompletion DELETE). Every few rounds it also runs the sweeper."""
+    deletes it (ActionAfterCompletion DELETE). Every few rounds it also runs the sweeper.
+    Due means due on the run's clock, which `relance tick` may have moved forward."""
     import json
     import time
-    from datetime import UTC, datetime
 
     import boto3
 
@@ -151,7 +159,7 @@ def run_scheduler_ticker(group: str, every: float = 5.0) -> None:
         try:
             names = [s["Name"] for s in scheduler.list_schedules(GroupName=group)
                      .get("Schedules", [])]
-            now = datetime.now(UTC)
+            now = clock.now()
             for name in names:
                 found = scheduler.get_schedule(Name=name, GroupName=group)
                 at = parse_at(found["ScheduleExpression"],
@@ -303,6 +311,12 @@ def main() -> None:
                           "arn:aws:iam::123456789012:role/relance-local-scheduler")
     os.environ.setdefault("RELANCE_SCHEDULER_DLQ_ARN",
                           "arn:aws:sqs:eu-west-3:123456789012:relance-local-scheduler-dlq")
+    # One clock for every process of the run, which `relance tick` moves forward; a new run
+    # starts from today (the file is the run's own).
+    import tempfile
+
+    clock_dir = tempfile.mkdtemp(prefix="relance-clock-")
+    os.environ.setdefault("RELANCE_CLOCK_FILE", os.path.join(clock_dir, "offset"))
     operator_key = os.environ.setdefault(
         "RELANCE_OPERATOR_API_KEY", f"rlo_{secrets.token_urlsafe(24)}"
     )
@@ -329,7 +343,8 @@ def main() -> None:
 
         threading.Thread(target=run_letter_worker, args=(queue_url,), daemon=True,
                          name="letter-worker").start()
-        threading.Thread(target=run_scheduler_ticker, args=(settings.schedule_group,),
+        threading.Thread(target=run_scheduler_ticker,
+                         args=(settings.schedule_group, ports.clock),
                          daemon=True, name="scheduler-ticker").start()
         port = int(os.environ.get("PORT", "8000"))
         workers = int(os.environ.get("RELANCE_LOCAL_WORKERS", "4"))
@@ -340,6 +355,7 @@ Relance is running on http://127.0.0.1:{port}  ({workers} worker processes)
   S3, SQS, Scheduler {endpoint} (moto)
   letter worker     in this process (SQS long poll); fake post, moving on in seconds
   ladder            schedules in moto's Scheduler, fired by a ticker here; fake e-mail/SMS
+  clock             movable: .venv/bin/relance tick --to 2027-01-31 plays the ladders
   OpenAPI docs      http://127.0.0.1:{port}/schema
   operator key      {operator_key}
   demo creditor     {creditor_id}

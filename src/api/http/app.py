@@ -22,6 +22,7 @@ from api.http.problems import EXCEPTION_HANDLERS
 from api.http.routes.admin import AdminController
 from api.http.routes.amounts import AccountController, record_payment_by_reference
 from api.http.routes.claims import ClaimController
+from api.http.routes.clock import ClockController
 from api.http.routes.contacts import ContactValidationController
 from api.http.routes.creditors import ApiKeyController, CreditorController
 from api.http.routes.debtors import DebtorController
@@ -90,6 +91,7 @@ def create_app(
         route_handlers=[
             health,
             AdminController,
+            ClockController,
             CreditorController,
             ApiKeyController,
             DebtorController,

@@ -385,6 +385,20 @@ class StepRan(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class MessageSent(Event):
+    """An e-mail or SMS a step sent, word for word: the proof of what the debtor was told
+    (a person reads it on the timeline; the evidence dossier quotes it). The address it went
+    to stays on the debtor's contact points."""
+
+    action: ClassVar[str] = "message_sent"
+    step: str
+    channel: str
+    message_id: str
+    subject: str | None = None
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class StepPassedOver(Event):
     """A step whose conditions exclude the claim (the debtor's kind, a minimum outstanding)."""
 

@@ -268,6 +268,18 @@ class StepRun:
     sent: tuple[tuple[str, str], ...] = ()  # (channel, provider's id or the letter's id)
     skipped: tuple[tuple[str, str], ...] = ()  # (channel, reason)
     tasks: tuple[str, ...] = ()  # the kinds of the tasks raised
+    messages: tuple[SentMessage, ...] = ()  # what each e-mail and SMS said
+
+
+@dataclass(frozen=True, slots=True)
+class SentMessage:
+    """What the debtor was told, kept on the timeline as the proof of each contact (the
+    evidence dossier quotes it); the address stays on the debtor."""
+
+    channel: str
+    message_id: str
+    text: str
+    subject: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,6 +387,7 @@ def _effects(claimed: _Claimed, ports: Ports) -> StepRun:
         debtor, creditor = ports.unit_of_work().debtors.get_debtor_with_creditor(
             claim.creditor_id, claim.debtor_id)
     sent: list[tuple[str, str]] = []
+    messages: list[SentMessage] = []
     skipped: list[tuple[str, str]] = []
     tasks: list[str] = []
     for channel in step.channels:
@@ -386,12 +399,11 @@ def _effects(claimed: _Claimed, ports: Ports) -> StepRun:
             skipped.append((channel.value, "no_debtor"))
             continue
         try:
-            if channel is Channel.EMAIL:
-                sent.append((channel.value, _send_email(step, claimed, debtor, creditor, key,
-                                                        ports)))
-            elif channel is Channel.SMS:
-                sent.append((channel.value, _send_sms(step, claimed, debtor, creditor, key,
-                                                      ports)))
+            if channel in (Channel.EMAIL, Channel.SMS):
+                send = _send_email if channel is Channel.EMAIL else _send_sms
+                message = send(step, claimed, debtor, creditor, key, ports)
+                messages.append(message)
+                sent.append((channel.value, message.message_id))
             else:
                 sent.append((channel.value, _send_letter(step, claimed, channel, ports)))
         except NoContact as missing:
@@ -399,7 +411,8 @@ def _effects(claimed: _Claimed, ports: Ports) -> StepRun:
             tasks.append(TaskKind.VERIFY_CONTACT.value)
         except (ChannelRefused, DomainValidationError, ActionNotAllowed) as exc:
             skipped.append((channel.value, _reason(exc)))
-    return StepRun("ran", step.key, tuple(sent), tuple(skipped), tuple(tasks))
+    return StepRun("ran", step.key, tuple(sent), tuple(skipped), tuple(tasks),
+                   tuple(messages))
 
 
 class NoContact(Exception):
@@ -469,6 +482,10 @@ def _finish_once(claimed: _Claimed, run: StepRun, ports: Ports, *, reread: bool)
             sent=tuple(f"{c}:{ref}" for c, ref in run.sent) or None,
             skipped=tuple(f"{c}:{why}" for c, why in run.skipped) or None,
             tasks=run.tasks or None))
+        for message in run.messages:
+            change.record(events.MessageSent(step=step.key, channel=message.channel,
+                                             message_id=message.message_id,
+                                             subject=message.subject, text=message.text))
         _settle(change, ports)
         old = claim.schedule_name
         if ports.scheduler is not None:  # the next step, in the same write
@@ -536,7 +553,7 @@ def _facts(claimed: _Claimed, debtor: Debtor, creditor: Creditor,
 
 
 def _send_email(step: Step, claimed: _Claimed, debtor: Debtor, creditor: Creditor, key: str,
-                ports: Ports) -> str:
+                ports: Ports) -> SentMessage:
     from domain.escalation.messages import compose
     from domain.ports.escalation import EmailMessage
 
@@ -545,12 +562,13 @@ def _send_email(step: Step, claimed: _Claimed, debtor: Debtor, creditor: Credito
         raise NoContact("no_email")
     message = compose(step.template or "overdue_1", debtor.language,
                       _facts(claimed, debtor, creditor, ports))
-    return ports.email.send(EmailMessage(to=to, subject=message.subject, text=message.text,
-                                         idempotency_key=key))
+    message_id = ports.email.send(EmailMessage(to=to, subject=message.subject,
+                                               text=message.text, idempotency_key=key))
+    return SentMessage("email", message_id, message.text, message.subject)
 
 
 def _send_sms(step: Step, claimed: _Claimed, debtor: Debtor, creditor: Creditor, key: str,
-              ports: Ports) -> str:
+              ports: Ports) -> SentMessage:
     from domain.escalation.messages import sms_text
     from domain.ports.escalation import SmsMessage
 
@@ -559,7 +577,8 @@ def _send_sms(step: Step, claimed: _Claimed, debtor: Debtor, creditor: Creditor,
         raise NoContact("no_mobile")
     text = sms_text(step.template or "overdue_1", debtor.language,
                     _facts(claimed, debtor, creditor, ports))
-    return ports.sms.send(SmsMessage(to=to, text=text, idempotency_key=key))
+    return SentMessage("sms", ports.sms.send(SmsMessage(to=to, text=text, idempotency_key=key)),
+                       text)
 
 
 def _send_letter(step: Step, claimed: _Claimed, channel: Channel, ports: Ports) -> str:
