@@ -197,6 +197,8 @@ SCHEDULING = {"HttpFunction", "LetterWorkerFunction", "PostalPollerFunction",
 # The functions that run a step, and so send: the trigger, the sweeper, and the HTTP
 # function (an operator's `escalate` runs the step there).
 SENDING = {"HttpFunction", "TriggerFunction", "SweeperFunction"}
+# ... and the letter worker e-mails (no SMS) the letter a step asked to carry.
+EMAILING = SENDING | {"LetterWorkerFunction"}
 SCHEDULER_GRANTS = {"scheduler:CreateSchedule": {SCHEDULES},
                     "scheduler:DeleteSchedule": {SCHEDULES},
                     "iam:PassRole": {"${SchedulerRole.Arn}"}}
@@ -251,8 +253,10 @@ def test_the_letter_worker_permissions(resources: dict[str, Any]) -> None:
     assert granted.pop("kms:Decrypt") == {"${PostalSecretKmsKeyArn}"}
     for action, on in SCHEDULER_GRANTS.items():
         assert granted.pop(action) == on, action
+    # The e-mail that carries a step's letter, once rendered.
+    assert granted.pop("ses:SendEmail") == SES_IDENTITIES
     # Nothing else: no operator key, no sending to its own queue (SAM's SQS event policy
-    # receives and deletes), no e-mail or SMS.
+    # receives and deletes), no SMS.
     assert granted == {}
 
 
@@ -862,6 +866,12 @@ def test_the_functions_that_run_steps_send_as_configured(resources: dict[str, An
             assert {k: env.get(k) for k in messaging} == messaging, function
             for action, on in SENDER_GRANTS.items():
                 assert granted[action] == on, (function, action)
+        elif function in EMAILING:
+            emailing = {k: v for k, v in messaging.items() if k != "RELANCE_SMS_SENDER_ID"}
+            assert {k: env.get(k) for k in messaging} == {
+                **emailing, "RELANCE_SMS_SENDER_ID": None}, function
+            assert granted["ses:SendEmail"] == SES_IDENTITIES, function
+            assert "sms-voice:SendTextMessage" not in granted, function
         else:
             assert not set(messaging) & set(env), function
             assert not set(SENDER_GRANTS) & set(granted), function
@@ -873,7 +883,7 @@ def test_the_functions_that_run_steps_send_as_configured(resources: dict[str, An
 
 def test_the_ses_sender_is_granted_on_its_address_domain_and_configuration_set(
         resources: dict[str, Any]) -> None:
-    for function in SENDING:
+    for function in EMAILING:
         items = [item for item in resources[function]["Properties"]["Policies"][0]["Statement"]
                  if any("ses:SendEmail" in _render(s["Action"]) for s in _statements(item))]
         assert len(items) == 1

@@ -334,6 +334,31 @@ class LetterDispatched(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class LetterEmailed(Event):
+    """The ladder's e-mail went with the letter's PDF attached (its SHA-256 is the one the
+    letter was rendered with). The provider's message id matches its delivery events; the
+    address stays on the debtor."""
+
+    action: ClassVar[str] = "letter_emailed"
+    letter_id: str
+    step: str | None = None
+    message_id: str
+    attachment_sha256: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LetterEmailSkipped(Event):
+    """The e-mail that was to carry the letter was not sent: `cause` says why (the claim
+    paid or closed meanwhile, no usable e-mail any more, the provider refused it, a PDF
+    too large to attach)."""
+
+    action: ClassVar[str] = "letter_email_skipped"
+    letter_id: str
+    step: str | None = None
+    cause: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class LetterTracked(Event):
     """A status the postal provider reported, with the proof it sent (its SHA-256)."""
 

@@ -33,9 +33,9 @@ from domain.escalation.planner import (
     situation_of,
     start_index,
 )
-from domain.escalation.policy import Channel, Step
+from domain.escalation.policy import LETTER_CHANNELS, Channel, Step
 from domain.escalation.tasks import Task, TaskKind, TaskStatus
-from domain.letters.model import DispatchMode
+from domain.letters.model import DispatchMode, Letter, LetterEmail
 from domain.ports.escalation import ChannelRefused, ScheduledWakeup, Wakeup
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.amounts import Change, _load, _save, _settle
@@ -390,7 +390,15 @@ def _effects(claimed: _Claimed, ports: Ports) -> StepRun:
     messages: list[SentMessage] = []
     skipped: list[tuple[str, str]] = []
     tasks: list[str] = []
-    for channel in step.channels:
+    # An e-mail beside a letter carries the letter's PDF, which the letter worker renders
+    # later: the letter is asked for first, with the e-mail to send once it is rendered
+    # (services.letter_email); the e-mail goes now, bare, only when no letter could be.
+    carries = Channel.EMAIL in step.channels and any(
+        c in LETTER_CHANNELS for c in step.channels)
+    carried: str | None = None  # the letter the e-mail waits for
+    channels = (sorted(step.channels, key=lambda c: c is Channel.EMAIL) if carries
+                else step.channels)
+    for channel in channels:
         key = f"{claim.id}:{step.key}:{channel.value}"
         if channel in TASK_CHANNEL_KINDS:
             tasks.append(TASK_CHANNEL_KINDS[channel].value)
@@ -399,13 +407,22 @@ def _effects(claimed: _Claimed, ports: Ports) -> StepRun:
             skipped.append((channel.value, "no_debtor"))
             continue
         try:
-            if channel in (Channel.EMAIL, Channel.SMS):
+            if channel is Channel.EMAIL and carried is not None:
+                sent.append((channel.value, f"{WITH_LETTER}{carried}"))
+            elif channel in (Channel.EMAIL, Channel.SMS):
                 send = _send_email if channel is Channel.EMAIL else _send_sms
                 message = send(step, claimed, debtor, creditor, key, ports)
                 messages.append(message)
                 sent.append((channel.value, message.message_id))
             else:
-                sent.append((channel.value, _send_letter(step, claimed, channel, ports)))
+                email = None
+                if carries and carried is None and _usable_email(debtor, ports) is not None:
+                    email = LetterEmail(step.template or "overdue_1",
+                                        f"{claim.id}:{step.key}:{Channel.EMAIL.value}")
+                letter = _send_letter(step, claimed, channel, ports, email)
+                if letter.email_on_ready is not None and carried is None:
+                    carried = letter.id
+                sent.append((channel.value, letter.id))
         except NoContact as missing:
             skipped.append((channel.value, missing.reason))
             tasks.append(TaskKind.VERIFY_CONTACT.value)
@@ -536,11 +553,17 @@ def _usable(debtor: Debtor, kind: ContactKind, channel: str) -> str | None:
 
 def _facts(claimed: _Claimed, debtor: Debtor, creditor: Creditor,
            ports: Ports) -> MessageFacts:
+    return message_facts(claimed.claim, claimed.account, claimed.today, debtor, creditor,
+                         ports)
+
+
+def message_facts(claim: Claim, account: ClaimAccount, today: date, debtor: Debtor,
+                  creditor: Creditor, ports: Ports) -> MessageFacts:
+    """What a ladder message says of the claim on `today`: its unpaid invoices."""
     from domain.escalation.messages import MessageFacts
     from domain.letters.references import payment_reference
 
-    claim = claimed.claim
-    statement = claimed.account.statement(claim, claimed.today, ports.rates.rate_tables())
+    statement = account.statement(claim, today, ports.rates.rate_tables())
     unpaid = [inv for inv in statement.invoices if inv.outstanding > 0 and not inv.prescribed]
     return MessageFacts(
         creditor_name=creditor.legal_name, debtor_name=debtor.name,
@@ -557,7 +580,7 @@ def _send_email(step: Step, claimed: _Claimed, debtor: Debtor, creditor: Credito
     from domain.escalation.messages import compose
     from domain.ports.escalation import EmailMessage
 
-    to = _usable(debtor, ContactKind.EMAIL, "email")
+    to = _usable_email(debtor, ports)
     if to is None or ports.email is None:
         raise NoContact("no_email")
     message = compose(step.template or "overdue_1", debtor.language,
@@ -581,27 +604,39 @@ def _send_sms(step: Step, claimed: _Claimed, debtor: Debtor, creditor: Creditor,
                        text)
 
 
-def _send_letter(step: Step, claimed: _Claimed, channel: Channel, ports: Ports) -> str:
-    """Ask for the step's letter, posted as soon as it is rendered. A letter this step
-    already asked for (a run interrupted after it) is the one answered."""
+def _usable_email(debtor: Debtor, ports: Ports) -> str | None:
+    """Where the ladder's e-mail goes: None without a usable address or a sender."""
+    return None if ports.email is None else _usable(debtor, ContactKind.EMAIL, "email")
+
+
+# The step's sent entry for an e-mail that waits for its letter: `email:with_letter:ltr_…`;
+# the letter's `letter_emailed` (or `letter_email_skipped`) entry says what came of it.
+WITH_LETTER = "with_letter:"
+
+
+def _send_letter(step: Step, claimed: _Claimed, channel: Channel, ports: Ports,
+                 email: LetterEmail | None = None) -> Letter:
+    """Ask for the step's letter, posted as soon as it is rendered (and e-mailed, when
+    `email` says so). A letter this step already asked for (a run interrupted after it) is
+    the one answered."""
     from domain.services import letters
 
     claim = claimed.claim
     caller = Caller(claim.creditor_id, "ladder")
     for earlier in letters.list_letters(claim.id, caller, ports):
         if earlier.step_key == step.key:
-            return earlier.id
+            return earlier
     if step.letter_kind is None:
         raise NoContact("no_letter_kind")
     try:
         letter = letters.request_letter(claim.id, letters.LetterDraft(
-            kind=step.letter_kind, step_key=step.key, dispatch_on_ready=_POST_MODE[channel]),
-            caller, ports)
+            kind=step.letter_kind, step_key=step.key, dispatch_on_ready=_POST_MODE[channel],
+            email_on_ready=email), caller, ports)
     except DomainValidationError as exc:
         if exc.errors[0].code == "no_postal_address":
             raise NoContact("no_postal_address") from None
         raise
-    return letter.id
+    return letter
 
 
 def _raise_task(uow: UnitOfWork, claim: Claim, step: Step, kind: TaskKind,
