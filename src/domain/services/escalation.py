@@ -6,7 +6,8 @@ step's task (`step_task_completed`), the sweeper that runs what a lost schedule 
 
 Delivery is at least once (EventBridge Scheduler, then Lambda's asynchronous retries): a
 wake-up names the claim's version it was scheduled for, so one that arrives after the claim
-changed does nothing; the step is claimed with a conditional write before any effect, so
+changed does nothing, unless the claim's next step is still the one it names (the change
+kept its schedule); the step is claimed with a conditional write before any effect, so
 three deliveries at once run it once; each effect carries an idempotency key made of the
 claim, the step and the channel. The ledger is settled again right before anything is sent:
 no reminder goes out after a payment that arrived before it."""
@@ -326,7 +327,11 @@ def _claim_step(wakeup: Wakeup, ports: Ports, *, approved: bool, force: bool = F
         if change is None:
             return StepRun("stale", wakeup.step_key)
         loaded = change.loaded
-        if loaded is None or loaded.version != wakeup.claim_version:
+        if loaded is None or (loaded.version != wakeup.claim_version
+                              and wakeup.step_key != loaded.next_step):
+            # A change since moved the ladder on (its own schedule is the one to run). A
+            # change that left the next step where it was (a partial payment) kept this
+            # schedule, made for an earlier version: it is still the claim's, and runs.
             return StepRun("stale", wakeup.step_key)
         recovered = loaded.running_step is not None
         if recovered and (loaded.running_step != wakeup.step_key
