@@ -111,7 +111,8 @@ def test_a_partial_payment_neither_skips_nor_repeats_a_step(world: FakeWorld,
     ran += tick(world, datetime(2026, 4, 8, tzinfo=UTC))
     # The same invoice carries the ladder throughout: each step once, on the day its
     # offset and its delay since the last contact give.
-    assert steps(ran) == FIRST_THREE + [
+    assert steps(ran) == [
+        *FIRST_THREE,
         ("Mon 23/03 10:00", "first_call", "ran"),  # D+5 is Saturday 21
         # D+10, and 3 days after the call that reached the debtor: Thursday 26, from 10:00
         # for its SMS

@@ -25,7 +25,7 @@ from domain.shared.dates import outside_window
 from domain.shared.errors import DomainValidationError, FieldError, NotFound, StaleVersion
 from domain.shared.ids import new_id
 from domain.shared.money import is_currency, parse_amount
-from domain.shared.retry import run_retrying
+from domain.shared import retry
 from domain.shared.validation import contractual_rate, raise_if
 
 if TYPE_CHECKING:
@@ -271,7 +271,7 @@ def apply_action(claim_id: str, request: ActionRequest, caller: Caller, ports: P
     raise_if(errors)
     if expected_version is not None:
         return _apply_action(claim_id, request, caller, ports, expected_version)
-    return run_retrying(lambda: _apply_action(claim_id, request, caller, ports, None))
+    return retry.run_retrying(lambda: _apply_action(claim_id, request, caller, ports, None))
 
 
 def _apply_action(claim_id: str, request: ActionRequest, caller: Caller, ports: Ports,
