@@ -112,13 +112,37 @@ class ClaimWrittenOff(Transition):
 
 @dataclass(frozen=True, kw_only=True)
 class ClaimTransferred(Transition):
+    """Handed to an agency, a commissaire de justice or a lawyer (domain.claims.judicial.
+    TransferTarget), under their mandate's reference when given."""
+
     action: ClassVar[str] = "transfer"
+    transferred_to: str
+    mandate_reference: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimReopened(Transition):
+    """Open again: a person reopened a claim they had closed (`reason` says why), or the
+    payment that closed it was reversed. `phase` is the phase it is back in."""
+
+    action: ClassVar[str] = "reopen"
+    phase: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class JudicialStarted(Transition):
+    """A judicial route taken (domain.claims.judicial.JudicialRoute): the automatic ladder
+    stops."""
+
+    action: ClassVar[str] = "start_judicial"
+    route: str
 
 
 MANUAL_TRANSITIONS: dict[str, type[Transition]] = {
     "hold": ClaimHeld, "resume": ClaimResumed, "open_dispute": DisputeOpened,
     "resolve_dispute": DisputeResolved, "cancel": ClaimCancelled,
-    "write_off": ClaimWrittenOff, "transfer": ClaimTransferred,
+    "write_off": ClaimWrittenOff, "transfer": ClaimTransferred, "reopen": ClaimReopened,
+    "start_judicial": JudicialStarted,
 }
 
 
@@ -144,12 +168,6 @@ class PaymentReversed(Event):
     payment_id: str
     amount: Decimal
     reversed_on: date | None = None  # the bank's return date (None in older timelines)
-
-
-@dataclass(frozen=True, kw_only=True)
-class ClaimReopened(Event):
-    action: ClassVar[str] = "reopen"
-    phase: str
 
 
 @dataclass(frozen=True, kw_only=True)

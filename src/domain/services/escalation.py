@@ -6,7 +6,8 @@ step's task (`step_task_completed`), the sweeper that runs what a lost schedule 
 
 Delivery is at least once (EventBridge Scheduler, then Lambda's asynchronous retries): a
 wake-up names the claim's version it was scheduled for, so one that arrives after the claim
-changed does nothing; the step is claimed with a conditional write before any effect, so
+changed does nothing, unless the claim's next step is still the one it names (the change
+kept its schedule); the step is claimed with a conditional write before any effect, so
 three deliveries at once run it once; each effect carries an idempotency key made of the
 claim, the step and the channel. The ledger is settled again right before anything is sent:
 no reminder goes out after a payment that arrived before it."""
@@ -42,9 +43,11 @@ from domain.services.amounts import Change, _load, _save, _settle
 from domain.services.caller import Caller, Ports
 from domain.shared.errors import (
     ActionNotAllowed,
+    Conflict,
     DomainError,
     DomainValidationError,
     NotFound,
+    StaleVersion,
 )
 from domain.shared.ids import new_id
 from domain.shared.retry import retry_on_stale, run_retrying
@@ -73,6 +76,7 @@ class LadderView:
     region: str | None  # the debtor's holiday region
     today: date  # in the creditor's time zone
     windows: calendar.ContactWindows  # the creditor's
+    # The debtor's calls in the cap's period, read only when the next step calls.
     call_attempts: tuple[datetime, ...] = ()
 
 
@@ -138,13 +142,27 @@ def _view_of(claim: Claim, account: ClaimAccount, debtor: Debtor | None,
     region = region_of(debtor)
     windows = windows_of(creditor)
     at = None
+    attempts: tuple[datetime, ...] = ()
     if next_plan.step is not None and next_plan.due_on is not None:
+        if Channel.CALL_TASK in next_plan.step.channels:
+            attempts = debtor_calls(claim, windows, now, ports)
         zone = ZoneInfo(claim.time_zone)
         start = max(now, datetime.combine(next_plan.due_on, time(0), zone))
-        at = instant_of(next_plan.step, start, claim.time_zone, region, windows,
-                        claim.call_attempts)
+        at = instant_of(next_plan.step, start, claim.time_zone, region, windows, attempts)
     return LadderView(claim.policy_id, claim.policy_version, steps, progress, next_plan, at,
-                      region, today, windows, claim.call_attempts)
+                      region, today, windows, attempts)
+
+
+def debtor_calls(claim: Claim, windows: calendar.ContactWindows, now: datetime,
+                 ports: Ports) -> tuple[datetime, ...]:
+    """The calls that count against the cap for the claim's debtor, on all its claims:
+    the calls made (call tasks done) and the calls asked of a person (call tasks open) in
+    the period before `now` and since. The cap is the debtor's (D223-9 counts the calls a
+    person receives, not a file's), so two claims of one debtor share it. Read only when
+    the next step calls: one Query on the tasks' sparse index of calls."""
+    since = now - windows.call_attempts_period
+    return tuple(ports.unit_of_work().tasks.calls_of_debtor(claim.creditor_id,
+                                                            claim.debtor_id, since))
 
 
 def policy_steps(claim: Claim, caller: Caller, ports: Ports) -> tuple[Step, ...]:
@@ -321,7 +339,11 @@ def _claim_step(wakeup: Wakeup, ports: Ports, *, approved: bool, force: bool = F
         if change is None:
             return StepRun("stale", wakeup.step_key)
         loaded = change.loaded
-        if loaded is None or loaded.version != wakeup.claim_version:
+        if loaded is None or (loaded.version != wakeup.claim_version
+                              and wakeup.step_key != loaded.next_step):
+            # A change since moved the ladder on (its own schedule is the one to run). A
+            # change that left the next step where it was (a partial payment) kept this
+            # schedule, made for an earlier version: it is still the claim's, and runs.
             return StepRun("stale", wakeup.step_key)
         recovered = loaded.running_step is not None
         if recovered and (loaded.running_step != wakeup.step_key
@@ -702,10 +724,8 @@ def _release(task: Task, outcome: str, ports: Ports, *, contacted: bool) -> None
         if claim.awaiting_step != task.step_key:
             return
         claim.awaiting_step = None
-        if task.kind is TaskKind.CALL:  # an attempt, whatever came of it
-            now = ports.clock.now()
-            kept = now - timedelta(days=calendar.PERIOD_DAYS_RANGE[1])  # the longest period
-            claim.call_attempts = (*(a for a in claim.call_attempts if a > kept), now)
+        # A call task done is an attempt, whatever came of it: the debtor's tasks count it
+        # (debtor_calls), nothing to keep on the claim.
         if contacted:
             claim.last_contact_on = change.today
         change.record(events.StepReleased(step=task.step_key or "", task_id=task.id,
@@ -744,13 +764,16 @@ def sweep(ports: Ports, *, limit: int = 100) -> int:
 # ---------------------------------------------------------------------------- actions
 
 def ladder_action(claim_id: str, action: str, reason: str | None, caller: Caller,
-                  ports: Ports) -> tuple[Claim, ClaimEvent]:
+                  ports: Ports, expected_version: int | None = None
+                  ) -> tuple[Claim, ClaimEvent]:
     """`escalate`: run the ladder's next step now, whatever its day (still within its
     channels' contact windows); `skip_step`: pass over it (a manual step waiting for a
     person included). Both answer the claim and the timeline entry that says it.
 
     Raises ActionNotAllowed (closed, held for escalate), DomainValidationError
-    (`no_next_step`; `outside_window` with the instant it may run)."""
+    (`no_next_step`; `outside_window` with the instant it may run), Conflict (a step is
+    under way), StaleVersion (the claim is not at `expected_version`, or changed while the
+    step was claimed: the caller replays it on a fresh read when it sent no If-Match)."""
     from domain.claims import lifecycle
 
     uow = ports.unit_of_work()
@@ -758,10 +781,14 @@ def ladder_action(claim_id: str, action: str, reason: str | None, caller: Caller
     if found is None:
         raise NotFound("claim", claim_id)
     claim, account = found
-    lifecycle.ensure_allowed(claim, action)
+    if expected_version is not None and claim.version != expected_version:
+        raise StaleVersion("claim changed since it was read")
+    lifecycle.ensure_allowed(claim, action, claim.today(ports.clock.now()))
+    if claim.running_step is not None:
+        raise Conflict(f"step {claim.running_step} is under way: retry once it has run")
     view = _view(uow, claim, account, caller, ports)
     if action == "skip_step":
-        return _skip(claim_id, view, reason, caller, ports)
+        return _skip(claim, view, reason, caller, ports)
     step = view.plan.step
     if step is None or view.plan.kind.value != "due":
         raise DomainValidationError("action", f"the ladder has no step to run now: "
@@ -773,15 +800,30 @@ def ladder_action(claim_id: str, action: str, reason: str | None, caller: Caller
         raise DomainValidationError("action", f"step {step.key} may not run outside its "
                                     f"contact window: the next instant is {at.isoformat()}",
                                     code="outside_window")
-    run_step(Wakeup(claim.creditor_id, claim.id, step.key, claim.version), ports, force=True)
+    run = run_step(Wakeup(claim.creditor_id, claim.id, step.key, claim.version), ports,
+                   force=True)
+    if run.outcome == "stale":
+        # Another change won the claim between the read and the step's claim: nothing ran.
+        raise StaleVersion("claim changed while its step was claimed")
     return _latest(claim_id, caller, ports)
 
 
-@retry_on_stale
-def _skip(claim_id: str, view: LadderView, reason: str | None, caller: Caller,
+def _skip(read: Claim, view: LadderView, reason: str | None, caller: Caller,
           ports: Ports) -> tuple[Claim, ClaimEvent]:
+    """Pass over the next step, from the claim as `view` read it (a change since is a
+    StaleVersion on save: the caller replays it)."""
+    from dataclasses import replace
+
     with ports.unit_of_work() as uow:
-        change = _load(uow, ports, caller, claim_id)
+        found = uow.claims.get_claim_account(caller.creditor_id, read.id)
+        if found is None:
+            raise NotFound("claim", read.id)
+        stored, account = found
+        if stored.version != read.version:
+            raise StaleVersion("claim changed since its ladder was read")
+        now = ports.clock.now()
+        change = Change(replace(stored, version=stored.version + 1, updated_at=now), account,
+                        [], stored.version, stored.today(now), caller.actor, loaded=stored)
         claim = change.claim
         if claim.awaiting_step is not None:
             key = claim.awaiting_step
