@@ -21,11 +21,11 @@ from domain.debtors.model import DebtorKind
 from domain.debtors.proceedings import CollectiveProceedings
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.caller import Caller, Ports
+from domain.shared import retry
 from domain.shared.dates import outside_window
 from domain.shared.errors import DomainValidationError, FieldError, NotFound, StaleVersion
 from domain.shared.ids import new_id
 from domain.shared.money import is_currency, parse_amount
-from domain.shared import retry
 from domain.shared.validation import contractual_rate, raise_if
 
 if TYPE_CHECKING:
