@@ -137,6 +137,10 @@ class Claim:
     # Invoices under a dispute scoped to them: the ladder and the letters leave them out,
     # and chase the others (a dispute of the whole claim is a hold instead).
     disputed_invoices: tuple[str, ...] = ()
+    # The provider's e-mail events already applied (`kind:message id`, the latest few:
+    # domain.services.email_feedback), written with their effects, so a notification
+    # delivered twice (SNS is at least once) changes nothing the second time.
+    email_feedback: tuple[str, ...] = ()
 
     def today(self, now: datetime) -> date:
         from zoneinfo import ZoneInfo
