@@ -193,7 +193,7 @@ SES_IDENTITIES = {
 }
 # The functions that change a claim, and so keep its schedule (every claim save does).
 SCHEDULING = {"HttpFunction", "LetterWorkerFunction", "PostalPollerFunction",
-              "TriggerFunction", "SweeperFunction"}
+              "TriggerFunction", "SweeperFunction", "EmailEventsFunction"}
 # The functions that run a step, and so send: the trigger, the sweeper, and the HTTP
 # function (an operator's `escalate` runs the step there).
 SENDING = {"HttpFunction", "TriggerFunction", "SweeperFunction"}
@@ -641,7 +641,8 @@ def test_makefile_has_a_build_target_per_function(
         resources: dict[str, Any], template: dict[str, Any], tmp_path: Path) -> None:
     glob = template.get("Globals", {}).get("Function", {})
     assert set(_zip_functions(resources)) == {"HttpFunction", "PostalPollerFunction",
-                                              "TriggerFunction", "SweeperFunction"}
+                                              "TriggerFunction", "SweeperFunction",
+                                              "EmailEventsFunction"}
     for name, fn in _zip_functions(resources).items():
         props = {**glob, **fn["Properties"]}
         dry = _make("-n", f"build-{name}", f"ARTIFACTS_DIR={tmp_path / name}")
@@ -657,7 +658,8 @@ def test_makefile_has_a_build_target_per_function(
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 @pytest.mark.parametrize("function", ["HttpFunction", "PostalPollerFunction",
-                                      "TriggerFunction", "SweeperFunction"])
+                                      "TriggerFunction", "SweeperFunction",
+                                      "EmailEventsFunction"])
 def test_build_function_code_only(resources: dict[str, Any], tmp_path: Path,
                                   function: str) -> None:
     artifact = tmp_path / function
@@ -811,7 +813,7 @@ def test_only_the_functions_that_change_a_claim_may_schedule(
 
 def test_both_ladder_dead_letter_queues_keep_14_days_and_alarm(
         resources: dict[str, Any]) -> None:
-    for queue in ["SchedulerDeadLetterQueue", "TriggerFailureQueue"]:
+    for queue in ["SchedulerDeadLetterQueue", "TriggerFailureQueue", "EmailEventsFailureQueue"]:
         res = resources[queue]
         assert res["Type"] == "AWS::SQS::Queue"
         props = res["Properties"]
@@ -918,6 +920,33 @@ def test_bounces_and_complaints_are_published(resources: dict[str, Any]) -> None
     assert st["Principal"] == {"Service": "ses.amazonaws.com"}
     assert st["Action"] == "sns:Publish" and st["Resource"] == {"Ref": "EmailEventsTopic"}
     assert st["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+
+
+def test_the_email_events_function_reads_the_topic(resources: dict[str, Any],
+                                                   template: dict[str, Any]) -> None:
+    props = _function_props(resources, template, "EmailEventsFunction")
+    assert props["Handler"] == "api.entrypoints.lambda_email_events.handler"
+    assert props["CodeUri"] in {"src/", "src"}
+    assert props["Architectures"] == ["arm64"] and props["Runtime"] == "python3.13"
+    # SNS, from the configuration set's topic, and nothing else invokes it.
+    (source,) = props["Events"].values()
+    assert source == {"Type": "SNS", "Properties": {"Topic": {"Ref": "EmailEventsTopic"}}}
+    invoke = props["EventInvokeConfig"]
+    assert invoke["MaximumRetryAttempts"] == 2
+    assert invoke["DestinationConfig"]["OnFailure"] == {
+        "Type": "SQS", "Destination": {"Fn::GetAtt": ["EmailEventsFailureQueue", "Arn"]}}
+    assert _env(resources, "EmailEventsFunction")["RELANCE_TABLE"] == {"Ref": "Table"}
+
+
+def test_the_email_events_function_permissions(resources: dict[str, Any]) -> None:
+    granted = _granted(resources, "EmailEventsFunction")
+    # The claim and the debtor by key; their items, the event and a task put in one
+    # transaction. No index, no query, no update or delete, no S3, no queue, no sender.
+    for action in ["dynamodb:GetItem", "dynamodb:PutItem"]:
+        assert granted.pop(action) == {"${Table.Arn}"}, action
+    for action, on in SCHEDULER_GRANTS.items():
+        assert granted.pop(action) == on, action
+    assert granted == {}
 
 
 def test_every_relance_variable_set_is_a_setting_read(resources: dict[str, Any]) -> None:

@@ -329,3 +329,44 @@ def test_a_dispute_on_one_invoice_leaves_the_ladder_chasing_the_others(
     assert services.get_claim(second.id, caller, world.ports).disputed_invoices == ()
     view = escalation.ladder(second.id, caller, world.ports)
     assert view.plan.due_on == date(2026, 3, 11)  # F-2 carries it again
+
+
+def _feedback(world: FakeWorld, kind: str) -> None:
+    """The provider's word on the first e-mail sent, as SES reports it (recipient in
+    another case, tags as sent)."""
+    from domain.ports.escalation import DeliveryEvent
+    from domain.services.email_feedback import record_email_feedback
+
+    sent = world.email.sent[0]
+    event = DeliveryEvent("ses-0001", kind, True, (sent.to.upper(),),  # type: ignore[arg-type]
+                          sent.idempotency_key, sent.creditor_id, sent.claim_id)
+    assert [r.outcome for r in record_email_feedback([event], world.ports)] == ["applied"]
+
+
+def test_after_a_hard_bounce_the_next_e_mail_step_asks_for_an_address_on_time(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = open_claim(world, caller)
+    tick(world, datetime(2026, 3, 12, tzinfo=UTC))  # pre_due_sms, pre_due_email
+    assert len(world.email.sent) == 1
+    _feedback(world, "bounce")  # minutes after the send, the next step already scheduled
+    ran = tick(world, datetime(2026, 3, 18, tzinfo=UTC))
+    # The step still runs at its instant (its wake-up followed the claim's new version),
+    # without e-mail: none is valid now.
+    assert [(at.strftime("%a %d %H:%M"), key, run.outcome, run.skipped, run.tasks)
+            for at, key, run in ran] == [
+        ("Tue 17 09:00", "overdue_email", "ran", (("email", "no_email"),),
+         ("verify_contact",))]
+    assert len(world.email.sent) == 1
+    kinds = [t.kind for t in open_tasks(world, caller, claim_id)]
+    assert kinds == [TaskKind.VERIFY_CONTACT, TaskKind.VERIFY_CONTACT]  # the bounce's, the step's
+
+
+def test_after_a_complaint_the_ladder_never_e_mails_the_address_again(
+        world: FakeWorld, caller: Caller) -> None:
+    open_claim(world, caller)
+    tick(world, datetime(2026, 3, 12, tzinfo=UTC))
+    _feedback(world, "complaint")
+    ran = tick(world, datetime(2026, 3, 18, tzinfo=UTC))
+    assert [(key, run.skipped) for _, key, run in ran] == [
+        ("overdue_email", (("email", "no_email"),))]
+    assert len(world.email.sent) == 1

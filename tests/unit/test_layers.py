@@ -123,3 +123,11 @@ def test_the_postal_poller_loads_no_web_framework_or_renderer() -> None:
     assert "boto3" in loaded
     forbidden = NOT_WORKERS | {"weasyprint", "jinja2", "segno", "adapters.letters"}
     assert not loaded & forbidden, sorted(loaded & forbidden)
+
+
+def test_the_email_events_function_loads_no_web_framework_or_renderer() -> None:
+    module = "api.entrypoints.lambda_email_events"
+    loaded = _loaded_by(module, then=f"{module}._ports()")
+    assert "boto3" in loaded
+    forbidden = NOT_WORKERS | {"weasyprint", "jinja2", "segno", "adapters.letters"}
+    assert not loaded & forbidden, sorted(loaded & forbidden)

@@ -400,6 +400,30 @@ class ContactToVerify(Event):
     cause: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class EmailBounced(Event):
+    """A ladder e-mail came back (the provider's bounce): a permanent one marked the
+    address invalid and asked a person for another (domain.services.email_feedback), a
+    transient one (a full mailbox, a server down) is only noted. Names the provider's
+    message and the contact point, never the address; no contact point when the address is
+    no longer one of the debtor's."""
+
+    action: ClassVar[str] = "email_bounced"
+    message_id: str
+    bounce: str  # permanent | transient
+    contact_point_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmailComplained(Event):
+    """The debtor reported a ladder e-mail as unwanted (a complaint through their mailbox
+    provider): the address is not e-mailed again."""
+
+    action: ClassVar[str] = "email_complained"
+    message_id: str
+    contact_point_id: str | None = None
+
+
 # ---------------------------------------------------------------------------- escalation
 
 @dataclass(frozen=True, kw_only=True)

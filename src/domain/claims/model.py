@@ -137,6 +137,10 @@ class Claim:
     # The judicial route taken (`start_judicial`): the proceedings build on it, and the
     # automatic ladder stops while the claim is judicial.
     judicial_route: JudicialRoute | None = None
+    # The provider's e-mail events already applied (`kind:message id`, the latest few:
+    # domain.services.email_feedback), written with their effects, so a notification
+    # delivered twice (SNS is at least once) changes nothing the second time.
+    email_feedback: tuple[str, ...] = ()
 
     def today(self, now: datetime) -> date:
         from zoneinfo import ZoneInfo

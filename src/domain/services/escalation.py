@@ -37,7 +37,7 @@ from domain.escalation.planner import (
 from domain.escalation.policy import LETTER_CHANNELS, Channel, Step
 from domain.escalation.tasks import Task, TaskKind, TaskStatus
 from domain.letters.model import DispatchMode, Letter, LetterEmail
-from domain.ports.escalation import ChannelRefused, ScheduledWakeup, Wakeup
+from domain.ports.escalation import ChannelRefused, ScheduledWakeup, Scheduler, Wakeup
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.amounts import Change, _load, _save, _settle
 from domain.services.caller import Caller, Ports
@@ -221,6 +221,34 @@ def _reschedule_quietly(creditor_id: str, claim_id: str, ports: Ports) -> None:
     except (DomainError, ValueError):
         # A rate not yet published, a claim gone, a scheduler down: nothing scheduled now;
         # the next change, or the sweeper, plans it again.
+        pass
+
+
+def carry_schedule(uow: UnitOfWork, claim: Claim, ports: Ports) -> None:
+    """Move the claim's pending wake-up on to the version being saved, for a change that
+    leaves the ladder where it was (an e-mail's bounce noted): a wake-up names the version
+    it was scheduled for, and the old one would arrive stale, leaving the step to the
+    sweeper. The schedule it replaces is deleted after the commit."""
+    scheduler = ports.scheduler
+    old = claim.schedule_name
+    if (scheduler is None or not old or claim.next_step is None or claim.next_action_at is None
+            or claim.running_step is not None or claim.next_action_at <= ports.clock.now()):
+        # Nothing pending, or the step is under way or firing now: its run plans the next
+        # one (and a wake-up that finds the claim moved on is the sweeper's).
+        return
+    claim.schedule_name = scheduler.schedule(ScheduledWakeup(
+        Wakeup(claim.creditor_id, claim.id, claim.next_step, claim.version, claim.debtor_id),
+        claim.next_action_at, claim.time_zone))
+    if claim.schedule_name != old:
+        uow.after_commit(lambda: _cancel_quietly(scheduler, old))
+
+
+def _cancel_quietly(scheduler: Scheduler, name: str) -> None:
+    # The change is committed: a schedule left behind fires for a version that is gone
+    # and does nothing.
+    try:
+        scheduler.cancel(name)
+    except DomainError:
         pass
 
 
@@ -562,11 +590,15 @@ _TASK_TITLES = {
 
 
 def _usable(debtor: Debtor, kind: ContactKind, channel: str) -> str | None:
-    """The first contact point contact validation found usable for `channel`."""
+    """The first contact point contact validation found usable for `channel`. An address
+    whose owner complained of our e-mail is never used again, whatever its status (a
+    validation stored before channels existed has none, and serves every channel)."""
+    from domain.debtors.validation import COMPLAINED
+
     for point in debtor.contact_points:
         v = point.validation
         if point.kind is kind and v is not None and v.status in ("valid", "risky") and (
-                channel in v.channels or not v.channels):
+                channel in v.channels or not v.channels) and COMPLAINED not in v.reasons:
             value = v.normalized if isinstance(v.normalized, str) else point.value
             if value:
                 return value
@@ -608,7 +640,9 @@ def _send_email(step: Step, claimed: _Claimed, debtor: Debtor, creditor: Credito
     message = compose(step.template or "overdue_1", debtor.language,
                       _facts(claimed, debtor, creditor, ports))
     message_id = ports.email.send(EmailMessage(to=to, subject=message.subject,
-                                               text=message.text, idempotency_key=key))
+                                               text=message.text, idempotency_key=key,
+                                               creditor_id=creditor.id,
+                                               claim_id=claimed.claim.id))
     return SentMessage("email", message_id, message.text, message.subject)
 
 
@@ -661,14 +695,18 @@ def _send_letter(step: Step, claimed: _Claimed, channel: Channel, ports: Ports,
     return letter
 
 
-def _raise_task(uow: UnitOfWork, claim: Claim, step: Step, kind: TaskKind,
-                ports: Ports) -> Task:
+def _raise_task(uow: UnitOfWork, claim: Claim, step: Step | None, kind: TaskKind,
+                ports: Ports, *, contact_point_id: str | None = None,
+                title: str | None = None) -> Task:
+    """A task in the worklist. A verify_contact task holds no step (the ladder goes on
+    without it), and may name the contact point that failed (an e-mail that bounced)."""
     now = ports.clock.now()
     task = Task(id=new_id("tsk"), creditor_id=claim.creditor_id, claim_id=claim.id,
                 debtor_id=claim.debtor_id, kind=kind, status=TaskStatus.OPEN,
-                created_at=now, due_at=now, title=_TASK_TITLES[kind],
-                step_key=None if kind is TaskKind.VERIFY_CONTACT else step.key,
-                policy_version=claim.policy_version)
+                created_at=now, due_at=now, title=title or _TASK_TITLES[kind],
+                step_key=None if kind is TaskKind.VERIFY_CONTACT or step is None
+                else step.key,
+                policy_version=claim.policy_version, contact_point_id=contact_point_id)
     uow.tasks.add_task(task)
     return task
 

@@ -137,7 +137,8 @@ def _claim(letter: Letter, ports: Ports) -> _Send | Letter:
                                      ports), attached=True)
     return _Send(letter, EmailMessage(
         to=to, subject=composed.subject, text=composed.text,
-        idempotency_key=ask.idempotency_key,
+        idempotency_key=ask.idempotency_key, creditor_id=letter.creditor_id,
+        claim_id=letter.claim_id,
         attachments=(Attachment(attachment_name(letter, claim), "application/pdf", pdf),)))
 
 
