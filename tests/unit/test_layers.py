@@ -30,9 +30,12 @@ ALLOWED = {
     "amounts": {"shared", "creditors", "debtors", "claims"},
     "letters": {"shared", "creditors", "debtors", "claims", "amounts"},
     "escalation": {"shared", "creditors", "debtors", "claims", "amounts", "letters"},
-    "ports": {"shared", "creditors", "debtors", "claims", "amounts", "letters", "escalation"},
+    # The judicial phase reads what is owed (statements, limitation dates), never a port.
+    "judicial": {"shared", "creditors", "debtors", "claims", "amounts"},
+    "ports": {"shared", "creditors", "debtors", "claims", "amounts", "letters", "escalation",
+              "judicial"},
     "services": {"shared", "creditors", "debtors", "claims", "amounts", "letters",
-                 "escalation", "ports", "services"},
+                 "escalation", "judicial", "ports", "services"},
 }
 
 
