@@ -183,6 +183,8 @@ def test_a_debtor_in_belgium_has_the_european_routes_not_the_french_ones() -> No
     swiss = route(run(facts(place=DebtorPlace("CH", "1201", "Genève"))), EOP)
     assert [c.code for c in swiss.conditions if c.met is False] == [
         "debtor_in_another_member_state"]
+    fond = route(a, FOND)
+    assert fond.costs is not None and fond.costs.lines[0].amount is None  # served abroad
     # The abroad factor: 0.80 x 0.80 = 0.64.
     assert a.probability.value == D("0.6400")
 
@@ -272,7 +274,7 @@ def test_small_claims_count_principal_and_interest_and_cost_the_creditor() -> No
     assert over.conditions_met is False
 
 
-def test_prescription_facts_are_the_statements() -> None:
+def test_a_time_barred_invoice_lowers_the_derived_probability() -> None:
     from domain.judicial.assessment import OldestUnpaid
 
     old = OldestUnpaid("F-1", date(2021, 1, 10), date(2026, 1, 10), True)

@@ -657,8 +657,14 @@ def _summons(route: JudicialRoute, table: ParameterTable, facts: ClaimFacts,
                                      place=facts.debtor_place, on=facts.on)
     representation = _representation(params, facts, court, at_filing=True,
                                      after_opposition=False)
-    lines = _commissaire_act(params, "commissaire.assignation_ht", facts.amount_due,
-                             banded=False, act="assignation")
+    if court.type is CourtType.FOREIGN or not facts.debtor_place.in_france:
+        # Served abroad (Reg. 2020/1784) or before a foreign court: the French tariff
+        # does not give the figure.
+        lines = [_line("service of the summons abroad", None, [None], recoverable=True,
+                       source="no figure in the sources")]
+    else:
+        lines = _commissaire_act(params, "commissaire.assignation_ht", facts.amount_due,
+                                 banded=False, act="assignation")
     if court.type in (CourtType.TC, CourtType.TAE, CourtType.TJ_CH_COM):
         lines.append(_line("greffe fee for enrolling the case", None, [None],
                            recoverable=True, source="no figure in the sources"))
