@@ -1,0 +1,327 @@
+"""The JSON shape of a claim's judicial assessment: facts and figures per route, never a
+verdict. Amounts and probabilities are decimal strings."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from msgspec import Meta
+
+from api.http.schemas._base import DecimalString, Output
+from domain.shared.money import format_amount
+
+if TYPE_CHECKING:
+    from domain.judicial.assessment import (
+        AmicableAttempt,
+        Assessment,
+        ClaimFacts,
+        Condition,
+        CostLine,
+        Costs,
+        ExpectedRecovery,
+        Factor,
+        Probability,
+        Representation,
+        RouteAssessment,
+        TimeToTitle,
+    )
+    from domain.judicial.courts import Court
+
+SignedDecimalString = Annotated[str, Meta(
+    pattern=r"^-?[0-9]{1,15}(\.[0-9]{1,4})?$", examples=["-12.50"],
+    description="An exact amount as a decimal string, negative when the costs left to the "
+    "creditor exceed what is expected back")]
+ProbabilityString = Annotated[str, Meta(
+    pattern=r"^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$", examples=["0.6000"],
+    description="A probability from 0 to 1 as a decimal string")]
+CoefficientString = Annotated[str, Meta(pattern=r"^[0-9]{1,3}(\.[0-9]{1,4})?$",
+                                        examples=["0.8500"])]
+RouteName = Literal["injonction_de_payer", "simplified_small_claims", "commercial_uncontested",
+                    "refere_provision", "assignation_au_fond", "european_order_for_payment",
+                    "european_small_claims", "declaration_of_claim"]
+CourtTypeName = Literal["TJ", "JCP", "TC", "TAE", "TJ_CH_COM", "FOREIGN"]
+
+_Q = Decimal("0.0001")
+
+
+def _p(value: Decimal) -> str:
+    return f"{value.quantize(_Q):f}"
+
+
+def _m(amount: Decimal | None, currency: str) -> str | None:
+    return None if amount is None else format_amount(amount, currency)
+
+
+class ConditionOut(Output):
+    code: str
+    met: Annotated[bool | None, Meta(description="null: the facts recorded cannot tell")]
+    fact: str
+
+    @classmethod
+    def of(cls, c: Condition) -> ConditionOut:
+        return cls(code=c.code, met=c.met, fact=c.fact)
+
+
+class CourtOut(Output):
+    type: Annotated[CourtTypeName | None, Meta(description=(
+        "null: the court that opened the collective proceedings, as recorded"))]
+    name: Annotated[str, Meta(description='"<type> of <the debtor\'s city>" unless known')]
+    basis: list[str]
+    exact_court_confirmed: Annotated[bool, Meta(description=(
+        "false: the court whose area covers the debtor's domicile, which Relance cannot map"))]
+    jurisdiction_clause: Literal["void", "may_designate_another_court", "not_relevant"]
+    note: str | None
+
+    @classmethod
+    def of(cls, c: Court) -> CourtOut:
+        return cls(type=None if c.type is None else c.type.value, name=c.name,
+                   basis=[b.value for b in c.basis], exact_court_confirmed=c.exact_court_confirmed,
+                   jurisdiction_clause=c.jurisdiction_clause.value, note=c.note)
+
+
+class RepresentationOut(Output):
+    lawyer_required: Annotated[bool | None, Meta(description="At filing; null: not known")]
+    lawyer_required_after_opposition: Annotated[bool | None, Meta(description=(
+        "The hearing after an opposition to an injonction de payer; null: not this route"))]
+    threshold: DecimalString | None
+    parameter: str | None
+    rule: str
+
+    @classmethod
+    def of(cls, r: Representation, currency: str) -> RepresentationOut:
+        return cls(lawyer_required=r.lawyer_required,
+                   lawyer_required_after_opposition=r.lawyer_required_after_opposition,
+                   threshold=_m(r.threshold, currency), parameter=r.parameter, rule=r.rule)
+
+
+class AmicableAttemptOut(Output):
+    required: Annotated[bool | None, Meta(description=(
+        "CPC 750-1 prior conciliation, mediation or procédure participative; null: unsettled"))]
+    rule: str
+    ceiling: DecimalString | None
+    parameter: str | None
+    formal_notice_sent_on: date | None
+    note: str | None
+
+    @classmethod
+    def of(cls, a: AmicableAttempt, currency: str) -> AmicableAttemptOut:
+        return cls(required=a.required, rule=a.rule, ceiling=_m(a.ceiling, currency),
+                   parameter=a.parameter, formal_notice_sent_on=a.formal_notice_sent_on,
+                   note=a.note)
+
+
+class CostLineOut(Output):
+    item: str
+    amount: Annotated[DecimalString | None, Meta(description="null: no figure in the sources")]
+    amount_up_to: DecimalString | None
+    parameter: str | None
+    parameters: list[str]
+    source: str
+    confirmed: bool
+    recoverable_from_debtor: Annotated[bool | None, Meta(description=(
+        "true: a judgment may order the debtor to bear it (dépens); null: not known"))]
+    note: str | None
+
+    @classmethod
+    def of(cls, line: CostLine, currency: str) -> CostLineOut:
+        return cls(item=line.item, amount=_m(line.amount, currency),
+                   amount_up_to=_m(line.amount_up_to, currency), parameter=line.parameter,
+                   parameters=list(line.parameters), source=line.source,
+                   confirmed=line.confirmed,
+                   recoverable_from_debtor=line.recoverable_from_debtor, note=line.note)
+
+
+class CostsOut(Output):
+    lines: list[CostLineOut]
+    upfront_known: DecimalString
+    recoverable: DecimalString
+    irrecoverable: DecimalString
+    complete: Annotated[bool, Meta(description="false: some line has no figure")]
+
+    @classmethod
+    def of(cls, c: Costs, currency: str) -> CostsOut:
+        return cls(lines=[CostLineOut.of(line, currency) for line in c.lines],
+                   upfront_known=format_amount(c.upfront_known, currency),
+                   recoverable=format_amount(c.recoverable, currency),
+                   irrecoverable=format_amount(c.irrecoverable, currency), complete=c.complete)
+
+
+class TimeToTitleOut(Output):
+    typical_days: int | None
+    typical_title_on: date | None
+    steps: list[str]
+    parameters: list[str]
+    confirmed: bool
+    note: str | None
+
+    @classmethod
+    def of(cls, t: TimeToTitle) -> TimeToTitleOut:
+        return cls(typical_days=t.typical_days, typical_title_on=t.typical_title_on,
+                   steps=list(t.steps), parameters=list(t.parameters), confirmed=t.confirmed,
+                   note=t.note)
+
+
+class ExpectedRecoveryOut(Output):
+    probability: ProbabilityString
+    amount_due: DecimalString
+    recoverable_costs: DecimalString
+    irrecoverable_costs: DecimalString
+    value: SignedDecimalString
+    complete: Annotated[bool, Meta(description="false: some cost has no figure")]
+    formula: str
+
+    @classmethod
+    def of(cls, e: ExpectedRecovery, currency: str) -> ExpectedRecoveryOut:
+        return cls(probability=_p(e.probability), amount_due=format_amount(e.amount_due, currency),
+                   recoverable_costs=format_amount(e.recoverable_costs, currency),
+                   irrecoverable_costs=format_amount(e.irrecoverable_costs, currency),
+                   value=format_amount(e.value, currency), complete=e.complete,
+                   formula=e.formula)
+
+
+class RouteOut(Output):
+    route: RouteName
+    conditions_met: Annotated[bool | None, Meta(description=(
+        "true: the facts meet every condition listed; false: one is not met (the figures "
+        "are then null); null: none is unmet but one cannot be told"))]
+    conditions: list[ConditionOut]
+    court: CourtOut | None
+    officer: str | None
+    representation: RepresentationOut | None
+    amicable_attempt: AmicableAttemptOut | None
+    costs: CostsOut | None
+    time_to_title: TimeToTitleOut | None
+    prescription_interrupted_by: str | None
+    deadline: Annotated[date | None, Meta(description="The declaration's last day, when known")]
+    expected_recovery: ExpectedRecoveryOut | None
+    facts: list[str]
+    unconfirmed_parameters: list[str]
+
+    @classmethod
+    def of(cls, r: RouteAssessment, currency: str) -> RouteOut:
+        return cls(
+            route=r.route.value, conditions_met=r.conditions_met,
+            conditions=[ConditionOut.of(c) for c in r.conditions],
+            court=None if r.court is None else CourtOut.of(r.court), officer=r.officer,
+            representation=None if r.representation is None
+            else RepresentationOut.of(r.representation, currency),
+            amicable_attempt=None if r.amicable_attempt is None
+            else AmicableAttemptOut.of(r.amicable_attempt, currency),
+            costs=None if r.costs is None else CostsOut.of(r.costs, currency),
+            time_to_title=None if r.time_to_title is None else TimeToTitleOut.of(r.time_to_title),
+            prescription_interrupted_by=r.prescription_interrupted_by, deadline=r.deadline,
+            expected_recovery=None if r.expected_recovery is None
+            else ExpectedRecoveryOut.of(r.expected_recovery, currency),
+            facts=list(r.facts), unconfirmed_parameters=list(r.unconfirmed_parameters))
+
+
+class FactorOut(Output):
+    code: str
+    parameter: str
+    value: CoefficientString
+    applied: bool
+    fact: str
+
+    @classmethod
+    def of(cls, f: Factor) -> FactorOut:
+        return cls(code=f.code, parameter=f.parameter, value=_p(f.value), applied=f.applied,
+                   fact=f.fact)
+
+
+class ProbabilityOut(Output):
+    value: ProbabilityString
+    origin: Annotated[Literal["creditor", "derived"], Meta(description=(
+        "`creditor`: the recovery_probability given; `derived`: the base times the factors "
+        "applied"))]
+    derived_value: ProbabilityString
+    factors: list[FactorOut]
+
+    @classmethod
+    def of(cls, p: Probability) -> ProbabilityOut:
+        return cls(value=_p(p.value), origin="creditor" if p.origin == "creditor" else "derived",
+                   derived_value=_p(p.derived_value),
+                   factors=[FactorOut.of(f) for f in p.factors])
+
+
+class PrescriptionOut(Output):
+    invoice_number: str
+    due_date: date
+    limitation_date: date
+    prescribed: bool
+
+
+class ProceedingsFactOut(Output):
+    kind: str
+    opened_on: date
+    court: str
+    declaration_deadline: date | None
+
+
+class FactsOut(Output):
+    on: date
+    currency: str
+    debtor_kind: Literal["business", "consumer"]
+    between_commercants: bool
+    between_commercants_source: Literal["stated", "assumed_from_debtor_kind"]
+    debtor_country: str
+    debtor_postal_code: str | None
+    debtor_city: str | None
+    debtor_in_eu: bool
+    amount_due: Annotated[DecimalString, Meta(description=(
+        "Principal, interest and indemnity outstanding on `on`, from the statement"))]
+    principal_outstanding: DecimalString
+    interest_outstanding: DecimalString
+    indemnity_outstanding: DecimalString
+    disputed_claim: bool
+    disputed_invoices: list[str]
+    collective_proceedings: ProceedingsFactOut | None
+    formal_notice_sent_on: date | None
+    partial_payments: int
+    broken_promises: int
+    oldest_unpaid_invoice: Annotated[PrescriptionOut | None, Meta(description=(
+        "The unpaid invoice whose limitation date comes first (acknowledgements counted)"))]
+    creditor_headcount: int | None
+
+    @classmethod
+    def of(cls, f: ClaimFacts) -> FactsOut:
+        c, p, o = f.currency, f.proceedings, f.oldest_unpaid
+        return cls(
+            on=f.on, currency=c, debtor_kind="consumer" if f.debtor_kind.value == "consumer"
+            else "business", between_commercants=f.between_commercants,
+            between_commercants_source="stated" if f.between_commercants_source.value
+            == "stated" else "assumed_from_debtor_kind",
+            debtor_country=f.debtor_place.country, debtor_postal_code=f.debtor_place.postal_code,
+            debtor_city=f.debtor_place.city, debtor_in_eu=f.debtor_in_eu,
+            amount_due=format_amount(f.amount_due, c),
+            principal_outstanding=format_amount(f.principal_outstanding, c),
+            interest_outstanding=format_amount(f.interest_outstanding, c),
+            indemnity_outstanding=format_amount(f.indemnity_outstanding, c),
+            disputed_claim=f.disputed_claim, disputed_invoices=list(f.disputed_invoices),
+            collective_proceedings=None if p is None else ProceedingsFactOut(
+                kind=p.kind.value, opened_on=p.opened_on, court=p.court,
+                declaration_deadline=f.declaration_deadline or p.declaration_deadline()),
+            formal_notice_sent_on=f.formal_notice_on, partial_payments=f.partial_payments,
+            broken_promises=f.broken_promises,
+            oldest_unpaid_invoice=None if o is None else PrescriptionOut(
+                invoice_number=o.invoice_number, due_date=o.due_date,
+                limitation_date=o.limitation_date, prescribed=o.prescribed),
+            creditor_headcount=f.creditor_headcount)
+
+
+class JudicialAssessmentOut(Output):
+    claim_id: str
+    facts: FactsOut
+    probability: ProbabilityOut
+    routes: Annotated[list[RouteOut], Meta(description=(
+        "Every route, in a fixed order; those whose conditions are not met carry only "
+        "their conditions"))]
+    notes: list[str]
+
+    @classmethod
+    def of(cls, claim_id: str, a: Assessment) -> JudicialAssessmentOut:
+        currency = a.facts.currency
+        return cls(claim_id=claim_id, facts=FactsOut.of(a.facts),
+                   probability=ProbabilityOut.of(a.probability),
+                   routes=[RouteOut.of(r, currency) for r in a.routes], notes=list(a.notes))

@@ -1,0 +1,902 @@
+"""The judicial assessment: for each route, the facts that decide it and its figures.
+
+Never a verdict: saying a claim is worth taking to court may be a legal consultation (loi
+71-1130 art. 54, SOURCES.md §7), so the output lists the conditions each route sets and
+whether the claim's facts meet them, the court, the lawyer and the prior amicable attempt
+the rules require, the upfront costs line by line, the typical time to an enforceable
+title and an expected recovery whose probability the creditor may set. Every figure is a
+dated parameter (domain.judicial.parameters) read for the assessment's day; a figure the
+sources do not give is shown as unknown, never guessed, and the parameters that are not
+confirmed are listed per route.
+
+Pure: facts in (`ClaimFacts`, built from the claim, its account and statement by
+`claim_facts`), an `Assessment` out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from domain.amounts.ledger import Statement
+from domain.amounts.promises import PaymentPromise, PromiseStatus
+from domain.claims.judicial import JudicialRoute
+from domain.debtors.model import DebtorKind
+from domain.debtors.proceedings import CollectiveProceedings, ProceedingsKind
+from domain.judicial import courts
+from domain.judicial.courts import Court, CourtType, DebtorPlace
+from domain.judicial.parameters import Parameter, ParameterTable, UnknownParameter
+from domain.shared.dates import add_days, add_months
+
+CENT = Decimal("0.01")
+PROBABILITY_QUANTUM = Decimal("0.0001")
+
+
+class CommercialSource(StrEnum):
+    STATED = "stated"  # the creditor said whether both parties are commerçants
+    ASSUMED_FROM_DEBTOR_KIND = "assumed_from_debtor_kind"
+
+
+@dataclass(frozen=True, slots=True)
+class OldestUnpaid:
+    invoice_number: str
+    due_date: date
+    limitation_date: date
+    prescribed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimFacts:
+    """What the routes depend on, as known on `on`."""
+
+    on: date
+    currency: str
+    debtor_kind: DebtorKind
+    between_commercants: bool
+    between_commercants_source: CommercialSource
+    debtor_place: DebtorPlace
+    principal_outstanding: Decimal
+    interest_outstanding: Decimal
+    indemnity_outstanding: Decimal
+    disputed_claim: bool = False
+    disputed_invoices: tuple[str, ...] = ()
+    proceedings: CollectiveProceedings | None = None
+    declaration_deadline: date | None = None
+    formal_notice_on: date | None = None
+    partial_payments: int = 0
+    broken_promises: int = 0
+    oldest_unpaid: OldestUnpaid | None = None
+    creditor_headcount: int | None = None
+
+    @property
+    def amount_due(self) -> Decimal:
+        """Principal, interest and indemnity outstanding on the day: what a title would
+        order, and the amount the domestic ceilings are compared with."""
+        return self.principal_outstanding + self.interest_outstanding \
+            + self.indemnity_outstanding
+
+    @property
+    def principal_and_interest(self) -> Decimal:
+        return self.principal_outstanding + self.interest_outstanding
+
+    @property
+    def disputed(self) -> bool:
+        return self.disputed_claim or bool(self.disputed_invoices)
+
+    @property
+    def debtor_in_eu(self) -> bool:
+        return self.debtor_place.country in courts.EU_MEMBER_STATES
+
+
+def claim_facts(*, on: date, currency: str, debtor_kind: DebtorKind,
+                between_commercants: bool | None, debtor_place: DebtorPlace,
+                statement: Statement, disputed_claim: bool, disputed_invoices: Sequence[str],
+                proceedings: CollectiveProceedings | None, declaration_deadline: date | None,
+                formal_notice_on: date | None, promises: Sequence[PaymentPromise],
+                creditor_headcount: int | None) -> ClaimFacts:
+    """The facts of a claim from its statement on the day (reused: amounts with interest,
+    each invoice's limitation date) and its account."""
+    totals = statement.totals
+    unpaid = [inv for inv in statement.invoices if inv.outstanding > 0]
+    oldest = min(unpaid, key=lambda inv: (inv.limitation_date, inv.number), default=None)
+    if debtor_kind is DebtorKind.CONSUMER:
+        commercial, source = False, CommercialSource.STATED
+    elif between_commercants is None:
+        commercial, source = True, CommercialSource.ASSUMED_FROM_DEBTOR_KIND
+    else:
+        commercial, source = between_commercants, CommercialSource.STATED
+    return ClaimFacts(
+        on=on, currency=currency, debtor_kind=debtor_kind, between_commercants=commercial,
+        between_commercants_source=source, debtor_place=debtor_place,
+        principal_outstanding=totals.principal_outstanding,
+        interest_outstanding=totals.interest_outstanding,
+        indemnity_outstanding=totals.indemnity_outstanding,
+        disputed_claim=disputed_claim, disputed_invoices=tuple(disputed_invoices),
+        proceedings=proceedings, declaration_deadline=declaration_deadline,
+        formal_notice_on=formal_notice_on,
+        partial_payments=sum(1 for p in statement.payments if p.amount > 0),
+        broken_promises=sum(1 for p in promises if p.status is PromiseStatus.BROKEN),
+        oldest_unpaid=None if oldest is None else OldestUnpaid(
+            oldest.number, oldest.due_date, oldest.limitation_date, oldest.prescribed),
+        creditor_headcount=creditor_headcount)
+
+
+# ------------------------------------------------------------------------------ output
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One condition a route sets, and whether the claim's facts meet it (None: the facts
+    to tell are not recorded)."""
+
+    code: str
+    met: bool | None
+    fact: str
+
+
+@dataclass(frozen=True, slots=True)
+class CostLine:
+    item: str
+    amount: Decimal | None  # None: the sources give no figure
+    parameter: str | None  # the parameter the amount comes from (the first of `parameters`)
+    parameters: tuple[str, ...]
+    source: str
+    confirmed: bool
+    recoverable_from_debtor: bool | None  # None: not known; counted as irrecoverable
+    amount_up_to: Decimal | None = None  # a range's top, when the rule gives two values
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Costs:
+    lines: tuple[CostLine, ...]
+    upfront_known: Decimal
+    recoverable: Decimal
+    irrecoverable: Decimal
+    complete: bool  # every line has an amount
+
+
+@dataclass(frozen=True, slots=True)
+class Representation:
+    lawyer_required: bool | None  # at filing
+    lawyer_required_after_opposition: bool | None  # the IP's hearing after an opposition
+    threshold: Decimal | None
+    parameter: str | None
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class AmicableAttempt:
+    required: bool | None
+    rule: str
+    ceiling: Decimal | None
+    parameter: str | None
+    formal_notice_sent_on: date | None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TimeToTitle:
+    typical_days: int | None
+    typical_title_on: date | None
+    steps: tuple[str, ...]
+    parameters: tuple[str, ...]
+    confirmed: bool
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Factor:
+    code: str
+    parameter: str
+    value: Decimal
+    applied: bool
+    fact: str
+
+
+@dataclass(frozen=True, slots=True)
+class Probability:
+    value: Decimal
+    origin: str  # "creditor" (the query) or "derived" (the factors)
+    derived_value: Decimal
+    factors: tuple[Factor, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedRecovery:
+    probability: Decimal
+    amount_due: Decimal
+    recoverable_costs: Decimal
+    irrecoverable_costs: Decimal
+    value: Decimal
+    complete: bool  # every cost line is known
+    formula: str = ("probability x (amount_due + recoverable_costs) - irrecoverable_costs")
+
+
+@dataclass(frozen=True, slots=True)
+class RouteAssessment:
+    route: JudicialRoute
+    # True: every condition is met by the facts; False: one is not (the figures are then
+    # left out); None: none is unmet but one cannot be told from the facts recorded.
+    conditions_met: bool | None
+    conditions: tuple[Condition, ...]
+    court: Court | None = None
+    officer: str | None = None
+    representation: Representation | None = None
+    amicable_attempt: AmicableAttempt | None = None
+    costs: Costs | None = None
+    time_to_title: TimeToTitle | None = None
+    prescription_interrupted_by: str | None = None
+    deadline: date | None = None  # the declaration's, when known
+    expected_recovery: ExpectedRecovery | None = None
+    facts: tuple[str, ...] = ()
+    unconfirmed_parameters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    facts: ClaimFacts
+    probability: Probability
+    routes: tuple[RouteAssessment, ...]
+    notes: tuple[str, ...]
+
+
+# ------------------------------------------------------------------------- parameters
+
+
+class _Params:
+    """The parameters read for one route, to list those that are not confirmed."""
+
+    def __init__(self, table: ParameterTable, on: date) -> None:
+        self.table, self.on = table, on
+        self.used: list[Parameter] = []
+
+    def get(self, name: str, on: date | None = None) -> Parameter | None:
+        try:
+            found = self.table.at(name, on or self.on)
+        except UnknownParameter:
+            return None
+        self.used.append(found)
+        return found
+
+    def value(self, name: str, on: date | None = None) -> Decimal | None:
+        found = self.get(name, on)
+        return None if found is None else found.value
+
+    def unconfirmed(self) -> tuple[str, ...]:
+        return tuple(sorted({p.name for p in self.used if not p.confirmed}))
+
+
+def _cents(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _line(item: str, amount: Decimal | None, used: Sequence[Parameter | None], *,
+          recoverable: bool | None, source: str | None = None, note: str | None = None,
+          amount_up_to: Decimal | None = None) -> CostLine:
+    known = [p for p in used if p is not None]
+    missing = len(known) < len(used)
+    return CostLine(
+        item=item, amount=None if amount is None or missing else _cents(amount),
+        parameter=known[0].name if known else None,
+        parameters=tuple(p.name for p in known),
+        source=source or (known[0].source if known else "no figure in the sources"),
+        confirmed=bool(known) and not missing and all(p.confirmed for p in known),
+        recoverable_from_debtor=recoverable,
+        amount_up_to=None if amount_up_to is None else _cents(amount_up_to),
+        note=note if note is not None else (known[0].note if known else None))
+
+
+def _costs(lines: Sequence[CostLine]) -> Costs:
+    known = [line for line in lines if line.amount is not None]
+    total = sum((line.amount for line in known if line.amount is not None), Decimal(0))
+    recoverable = sum((line.amount for line in known if line.amount is not None
+                       and line.recoverable_from_debtor is True), Decimal(0))
+    return Costs(lines=tuple(lines), upfront_known=_cents(total),
+                 recoverable=_cents(recoverable), irrecoverable=_cents(total - recoverable),
+                 complete=len(known) == len(lines))
+
+
+def _commissaire_act(params: _Params, emolument: str, claim: Decimal, *,
+                     banded: bool, act: str) -> list[CostLine]:
+    """A commissaire's act: emolument (× the claim band's coefficient for a
+    signification, C. com. A444-11), travel, VAT on both, taxe forfaitaire. Part of the
+    dépens a judgment orders the debtor to bear (CPC 695)."""
+    base = params.get(emolument)
+    used: list[Parameter | None] = [base]
+    amount = base.value if base is not None else None
+    if banded:
+        low, mid = (params.get("commissaire.coefficient_band_low_max"),
+                    params.get("commissaire.coefficient_band_mid_max"))
+        band = ("commissaire.coefficient_low" if low is not None and claim <= low.value
+                else "commissaire.coefficient_mid" if mid is not None and claim <= mid.value
+                else "commissaire.coefficient_high")
+        coefficient = params.get(band)
+        used += [coefficient, low, mid]
+        amount = None if amount is None or coefficient is None else amount * coefficient.value
+    travel = params.get("commissaire.travel_ht")
+    vat = params.get("vat.standard_rate")
+    tax = params.get("commissaire.taxe_forfaitaire")
+    lines = [_line(f"commissaire emolument: {act}", amount, used, recoverable=True),
+             _line("commissaire travel", travel.value if travel else None, [travel],
+                   recoverable=True)]
+    vat_base = None if amount is None or travel is None else _cents(amount) + travel.value
+    lines.append(_line("VAT on the commissaire's emolument and travel",
+                       None if vat is None or vat_base is None
+                       else vat_base * vat.value / 100, [vat, *used, travel],
+                       recoverable=True))
+    lines.append(_line("taxe forfaitaire on the act", tax.value if tax else None, [tax],
+                       recoverable=True))
+    return lines
+
+
+def _lawyer_fees_line() -> CostLine:
+    return _line("lawyer's fees", None, [None], recoverable=False,
+                 source="agreed with the lawyer, no tariff",
+                 note="the judge may order the losing party to pay part (CPC 700)")
+
+
+def _tae_contribution(params: _Params, facts: ClaimFacts, court: Court) -> list[CostLine]:
+    """The contribution pour la justice économique before a TAE: a claimant with at least
+    250 employees, for a claim above 50,000 EUR (else irrecevable)."""
+    if court.type is not CourtType.TAE:
+        return []
+    employees, above = (params.get("tae.contribution_employees_min"),
+                        params.get("tae.contribution_claim_above"))
+    if employees is None or above is None or facts.amount_due <= above.value:
+        return []
+    if facts.creditor_headcount is not None and facts.creditor_headcount < employees.value:
+        return []
+    low, high = params.get("tae.contribution_rate_low"), params.get("tae.contribution_rate_high")
+    cap_low, cap_high = (params.get("tae.contribution_cap_low"),
+                         params.get("tae.contribution_cap_high"))
+    if low is None or high is None or cap_low is None or cap_high is None:
+        return []
+    amount = min(facts.amount_due * low.value / 100, cap_low.value)
+    top = min(facts.amount_due * high.value / 100, cap_high.value)
+    note = ("3 % or 5 % of the claim, capped; which applies is not in the sources" +
+            ("" if facts.creditor_headcount is not None else
+             "; due only if the creditor has at least 250 employees (headcount not given)"))
+    return [_line("contribution pour la justice économique (TAE)", amount,
+                  [low, high, cap_low, cap_high, employees, above], recoverable=None,
+                  amount_up_to=top, note=note)]
+
+
+# ---------------------------------------------------------------------------- rules
+
+
+def _representation(params: _Params, facts: ClaimFacts, court: Court | None, *,
+                    at_filing: bool, after_opposition: bool) -> Representation:
+    """CPC 761 3° (TJ) and 853 (TC): a lawyer above 10,000 EUR, for a summons and the
+    hearing after an opposition; never to file an injonction de payer (CPC 1407)."""
+    threshold = params.get("lawyer.required_above")
+    value = threshold.value if threshold else None
+    above = None if value is None else facts.amount_due > value
+    if court is not None and court.type is CourtType.FOREIGN:
+        above = None
+    return Representation(
+        lawyer_required=above if at_filing else False,
+        lawyer_required_after_opposition=above if after_opposition else None,
+        threshold=value, parameter=threshold.name if threshold else None,
+        rule=("CPC 761 3° and 853: a lawyer above the threshold before the TJ and the TC"
+              if at_filing or after_opposition else
+              "filed by the creditor or any mandataire (CPC 1407): no lawyer at any amount"))
+
+
+def _amicable(params: _Params, facts: ClaimFacts, court: Court | None, *,
+              applies: bool) -> AmicableAttempt:
+    """CPC 750-1: before the TJ, a claim up to 5,000 EUR first goes to conciliation,
+    mediation or a procédure participative (from 01/10/2023); not the IP (Cass. avis
+    25/09/2025). A formal notice is none of these, but the creditor asks whether one
+    was sent."""
+    ceiling = params.get("cpc_750_1.amount_ceiling")
+    value = ceiling.value if ceiling else None
+    note = None
+    required: bool | None
+    if not applies or ceiling is None or value is None:
+        required = False
+    elif court is None or court.type in (CourtType.TC, CourtType.TAE, CourtType.FOREIGN):
+        required = False
+    elif court.type is CourtType.TJ_CH_COM:
+        required = None
+        note = "whether CPC 750-1 binds the TJ's commercial chamber is [UNVERIFIED]"
+    else:
+        required = facts.amount_due <= value
+    if required:
+        note = ("a conciliation, mediation or procédure participative (not a formal "
+                "notice); exemptions CPC 750-1 1°-5°, e.g. a failed petites-créances attempt")
+    return AmicableAttempt(
+        required=required,
+        rule="CPC 750-1 (décret 2023-357, from 01/10/2023): TJ, claims up to the ceiling"
+        if applies else "CPC 750-1 does not apply to this route",
+        ceiling=value if applies else None,
+        parameter=ceiling.name if ceiling and applies else None,
+        formal_notice_sent_on=facts.formal_notice_on, note=note)
+
+
+def _title(on: date, steps: list[tuple[str, date]], params: _Params,
+           names: Sequence[str], note: str | None = None) -> TimeToTitle:
+    used = [params.get(n) for n in names]
+    end = steps[-1][1]
+    return TimeToTitle(typical_days=(end - on).days, typical_title_on=end,
+                       steps=tuple(f"{label}: {day.isoformat()}" for label, day in steps),
+                       parameters=tuple(names),
+                       confirmed=all(p is not None and p.confirmed for p in used), note=note)
+
+
+def _common(facts: ClaimFacts, *, needs_france: bool) -> list[Condition]:
+    conditions = [_no_proceedings(facts)]
+    if needs_france:
+        conditions.append(Condition(
+            "debtor_in_france", facts.debtor_place.in_france,
+            f"the debtor's country is {facts.debtor_place.country}"))
+    return conditions
+
+
+def _no_proceedings(facts: ClaimFacts) -> Condition:
+    p = facts.proceedings
+    return Condition(
+        "no_collective_proceedings", p is None,
+        "no collective proceedings recorded" if p is None else
+        f"{p.kind.value} opened on {p.opened_on.isoformat()}: individual actions are "
+        "stopped (C. com. L622-21), only the declaration of claim is open")
+
+
+def _disputed_fact(facts: ClaimFacts) -> str:
+    if facts.disputed_claim:
+        return "a dispute of the whole claim is recorded"
+    if facts.disputed_invoices:
+        return f"disputed invoices: {', '.join(facts.disputed_invoices)}"
+    return "no dispute recorded"
+
+
+def _recovery(probability: Decimal, facts: ClaimFacts, costs: Costs) -> ExpectedRecovery:
+    value = probability * (facts.amount_due + costs.recoverable) - costs.irrecoverable
+    return ExpectedRecovery(probability=probability, amount_due=_cents(facts.amount_due),
+                            recoverable_costs=costs.recoverable,
+                            irrecoverable_costs=costs.irrecoverable, value=_cents(value),
+                            complete=costs.complete)
+
+
+# --------------------------------------------------------------------------- routes
+
+
+def _injonction(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> RouteAssessment:
+    params = _Params(table, facts.on)
+    conditions = _common(facts, needs_france=True)
+    conditions.append(Condition("fixed_contractual_amount", True,
+                                "invoiced amounts: a contractual claim of a fixed amount"))
+    met = all(c.met for c in conditions)
+    if not met:
+        return RouteAssessment(JudicialRoute.INJONCTION_DE_PAYER, False, tuple(conditions))
+    court = courts.domestic_court(commercial=facts.between_commercants,
+                                  place=facts.debtor_place, on=facts.on, order_for_payment=True)
+    commercial = court.type is not CourtType.TJ
+    fee = params.get("injonction_de_payer.greffe_fee_tc" if commercial
+                     else "injonction_de_payer.greffe_fee_tj")
+    lines = [_line("greffe fee", fee.value if fee else None, [fee], recoverable=True),
+             *_commissaire_act(params, "commissaire.signification_ht", facts.amount_due,
+                               banded=True, act="signification of the request and order"),
+             *_tae_contribution(params, facts, court)]
+    costs = _costs(lines)
+    order_days = params.value("injonction_de_payer.typical_order_days_tc" if commercial
+                              else "injonction_de_payer.typical_order_days_tj")
+    service_days = params.value("commissaire.typical_service_days")
+    title = None
+    if order_days is not None and service_days is not None:
+        order_on = add_days(facts.on, int(order_days))
+        served_on = add_days(order_on, int(service_days))
+        service_months = params.value("injonction_de_payer.service_months", order_on)
+        without_notice = params.value("injonction_de_payer.enforce_without_notice_months",
+                                      order_on)
+        opposition = params.value("injonction_de_payer.opposition_months", order_on)
+        names = ["injonction_de_payer.typical_order_days_tc" if commercial
+                 else "injonction_de_payer.typical_order_days_tj",
+                 "commissaire.typical_service_days", "injonction_de_payer.service_months"]
+        if without_notice is not None:
+            enforceable = add_months(served_on, int(without_notice))
+            last = "enforceable without a greffe notice of opposition"
+            names.append("injonction_de_payer.enforce_without_notice_months")
+        elif opposition is not None:
+            enforceable = add_months(served_on, int(opposition))
+            last = "opposition period over (certificat de non-opposition)"
+            names.append("injonction_de_payer.opposition_months")
+        else:
+            enforceable = None
+        if enforceable is not None:
+            steps = [("order issued with the formule exécutoire", order_on),
+                     ("order served by a commissaire", served_on), (last, enforceable)]
+            note = None if service_months is None else (
+                f"serve within {int(service_months)} months of the order or it lapses "
+                "(CPC 1411)")
+            title = _title(facts.on, steps, params, names, note)
+    facts_lines = [_disputed_fact(facts) + (
+        ": an opposition leads to a hearing and a judgment" if facts.disputed else "")]
+    return RouteAssessment(
+        JudicialRoute.INJONCTION_DE_PAYER, True, tuple(conditions), court=court,
+        representation=_representation(params, facts, court, at_filing=False,
+                                       after_opposition=True),
+        amicable_attempt=_amicable(params, facts, court, applies=False),
+        costs=costs, time_to_title=title,
+        prescription_interrupted_by="service of the order, not the filing of the request "
+        "(Cass. 1re civ. 10/07/1990 n° 89-13.345)",
+        expected_recovery=_recovery(p, facts, costs), facts=tuple(facts_lines),
+        unconfirmed_parameters=params.unconfirmed())
+
+
+def _small_claims(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> RouteAssessment:
+    params = _Params(table, facts.on)
+    conditions = _common(facts, needs_france=True)
+    ceiling = params.get("simplified_small_claims.ceiling")
+    amount = facts.principal_and_interest
+    conditions.append(Condition(
+        "principal_and_interest_at_most_ceiling",
+        None if ceiling is None else amount <= ceiling.value,
+        f"principal and interest {_cents(amount)} {facts.currency}" +
+        ("" if ceiling is None else f"; ceiling {ceiling.value} EUR (CPCE L125-1)")))
+    if not all(c.met for c in conditions):
+        return RouteAssessment(JudicialRoute.SIMPLIFIED_SMALL_CLAIMS, False, tuple(conditions),
+                               unconfirmed_parameters=params.unconfirmed())
+    lines = [_line("commissaire fees for the procedure", None, [None], recoverable=False,
+                   source="tariff [UNVERIFIED] (SOURCES.md §2); all costs on the creditor",
+                   note="amicable: no title yet, so the costs stay with the creditor (CPCE "
+                   "L111-8, L125-1)")]
+    costs = _costs(lines)
+    months = params.value("simplified_small_claims.acceptance_months")
+    title = None if months is None else _title(
+        facts.on, [("the debtor accepts within the month (silence is a refusal)",
+                    add_months(facts.on, int(months)))], params,
+        ["simplified_small_claims.acceptance_months"],
+        "the title needs the debtor's agreement on the amount and terms; enforcing it "
+        "needs a second commissaire")
+    return RouteAssessment(
+        JudicialRoute.SIMPLIFIED_SMALL_CLAIMS, True, tuple(conditions),
+        officer="a commissaire de justice of the debtor's cour d'appel area",
+        representation=Representation(False, None, None, None,
+                                      "no lawyer: run by a commissaire de justice"),
+        amicable_attempt=_amicable(params, facts, None, applies=False),
+        costs=costs, time_to_title=title,
+        prescription_interrupted_by="the debtor's agreement to take part suspends it "
+        "(C. civ. 2238)",
+        expected_recovery=_recovery(p, facts, costs),
+        facts=(_disputed_fact(facts),
+               "a failed attempt exempts a later TJ action from CPC 750-1 (5°)"),
+        unconfirmed_parameters=params.unconfirmed())
+
+
+def _commercial_uncontested(table: ParameterTable, facts: ClaimFacts,
+                            p: Decimal) -> RouteAssessment:
+    params = _Params(table, facts.on)
+    conditions = _common(facts, needs_france=True)
+    conditions.append(Condition(
+        "between_commercants", facts.between_commercants,
+        "both parties commerçants: " + (
+            "stated by the creditor" if facts.between_commercants_source
+            is CommercialSource.STATED else "assumed from a business debtor (C. com. L721-3)")
+        if facts.between_commercants else "the debtor is not a commerçant"))
+    conditions.append(Condition("not_disputed", not facts.disputed,
+                                _disputed_fact(facts) + "; any contestation ends the procedure"))
+    months = params.get("commercial_uncontested.contest_months")
+    if months is None:
+        conditions.append(Condition(
+            "in_force", False, f"the loi of 23/04/2026 (CPCE L126-1 ff.) is not in force on "
+            f"{facts.on.isoformat()}"))
+    else:
+        conditions.append(Condition(
+            "decree_published", None,
+            "loi of 23/04/2026 (CPCE L126-1 ff.); implementing decree and tariff not "
+            "published [UNVERIFIED]"))
+    if not all(c.met is not False for c in conditions):
+        return RouteAssessment(JudicialRoute.COMMERCIAL_UNCONTESTED, False, tuple(conditions),
+                               unconfirmed_parameters=params.unconfirmed())
+    kind, _ = courts.commercial_court_type(facts.debtor_place, facts.on)
+    court = courts.domestic_court(commercial=True, place=facts.debtor_place, on=facts.on,
+                                  order_for_payment=True)
+    court = Court(type=kind, name=f"greffe of the {court.name}", basis=court.basis,
+                  exact_court_confirmed=False, jurisdiction_clause=court.jurisdiction_clause,
+                  note="which greffe makes the PV exécutoire awaits the decree [UNVERIFIED]")
+    lines = [_line("commissaire: commandement de payer and procès-verbal", None, [None],
+                   recoverable=None, source="tariff and who bears it not published "
+                   "[UNVERIFIED] (SOURCES.md §2)"),
+             _line("greffe fee for the formule exécutoire", None, [None], recoverable=None,
+                   source="not published [UNVERIFIED] (SOURCES.md §2)")]
+    costs = _costs(lines)
+    days = params.value("commercial_uncontested.non_contestation_min_days")
+    service = params.value("commissaire.typical_service_days")
+    title = None
+    if months is not None and days is not None and service is not None:
+        served = add_days(facts.on, int(service))
+        month_end = add_months(served, months.whole)
+        pv = add_days(month_end, int(days))
+        title = _title(facts.on, [("commandement de payer served", served),
+                                  ("month to pay or contest over", month_end),
+                                  ("procès-verbal de non-contestation, then the greffier's "
+                                   "formule exécutoire", pv)], params,
+                       ["commissaire.typical_service_days",
+                        "commercial_uncontested.contest_months",
+                        "commercial_uncontested.non_contestation_min_days"],
+                       "the greffier's delay is not known")
+    return RouteAssessment(
+        JudicialRoute.COMMERCIAL_UNCONTESTED,
+        True if all(c.met is True for c in conditions) else None, tuple(conditions), court=court,
+        representation=Representation(None, None, None, None,
+                                      "not stated in the sources [UNVERIFIED]"),
+        amicable_attempt=_amicable(params, facts, court, applies=False),
+        costs=costs, time_to_title=title,
+        prescription_interrupted_by="[UNVERIFIED]: the decree is not published",
+        expected_recovery=_recovery(p, facts, costs),
+        facts=("no judge: the debtor's silence for a month produces the title",),
+        unconfirmed_parameters=params.unconfirmed())
+
+
+def _summons(route: JudicialRoute, table: ParameterTable, facts: ClaimFacts,
+             p: Decimal) -> RouteAssessment:
+    """Référé-provision (CPC 835 al. 2, 873 al. 2) and assignation au fond: a summons
+    served by a commissaire to a contradictory hearing."""
+    params = _Params(table, facts.on)
+    conditions = _common(facts, needs_france=False)
+    refere = route is JudicialRoute.REFERE_PROVISION
+    if refere:
+        conditions.append(Condition(
+            "not_seriously_disputable", not facts.disputed,
+            _disputed_fact(facts) + ("; a serious dispute leaves no room for a référé"
+                                     if facts.disputed else "")))
+    if not all(c.met for c in conditions):
+        return RouteAssessment(route, False, tuple(conditions),
+                               unconfirmed_parameters=params.unconfirmed())
+    if facts.debtor_place.in_france:
+        court = courts.domestic_court(commercial=facts.between_commercants,
+                                      place=facts.debtor_place, on=facts.on,
+                                      order_for_payment=False)
+    else:
+        court = courts.foreign_court(consumer=facts.debtor_kind is DebtorKind.CONSUMER,
+                                     commercial=facts.between_commercants,
+                                     place=facts.debtor_place, on=facts.on)
+    representation = _representation(params, facts, court, at_filing=True,
+                                     after_opposition=False)
+    if court.type is CourtType.FOREIGN or not facts.debtor_place.in_france:
+        # Served abroad (Reg. 2020/1784) or before a foreign court: the French tariff
+        # does not give the figure.
+        lines = [_line("service of the summons abroad", None, [None], recoverable=True,
+                       source="no figure in the sources")]
+    else:
+        lines = _commissaire_act(params, "commissaire.assignation_ht", facts.amount_due,
+                                 banded=False, act="assignation")
+    if court.type in (CourtType.TC, CourtType.TAE, CourtType.TJ_CH_COM):
+        lines.append(_line("greffe fee for enrolling the case", None, [None],
+                           recoverable=True, source="no figure in the sources"))
+    lines += _tae_contribution(params, facts, court)
+    if representation.lawyer_required:
+        lines.append(_lawyer_fees_line())
+    costs = _costs(lines)
+    name = ("refere_provision.typical_title_days" if refere
+            else "assignation_au_fond.typical_title_days")
+    days = params.value(name)
+    title = None if days is None else _title(
+        facts.on, [("ordonnance de référé, enforceable at once" if refere
+                    else "judgment", add_days(facts.on, int(days)))], params, [name],
+        "provisional, no res judicata; appeal within 15 days (CPC 490) [UNVERIFIED]"
+        if refere else "the losing party pays the dépens, possibly an amount under CPC 700")
+    return RouteAssessment(
+        route, True, tuple(conditions), court=court, representation=representation,
+        amicable_attempt=_amicable(params, facts, court, applies=True),
+        costs=costs, time_to_title=title,
+        prescription_interrupted_by="the summons (C. civ. 2241), until the proceedings end; "
+        "void on discontinuance, lapse or final rejection (2243)",
+        expected_recovery=_recovery(p, facts, costs),
+        facts=() if refere else (_disputed_fact(facts),),
+        unconfirmed_parameters=params.unconfirmed())
+
+
+def _cross_border(facts: ClaimFacts, excluded: frozenset[str]) -> list[Condition]:
+    country = facts.debtor_place.country
+    return [_no_proceedings(facts),
+            Condition("debtor_in_another_member_state",
+                      facts.debtor_in_eu and not facts.debtor_place.in_france,
+                      f"the debtor's country is {country}"),
+            Condition("member_state_takes_part", country not in excluded,
+                      "Denmark does not take part" if country in excluded
+                      else f"{country} is not excluded")]
+
+
+def _european_order(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> RouteAssessment:
+    params = _Params(table, facts.on)
+    conditions = _cross_border(facts, courts.EOP_EXCLUDED)
+    if not all(c.met for c in conditions):
+        return RouteAssessment(JudicialRoute.EUROPEAN_ORDER_FOR_PAYMENT, False,
+                               tuple(conditions))
+    court = courts.foreign_court(consumer=facts.debtor_kind is DebtorKind.CONSUMER,
+                                 commercial=facts.between_commercants,
+                                 place=facts.debtor_place, on=facts.on)
+    costs = _costs([_line("court fee", None, [None], recoverable=True,
+                          source="fees [UNVERIFIED] (SOURCES.md §5)")])
+    issue = params.value("european_order_for_payment.issue_days")
+    opposition = params.value("european_order_for_payment.opposition_days")
+    title = None
+    if issue is not None and opposition is not None:
+        issued = add_days(facts.on, int(issue))
+        enforceable = add_days(issued, int(opposition))
+        title = _title(facts.on, [("order issued (form E)", issued),
+                                  ("opposition period over: enforceable EU-wide (form G)",
+                                   enforceable)], params,
+                       ["european_order_for_payment.issue_days",
+                        "european_order_for_payment.opposition_days"],
+                       "plus the time to serve the order, not counted")
+    return RouteAssessment(
+        JudicialRoute.EUROPEAN_ORDER_FOR_PAYMENT, True, tuple(conditions), court=court,
+        representation=Representation(False, None, None, None,
+                                      "no lawyer (Reg. 1896/2006 art. 24)"),
+        amicable_attempt=_amicable(params, facts, court, applies=False),
+        costs=costs, time_to_title=title,
+        prescription_interrupted_by="[UNVERIFIED]: the law of the court seized",
+        expected_recovery=_recovery(p, facts, costs),
+        facts=(_disputed_fact(facts) + (": an opposition moves it to ordinary proceedings"
+                                        if facts.disputed else ""), "no ceiling"),
+        unconfirmed_parameters=params.unconfirmed())
+
+
+def _european_small_claims(table: ParameterTable, facts: ClaimFacts,
+                           p: Decimal) -> RouteAssessment:
+    params = _Params(table, facts.on)
+    conditions = _cross_border(facts, courts.SMALL_CLAIMS_EXCLUDED)
+    ceiling = params.get("european_small_claims.ceiling")
+    conditions.append(Condition(
+        "principal_at_most_ceiling",
+        None if ceiling is None else facts.principal_outstanding <= ceiling.value,
+        f"principal {_cents(facts.principal_outstanding)} {facts.currency}, interest and "
+        "costs excluded" + ("" if ceiling is None else f"; ceiling {ceiling.value} EUR")))
+    if not all(c.met for c in conditions):
+        return RouteAssessment(JudicialRoute.EUROPEAN_SMALL_CLAIMS, False, tuple(conditions),
+                               unconfirmed_parameters=params.unconfirmed())
+    court = courts.foreign_court(consumer=facts.debtor_kind is DebtorKind.CONSUMER,
+                                 commercial=facts.between_commercants,
+                                 place=facts.debtor_place, on=facts.on)
+    costs = _costs([_line("court fee", None, [None], recoverable=True,
+                          source="fees [UNVERIFIED] (SOURCES.md §5)")])
+    names = ["european_small_claims.service_days", "european_small_claims.answer_days",
+             "european_small_claims.judgment_days"]
+    values = [params.value(n) for n in names]
+    title = None
+    if all(v is not None for v in values):
+        served = add_days(facts.on, int(values[0] or 0))
+        answered = add_days(served, int(values[1] or 0))
+        judged = add_days(answered, int(values[2] or 0))
+        title = _title(facts.on, [("claim served by the court", served),
+                                  ("answer due", answered),
+                                  ("judgment, enforceable EU-wide", judged)], params, names)
+    return RouteAssessment(
+        JudicialRoute.EUROPEAN_SMALL_CLAIMS, True, tuple(conditions), court=court,
+        representation=Representation(False, None, None, None,
+                                      "no lawyer: a written procedure (Reg. 861/2007)"),
+        amicable_attempt=_amicable(params, facts, court, applies=False),
+        costs=costs, time_to_title=title,
+        prescription_interrupted_by="[UNVERIFIED]: the law of the court seized",
+        expected_recovery=_recovery(p, facts, costs),
+        facts=(_disputed_fact(facts) + ("; the procedure allows a contested claim"
+                                        if facts.disputed else ""),),
+        unconfirmed_parameters=params.unconfirmed())
+
+
+def _declaration(facts: ClaimFacts, p: Decimal) -> RouteAssessment:
+    proceedings = facts.proceedings
+    conditions = (Condition(
+        "collective_proceedings_open", proceedings is not None,
+        "no collective proceedings recorded" if proceedings is None else
+        f"{proceedings.kind.value} opened on {proceedings.opened_on.isoformat()} by "
+        f"{proceedings.court}"),)
+    if proceedings is None:
+        return RouteAssessment(JudicialRoute.DECLARATION_OF_CLAIM, False, conditions)
+    deadline = facts.declaration_deadline or proceedings.declaration_deadline()
+    costs = _costs([_line("registered letter with acknowledgement of receipt", None, [None],
+                          recoverable=False, source="postage: no parameter here")])
+    return RouteAssessment(
+        JudicialRoute.DECLARATION_OF_CLAIM, True, conditions,
+        court=courts.proceedings_court(proceedings.court),
+        officer="the mandataire judiciaire (the liquidateur in a liquidation)",
+        representation=Representation(False, None, None, None,
+                                      "the creditor or a holder of a special written power "
+                                      "(Ass. plén. 04/02/2011)"),
+        amicable_attempt=None, costs=costs,
+        time_to_title=TimeToTitle(None, None, (), (), False,
+                                  "no title: the claim is admitted to the liabilities by the "
+                                  "juge-commissaire"),
+        prescription_interrupted_by="the declaration, until the proceedings close "
+        "(C. com. L622-25-1) [2ary]",
+        deadline=deadline, expected_recovery=_recovery(p, facts, costs),
+        facts=("deadline: 2 months from the BODACC publication (R622-24), 2 more for a "
+               "creditor outside metropolitan France; the posting date counts" if deadline
+               else "deadline unknown: the BODACC publication date is not recorded",
+               "interest stopped at the opening judgment (L622-28)"))
+
+
+# ---------------------------------------------------------------------- probability
+
+
+_PROCEEDINGS_FACTOR = {
+    ProceedingsKind.SAUVEGARDE: "recovery.factor_sauvegarde",
+    ProceedingsKind.REDRESSEMENT: "recovery.factor_redressement",
+    ProceedingsKind.LIQUIDATION: "recovery.factor_liquidation",
+}
+
+
+def recovery_probability(table: ParameterTable, facts: ClaimFacts) -> tuple[Decimal,
+                                                                              list[Factor]]:
+    """A probability from the facts: a base times one factor per adverse or favourable
+    fact, each shown (applied or not) with its parameter; Relance's defaults, not law."""
+    def at(name: str) -> Decimal:
+        return table.at(name, facts.on).value
+
+    factors: list[Factor] = []
+    proceedings = facts.proceedings
+    for kind, name in _PROCEEDINGS_FACTOR.items():
+        applied = proceedings is not None and proceedings.kind is kind
+        factors.append(Factor(f"proceedings_{kind.value}", name, at(name), applied,
+                              f"debtor in {kind.value}" if applied else f"no {kind.value}"))
+    factors.append(Factor("disputed", "recovery.factor_disputed", at("recovery.factor_disputed"),
+                          facts.disputed, _disputed_fact(facts)))
+    factors.append(Factor("debtor_abroad", "recovery.factor_abroad",
+                          at("recovery.factor_abroad"), not facts.debtor_place.in_france,
+                          f"the debtor's country is {facts.debtor_place.country}"))
+    factors.append(Factor("partial_payments", "recovery.factor_partial_payments",
+                          at("recovery.factor_partial_payments"), facts.partial_payments > 0,
+                          f"{facts.partial_payments} payment(s) recorded"))
+    counted = min(facts.broken_promises, int(at("recovery.broken_promises_counted")))
+    broken = at("recovery.factor_broken_promise")
+    factors.append(Factor("broken_promises", "recovery.factor_broken_promise",
+                          broken ** counted if counted else broken, counted > 0,
+                          f"{facts.broken_promises} broken promise(s), {counted} counted"))
+    prescribed = facts.oldest_unpaid is not None and facts.oldest_unpaid.prescribed
+    factors.append(Factor("prescribed", "recovery.factor_prescribed",
+                          at("recovery.factor_prescribed"), prescribed,
+                          "the oldest unpaid invoice is past its limitation date" if prescribed
+                          else "no unpaid invoice past its limitation date"))
+    value = at("recovery.base_probability")
+    for factor in factors:
+        if factor.applied:
+            value *= factor.value
+    return min(max(value, Decimal(0)), Decimal(1)).quantize(PROBABILITY_QUANTUM), factors
+
+
+# --------------------------------------------------------------------------- entry
+
+
+def assess(facts: ClaimFacts, table: ParameterTable,
+           probability: Decimal | None = None) -> Assessment:
+    """Every route with its conditions; for the routes whose conditions the facts meet,
+    the figures. `probability`: the creditor's own, else derived from the facts."""
+    derived, factors = recovery_probability(table, facts)
+    p = derived if probability is None else probability.quantize(PROBABILITY_QUANTUM)
+    routes = (
+        _injonction(table, facts, p),
+        _small_claims(table, facts, p),
+        _commercial_uncontested(table, facts, p),
+        _summons(JudicialRoute.REFERE_PROVISION, table, facts, p),
+        _summons(JudicialRoute.ASSIGNATION_AU_FOND, table, facts, p),
+        _european_order(table, facts, p),
+        _european_small_claims(table, facts, p),
+        _declaration(facts, p),
+    )
+    notes = [
+        "facts and figures only: the choice of a route is the creditor's",
+        "the costs of the amicable phase (letters, agency, formal notice) stay with the "
+        "creditor (CPCE L111-8)",
+        "costs a judgment may order the debtor to bear are counted as recoverable; a cost "
+        "of unknown recoverability as irrecoverable",
+    ]
+    if facts.between_commercants_source is CommercialSource.ASSUMED_FROM_DEBTOR_KIND:
+        notes.append("both parties are taken to be commerçants (C. com. L721-3) because the "
+                     "debtor is a business: pass between_commercants=false otherwise")
+    if facts.currency != "EUR":
+        notes.append(f"the claim is in {facts.currency}: ceilings and tariffs are in EUR and "
+                     "were compared without conversion")
+    return Assessment(facts=facts, probability=Probability(
+        value=p, origin="derived" if probability is None else "creditor",
+        derived_value=derived, factors=tuple(factors)), routes=routes, notes=tuple(notes))
+
+
+__all__ = ["Assessment", "ClaimFacts", "CommercialSource", "Condition", "CostLine", "Costs",
+           "DebtorPlace", "ExpectedRecovery", "Factor", "OldestUnpaid", "Probability",
+           "RouteAssessment", "assess", "claim_facts", "recovery_probability"]

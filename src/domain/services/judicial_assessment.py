@@ -1,0 +1,103 @@
+"""Use case: the judicial assessment of a claim (GET /v1/claims/{id}/judicial-assessment).
+
+A read: it changes nothing and writes no event. It gathers the facts (the statement on the
+creditor's today, with interest and each invoice's limitation date; the account's promises
+and payments; the debtor's place and proceedings) and hands them to the pure assessment
+(domain.judicial.assessment).
+
+A closed claim (paid, written off, cancelled, transferred) answers 409: nothing is left
+to take to court, and a transferred one is the mandate holder's to judge. A claim already
+in the judicial phase is assessed like an open one (another route may be chosen).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from domain.amounts.promises import resolve_promise
+from domain.claims import lifecycle
+from domain.claims.model import Claim, HoldReason, Phase
+from domain.debtors.model import ContactKind, Debtor, DebtorKind
+from domain.judicial.assessment import Assessment, assess, claim_facts
+from domain.judicial.courts import DebtorPlace
+from domain.judicial.parameters import judicial_parameters
+from domain.services.caller import Caller, Ports
+from domain.shared.errors import ActionNotAllowed, DomainValidationError, FieldError, NotFound
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentOptions:
+    """What the creditor may state or tune (query parameters)."""
+
+    recovery_probability: str | None = None  # a decimal string in [0, 1]
+    between_commercants: bool | None = None  # default: assumed for a business debtor
+    creditor_headcount: int | None = None  # for the TAE contribution (250 employees)
+
+
+def parse_probability(text: str | None) -> Decimal | None:
+    """The creditor's probability: a plain decimal from 0 to 1 (never a float)."""
+    if text is None:
+        return None
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or not Decimal(0) <= value <= Decimal(1):
+        raise DomainValidationError("recovery_probability",
+                                    "a decimal number from 0 to 1, e.g. 0.6", code="out_of_range")
+    return value
+
+
+def debtor_place(debtor: Debtor | None) -> DebtorPlace:
+    """The debtor's country and, from its first usable postal address in that country, the
+    postal code and city (the court is named after the city)."""
+    if debtor is None:
+        return DebtorPlace(country="FR")
+    for point in debtor.contact_points:
+        address = point.address
+        if point.kind is not ContactKind.POSTAL_ADDRESS or address is None:
+            continue
+        if point.validation is not None and point.validation.status == "invalid":
+            continue
+        if address.country == debtor.country:
+            return DebtorPlace(debtor.country, address.postal_code, address.city)
+    return DebtorPlace(debtor.country)
+
+
+def assess_claim(claim_id: str, options: AssessmentOptions, caller: Caller,
+                 ports: Ports) -> tuple[Claim, Assessment]:
+    probability = parse_probability(options.recovery_probability)
+    errors: list[FieldError] = []
+    if options.creditor_headcount is not None and options.creditor_headcount < 0:
+        errors.append(FieldError("creditor_headcount", "a count of employees, 0 or more",
+                                 "out_of_range"))
+    uow = ports.unit_of_work()
+    found = uow.claims.get_claim_account(caller.creditor_id, claim_id)
+    if found is None:
+        raise NotFound("claim", claim_id)
+    claim, account = found
+    if claim.phase is Phase.CLOSED:
+        raise ActionNotAllowed("judicial_assessment", lifecycle.describe_state(claim),
+                               lifecycle.allowed_actions(claim),
+                               "a closed claim has nothing left to take to court")
+    debtor = uow.debtors.get_debtor(caller.creditor_id, claim.debtor_id)
+    if options.between_commercants and debtor is not None \
+            and debtor.kind is DebtorKind.CONSUMER:
+        errors.append(FieldError("between_commercants",
+                                 "the debtor is a consumer, not a commerçant", "invalid"))
+    if errors:
+        raise DomainValidationError.many(errors)
+    today = claim.today(ports.clock.now())
+    statement = account.statement(claim, today, ports.rates.rate_tables())
+    facts = claim_facts(
+        on=today, currency=claim.currency, debtor_kind=claim.debtor_kind,
+        between_commercants=options.between_commercants, debtor_place=debtor_place(debtor),
+        statement=statement,
+        disputed_claim=claim.hold is not None and claim.hold.reason is HoldReason.DISPUTE,
+        disputed_invoices=claim.disputed_invoices, proceedings=claim.proceedings,
+        declaration_deadline=claim.declaration_deadline,
+        formal_notice_on=account.formal_notice_on,
+        promises=[resolve_promise(p, account.payments, today) for p in account.promises],
+        creditor_headcount=options.creditor_headcount)
+    return claim, assess(facts, judicial_parameters(), probability)

@@ -1,0 +1,148 @@
+"""GET /v1/claims/{id}/judicial-assessment on moto: the facts and figures per route, money
+and probabilities as decimal strings, no verdict word anywhere, the creditor's probability
+(422 naming the field when outside [0, 1]), 404 across tenants, 409 for a closed claim.
+The clock is frozen at 2026-03-10T09:30Z."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from tests.api._helpers import assert_problem
+from tests.conftest import make_tenant, new_claim, new_debtor
+
+LYON = {"recipient": "Boulangerie Martin SAS", "lines": ["3 place du Marché"],
+        "postal_code": "69002", "city": "Lyon", "country": "FR"}
+VERDICTS = re.compile(r"eligib|[ée]ligible|recommend|solid|verdict|advis|should|worth",
+                      re.IGNORECASE)
+
+
+def _debtor(client: Any, tenant: Any, **overrides: Any) -> dict[str, Any]:
+    return new_debtor(client, tenant, contact_points=[
+        {"kind": "postal_address", "address": LYON}], **overrides)
+
+
+def _assess(client: Any, tenant: Any, claim_id: str, **query: str) -> Any:
+    return client.get(f"/v1/claims/{claim_id}/judicial-assessment", params=query,
+                      headers=tenant.headers)
+
+
+def _route(body: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(r for r in body["routes"] if r["route"] == name)
+
+
+def _strings_and_keys(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [*value.keys(), *(s for v in value.values() for s in _strings_and_keys(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings_and_keys(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_a_b2b_claim_in_lyon_is_assessed_with_its_statement_amount(client, tenant):
+    debtor = _debtor(client, tenant)
+    claim = new_claim(client, tenant, debtor["id"], amount="4000.00")
+    response = _assess(client, tenant, claim["id"], recovery_probability="0.6")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    statement = client.get(f"/v1/claims/{claim['id']}/statement", headers=tenant.headers).json()
+    facts = body["facts"]
+    assert facts["on"] == "2026-03-10" and facts["amount_due"] == statement["totals"]["due"]
+    assert facts["debtor_city"] == "Lyon"
+    assert facts["between_commercants_source"] == "assumed_from_debtor_kind"
+    assert facts["oldest_unpaid_invoice"]["limitation_date"] == \
+        statement["invoices"][0]["limitation_date"]
+    assert body["probability"] == {**body["probability"], "value": "0.6000",
+                                   "origin": "creditor", "derived_value": "0.8000"}
+    ip = _route(body, "injonction_de_payer")
+    assert ip["conditions_met"] is True and ip["court"]["type"] == "TAE"
+    assert ip["court"]["name"] == "TAE of Lyon"
+    # Greffe 25.19 + 51.58 + 8.80 + 12.08 VAT + 14.89 (see the unit tests) = 112.54.
+    assert ip["costs"]["upfront_known"] == "112.54"
+    due = Decimal(facts["amount_due"])
+    expected = (Decimal("0.6") * (due + Decimal("112.54"))).quantize(Decimal("0.01"))
+    assert ip["expected_recovery"]["value"] == f"{expected:f}"
+    assert _route(body, "european_order_for_payment")["conditions_met"] is False
+    assert _route(body, "european_order_for_payment")["costs"] is None
+
+
+def test_money_and_probabilities_are_decimal_strings_and_no_verdict_is_given(client, tenant):
+    debtor = _debtor(client, tenant)
+    claim = new_claim(client, tenant, debtor["id"], amount="25000.00")
+    response = _assess(client, tenant, claim["id"])
+    body = response.json()
+    raw = json.loads(response.text, parse_float=lambda s: pytest.fail(f"a float: {s}"))
+    assert raw == body
+    for text in _strings_and_keys(body):
+        assert not VERDICTS.search(text), text
+    fond = _route(body, "assignation_au_fond")
+    assert fond["representation"]["lawyer_required"] is True  # above 10,000 EUR
+    assert isinstance(fond["expected_recovery"]["probability"], str)
+    for line in fond["costs"]["lines"]:
+        assert line["amount"] is None or isinstance(line["amount"], str)
+        assert {"parameter", "source", "confirmed", "recoverable_from_debtor"} <= line.keys()
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "abc", "NaN", "1e3"])
+def test_a_probability_outside_0_1_is_refused_naming_the_field(client, tenant, value):
+    debtor = _debtor(client, tenant)
+    claim = new_claim(client, tenant, debtor["id"])
+    assert_problem(_assess(client, tenant, claim["id"], recovery_probability=value), 422,
+                   "recovery_probability")
+
+
+def test_a_consumer_cannot_be_declared_a_commercant(client, tenant):
+    debtor = _debtor(client, tenant, kind="consumer", name="Jean Martin", siren=None)
+    claim = new_claim(client, tenant, debtor["id"])
+    assert_problem(_assess(client, tenant, claim["id"], between_commercants="true"), 422,
+                   "between_commercants")
+    body = _assess(client, tenant, claim["id"]).json()
+    assert _route(body, "injonction_de_payer")["court"]["type"] == "TJ"
+
+
+def test_stating_the_parties_are_not_commercants_sends_the_claim_to_the_tj(client, tenant):
+    debtor = _debtor(client, tenant)
+    claim = new_claim(client, tenant, debtor["id"])
+    body = _assess(client, tenant, claim["id"], between_commercants="false").json()
+    assert body["facts"]["between_commercants_source"] == "stated"
+    assert _route(body, "injonction_de_payer")["court"]["type"] == "TJ"
+    assert _route(body, "commercial_uncontested")["conditions_met"] is False
+
+
+def test_another_tenants_claim_is_not_found(client, tenant):
+    debtor = _debtor(client, tenant)
+    claim = new_claim(client, tenant, debtor["id"])
+    other = make_tenant(client, "Plomberie Durand EURL")
+    assert_problem(_assess(client, other, claim["id"]), 404)
+    assert_problem(_assess(client, tenant, "clm_missing"), 404)
+
+
+def test_a_closed_claim_answers_409(client, tenant):
+    debtor = _debtor(client, tenant)
+    claim = new_claim(client, tenant, debtor["id"])
+    cancelled = client.post(f"/v1/claims/{claim['id']}/actions/cancel", json={},
+                            headers=tenant.headers)
+    assert cancelled.status_code == 200, cancelled.text
+    problem = assert_problem(_assess(client, tenant, claim["id"]), 409)
+    assert problem["action"] == "judicial_assessment"
+
+
+def test_open_proceedings_leave_the_declaration_with_its_deadline(client, tenant):
+    debtor = _debtor(client, tenant)
+    claim = new_claim(client, tenant, debtor["id"])
+    opened = client.put(f"/v1/debtors/{debtor['id']}/collective-proceedings", json={
+        "kind": "liquidation_judiciaire", "opened_on": "2026-03-02",
+        "court": "Tribunal des activités économiques de Lyon",
+        "bodacc_published_on": "2026-03-06"}, headers=tenant.headers)
+    assert opened.status_code == 200, opened.text
+    body = _assess(client, tenant, claim["id"]).json()
+    met = [r["route"] for r in body["routes"] if r["conditions_met"]]
+    assert met == ["declaration_of_claim"]
+    declaration = _route(body, "declaration_of_claim")
+    assert declaration["deadline"] == "2026-05-06"  # BODACC + 2 months (R622-24)
+    # 0.80 x 0.05 (liquidation) = 0.04
+    assert body["probability"]["value"] == "0.0400"

@@ -1,0 +1,283 @@
+"""The judicial assessment on facts built by hand: costs from the dated tariffs, the court,
+the lawyer and CPC 750-1 thresholds, the time to a title, the probability's factors. Every
+expected figure is worked out in the comments from the parameters' sources (SOURCES.md)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from domain.claims.judicial import JudicialRoute
+from domain.debtors.model import DebtorKind
+from domain.debtors.proceedings import CollectiveProceedings, ProceedingsKind
+from domain.judicial.assessment import (
+    Assessment,
+    ClaimFacts,
+    CommercialSource,
+    RouteAssessment,
+    assess,
+)
+from domain.judicial.courts import ClauseEffect, CourtType, DebtorPlace, normalise_city
+from domain.judicial.parameters import judicial_parameters
+
+D = Decimal
+ON = date(2026, 3, 10)
+LYON = DebtorPlace("FR", "69003", "Lyon")
+
+
+def facts(amount: str = "4000.00", *, interest: str = "50.00", indemnity: str = "40.00",
+          kind: DebtorKind = DebtorKind.BUSINESS, place: DebtorPlace = LYON,
+          on: date = ON, **more: object) -> ClaimFacts:
+    business = kind is DebtorKind.BUSINESS
+    return ClaimFacts(
+        on=on, currency="EUR", debtor_kind=kind, between_commercants=business,
+        between_commercants_source=CommercialSource.STATED, debtor_place=place,
+        principal_outstanding=D(amount), interest_outstanding=D(interest),
+        indemnity_outstanding=D(indemnity if business else "0"), **more)  # type: ignore[arg-type]
+
+
+def run(f: ClaimFacts, probability: str | None = None) -> Assessment:
+    return assess(f, judicial_parameters(), None if probability is None else D(probability))
+
+
+def route(a: Assessment, r: JudicialRoute) -> RouteAssessment:
+    return next(x for x in a.routes if x.route is r)
+
+
+IP, SMALL, L126 = (JudicialRoute.INJONCTION_DE_PAYER, JudicialRoute.SIMPLIFIED_SMALL_CLAIMS,
+                   JudicialRoute.COMMERCIAL_UNCONTESTED)
+REFERE, FOND = JudicialRoute.REFERE_PROVISION, JudicialRoute.ASSIGNATION_AU_FOND
+EOP, ESC = JudicialRoute.EUROPEAN_ORDER_FOR_PAYMENT, JudicialRoute.EUROPEAN_SMALL_CLAIMS
+DECL = JudicialRoute.DECLARATION_OF_CLAIM
+
+
+def test_an_injonction_de_payer_between_commercants_in_lyon_costs_its_tariff_lines() -> None:
+    ip = route(run(facts(), "0.6"), IP)
+    assert ip.conditions_met is True
+    assert ip.court is not None and ip.court.type is CourtType.TAE  # Lyon is a TAE seat
+    assert ip.court.name == "TAE of Lyon" and ip.court.exact_court_confirmed
+    assert ip.court.jurisdiction_clause is ClauseEffect.VOID  # CPC 1406, d'ordre public
+    assert ip.costs is not None
+    amounts = {line.item: line.amount for line in ip.costs.lines}
+    # Greffe 25.19 (arrêté 25/02/2026); 4,090 > 1,280: coefficient 2, 25.79 x 2 = 51.58;
+    # travel 8.80; VAT 20 % of 60.38 = 12.076 -> 12.08; taxe forfaitaire 14.89.
+    assert amounts == {
+        "greffe fee": D("25.19"),
+        "commissaire emolument: signification of the request and order": D("51.58"),
+        "commissaire travel": D("8.80"),
+        "VAT on the commissaire's emolument and travel": D("12.08"),
+        "taxe forfaitaire on the act": D("14.89")}
+    assert ip.costs.upfront_known == D("112.54") and ip.costs.complete
+    assert ip.costs.recoverable == D("112.54") and ip.costs.irrecoverable == D("0.00")
+    greffe = ip.costs.lines[0]
+    assert greffe.parameter == "injonction_de_payer.greffe_fee_tc" and not greffe.confirmed
+    assert "33.47" in (greffe.note or "")  # the other sources' figures are noted
+    # 0.6 x (4,090.00 + 112.54) - 0 = 2,521.524
+    assert ip.expected_recovery is not None
+    assert ip.expected_recovery.value == D("2521.52")
+    assert "injonction_de_payer.greffe_fee_tc" in ip.unconfirmed_parameters
+    assert ip.amicable_attempt is not None and ip.amicable_attempt.required is False
+    assert ip.representation is not None and ip.representation.lawyer_required is False
+
+
+def emolument(a: Assessment) -> Decimal | None:
+    ip = route(a, IP)
+    assert ip.costs is not None
+    return ip.costs.lines[1].amount
+
+
+def test_the_signification_coefficient_follows_the_claim_bands() -> None:
+    # 25.79 x 0.5 = 12.895 -> 12.90 up to 128; x 1 up to 1,280; x 2 above.
+    assert emolument(run(facts("128.00", interest="0", indemnity="0"))) == D("12.90")
+    assert emolument(run(facts("128.01", interest="0", indemnity="0"))) == D("25.79")
+    assert emolument(run(facts("1280.00", interest="0", indemnity="0"))) == D("25.79")
+    assert emolument(run(facts("1240.00", interest="0.01", indemnity="40"))) == D("51.58")
+
+
+def test_a_lawyer_is_required_above_10000_for_a_summons_and_after_an_opposition() -> None:
+    at = run(facts("9960.00", interest="0", indemnity="40.00"))  # exactly 10,000
+    assert route(at, FOND).representation.lawyer_required is False  # type: ignore[union-attr]
+    above = run(facts("9960.01", interest="0", indemnity="40.00"))
+    for r in (FOND, REFERE):
+        assert route(above, r).representation.lawyer_required is True  # type: ignore[union-attr]
+        costs = route(above, r).costs
+        assert costs is not None and not costs.complete  # the lawyer's fees have no tariff
+        assert costs.lines[-1].item == "lawyer's fees"
+        assert costs.lines[-1].recoverable_from_debtor is False
+    ip = route(above, IP).representation
+    assert ip is not None and ip.lawyer_required is False
+    assert ip.lawyer_required_after_opposition is True
+
+
+def test_cpc_750_1_binds_a_tj_summons_up_to_5000_never_the_injonction() -> None:
+    consumer = DebtorKind.CONSUMER
+    at = run(facts("4990.00", interest="10.00", kind=consumer))  # 5,000 exactly
+    assert route(at, FOND).court.type is CourtType.TJ  # type: ignore[union-attr]
+    assert route(at, FOND).amicable_attempt.required is True  # type: ignore[union-attr]
+    assert route(at, IP).amicable_attempt.required is False  # type: ignore[union-attr]
+    over = run(facts("4990.01", interest="10.00", kind=consumer))
+    assert route(over, FOND).amicable_attempt.required is False  # type: ignore[union-attr]
+    # Between commerçants the summons goes to the commercial court: not 750-1.
+    b2b = run(facts("1000.00"))
+    assert route(b2b, FOND).amicable_attempt.required is False  # type: ignore[union-attr]
+    # The formal notice is reported, whatever the rule.
+    sent = run(facts("1000.00", kind=consumer, formal_notice_on=date(2026, 2, 20)))
+    attempt = route(sent, REFERE).amicable_attempt
+    assert attempt is not None and attempt.required is True
+    assert attempt.formal_notice_sent_on == date(2026, 2, 20)
+
+
+def test_the_court_type_follows_the_parties_and_the_place() -> None:
+    alsace = run(facts(place=DebtorPlace("FR", "67000", "Strasbourg")))
+    ip = route(alsace, IP)
+    assert ip.court is not None and ip.court.type is CourtType.TJ_CH_COM
+    assert ip.court.name == "TJ_CH_COM of Strasbourg" and not ip.court.exact_court_confirmed
+    assert route(alsace, FOND).amicable_attempt.required is None  # type: ignore[union-attr]
+    brieuc = route(run(facts(place=DebtorPlace("FR", "22000", "ST BRIEUC CEDEX 1"))), IP).court
+    assert brieuc is not None and brieuc.type is CourtType.TAE
+    rennes = route(run(facts(place=DebtorPlace("FR", "35000", "Rennes"))), IP).court
+    assert rennes is not None and rennes.type is CourtType.TC
+    assert not rennes.exact_court_confirmed and rennes.name == "TC of Rennes"
+    consumer = route(run(facts(kind=DebtorKind.CONSUMER)), IP).court
+    assert consumer is not None and consumer.type is CourtType.TJ
+    assert "JCP" in (consumer.note or "")
+    summons = route(run(facts()), FOND).court
+    assert summons is not None
+    assert summons.jurisdiction_clause is ClauseEffect.MAY_DESIGNATE_ANOTHER_COURT  # CPC 48
+    no_address = route(run(facts(place=DebtorPlace("FR"))), IP).court
+    assert no_address is not None and not no_address.exact_court_confirmed
+    assert normalise_city("Lyon 3e Arrondissement") == "LYON"
+
+
+def test_after_the_tae_trial_lyon_has_a_tc_and_an_expired_tariff_is_not_guessed() -> None:
+    later = run(facts(on=date(2029, 1, 5)))
+    ip = route(later, IP)
+    assert ip.court is not None and ip.court.type is CourtType.TC
+    assert ip.costs is not None and not ip.costs.complete  # the 2026-28 tariff ended
+    assert ip.costs.lines[1].amount is None
+
+
+def test_a_debtor_in_belgium_has_the_european_routes_not_the_french_ones() -> None:
+    brussels = DebtorPlace("BE", "1000", "Bruxelles")
+    a = run(facts(place=brussels))
+    ip = route(a, IP)
+    assert ip.conditions_met is False and ip.costs is None
+    assert [c.code for c in ip.conditions if not c.met] == ["debtor_in_france"]
+    eop = route(a, EOP)
+    assert eop.conditions_met is True and eop.representation.lawyer_required is False  # type: ignore[union-attr]
+    assert eop.court is not None and not eop.court.exact_court_confirmed
+    # 30 days to issue, 30 to oppose (Reg. 1896/2006): 60 days.
+    assert eop.time_to_title is not None and eop.time_to_title.typical_days == 60
+    esc = route(a, ESC)
+    # 4,000 principal <= 5,000, interest excluded; 14 + 30 + 30 days.
+    assert esc.conditions_met is True and esc.time_to_title.typical_days == 74  # type: ignore[union-attr]
+    over = route(run(facts("5000.01", place=brussels)), ESC)
+    assert over.conditions_met is False
+    consumer = route(run(facts(place=brussels, kind=DebtorKind.CONSUMER)), EOP).court
+    assert consumer is not None and consumer.type is CourtType.FOREIGN
+    denmark = run(facts(place=DebtorPlace("DK", "1050", "København")))
+    for r in (EOP, ESC):
+        unmet = [c.code for c in route(denmark, r).conditions if c.met is False]
+        assert unmet == ["member_state_takes_part"]
+    swiss = route(run(facts(place=DebtorPlace("CH", "1201", "Genève"))), EOP)
+    assert [c.code for c in swiss.conditions if c.met is False] == [
+        "debtor_in_another_member_state"]
+    fond = route(a, FOND)
+    assert fond.costs is not None and fond.costs.lines[0].amount is None  # served abroad
+    # The abroad factor: 0.80 x 0.80 = 0.64.
+    assert a.probability.value == D("0.6400")
+
+
+def test_open_proceedings_leave_only_the_declaration_with_its_deadline() -> None:
+    opened = CollectiveProceedings(ProceedingsKind.REDRESSEMENT, date(2026, 2, 1),
+                                   "TC de Lyon", bodacc_published_on=date(2026, 2, 12))
+    a = run(facts(proceedings=opened))
+    for r in a.routes:
+        assert r.conditions_met is (r.route is DECL), r.route
+    decl = route(a, DECL)
+    assert decl.deadline == date(2026, 4, 12)  # BODACC + 2 months (R622-24)
+    assert decl.court is not None and decl.court.name == "TC de Lyon"
+    # 0.80 x 0.30 (redressement) = 0.24; 0.24 x 4,090.00 = 981.60, no known cost.
+    assert a.probability.value == D("0.2400")
+    assert decl.expected_recovery is not None and decl.expected_recovery.value == D("981.60")
+    assert not decl.expected_recovery.complete  # the postage has no figure
+    assert decl.time_to_title is not None and decl.time_to_title.typical_days is None
+
+
+def test_the_probability_shows_each_factor_and_yields_to_the_creditors() -> None:
+    a = run(facts(disputed_invoices=("F-2",), broken_promises=2, partial_payments=1))
+    # 0.80 x 0.70 (disputed) x 0.85^2 (two broken promises) x 1.10 (a payment) = 0.445060
+    assert a.probability.value == D("0.4451") and a.probability.origin == "derived"
+    applied = {f.code for f in a.probability.factors if f.applied}
+    assert applied == {"disputed", "broken_promises", "partial_payments"}
+    broken = next(f for f in a.probability.factors if f.code == "broken_promises")
+    assert broken.value == D("0.7225")
+    assert route(a, REFERE).conditions_met is False  # a dispute: no référé
+    assert route(a, FOND).conditions_met is True
+    mine = run(facts(disputed_invoices=("F-2",)), "0.25")
+    assert mine.probability.value == D("0.2500") and mine.probability.origin == "creditor"
+    assert mine.probability.derived_value == D("0.5600")
+
+
+def test_the_b2b_procedure_is_not_in_force_before_the_law_and_unconfirmed_after() -> None:
+    before = route(run(facts()), L126)
+    assert before.conditions_met is False
+    assert [c.code for c in before.conditions if c.met is False] == ["in_force"]
+    after = route(run(facts(on=date(2026, 6, 1))), L126)
+    assert after.conditions_met is None  # the decree is not published
+    # Served 15 June (14 days), one month to 15 July, PV 8 days after: 23 July, 52 days.
+    assert after.time_to_title is not None and after.time_to_title.typical_days == 52
+    assert not after.time_to_title.confirmed
+    assert after.costs is not None and not after.costs.complete
+    assert "commercial_uncontested.contest_months" in after.unconfirmed_parameters
+    disputed = route(run(facts(on=date(2026, 6, 1), disputed_claim=True)), L126)
+    assert disputed.conditions_met is False
+    consumer = route(run(facts(on=date(2026, 6, 1), kind=DebtorKind.CONSUMER)), L126)
+    assert [c.code for c in consumer.conditions if c.met is False] == ["between_commercants"]
+
+
+def test_an_order_issued_from_september_2026_is_enforceable_two_months_after_service() -> None:
+    # 10 Aug: order 24 Aug (14 days, TC), served 7 Sep, opposition month: 7 Oct, 58 days.
+    old = route(run(facts(on=date(2026, 8, 10))), IP).time_to_title
+    assert old is not None and old.typical_title_on == date(2026, 10, 7)
+    assert "6 months" in (old.note or "")
+    # 20 Aug: order 3 Sep, under décret 2026-96: served 17 Sep, +2 months: 17 Nov.
+    new = route(run(facts(on=date(2026, 8, 20))), IP).time_to_title
+    assert new is not None and new.typical_title_on == date(2026, 11, 17)
+    assert new.typical_days == 89 and "3 months" in (new.note or "")
+
+
+def test_a_tae_charges_its_contribution_only_to_a_large_claimant_above_50000() -> None:
+    paris = DebtorPlace("FR", "75008", "Paris")
+    big = route(run(facts("60000.00", interest="0", indemnity="0", place=paris,
+                          creditor_headcount=300)), IP)
+    assert big.costs is not None
+    line = big.costs.lines[-1]
+    # 3 % of 60,000 = 1,800 (cap 50,000), 5 % = 3,000 (cap 100,000).
+    assert line.item.startswith("contribution pour la justice économique")
+    assert (line.amount, line.amount_up_to) == (D("1800.00"), D("3000.00"))
+    assert line.recoverable_from_debtor is None  # counted as irrecoverable
+    assert big.costs.irrecoverable == D("1800.00")
+    small = route(run(facts("60000.00", place=paris, creditor_headcount=100)), IP).costs
+    assert small is not None and not any("contribution" in x.item for x in small.lines)
+    unknown = route(run(facts("60000.00", place=paris)), IP).costs
+    assert unknown is not None and "headcount not given" in (unknown.lines[-1].note or "")
+
+
+def test_small_claims_count_principal_and_interest_and_cost_the_creditor() -> None:
+    at = route(run(facts("4950.00", interest="50.00", indemnity="40.00")), SMALL)
+    assert at.conditions_met is True  # 5,000 with interest, the indemnity apart
+    assert at.costs is not None and at.costs.lines[0].recoverable_from_debtor is False
+    assert at.time_to_title is not None and at.time_to_title.typical_days == 31  # 10 Mar-10 Apr
+    over = route(run(facts("4950.01", interest="50.00")), SMALL)
+    assert over.conditions_met is False
+
+
+def test_a_time_barred_invoice_lowers_the_derived_probability() -> None:
+    from domain.judicial.assessment import OldestUnpaid
+
+    old = OldestUnpaid("F-1", date(2021, 1, 10), date(2026, 1, 10), True)
+    a = run(replace(facts(), oldest_unpaid=old))
+    # 0.80 x 0.10 (time-barred) = 0.08
+    assert a.probability.value == D("0.0800")
