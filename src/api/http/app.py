@@ -26,6 +26,7 @@ from api.http.routes.clock import ClockController
 from api.http.routes.contacts import ContactValidationController
 from api.http.routes.creditors import ApiKeyController, CreditorController
 from api.http.routes.debtors import DebtorController
+from api.http.routes.documents import DocumentController, DossierController
 from api.http.routes.escalation import EscalationController
 from api.http.routes.letters import LetterController, postal_webhook
 from api.http.routes.policies import PolicyController
@@ -104,6 +105,8 @@ def create_app(
             EscalationController,
             PolicyController,
             TaskController,
+            DocumentController,
+            DossierController,
             postal_webhook,
             record_payment_by_reference,
         ],
