@@ -6,14 +6,15 @@ Idempotency-Key replay: the use case itself gives back the record of the same by
 the replay store would hold the body's hash for nothing. The file name is never asked
 for, stored or logged."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, QueryParameter, RawBody
 from litestar.response import Redirect
 
 from api.http.auth import requires
-from api.http.deps import CallerDep, PortsDep, operation
+from api.http.deps import CallerDep, PortsDep, ProblemOperation, operation
 from api.http.problems import ProblemException
 from api.http.schemas.documents import (
     CourtTypeName,
@@ -22,17 +23,37 @@ from api.http.schemas.documents import (
     DocumentList,
     DocumentOut,
 )
-from domain.judicial.documents import MAX_DOCUMENT_BYTES
+from domain.judicial.documents import ALLOWED_CONTENT_TYPES, MAX_DOCUMENT_BYTES
 
 # Litestar refuses a longer body itself (413) before the handler reads it.
 _BODY_LIMIT = MAX_DOCUMENT_BYTES
+
+
+class UploadOperation(ProblemOperation):
+    """The upload's body is the file itself: documented as such (a raw body has no schema
+    Litestar could derive)."""
+
+    def to_schema(self) -> dict[str, Any]:
+        binary = {"schema": {"type": "string", "format": "binary",
+                             "maxLength": MAX_DOCUMENT_BYTES}}
+        return {**super().to_schema(), "requestBody": {
+            "required": True, "description": "The document's bytes; its Content-Type says "
+            "what it is", "content": {t: binary for t in ALLOWED_CONTENT_TYPES}}}
+
+
+def _upload_operation(*statuses: int) -> dict[str, Any]:
+    contract = operation("UploadDocument", *statuses)
+    contract["responses"][200] = ResponseSpec(
+        data_container=DocumentOut, description="The same bytes of the same kind were "
+        "given before: their record, nothing stored again")
+    return {**contract, "operation_class": UploadOperation}
 
 
 class DocumentController(Controller):
     path = "/v1/claims/{claim_id:str}/documents"
     tags = ["documents"]
 
-    @post("/", **operation("UploadDocument", 400, 401, 403, 404, 413, 415, 422),
+    @post("/", **_upload_operation(400, 401, 403, 404, 413, 415, 422),
           guards=[requires("write")], status_code=201, request_max_body_size=_BODY_LIMIT,
           opt={"idempotency": False},
           summary="Store a piece of the claim's dossier (the raw body, PDF, PNG or JPEG, at "
