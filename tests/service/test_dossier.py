@@ -38,8 +38,8 @@ PDF = b"%PDF-1.7\n"
 
 @pytest.fixture
 def caller(world: FakeWorld) -> Caller:
-    from tests.service.test_letters import CREDITOR
     from domain import services
+    from tests.service.test_letters import CREDITOR
 
     return Caller(services.create_creditor(CREDITOR, world.ports).id, "erp")
 
