@@ -197,3 +197,27 @@ def test_an_upload_is_checked_and_the_same_bytes_give_the_same_record(
                                         caller, world.ports)
     assert [d.id for d in claim_documents.list_documents(claim_id, caller, world.ports)] == [
         first.id]
+
+
+def test_disputes_promises_and_their_ends_are_in_the_dossier(world: FakeWorld,
+                                                            caller: Caller) -> None:
+    from domain import services
+    from domain.services import amounts
+
+    claim_id = claim(world, caller, F1, F2)
+    services.apply_action(claim_id, services.ActionRequest(
+        "open_dispute", reason="livraison incomplète", invoices=("F-2",)), caller, world.ports)
+    amounts.record_promise(claim_id, amounts.PromiseDraft(
+        amount="1200.00", promised_on=date(2026, 3, 12), channel="phone"), caller,
+        world.ports)
+    world.clock.advance(timedelta(days=10))  # 2026-03-20: the promise was not kept
+    files = {f.path: f.body for f in dossier.dossier_files(
+        dossier.dossier_input(claim_id, caller, world.ports), world.ports)}
+    disputes = json.loads(files["06-disputes.json"])
+    assert disputes["disputed_invoices"] == ["F-2"]
+    assert [(e["action"], e["reason"]) for e in disputes["events"]] == [
+        ("open_dispute", "livraison incomplète")]
+    promises = json.loads(files["05-promises-and-plans.json"])["promises"]
+    # Past its day unpaid: broken as of the dossier's day, though nothing has saved it yet.
+    assert [(p["amount"], p["promised_on"], p["status"]) for p in promises] == [
+        ("1200.00", "2026-03-12", "broken")]

@@ -9,10 +9,12 @@ new object, the earlier kept: write-once, as letters are."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from domain.amounts.settlement import settle
 from domain.claims.judicial import JudicialRoute
 from domain.claims.model import ClaimEvent
 from domain.judicial import dossier
@@ -51,6 +53,11 @@ def dossier_input(claim_id: str, caller: Caller, ports: Ports,
     if debtor is None or creditor is None:  # a claim outlives neither: a broken store
         raise NotFound("debtor" if debtor is None else "creditor", claim.debtor_id)
     today = claim.today(ports.clock.now())
+    # As of the dossier's day, on copies (a read saves nothing): a promise past its day is
+    # kept or broken, a plan completed or defaulted, even before the ladder next looks.
+    claim, account = copy.deepcopy(claim), copy.deepcopy(account)
+    tables = ports.rates.rate_tables()
+    settled = settle(claim, account, today, tables, changed=False).statement
     events: list[ClaimEvent] = []
     cursor = None
     while True:
@@ -61,7 +68,7 @@ def dossier_input(claim_id: str, caller: Caller, ports: Ports,
             break
     return DossierInput(
         creditor=creditor, debtor=debtor, claim=claim, account=account,
-        statement=account.statement(claim, today, ports.rates.rate_tables()),
+        statement=settled or account.statement(claim, today, tables),
         letters=uow.letters.list_letters(caller.creditor_id, claim_id),
         documents=uow.documents.list_documents(caller.creditor_id, claim_id),
         events=events, made_on=today, route=route, court_type=court_type)
