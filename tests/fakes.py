@@ -33,6 +33,7 @@ from domain.creditors.model import ApiKey, Creditor
 from domain.debtors.model import Debtor
 from domain.escalation.policy import Policy
 from domain.escalation.tasks import Task, TaskKind, TaskStatus
+from domain.judicial.documents import UploadedDocument
 from domain.letters.content import LetterContent
 from domain.letters.model import Letter
 from domain.ports.letters import (
@@ -86,6 +87,7 @@ class FakeDatabase:
     policies: dict[tuple[str, str], bytes] = field(default_factory=dict)
     default_policies: dict[str, str] = field(default_factory=dict)  # creditor -> policy id
     tasks: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    documents: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
     commits: int = 0  # successful commits that wrote something
 
@@ -532,6 +534,25 @@ class FakeTasks(_Repository):
         return sorted(at for at in calls if at >= since)
 
 
+class FakeDocuments(_Repository):
+    def get_document(self, creditor_id: str, claim_id: str,
+                     document_id: str) -> UploadedDocument | None:
+        return _load(self.db.documents.get((creditor_id, claim_id, document_id)),
+                     UploadedDocument)
+
+    def list_documents(self, creditor_id: str, claim_id: str) -> list[UploadedDocument]:
+        with self.db.lock:
+            found = [msgspec.json.decode(raw, type=UploadedDocument)
+                     for (owner, claim, _), raw in self.db.documents.items()
+                     if (owner, claim) == (creditor_id, claim_id)]
+        return sorted(found, key=lambda d: (d.uploaded_at, d.id))
+
+    def add_document(self, document: UploadedDocument) -> None:
+        db, key = self.db, (document.creditor_id, document.claim_id, document.id)
+        self.uow.stage(_put(db.documents, key, document, field_name="document", check=lambda: (
+            Conflict("document id collision; retry") if key in db.documents else None)))
+
+
 # ------------------------------------------------------------------------ unit of work
 class FakeUnitOfWork(Staging[_Write]):
     """Implements domain.ports.UnitOfWork in memory, with DynamoDB's transaction rules."""
@@ -550,6 +571,7 @@ class FakeUnitOfWork(Staging[_Write]):
         self.letters = FakeLetters(self)
         self.policies = FakePolicies(self)
         self.tasks = FakeTasks(self)
+        self.documents = FakeDocuments(self)
 
     def commit(self) -> None:
         writes, effects = self.take()

@@ -174,6 +174,8 @@ def _granted(resources: dict[str, Any], function: str) -> dict[str, set[str]]:
 
 
 LETTER_OBJECTS = {"${LettersBucket.Arn}/letters/*"}
+# The HTTP function also stores uploaded pieces and dossiers, nothing else of the bucket.
+DOSSIER_OBJECTS = {"${LettersBucket.Arn}/documents/*", "${LettersBucket.Arn}/dossiers/*"}
 OPERATOR_KEY = ("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}"
                 ":parameter${OperatorKeyParameterName}")
 POSTAL_SECRET = ("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}"
@@ -213,7 +215,7 @@ def test_function_permissions_are_the_expected_ones(resources: dict[str, Any]) -
     }
     for action in table_actions:
         assert granted[action] == {"${Table.Arn}", "${Table.Arn}/index/*"}, action
-    assert granted["s3:GetObject"] == granted["s3:PutObject"] == LETTER_OBJECTS
+    assert granted["s3:GetObject"] == granted["s3:PutObject"] == LETTER_OBJECTS | DOSSIER_OBJECTS
     assert granted["ssm:GetParameter"] == {OPERATOR_KEY, POSTAL_SECRET}
     # kms:Decrypt only on an explicitly given customer managed key (see infra/README.md).
     assert granted["kms:Decrypt"] == {"${OperatorKeyKmsKeyArn}", "${PostalSecretKmsKeyArn}"}

@@ -18,6 +18,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from domain.ports.letters import AlreadyStored, StorageFailed, StoredObject
 
+_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg",
+          "zip": "application/zip"}
+
 
 class S3DocumentStore:
     """Implements domain.ports.letters.DocumentStore on one bucket."""
@@ -60,9 +63,12 @@ class S3DocumentStore:
         return body
 
     def download_url(self, key: str, filename: str, expires_in: int) -> str:
+        # The type follows the name's extension: letters are PDFs, uploaded pieces may be
+        # images, a dossier is a zip.
+        extension = filename.rsplit(".", 1)[-1].lower()
         url: str = self.client.generate_presigned_url(
             "get_object", ExpiresIn=expires_in,
             Params={"Bucket": self.bucket, "Key": key,
-                    "ResponseContentType": "application/pdf",
+                    "ResponseContentType": _TYPES.get(extension, "application/pdf"),
                     "ResponseContentDisposition": f'inline; filename="{filename}"'})
         return url

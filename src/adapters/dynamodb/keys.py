@@ -99,3 +99,9 @@ def instant_key(at: datetime) -> str:
 
 def task_order(due_at: datetime, task_id: str) -> str:
     return f"{instant_key(due_at)}#{task_id}"
+
+
+def document_sk(document_id: str) -> str:
+    # An uploaded document's record, in its claim's partition beside the letters: the
+    # dossier reads a claim's documents with one Query.
+    return f"DOC#{document_id}"

@@ -26,6 +26,7 @@ from api.http.routes.clock import ClockController
 from api.http.routes.contacts import ContactValidationController
 from api.http.routes.creditors import ApiKeyController, CreditorController
 from api.http.routes.debtors import DebtorController
+from api.http.routes.documents import DocumentController, DossierController
 from api.http.routes.escalation import EscalationController
 from api.http.routes.judicial_assessment import JudicialAssessmentController
 from api.http.routes.letters import LetterController, postal_webhook
@@ -106,6 +107,8 @@ def create_app(
             PolicyController,
             TaskController,
             JudicialAssessmentController,
+            DocumentController,
+            DossierController,
             postal_webhook,
             record_payment_by_reference,
         ],

@@ -97,7 +97,8 @@ _DESCRIPTIONS = {
          "Idempotency-Key is still running",
     412: "If-Match does not match the current ETag (or the object changed meanwhile): read it "
          "again and retry",
-    413: "Request body over 1 MiB",
+    413: "Request body over 1 MiB (an uploaded document: over 4 MiB)",
+    415: "The body's Content-Type is not one this route takes (a document: PDF, PNG, JPEG)",
     422: "A business rule refuses the input (each field named in `errors`: a cursor this "
          "list did not return, a rate not yet published…), or the Idempotency-Key was used "
          "with another request",

@@ -1,0 +1,85 @@
+"""The evidence dossier of a claim with 20 invoices, 10 letters sent by registered post
+with their proofs, and 5 uploaded pieces, on the fakes (in-memory table and store): its
+size and the time to build it (read every piece, build the files, write the zip, hash and
+store it). Letter PDFs are padded to ~25 KB, a rendered letter's usual size."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime, timedelta
+
+from bench.common import Row, median_p99, timings_ms
+
+LETTER_BYTES = 25 * 1024
+
+
+def _world():  # type: ignore[no-untyped-def]
+    from tests.fakes import fake_ports
+
+    from adapters.clock import FrozenClock
+    from domain import services
+    from domain.creditors.model import Address
+    from domain.debtors.model import ContactKind, DebtorKind, PostalAddress
+    from domain.letters.model import DispatchMode, LetterKind
+    from domain.ports.letters import RenderedLetter
+    from domain.services import claim_documents, letters
+    from domain.services.caller import Caller
+
+    world = fake_ports(FrozenClock(datetime(2026, 3, 10, 9, 30, tzinfo=UTC)))
+    renderer = world.renderer
+    plain = renderer.render
+
+    def padded(content):  # type: ignore[no-untyped-def]
+        pdf = plain(content).pdf
+        return RenderedLetter(pdf + os.urandom(max(0, LETTER_BYTES - len(pdf))), 1)
+
+    renderer.render = padded  # type: ignore[method-assign]
+    creditor = services.create_creditor(services.CreditorDraft(
+        legal_name="Menuiserie Leroy SARL", siren="732829320",
+        address=Address(("8 rue des Lilas",), "69003", "Lyon", "FR"),
+        iban="FR1420041010050500013M02606", bic="PSSTFRPPPAR"), world.ports)
+    caller = Caller(creditor.id, "bench")
+    debtor = services.create_debtor(services.DebtorDraft(
+        kind=DebtorKind.BUSINESS, name="Boulangerie Martin SAS", country="FR",
+        siren="552100554", contact_points=[services.ContactPointDraft(
+            ContactKind.POSTAL_ADDRESS, address=PostalAddress(
+                "Boulangerie Martin SAS", ("12 rue de la Paix",), "75002", "Paris", "FR"))]),
+        caller, world.ports)
+    invoices = [services.InvoiceDraft(f"F-{i:02d}", date(2025, 10, 1) + timedelta(days=i),
+                                      date(2025, 11, 1) + timedelta(days=i), f"{900 + i}.00")
+                for i in range(20)]
+    claim, _ = services.create_claim(services.ClaimDraft(
+        debtor_id=debtor.id, currency="EUR", invoices=invoices), caller, world.ports)
+    for i in range(10):
+        kind = LetterKind.REMINDER_1 if i % 2 else LetterKind.REMINDER_2
+        letter = letters.request_letter(claim.id, letters.LetterDraft(kind), caller,
+                                        world.ports)
+        world.run_letter_jobs()
+        letters.dispatch_letter(claim.id, letter.id, DispatchMode.REGISTERED_AR, caller,
+                                world.ports)
+    world.clock.advance(timedelta(days=5))
+    letters.reconcile_dispatches(world.ports)
+    for i, kind in enumerate(("contract", "terms_of_sale", "order", "delivery_proof",
+                              "other")):
+        claim_documents.upload_document(claim.id, kind, None, "application/pdf",
+                                        b"%PDF-1.7\n" + os.urandom(200 * 1024 + i),
+                                        caller, world.ports)
+    return world, caller, claim.id
+
+
+def run() -> list[Row]:
+    from adapters.dossier_archive import write_zip
+    from domain.services import dossier
+
+    world, caller, claim_id = _world()
+    files = dossier.dossier_files(dossier.dossier_input(claim_id, caller, world.ports),
+                                  world.ports)
+    stored = dossier.build_dossier(claim_id, caller, world.ports, write_zip)
+    pieces = sum(1 for f in files if f.path.startswith("pieces/"))
+    median, p99 = median_p99(timings_ms(
+        lambda: dossier.build_dossier(claim_id, caller, world.ports, write_zip), repeat=30))
+    return [
+        ("dossier 20 inv / 10 letters / 5 uploads, size",
+         f"{stored.size / 1024:.0f} KiB", f"{len(files)} files, {pieces} pieces"),
+        ("dossier build, median of 30", f"{median:.1f} ms", f"p99 {p99:.1f} ms"),
+    ]

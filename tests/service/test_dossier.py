@@ -1,0 +1,223 @@
+"""The evidence dossier through the use cases, on the fakes: the uploaded pieces, every
+letter sent with its proofs, the bordereau's order and numbers, the injonction de payer's
+request data, and a manifest whose hashes are the files' own (recomputed from the zip).
+
+Figures (B2B, 2026 S1: ECB 2.15 + 10 = 12.15 %; `amount × days × rate / 36500`, half-up),
+on 2026-03-15, the day the post's proofs are in (the clock starts 2026-03-10):
+- F-1 1200.00 due 2026-01-15: 16 + 28 + 15 = 59 days late,
+  1200 × 59 × 12.15 / 36500 = 23.567… → 23.57;
+- F-2 800.00 due 2026-02-19: 9 + 15 = 24 days late, 800 × 24 × 12.15 / 36500 = 6.391… → 6.39;
+- two fixed indemnities of 40.00 (D441-5): 80.00;
+- total due 2000.00 + 23.57 + 6.39 + 80.00 = 2109.96.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from adapters.dossier_archive import write_zip
+from domain.judicial.dossier import MANIFEST
+from domain.letters.model import DispatchMode, LetterKind
+from domain.services import claim_documents, dossier, letters
+from domain.services.caller import Caller
+from domain.shared.errors import DomainValidationError, NotFound
+from tests.fakes import FakeWorld
+from tests.service.test_letters import claim, ready
+
+F1 = ("F-1", date(2026, 1, 1), date(2026, 1, 15), "1200.00")
+F2 = ("F-2", date(2026, 1, 20), date(2026, 2, 19), "800.00")
+PDF = b"%PDF-1.7\n"
+
+
+@pytest.fixture
+def caller(world: FakeWorld) -> Caller:
+    from domain import services
+    from tests.service.test_letters import CREDITOR
+
+    return Caller(services.create_creditor(CREDITOR, world.ports).id, "erp")
+
+
+def upload(world: FakeWorld, caller: Caller, claim_id: str, kind: str, body: bytes,
+           invoice: str | None = None, content_type: str = "application/pdf") -> Any:
+    record, _ = claim_documents.upload_document(claim_id, kind, invoice, content_type, body,
+                                                caller, world.ports)
+    return record
+
+
+def sent_formal_notice(world: FakeWorld, caller: Caller, claim_id: str) -> None:
+    letter = ready(world, caller, claim_id, LetterKind.FORMAL_NOTICE)
+    letters.dispatch_letter(claim_id, letter.id, DispatchMode.REGISTERED_AR, caller,
+                            world.ports)
+    world.clock.advance(timedelta(days=5))
+    letters.reconcile_dispatches(world.ports)  # printed, posted, delivered: two proofs
+
+
+def unzip(archive: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(archive)) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
+@pytest.fixture
+def full(world: FakeWorld, caller: Caller) -> tuple[str, dict[str, bytes]]:
+    claim_id = claim(world, caller, F1, F2)
+    # Given out of order: the bordereau puts them in CPC 1407's.
+    upload(world, caller, claim_id, "other", PDF + b"other")
+    upload(world, caller, claim_id, "invoice", PDF + b"F-2", "F-2")
+    upload(world, caller, claim_id, "delivery_proof", b"\x89PNG\r\n\x1a\nbl", None,
+           "image/png")
+    upload(world, caller, claim_id, "invoice", PDF + b"F-1", "F-1")
+    upload(world, caller, claim_id, "terms_of_sale", PDF + b"cgv")
+    sent_formal_notice(world, caller, claim_id)
+    files = {f.path: f.body for f in dossier.dossier_files(
+        dossier.dossier_input(claim_id, caller, world.ports), world.ports)}
+    return claim_id, files
+
+
+def test_the_bordereau_numbers_the_pieces_in_the_order_a_court_asks(
+        full: tuple[str, dict[str, bytes]]) -> None:
+    _, files = full
+    pieces = sorted(p for p in files if p.startswith("pieces/"))
+    assert pieces == [
+        "pieces/01-terms_of_sale.pdf", "pieces/02-delivery_proof.png",
+        "pieces/03-invoice-F-1.pdf", "pieces/04-invoice-F-2.pdf", "pieces/05-other.pdf",
+        "pieces/06-letter-formal_notice.pdf", "pieces/07-proof-deposit.pdf",
+        "pieces/08-proof-acknowledgement.pdf"]
+    assert files["pieces/03-invoice-F-1.pdf"] == PDF + b"F-1"
+    assert files["pieces/02-delivery_proof.png"] == b"\x89PNG\r\n\x1a\nbl"
+    assert files["pieces/06-letter-formal_notice.pdf"].startswith(b"%PDF")
+    text = files["injonction-de-payer/request.txt"].decode()
+    assert "Pièce n° 3 : Facture n° F-1" in text
+    assert "Pièce n° 7 : Mise en demeure du 10/03/2026 : preuve de dépôt" in text
+    assert "Pièce n° 8 : Mise en demeure du 10/03/2026 : avis de réception" in text
+
+
+def test_the_request_carries_the_parties_and_the_amount_broken_down(
+        full: tuple[str, dict[str, bytes]]) -> None:
+    _, files = full
+    request = json.loads(files["injonction-de-payer/request.json"])
+    assert request["form"] == {"cerfa": "12948*06", "court_type": "TJ"}  # no SIREN given
+    assert request["creditor"]["siren"] == "732829320"
+    assert request["debtor"]["address"]["postal_code"] == "75002"
+    amount = request["amount"]
+    assert amount["as_of"] == "2026-03-15"
+    assert amount["principal"] == "2000.00"
+    assert amount["interest"]["amount"] == "29.96"  # 23.57 + 6.39
+    assert [(x["invoice"], x["days"], x["rate"], x["amount"])
+            for x in amount["interest"]["lines"]] == [
+        ("F-1", 59, "12.15", "23.57"), ("F-2", 24, "12.15", "6.39")]
+    assert amount["indemnity"]["amount"] == "80.00"
+    assert amount["total"] == "2109.96"
+    assert [e["number"] for e in request["exhibits"]] == list(range(1, 9))
+    assert any("L441-10" in basis for basis in request["legal_basis"])
+    assert any("C. civ. 1344" in basis for basis in request["legal_basis"])
+
+
+def test_a_business_debtor_with_a_siren_goes_to_the_tribunal_de_commerce(
+        world: FakeWorld, caller: Caller) -> None:
+    from tests.service.test_letters import debtor
+
+    claim_id = claim(world, caller, F1, debtor_id=debtor(world, caller, siren="552100554"))
+    files = {f.path: f.body for f in dossier.dossier_files(
+        dossier.dossier_input(claim_id, caller, world.ports), world.ports)}
+    assert json.loads(files["injonction-de-payer/request.json"])["form"] == {
+        "cerfa": "12946*02", "court_type": "TC"}
+    cover = files["00-cover-note.md"].decode()
+    # Nothing uploaded and no letter sent: the cover note says what a court will miss.
+    for missing in ("copie de la facture n° F-1", "preuve de livraison", "mise en demeure"):
+        assert missing in cover
+    without = dossier.dossier_input(claim_id, caller, world.ports, route=None)
+    paths = {f.path for f in dossier.dossier_files(without, world.ports)}
+    assert not any(p.startswith("injonction-de-payer/") for p in paths)
+
+
+def test_the_manifest_hashes_every_file_of_the_zip_and_the_same_state_gives_the_same_bytes(
+        world: FakeWorld, caller: Caller, full: tuple[str, dict[str, bytes]]) -> None:
+    claim_id, _ = full
+    stored = dossier.build_dossier(claim_id, caller, world.ports, write_zip)
+    archive, _ = world.documents.objects[stored.object_key]
+    assert hashlib.sha256(archive).hexdigest() == stored.sha256
+    entries = unzip(archive)
+    manifest = json.loads(entries[MANIFEST])
+    listed = {f["path"]: f for f in manifest["files"]}
+    assert set(listed) == set(entries) - {MANIFEST}
+    for path, body in entries.items():
+        if path != MANIFEST:
+            assert listed[path]["sha256"] == hashlib.sha256(body).hexdigest(), path
+            assert listed[path]["size"] == len(body)
+    writes = world.documents.writes
+    again = dossier.build_dossier(claim_id, caller, world.ports, write_zip)
+    assert again.sha256 == stored.sha256 and world.documents.writes == writes
+
+
+def test_the_timeline_statement_and_letters_are_in_the_dossier(
+        full: tuple[str, dict[str, bytes]]) -> None:
+    _, files = full
+    timeline = json.loads(files["07-timeline.json"])
+    assert [e["seq"] for e in timeline] == sorted(e["seq"] for e in timeline)
+    assert {"open", "letter_requested", "letter_dispatched"} <= {e["action"] for e in timeline}
+    statement = json.loads(files["04-statement.json"])["statement"]
+    assert [i["number"] for i in statement["invoices"]] == ["F-1", "F-2"]
+    sent = json.loads(files["03-letters.json"])
+    assert [(x["kind"], x["exhibit"], x["proof_exhibits"]) for x in sent] == [
+        ("formal_notice", 6, [7, 8])]
+
+
+def test_an_upload_is_checked_and_the_same_bytes_give_the_same_record(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = claim(world, caller, F1)
+    first, new = claim_documents.upload_document(claim_id, "invoice", "F-1",
+                                                 "application/pdf", PDF, caller, world.ports)
+    again, new_again = claim_documents.upload_document(
+        claim_id, "invoice", "F-1", "application/pdf; charset=binary", PDF, caller,
+        world.ports)
+    assert new and not new_again and again == first
+    assert first.sha256 == hashlib.sha256(PDF).hexdigest()
+    assert world.documents.objects[first.object_key][0] == PDF
+    with pytest.raises(claim_documents.UploadRefused) as wrong_type:
+        claim_documents.upload_document(claim_id, "invoice", None, "text/html", b"<p>",
+                                        caller, world.ports)
+    assert wrong_type.value.status == 415
+    with pytest.raises(claim_documents.UploadRefused) as too_big:
+        claim_documents.upload_document(claim_id, "other", None, "application/pdf",
+                                        b"x" * (4 * 1024 * 1024 + 1), caller, world.ports)
+    assert too_big.value.status == 413
+    with pytest.raises(DomainValidationError) as unknown:
+        claim_documents.upload_document(claim_id, "invoice", "F-9", "application/pdf", PDF,
+                                        caller, world.ports)
+    assert unknown.value.errors[0].field == "invoice_number"
+    with pytest.raises(NotFound):
+        claim_documents.upload_document("clm_nope", "invoice", None, "application/pdf", PDF,
+                                        caller, world.ports)
+    assert [d.id for d in claim_documents.list_documents(claim_id, caller, world.ports)] == [
+        first.id]
+
+
+def test_disputes_promises_and_their_ends_are_in_the_dossier(world: FakeWorld,
+                                                            caller: Caller) -> None:
+    from domain import services
+    from domain.services import amounts
+
+    claim_id = claim(world, caller, F1, F2)
+    services.apply_action(claim_id, services.ActionRequest(
+        "open_dispute", reason="livraison incomplète", invoices=("F-2",)), caller, world.ports)
+    amounts.record_promise(claim_id, amounts.PromiseDraft(
+        amount="1200.00", promised_on=date(2026, 3, 12), channel="phone"), caller,
+        world.ports)
+    world.clock.advance(timedelta(days=10))  # 2026-03-20: the promise was not kept
+    files = {f.path: f.body for f in dossier.dossier_files(
+        dossier.dossier_input(claim_id, caller, world.ports), world.ports)}
+    disputes = json.loads(files["06-disputes.json"])
+    assert disputes["disputed_invoices"] == ["F-2"]
+    assert [(e["action"], e["reason"]) for e in disputes["events"]] == [
+        ("open_dispute", "livraison incomplète")]
+    promises = json.loads(files["05-promises-and-plans.json"])["promises"]
+    # Past its day unpaid: broken as of the dossier's day, though nothing has saved it yet.
+    assert [(p["amount"], p["promised_on"], p["status"]) for p in promises] == [
+        ("1200.00", "2026-03-12", "broken")]
