@@ -93,3 +93,12 @@ def instant_key(at: datetime) -> str:
 
 def task_order(due_at: datetime, task_id: str) -> str:
     return f"{instant_key(due_at)}#{task_id}"
+
+
+def mandate_pk(creditor_id: str, mandate_id: str) -> str:
+    return f"T#{creditor_id}#MANDATE#{mandate_id}"
+
+
+def mandate_link_sk(mandate_id: str) -> str:
+    # In the claim's partition: the mandates a claim was handed off under, by one Query.
+    return f"MANDATE#{mandate_id}"

@@ -39,6 +39,7 @@ class DynamoUnitOfWork(Staging[Write]):
         from adapters.dynamodb.claims import DynamoClaims
         from adapters.dynamodb.creditors import DynamoApiKeys, DynamoCreditors
         from adapters.dynamodb.debtors import DynamoDebtors
+        from adapters.dynamodb.handoff import DynamoMandates
         from adapters.dynamodb.letters import DynamoLetters
         from adapters.dynamodb.policies import DynamoPolicies
         from adapters.dynamodb.tasks import DynamoTasks
@@ -52,6 +53,7 @@ class DynamoUnitOfWork(Staging[Write]):
         self.letters = DynamoLetters(self.table, self)
         self.policies = DynamoPolicies(self.table, self)
         self.tasks = DynamoTasks(self.table, self)
+        self.mandates = DynamoMandates(self.table, self)
 
     def commit(self) -> None:
         writes, effects = self.take()

@@ -39,10 +39,18 @@ class Principal:
     creditor_id: str | None
     scopes: frozenset[str]
     is_operator: bool = False
+    # A mandate's recipient: the mandate and the claims its key reaches (None: the whole
+    # tenant). api.http.mandate_access decides what such a key may call.
+    mandate_id: str | None = None
+    claim_ids: frozenset[str] | None = None
 
     @property
     def actor(self) -> str:
-        return "operator" if self.is_operator else f"api_key:{self.key_id}"
+        if self.is_operator:
+            return "operator"
+        if self.mandate_id is not None:
+            return f"recipient:{self.mandate_id}:api_key:{self.key_id}"
+        return f"api_key:{self.key_id}"
 
 
 class ApiKeyCache:
@@ -88,7 +96,9 @@ class Authenticator:
             key = self.find_key(secret_hash)
             principal = None
             if key is not None and key.revoked_at is None:
-                principal = Principal(key.id, key.creditor_id, frozenset(key.scopes))
+                principal = Principal(
+                    key.id, key.creditor_id, frozenset(key.scopes), mandate_id=key.mandate_id,
+                    claim_ids=None if key.claim_ids is None else frozenset(key.claim_ids))
             self.cache.put(secret_hash, principal)
         if principal is None:
             raise NotAuthorizedException("unknown or revoked API key")
@@ -118,6 +128,8 @@ def requires(scope: str) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRo
             raise PermissionDeniedException(
                 "the operator key only manages creditors; use a creditor's API key"
             )
+        if principal.claim_ids is not None:
+            return  # a recipient's key: api.http.mandate_access decided, for every route
         if not principal.scopes & implied:
             raise PermissionDeniedException(f"this API key lacks the '{scope}' scope")
 

@@ -47,7 +47,31 @@ def _held_for(*reasons: HoldReason) -> Callable[[Claim], bool]:
 
 
 def _not_disputed(claim: Claim) -> bool:
-    return _open(claim) and (claim.hold is None or claim.hold.reason is not HoldReason.DISPUTE)
+    # A claim under a mandate has one hold, the mandate's: a dispute the debtor raises goes
+    # through the recipient (it closes the mandate as `disputed`) or a withdrawal first.
+    return _open(claim) and (claim.hold is None or claim.hold.reason not in (
+        HoldReason.DISPUTE, HoldReason.MANDATE))
+
+
+def _promise_possible(claim: Claim) -> bool:
+    # Under a mandate the recipient reports the debtor's proposals (R124-5): a promise is
+    # recorded, and the mandate's hold stays (domain.services.amounts.apply_promise).
+    return _open(claim) and (claim.hold is None or claim.hold.reason is HoldReason.MANDATE)
+
+
+def _handoff_possible(claim: Claim) -> bool:
+    # A promise or a manual hold gives way to the mandate; a dispute, a plan being kept,
+    # collective proceedings (L622-21 stays individual action) or a mandate do not.
+    return _open(claim) and (claim.hold is None or claim.hold.reason in (
+        HoldReason.PROMISE, HoldReason.MANUAL))
+
+
+def _handed_off(claim: Claim) -> bool:
+    """Under a mandate, or closed as paid while under one (the recipient collected the
+    last payment: the mandate is still to be closed or withdrawn)."""
+    return _held_for(HoldReason.MANDATE)(claim) or (
+        claim.outcome is Outcome.PAID and claim.closed_hold is not None
+        and claim.closed_hold.reason is HoldReason.MANDATE)
 
 
 def _letter_possible(claim: Claim) -> bool:
@@ -71,14 +95,16 @@ def _plan_possible(claim: Claim) -> bool:
 RULES: tuple[ActionRule, ...] = (
     ActionRule("record_payment", _open, "the claim is closed"),
     ActionRule("reverse_payment", _open_or_paid, "the claim was closed otherwise than paid"),
-    ActionRule("record_promise", _open_not_held, "the claim is closed or held"),
+    ActionRule("record_promise", _promise_possible,
+               "the claim is closed or held (other than by a mandate)"),
     ActionRule("start_payment_plan", _plan_possible,
-               "the claim is closed, disputed or held for collective proceedings"),
+               "the claim is closed, disputed, handed off or held for collective proceedings"),
     ActionRule("record_formal_notice", _open, "the claim is closed"),
     ActionRule("record_judgment", _open, "the claim is closed"),
     ActionRule("send_letter", _letter_possible,
                "the claim is closed, disputed or held for collective proceedings"),
-    ActionRule("open_dispute", _not_disputed, "the claim is closed or already disputed"),
+    ActionRule("open_dispute", _not_disputed,
+               "the claim is closed, already disputed or handed off under a mandate"),
     ActionRule("resolve_dispute", _disputed, "the claim is not disputed"),
     ActionRule("hold", _open_not_held, "the claim is closed or already held"),
     ActionRule("resume", _held_for(HoldReason.MANUAL, HoldReason.INSOLVENCY),
@@ -89,6 +115,13 @@ RULES: tuple[ActionRule, ...] = (
     ActionRule("write_off", _open, "the claim is closed"),
     ActionRule("cancel", _open, "the claim is closed"),
     ActionRule("review", _open, "the claim is closed"),
+    ActionRule("handoff", _handoff_possible,
+               "the claim is closed, disputed, under a payment plan, in collective "
+               "proceedings or already handed off"),
+    ActionRule("withdraw_handoff", _handed_off, "the claim is not handed off"),
+    ActionRule("close_handoff", _handed_off, "the claim is not handed off"),
+    ActionRule("record_contact", _held_for(HoldReason.MANDATE),
+               "the claim is not handed off"),
 )
 _BY_NAME = {rule.name: rule for rule in RULES}
 

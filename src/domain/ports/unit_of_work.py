@@ -14,6 +14,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
+from domain.ports.handoff import MandateRepository
 from domain.ports.letters import LetterRepository
 from domain.ports.policies import PolicyRepository
 from domain.ports.repositories import (
@@ -70,6 +71,9 @@ class UnitOfWork(Protocol):
 
     @property
     def tasks(self) -> TaskRepository: ...
+
+    @property
+    def mandates(self) -> MandateRepository: ...
 
     def __enter__(self) -> Self: ...
 
