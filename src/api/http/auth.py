@@ -71,6 +71,10 @@ class ApiKeyCache:
         ttl = self.ttl if principal is not None else min(self.ttl, NEGATIVE_CACHE_SECONDS)
         self._entries[secret_hash] = (principal, self.clock() + ttl)
 
+    def forget(self, secret_hash: str) -> None:
+        """Read the key again at its next use (its scope changed)."""
+        self._entries.pop(secret_hash, None)
+
     def clear(self) -> None:
         self._entries.clear()
 

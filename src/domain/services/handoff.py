@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from domain.amounts.ledger import Payment
@@ -328,7 +328,7 @@ def record_collected_payment(claim_id: str, draft: PaymentDraft, caller: Caller,
             id=new_id("tsk"), creditor_id=claim.creditor_id, claim_id=claim.id,
             debtor_id=claim.debtor_id, kind=TaskKind.CHECK_PASS_BACK, status=TaskStatus.OPEN,
             created_at=now,
-            due_at=datetime.combine(by, time(9), ZoneInfo(claim.time_zone)),
+            due_at=datetime.combine(by, time(9), ZoneInfo(claim.time_zone)).astimezone(UTC),
             title=(f"Check that the {payment.amount} {claim.currency} the "
                    f"{mandate.recipient.kind.value.replace('_', ' ')} collected on "
                    f"{payment.received_on.isoformat()} reached you by {by.isoformat()} "
