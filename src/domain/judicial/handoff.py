@@ -75,6 +75,7 @@ ACTIVITY_STATEMENT = {
 MAX_CLAIMS_PER_MANDATE = 200
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_PLAIN_RATE = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,4})?$")
 _DOCUMENT_ID = re.compile(r"^doc_[A-Za-z0-9_-]{1,60}$")
 
 
@@ -257,8 +258,8 @@ def check_terms(terms: MandateTerms, today: date, errors: list[FieldError]) -> C
 def _rate(value: str | None, errors: list[FieldError]) -> Decimal | None:
     if value is None:
         return None
-    try:
-        rate = Decimal(value)
+    try:  # a plain decimal string, as amounts are: no exponent, no sign
+        rate = Decimal(value) if _PLAIN_RATE.match(value) else Decimal("NaN")
     except (InvalidOperation, TypeError):
         rate = Decimal("NaN")
     if not rate.is_finite() or not 0 < rate <= 100 or rate != rate.quantize(Decimal("1E-4")):
