@@ -32,7 +32,7 @@ from domain.claims.model import Claim, ClaimEvent
 from domain.creditors.model import ApiKey, Creditor
 from domain.debtors.model import Debtor
 from domain.escalation.policy import Policy
-from domain.escalation.tasks import Task, TaskStatus
+from domain.escalation.tasks import Task, TaskKind, TaskStatus
 from domain.judicial.handoff import Mandate
 from domain.letters.content import LetterContent
 from domain.letters.model import Letter
@@ -527,6 +527,16 @@ class FakeTasks(_Repository):
     def open_tasks_of_claim(self, creditor_id: str, claim_id: str) -> list[Task]:
         return self.list_tasks(creditor_id, TaskFilter(TaskStatus.OPEN, claim_id=claim_id),
                                PageRequest(10_000)).items
+
+    def calls_of_debtor(self, creditor_id: str, debtor_id: str,
+                        since: datetime) -> list[datetime]:
+        with self.db.lock:
+            tasks = [msgspec.json.decode(raw, type=Task)
+                     for (owner, _), raw in self.db.tasks.items() if owner == creditor_id]
+        calls = [(t.completed_at or t.due_at) if t.status is TaskStatus.DONE else t.due_at
+                 for t in tasks if t.debtor_id == debtor_id and t.kind is TaskKind.CALL
+                 and t.status is not TaskStatus.SKIPPED]
+        return sorted(at for at in calls if at >= since)
 
 
 class FakeMandates(_Repository):

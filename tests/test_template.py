@@ -193,10 +193,12 @@ SES_IDENTITIES = {
 }
 # The functions that change a claim, and so keep its schedule (every claim save does).
 SCHEDULING = {"HttpFunction", "LetterWorkerFunction", "PostalPollerFunction",
-              "TriggerFunction", "SweeperFunction"}
+              "TriggerFunction", "SweeperFunction", "EmailEventsFunction"}
 # The functions that run a step, and so send: the trigger, the sweeper, and the HTTP
 # function (an operator's `escalate` runs the step there).
 SENDING = {"HttpFunction", "TriggerFunction", "SweeperFunction"}
+# ... and the letter worker e-mails (no SMS) the letter a step asked to carry.
+EMAILING = SENDING | {"LetterWorkerFunction"}
 SCHEDULER_GRANTS = {"scheduler:CreateSchedule": {SCHEDULES},
                     "scheduler:DeleteSchedule": {SCHEDULES},
                     "iam:PassRole": {"${SchedulerRole.Arn}"}}
@@ -251,8 +253,10 @@ def test_the_letter_worker_permissions(resources: dict[str, Any]) -> None:
     assert granted.pop("kms:Decrypt") == {"${PostalSecretKmsKeyArn}"}
     for action, on in SCHEDULER_GRANTS.items():
         assert granted.pop(action) == on, action
+    # The e-mail that carries a step's letter, once rendered.
+    assert granted.pop("ses:SendEmail") == SES_IDENTITIES
     # Nothing else: no operator key, no sending to its own queue (SAM's SQS event policy
-    # receives and deletes), no e-mail or SMS.
+    # receives and deletes), no SMS.
     assert granted == {}
 
 
@@ -637,7 +641,8 @@ def test_makefile_has_a_build_target_per_function(
         resources: dict[str, Any], template: dict[str, Any], tmp_path: Path) -> None:
     glob = template.get("Globals", {}).get("Function", {})
     assert set(_zip_functions(resources)) == {"HttpFunction", "PostalPollerFunction",
-                                              "TriggerFunction", "SweeperFunction"}
+                                              "TriggerFunction", "SweeperFunction",
+                                              "EmailEventsFunction"}
     for name, fn in _zip_functions(resources).items():
         props = {**glob, **fn["Properties"]}
         dry = _make("-n", f"build-{name}", f"ARTIFACTS_DIR={tmp_path / name}")
@@ -653,7 +658,8 @@ def test_makefile_has_a_build_target_per_function(
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 @pytest.mark.parametrize("function", ["HttpFunction", "PostalPollerFunction",
-                                      "TriggerFunction", "SweeperFunction"])
+                                      "TriggerFunction", "SweeperFunction",
+                                      "EmailEventsFunction"])
 def test_build_function_code_only(resources: dict[str, Any], tmp_path: Path,
                                   function: str) -> None:
     artifact = tmp_path / function
@@ -807,7 +813,7 @@ def test_only_the_functions_that_change_a_claim_may_schedule(
 
 def test_both_ladder_dead_letter_queues_keep_14_days_and_alarm(
         resources: dict[str, Any]) -> None:
-    for queue in ["SchedulerDeadLetterQueue", "TriggerFailureQueue"]:
+    for queue in ["SchedulerDeadLetterQueue", "TriggerFailureQueue", "EmailEventsFailureQueue"]:
         res = resources[queue]
         assert res["Type"] == "AWS::SQS::Queue"
         props = res["Properties"]
@@ -862,6 +868,12 @@ def test_the_functions_that_run_steps_send_as_configured(resources: dict[str, An
             assert {k: env.get(k) for k in messaging} == messaging, function
             for action, on in SENDER_GRANTS.items():
                 assert granted[action] == on, (function, action)
+        elif function in EMAILING:
+            emailing = {k: v for k, v in messaging.items() if k != "RELANCE_SMS_SENDER_ID"}
+            assert {k: env.get(k) for k in messaging} == {
+                **emailing, "RELANCE_SMS_SENDER_ID": None}, function
+            assert granted["ses:SendEmail"] == SES_IDENTITIES, function
+            assert "sms-voice:SendTextMessage" not in granted, function
         else:
             assert not set(messaging) & set(env), function
             assert not set(SENDER_GRANTS) & set(granted), function
@@ -873,7 +885,7 @@ def test_the_functions_that_run_steps_send_as_configured(resources: dict[str, An
 
 def test_the_ses_sender_is_granted_on_its_address_domain_and_configuration_set(
         resources: dict[str, Any]) -> None:
-    for function in SENDING:
+    for function in EMAILING:
         items = [item for item in resources[function]["Properties"]["Policies"][0]["Statement"]
                  if any("ses:SendEmail" in _render(s["Action"]) for s in _statements(item))]
         assert len(items) == 1
@@ -908,6 +920,33 @@ def test_bounces_and_complaints_are_published(resources: dict[str, Any]) -> None
     assert st["Principal"] == {"Service": "ses.amazonaws.com"}
     assert st["Action"] == "sns:Publish" and st["Resource"] == {"Ref": "EmailEventsTopic"}
     assert st["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+
+
+def test_the_email_events_function_reads_the_topic(resources: dict[str, Any],
+                                                   template: dict[str, Any]) -> None:
+    props = _function_props(resources, template, "EmailEventsFunction")
+    assert props["Handler"] == "api.entrypoints.lambda_email_events.handler"
+    assert props["CodeUri"] in {"src/", "src"}
+    assert props["Architectures"] == ["arm64"] and props["Runtime"] == "python3.13"
+    # SNS, from the configuration set's topic, and nothing else invokes it.
+    (source,) = props["Events"].values()
+    assert source == {"Type": "SNS", "Properties": {"Topic": {"Ref": "EmailEventsTopic"}}}
+    invoke = props["EventInvokeConfig"]
+    assert invoke["MaximumRetryAttempts"] == 2
+    assert invoke["DestinationConfig"]["OnFailure"] == {
+        "Type": "SQS", "Destination": {"Fn::GetAtt": ["EmailEventsFailureQueue", "Arn"]}}
+    assert _env(resources, "EmailEventsFunction")["RELANCE_TABLE"] == {"Ref": "Table"}
+
+
+def test_the_email_events_function_permissions(resources: dict[str, Any]) -> None:
+    granted = _granted(resources, "EmailEventsFunction")
+    # The claim and the debtor by key; their items, the event and a task put in one
+    # transaction. No index, no query, no update or delete, no S3, no queue, no sender.
+    for action in ["dynamodb:GetItem", "dynamodb:PutItem"]:
+        assert granted.pop(action) == {"${Table.Arn}"}, action
+    for action, on in SCHEDULER_GRANTS.items():
+        assert granted.pop(action) == on, action
+    assert granted == {}
 
 
 def test_every_relance_variable_set_is_a_setting_read(resources: dict[str, Any]) -> None:

@@ -236,6 +236,13 @@ def build_poller_ports(settings: Settings | None = None) -> Ports:
     return build_ports(settings, dynamodb_client())
 
 
+def build_email_events_ports(settings: Settings | None = None) -> Ports:
+    """The e-mail events function's ports: the table, and the scheduler (a bounce noted
+    moves the claim's pending wake-up on to its new version); no renderer, no sender."""
+    settings = settings or Settings.from_env()
+    return build_ports(settings, dynamodb_client())
+
+
 def build_app(settings: Settings | None = None) -> Litestar:
     """The HTTP function's app (and the local runner's)."""
     from api.http.app import create_app

@@ -201,7 +201,7 @@ def test_plan_on_a_closed_claim_is_409(client, tenant, claim):
     client.post(f"/v1/claims/{claim['id']}/actions/cancel", json={}, headers=tenant.headers)
     body = assert_problem(post_plan(client, tenant, claim["id"],
                                     {"count": 3, "first_due_on": "2026-04-10"}), 409)
-    assert body["allowed_actions"] == []
+    assert body["allowed_actions"] == ["reopen"]
 
 
 def test_a_second_active_plan_is_refused(client, tenant, claim):

@@ -407,7 +407,7 @@ def test_payment_on_a_cancelled_claim_is_409(client, tenant, claim):
     assert cancelled.status_code == 200, cancelled.text
     response = post_payment(client, tenant, claim["id"], "100.00", "2026-03-01")
     body = assert_problem(response, 409)
-    assert body["allowed_actions"] == [] and body["action"] == "record_payment"
+    assert body["allowed_actions"] == ["reopen"] and body["action"] == "record_payment"
     assert payments(client, tenant, claim["id"]) == []
 
 
@@ -415,7 +415,7 @@ def test_reversal_on_a_cancelled_claim_is_409(client, tenant, claim):
     result = pay(client, tenant, claim["id"], "100.00", "2026-03-01")
     client.post(f"/v1/claims/{claim['id']}/actions/cancel", json={}, headers=tenant.headers)
     body = assert_problem(reverse(client, tenant, claim["id"], result["payment"]["id"]), 409)
-    assert body["allowed_actions"] == []
+    assert body["allowed_actions"] == ["reopen"]
 
 
 def test_payment_on_a_disputed_claim_is_recorded(client, tenant, claim):

@@ -300,7 +300,7 @@ def test_promise_on_a_disputed_claim_is_409(client, tenant, claim):
 def test_promise_on_a_closed_claim_is_409(client, tenant, claim):
     client.post(f"/v1/claims/{claim['id']}/actions/cancel", json={}, headers=tenant.headers)
     body = assert_problem(post_promise(client, tenant, claim["id"]), 409)
-    assert body["allowed_actions"] == []
+    assert body["allowed_actions"] == ["reopen"]
 
 
 def test_review_of_a_closed_claim_is_409(client, tenant, claim):
@@ -309,5 +309,5 @@ def test_review_of_a_closed_claim_is_409(client, tenant, claim):
     before = events(client, tenant, claim["id"])
     response = client.post(f"/v1/claims/{claim['id']}/review", headers=tenant.headers)
     body = assert_problem(response, 409)
-    assert body["allowed_actions"] == []
+    assert body["allowed_actions"] == ["reopen"]
     assert events(client, tenant, claim["id"]) == before

@@ -7,7 +7,10 @@ import pytest
 from tests.api._helpers import assert_problem, claim_body, invoice
 from tests.conftest import make_tenant, new_claim, new_debtor
 
-ACTIONS = ["hold", "resume", "open_dispute", "resolve_dispute", "cancel", "write_off", "transfer"]
+ACTIONS = ["hold", "resume", "open_dispute", "resolve_dispute", "cancel", "write_off", "transfer",
+           "reopen", "start_judicial"]
+# What each action needs besides a reason, for a request that is well formed.
+NEEDS = {"transfer": {"to": "agency"}, "start_judicial": {"route": "injonction_de_payer"}}
 
 
 @pytest.fixture
@@ -41,7 +44,8 @@ def test_foreign_claim_is_404_on_read_and_events(client, two):
 def test_foreign_claim_actions_are_404_and_change_nothing(client, two, action):
     a, b, _, claim = two
     response = client.post(f"/v1/claims/{claim['id']}/actions/{action}",
-                           json={"reason": "hostile"}, headers=b.headers)
+                           json={"reason": "hostile", **NEEDS.get(action, {})},
+                           headers=b.headers)
     assert_problem(response, 404)
     assert client.get(f"/v1/claims/{claim['id']}", headers=a.headers).json() == claim
     events = client.get(f"/v1/claims/{claim['id']}/events", headers=a.headers).json()["items"]

@@ -25,6 +25,7 @@ from domain.letters.model import (
     DispatchMode,
     DispatchStatus,
     Letter,
+    LetterEmail,
     LetterKind,
     LetterStatus,
 )
@@ -134,3 +135,21 @@ def test_a_dispatched_letter_round_trips(units: Any) -> None:
         uow.letters.save_letter(posted, expected_version=1)
         uow.commit()
     assert units().letters.get_letter("cred_a", "clm_1", "ltr_001")[0] == posted
+
+
+def test_the_email_a_letter_carries_round_trips_through_its_claim_and_its_send(
+        units: Any) -> None:
+    ask = LetterEmail(template="letter_sent", idempotency_key="clm_1:letter_and_email:email")
+    add(units, replace(letter(1), email_on_ready=ask), content(1))
+    claimed = replace(letter(1), status=LetterStatus.READY, version=2,
+                      email_on_ready=replace(ask, started_at=NOW))
+    sent = replace(claimed, version=3, email_on_ready=replace(
+        ask, started_at=NOW, message_id="0100018e-ses-id"))
+    for saved in (claimed, sent):
+        with units() as uow:
+            uow.letters.save_letter(saved, expected_version=saved.version - 1)
+            uow.commit()
+        assert units().letters.get_letter("cred_a", "clm_1", "ltr_001")[0] == saved
+    with pytest.raises(StaleVersion), units() as uow:  # a second claim from the version read
+        uow.letters.save_letter(replace(claimed, version=3), expected_version=2)
+        uow.commit()

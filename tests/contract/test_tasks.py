@@ -146,6 +146,46 @@ def test_tasks_never_cross_tenants(units: Any) -> None:
         uow.commit()
 
 
+def test_a_debtors_calls_on_all_its_claims_from_a_day(units: Any) -> None:
+    """Done calls count at their completion, open ones at their due instant, skipped ones
+    and other kinds never; another debtor's or another tenant's never; the earliest first,
+    from `since` on (inclusive). Sixty calls page through."""
+    at = NOW - timedelta(days=20)
+
+    def call(n: int, *, claim: str = "clm_1", status: TaskStatus = TaskStatus.DONE,
+             done: datetime | None = None, debtor: str = "dbt_1", creditor: str = "cred_a",
+             kind: TaskKind = TaskKind.CALL, due: datetime = at) -> Task:
+        return replace(task(n, due=due, claim=claim, status=status, kind=kind,
+                            creditor=creditor), debtor_id=debtor, completed_at=done)
+
+    add(units, call(1, done=at + timedelta(days=2)),
+        call(2, claim="clm_2", done=at + timedelta(days=1)),
+        call(3, claim="clm_2", status=TaskStatus.OPEN, due=at + timedelta(days=3)),
+        call(4, status=TaskStatus.SKIPPED),
+        call(5, kind=TaskKind.VISIT, done=at), call(6, debtor="dbt_2", done=at),
+        call(7, creditor="cred_b", done=at),
+        call(8, done=at - timedelta(days=40)))  # before `since`
+    since = NOW - timedelta(days=30)
+    assert units().tasks.calls_of_debtor("cred_a", "dbt_1", since) == [
+        at + timedelta(days=1), at + timedelta(days=2), at + timedelta(days=3)]
+    assert units().tasks.calls_of_debtor("cred_a", "dbt_1", at + timedelta(days=2)) == [
+        at + timedelta(days=2), at + timedelta(days=3)]
+    assert units().tasks.calls_of_debtor("cred_b", "dbt_1", since) == [at]
+    assert units().tasks.calls_of_debtor("cred_a", "dbt_3", since) == []
+    # Completed, an open call moves to its completion; skipped, it leaves the count.
+    with units() as uow:
+        uow.tasks.save_task(replace(call(3, claim="clm_2", done=at + timedelta(days=4)),
+                                    version=2), 1)
+        uow.tasks.save_task(replace(call(1, status=TaskStatus.SKIPPED), version=2), 1)
+        uow.commit()
+    assert units().tasks.calls_of_debtor("cred_a", "dbt_1", since) == [
+        at + timedelta(days=1), at + timedelta(days=4)]
+    many = [call(100 + n, claim=f"clm_{n}", done=at + timedelta(minutes=n)) for n in range(60)]
+    for chunk in (many[:30], many[30:]):
+        add(units, *chunk)
+    assert len(units().tasks.calls_of_debtor("cred_a", "dbt_1", since)) == 62
+
+
 def test_the_latest_events_of_a_claim_newest_first(units: Any) -> None:
     claim = Claim(id="clm_1", creditor_id="cred_a", debtor_id="dbt_1", currency="EUR",
                   invoices=[Invoice("F-1", NOW.date(), NOW.date(), Decimal("100.00"))],

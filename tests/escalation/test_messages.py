@@ -138,6 +138,25 @@ def test_a_consumer_is_offered_a_payment_plan_and_told_of_no_business_penalty(
     assert "L441-10" in business and "L441-10" not in consumer
 
 
+ATTACHED = {FR: "Vous trouverez notre courrier en pièce jointe à ce message, au format PDF.",
+            EN: "You will find our letter attached to this message, as a PDF."}
+
+
+@pytest.mark.parametrize("language", [FR, EN])
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_an_email_carrying_the_letter_says_so_after_its_body(template: str,
+                                                             language: Language) -> None:
+    bare, carrying = (compose(template, language, FACTS, attached=a) for a in (False, True))
+    assert ATTACHED[language] not in bare.text
+    assert carrying.subject == bare.subject
+    # the same message, with the one line before the way to pay
+    lines = carrying.text.splitlines()
+    at = lines.index(ATTACHED[language])
+    assert lines[:at] + lines[at + 1:] == bare.text.splitlines()
+    assert lines[at + 1] == "" and "IBAN" not in "".join(lines[:at])
+    assert findings(carrying.text) == []
+
+
 def test_an_unknown_template_is_refused() -> None:
     with pytest.raises(ValueError, match="no message template"):
         compose("overdue_9", FR, FACTS)

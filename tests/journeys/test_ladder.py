@@ -228,32 +228,41 @@ def test_the_formal_notice_waits_for_approval_then_goes_by_lrar_and_the_assessme
         TaskKind.JUDICIAL_ASSESSMENT]
 
 
+def _called(world: FakeWorld, caller: Caller, debtor_id: str, at: datetime, n: int) -> None:
+    """A call task of another claim of the debtor, done at `at`."""
+    from domain.escalation.tasks import Task, TaskStatus
+
+    with world.ports.unit_of_work() as uow:
+        uow.tasks.add_task(Task(
+            id=f"tsk_call{n}", creditor_id=caller.creditor_id, claim_id="clm_other",
+            debtor_id=debtor_id, kind=TaskKind.CALL, status=TaskStatus.DONE, created_at=at,
+            due_at=at, title="Call the debtor", step_key="first_call", outcome="no_answer",
+            completed_at=at))
+        uow.commit()
+
+
 def test_a_fifth_call_in_thirty_days_waits_for_the_oldest_to_leave_the_count(
         world: FakeWorld, caller: Caller) -> None:
-    """Four call attempts on 2, 3, 4 and 5 March at 09:00 UTC (10:00 in Paris): the
-    ladder's next call, due on 23 March, waits until the first leaves the count, 30 days
-    later: 1 April 09:00 UTC, 11:00 in Paris once summer time began, inside the window
-    (D223-9's cap, applied conservatively)."""
+    """Calls to the debtor (about another of its claims) on 2, 3, 4 and 5 March at 09:00
+    UTC (10:00 in Paris): the ladder's next call, due on 23 March, waits until the first
+    leaves the count, 30 days later: 1 April 09:00 UTC, 11:00 in Paris once summer time
+    began, inside the window (D223-9's cap, applied conservatively)."""
     claim_id = open_claim(world, caller)
     first = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     with world.ports.unit_of_work() as uow:
         claim = uow.claims.get_claim(caller.creditor_id, claim_id)
         assert claim is not None
-        claim.call_attempts = tuple(first + timedelta(days=n) for n in range(4))
         claim.step_index = 3  # at the first call (D+5, Saturday 21: Monday 23)
         uow.claims.save_claim(claim, [], claim.version)
         uow.commit()
-    view = escalation.ladder(claim_id, caller, world.ports)
+    for n in range(3):
+        _called(world, caller, claim.debtor_id, first + timedelta(days=n), n)
+    view = escalation.ladder(claim_id, caller, world.ports)  # three in the period: no wait
     assert view.plan.step is not None and view.plan.step.key == "first_call"
-    assert view.at == datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
-    with world.ports.unit_of_work() as uow:
-        claim = uow.claims.get_claim(caller.creditor_id, claim_id)
-        assert claim is not None
-        claim.call_attempts = claim.call_attempts[1:]  # three in the period: no wait
-        uow.claims.save_claim(claim, [], claim.version)
-        uow.commit()
-    view = escalation.ladder(claim_id, caller, world.ports)
     assert view.at == datetime(2026, 3, 23, 9, 0, tzinfo=UTC)
+    _called(world, caller, claim.debtor_id, first + timedelta(days=3), 3)
+    view = escalation.ladder(claim_id, caller, world.ports)
+    assert view.at == datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
 
 
 def test_a_call_answered_counts_as_an_attempt(world: FakeWorld, caller: Caller) -> None:
@@ -262,7 +271,8 @@ def test_a_call_answered_counts_as_an_attempt(world: FakeWorld, caller: Caller) 
     (call,) = open_tasks(world, caller, claim_id)
     answer(world, caller, call, "no_answer")
     claim = services.get_claim(claim_id, caller, world.ports)
-    assert claim.call_attempts == (world.clock.now(),)
+    assert world.ports.unit_of_work().tasks.calls_of_debtor(
+        caller.creditor_id, claim.debtor_id, START) == [world.clock.now()]
     assert claim.last_contact_on == date(2026, 3, 17)  # no answer: not a contact
 
 
@@ -319,3 +329,44 @@ def test_a_dispute_on_one_invoice_leaves_the_ladder_chasing_the_others(
     assert services.get_claim(second.id, caller, world.ports).disputed_invoices == ()
     view = escalation.ladder(second.id, caller, world.ports)
     assert view.plan.due_on == date(2026, 3, 11)  # F-2 carries it again
+
+
+def _feedback(world: FakeWorld, kind: str) -> None:
+    """The provider's word on the first e-mail sent, as SES reports it (recipient in
+    another case, tags as sent)."""
+    from domain.ports.escalation import DeliveryEvent
+    from domain.services.email_feedback import record_email_feedback
+
+    sent = world.email.sent[0]
+    event = DeliveryEvent("ses-0001", kind, True, (sent.to.upper(),),  # type: ignore[arg-type]
+                          sent.idempotency_key, sent.creditor_id, sent.claim_id)
+    assert [r.outcome for r in record_email_feedback([event], world.ports)] == ["applied"]
+
+
+def test_after_a_hard_bounce_the_next_e_mail_step_asks_for_an_address_on_time(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = open_claim(world, caller)
+    tick(world, datetime(2026, 3, 12, tzinfo=UTC))  # pre_due_sms, pre_due_email
+    assert len(world.email.sent) == 1
+    _feedback(world, "bounce")  # minutes after the send, the next step already scheduled
+    ran = tick(world, datetime(2026, 3, 18, tzinfo=UTC))
+    # The step still runs at its instant (its wake-up followed the claim's new version),
+    # without e-mail: none is valid now.
+    assert [(at.strftime("%a %d %H:%M"), key, run.outcome, run.skipped, run.tasks)
+            for at, key, run in ran] == [
+        ("Tue 17 09:00", "overdue_email", "ran", (("email", "no_email"),),
+         ("verify_contact",))]
+    assert len(world.email.sent) == 1
+    kinds = [t.kind for t in open_tasks(world, caller, claim_id)]
+    assert kinds == [TaskKind.VERIFY_CONTACT, TaskKind.VERIFY_CONTACT]  # the bounce's, the step's
+
+
+def test_after_a_complaint_the_ladder_never_e_mails_the_address_again(
+        world: FakeWorld, caller: Caller) -> None:
+    open_claim(world, caller)
+    tick(world, datetime(2026, 3, 12, tzinfo=UTC))
+    _feedback(world, "complaint")
+    ran = tick(world, datetime(2026, 3, 18, tzinfo=UTC))
+    assert [(key, run.skipped) for _, key, run in ran] == [
+        ("overdue_email", (("email", "no_email"),))]
+    assert len(world.email.sent) == 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -81,11 +82,32 @@ def test_a_message_is_sent_from_the_verified_domain(ses: Any) -> None:
         "ContentTransferEncoding": "BASE64"}]
 
 
-def test_the_tags_carry_the_key_alone_and_never_the_address(ses: Any) -> None:
+CREDITOR = "cred_4k9x2m7q1v8t3w6r0p5n2s7h9c"
+CLAIM = "clm_7d2f9h4k1m8p3q6r0t5v2w7x9z"
+
+
+def test_the_tags_carry_the_key_and_the_claims_ids_and_never_the_address(ses: Any) -> None:
     wire = Wire(ses)
-    SesEmailSender(ses, FROM, "relance-messages").send(MESSAGE)
-    tags = json.dumps(wire.calls[0]["EmailTags"])
-    assert TO not in tags and "Dubois" not in tags
+    SesEmailSender(ses, FROM, "relance-messages").send(
+        replace(MESSAGE, idempotency_key=f"{CLAIM}:overdue_email:email",
+                creditor_id=CREDITOR, claim_id=CLAIM))
+    tags = wire.calls[0]["EmailTags"]
+    # The step's key has colons, outside SES's alphabet: its digest
+    # (`printf '%s' 'clm_7d2f…9z:overdue_email:email' | sha256sum`); the ids fit as they are.
+    assert tags == [
+        {"Name": "idempotency_key",
+         "Value": "h-ad4609fb233419812f2bd7fe4e8ed5ae8345fa4d255d4cfb132e876ac7ff2aaa"},
+        {"Name": "creditor_id", "Value": CREDITOR},
+        {"Name": "claim_id", "Value": CLAIM}]
+    assert TO not in json.dumps(tags) and "Dubois" not in json.dumps(tags)
+
+
+def test_the_claims_ids_alone_are_tagged_too(ses: Any) -> None:
+    wire = Wire(ses)
+    SesEmailSender(ses, FROM, "relance-messages").send(
+        EmailMessage(to=TO, subject="s", text="t", creditor_id=CREDITOR, claim_id=CLAIM))
+    assert wire.calls[0]["EmailTags"] == [{"Name": "creditor_id", "Value": CREDITOR},
+                                          {"Name": "claim_id", "Value": CLAIM}]
 
 
 def test_a_key_outside_the_tag_alphabet_is_tagged_by_its_digest() -> None:
@@ -168,8 +190,21 @@ def event(name: str) -> bytes:
 
 
 def test_a_permanent_bounce() -> None:
+    # A message sent before the claim's ids were tagged: none come back.
     assert parse_ses_event(event("bounce")) == [DeliveryEvent(
         MESSAGE_ID, "bounce", True, (TO,), "clm_01JABCDEF-overdue_email-v3")]
+
+
+@pytest.mark.parametrize(("name", "kind", "permanent"), [
+    ("bounce", "bounce", True), ("bounce-transient", "bounce", False),
+    ("complaint", "complaint", True)])
+def test_an_event_names_the_claim_its_message_was_tagged_with(
+        name: str, kind: str, permanent: bool) -> None:
+    lambda_event = json.loads((EVENTS / f"sns-ses-{name}.json").read_text())
+    message = lambda_event["Records"][0]["Sns"]["Message"]
+    assert parse_ses_event(message.encode()) == [DeliveryEvent(
+        MESSAGE_ID, kind, permanent, (TO,),  # type: ignore[arg-type]
+        "h-ad4609fb233419812f2bd7fe4e8ed5ae8345fa4d255d4cfb132e876ac7ff2aaa", CREDITOR, CLAIM)]
 
 
 def test_a_transient_bounce_is_not_permanent() -> None:

@@ -323,7 +323,7 @@ def test_a_payment_on_a_cancelled_claim_is_not_allowed(world: FakeWorld,
     before = stored(world)
     with pytest.raises(ActionNotAllowed) as refused:
         pay(world, caller, claim.id, "100.00")
-    assert refused.value.action == "record_payment" and refused.value.allowed == []
+    assert refused.value.action == "record_payment" and refused.value.allowed == ["reopen"]
     assert stored(world) == before
 
 
@@ -361,7 +361,7 @@ def test_reversing_the_closing_payment_reopens_the_claim_in_its_former_phase(
     events = timeline(world, caller, claim.id)
     assert [e.action for e in events] == [
         "open", "record_payment", "close", "reverse_payment", "reopen"]
-    assert events[-1].data == {"phase": "amicable"}
+    assert events[-1].data == {"from": "closed (paid)", "to": "amicable", "phase": "amicable"}
     assert [e.seq for e in events] == [1, 2, 3, 4, 5]
 
 

@@ -291,15 +291,17 @@ def test_a_closing_action_closes_the_claim_and_clears_its_hold(
         world: FakeWorld, caller: Caller, action: str, outcome: Outcome) -> None:
     claim = open_claim(world, caller)
     services.apply_action(claim.id, services.ActionRequest("hold"), caller, world.ports)
-    closed, entry = services.apply_action(claim.id, services.ActionRequest(action, "decided"),
-                                          caller, world.ports)
+    closed, entry = services.apply_action(claim.id, services.ActionRequest(
+        action, "decided", transfer_to="agency" if action == "transfer" else None),
+        caller, world.ports)
     read = services.get_claim(claim.id, caller, world.ports)
     assert read == closed
     assert (read.phase, read.outcome, read.hold) == (Phase.CLOSED, outcome, None)
     assert read.outstanding == claim.outstanding  # closing is not paying
-    assert lifecycle.allowed_actions(read) == []
+    assert lifecycle.allowed_actions(read) == ["reopen"]
     assert entry.action == action
-    assert entry.data == {"from": "amicable, held for manual", "to": f"closed ({outcome.value})"}
+    assert entry.data == {"from": "amicable, held for manual", "to": f"closed ({outcome.value})",
+                          **({"transferred_to": "agency"} if action == "transfer" else {})}
 
 
 def test_a_disallowed_action_lists_the_allowed_ones_and_stores_nothing(
@@ -324,12 +326,14 @@ def test_no_action_is_allowed_on_a_cancelled_claim(world: FakeWorld, caller: Cal
     services.apply_action(claim.id, services.ActionRequest("cancel"), caller, world.ports)
     before = stored(world)
     with pytest.raises(ActionNotAllowed) as refused:
-        services.apply_action(claim.id, services.ActionRequest(action), caller, world.ports)
-    assert refused.value.allowed == [] and refused.value.state == "closed (cancelled)"
+        services.apply_action(claim.id, services.ActionRequest(
+            action, transfer_to="agency" if action == "transfer" else None), caller,
+            world.ports)
+    assert refused.value.allowed == ["reopen"] and refused.value.state == "closed (cancelled)"
     assert stored(world) == before
 
 
-@pytest.mark.parametrize("action", ["start_judicial", "record_payment", "HOLD"])
+@pytest.mark.parametrize("action", ["review", "record_payment", "HOLD"])
 def test_a_name_that_is_not_a_manual_action_is_refused_and_stores_nothing(
         world: FakeWorld, caller: Caller, action: str) -> None:
     # The HTTP layer only lets manual action names through; the use case still refuses

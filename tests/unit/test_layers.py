@@ -30,9 +30,14 @@ ALLOWED = {
     "amounts": {"shared", "creditors", "debtors", "claims"},
     "letters": {"shared", "creditors", "debtors", "claims", "amounts"},
     "escalation": {"shared", "creditors", "debtors", "claims", "amounts", "letters"},
-    "ports": {"shared", "creditors", "debtors", "claims", "amounts", "letters", "escalation"},
+    # The judicial phase reads what is owed (statements, limitation dates), the letters and
+    # the worklist's kinds, never a port.
+    "judicial": {"shared", "creditors", "debtors", "claims", "amounts", "letters",
+                 "escalation"},
+    "ports": {"shared", "creditors", "debtors", "claims", "amounts", "letters", "escalation",
+              "judicial"},
     "services": {"shared", "creditors", "debtors", "claims", "amounts", "letters",
-                 "escalation", "ports", "services"},
+                 "escalation", "judicial", "ports", "services"},
 }
 
 
@@ -114,6 +119,14 @@ def test_the_letter_worker_loads_no_web_framework() -> None:
 
 def test_the_postal_poller_loads_no_web_framework_or_renderer() -> None:
     module = "api.entrypoints.lambda_postal"
+    loaded = _loaded_by(module, then=f"{module}._ports()")
+    assert "boto3" in loaded
+    forbidden = NOT_WORKERS | {"weasyprint", "jinja2", "segno", "adapters.letters"}
+    assert not loaded & forbidden, sorted(loaded & forbidden)
+
+
+def test_the_email_events_function_loads_no_web_framework_or_renderer() -> None:
+    module = "api.entrypoints.lambda_email_events"
     loaded = _loaded_by(module, then=f"{module}._ports()")
     assert "boto3" in loaded
     forbidden = NOT_WORKERS | {"weasyprint", "jinja2", "segno", "adapters.letters"}

@@ -85,6 +85,12 @@ def tasks_of_claim(creditor_id: str, claim_id: str) -> str:
     return f"T#{creditor_id}#CLAIMTASKS#{claim_id}"
 
 
+def calls_of_debtor(creditor_id: str, debtor_id: str) -> str:
+    """GSI2 (sparse): a debtor's call tasks open or done, sorted by `task_order` of the call's
+    instant (its completion, or its due instant while open)."""
+    return f"T#{creditor_id}#CALLS#{debtor_id}"
+
+
 def instant_key(at: datetime) -> str:
     """An instant as a sort key: UTC, fixed width, so that text order is time order (an
     offset or missing microseconds in `isoformat()` would break it)."""

@@ -1,15 +1,19 @@
 """Tasks on the table: one item per task in its own partition (`T#<creditor>#TASK#<id>`,
 `META`), listed by status through GSI1 and by claim through GSI3, both sorted by due
 instant then id. Kind and assignee are item attributes read by a FilterExpression: a
-worklist is one status's list (or one claim's), narrowed, never a scan."""
+worklist is one status's list (or one claim's), narrowed, never a scan. A call task open
+or done is also in its debtor's calls on GSI2 (sparse: no other task is), by the call's
+instant, so the calls cap reads one short range of one partition."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from adapters.dynamodb._table import Table, data, decode, n, s
 from adapters.dynamodb.creditors import put
 from adapters.dynamodb.keys import (
+    calls_of_debtor,
     instant_key,
     task_order,
     task_pk,
@@ -17,13 +21,23 @@ from adapters.dynamodb.keys import (
     tasks_of_status,
 )
 from adapters.dynamodb.unit_of_work import Write
-from domain.escalation.tasks import Task, TaskStatus
+from domain.escalation.tasks import Task, TaskKind, TaskStatus
 from domain.ports.repositories import Page, PageRequest
 from domain.ports.tasks import TaskFilter
 from domain.shared.errors import Conflict, StaleVersion
 
 if TYPE_CHECKING:
     from adapters.dynamodb.unit_of_work import DynamoUnitOfWork
+
+
+def _call_instant(task: Task) -> datetime | None:
+    """When a call task counts as a call: done, at its completion; open, at its due
+    instant; skipped, never."""
+    if task.kind is not TaskKind.CALL:
+        return None
+    if task.status is TaskStatus.DONE:
+        return task.completed_at or task.due_at
+    return task.due_at if task.status is TaskStatus.OPEN else None
 
 
 class DynamoTasks:
@@ -47,6 +61,10 @@ class DynamoTasks:
         }
         if task.assignee is not None:
             item["assignee"] = s(task.assignee)
+        call_at = _call_instant(task)
+        if call_at is not None:
+            item["GSI2PK"] = s(calls_of_debtor(task.creditor_id, task.debtor_id))
+            item["GSI2SK"] = s(task_order(call_at, task.id))
         return item
 
     def get_task(self, creditor_id: str, task_id: str) -> Task | None:
@@ -101,3 +119,18 @@ class DynamoTasks:
             cursor = result.next_cursor
             if cursor is None:
                 return tasks
+
+    def calls_of_debtor(self, creditor_id: str, debtor_id: str,
+                        since: datetime) -> list[datetime]:
+        calls: list[datetime] = []
+        cursor = None
+        while True:
+            # `~` sorts after every digit: the range runs from `since` to the last call.
+            items, cursor = self.table.query(
+                index="GSI2", pk_name="GSI2PK", pk=calls_of_debtor(creditor_id, debtor_id),
+                sk_name="GSI2SK", sk_between=(instant_key(since), "~"), limit=100,
+                cursor=cursor)
+            calls += [at for at in (_call_instant(decode(item, Task)) for item in items)
+                      if at is not None]
+            if cursor is None:
+                return sorted(calls)

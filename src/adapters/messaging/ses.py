@@ -5,8 +5,9 @@ those notifications.
 
 SES has no idempotency key of its own: the caller's outbox row decides that a step's
 message is sent once; the key travels as a message tag so that an event can be matched back
-to the step. Tags carry nothing else: SES copies them into every event, which end up in logs
-and metrics.
+to the step, and the creditor's and the claim's ids as two more, so that the event finds its
+claim by key (domain.services.email_feedback). Tags carry ids and nothing else: SES copies
+them into every event, which end up in logs and metrics.
 """
 
 from __future__ import annotations
@@ -14,15 +15,22 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from adapters.messaging._errors import error_code, http_status
-from domain.ports.escalation import ChannelRefused, ChannelUnavailable, EmailMessage
+from domain.ports.escalation import (
+    ChannelRefused,
+    ChannelUnavailable,
+    DeliveryEvent,
+    EmailEventKind,
+    EmailMessage,
+)
 
 IDEMPOTENCY_TAG = "idempotency_key"
+CREDITOR_TAG = "creditor_id"
+CLAIM_TAG = "claim_id"
 _TAG_VALUE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 # Refused for good: the message or the sending identity, not the moment, is at fault.
@@ -71,9 +79,11 @@ class SesEmailSender:
             "Content": {"Simple": simple},
             "ConfigurationSetName": self._configuration_set,
         }
-        if message.idempotency_key:
-            params["EmailTags"] = [{"Name": IDEMPOTENCY_TAG,
-                                    "Value": tag_value(message.idempotency_key)}]
+        tags = [(IDEMPOTENCY_TAG, message.idempotency_key), (CREDITOR_TAG, message.creditor_id),
+                (CLAIM_TAG, message.claim_id)]
+        if any(value for _, value in tags):
+            params["EmailTags"] = [{"Name": name, "Value": tag_value(value)}
+                                   for name, value in tags if value]
         if message.reply_to:
             params["ReplyToAddresses"] = [message.reply_to]
         return params
@@ -98,20 +108,9 @@ class SesEmailSender:
 
 # --- the configuration set's events ---------------------------------------------------------
 
-EventKind = Literal["bounce", "complaint", "delivery"]
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryEvent:
-    """What SES reports on a message we sent. `recipients` serves to match the contact
-    (to mark an address bounced); it is left out of the repr so that logging an event never
-    writes an address."""
-
-    message_id: str
-    event: EventKind
-    permanent: bool  # a hard bounce (or a complaint): stop using the address
-    recipients: tuple[str, ...] = field(default=(), repr=False)
-    idempotency_key: str | None = None  # the tag we set, when present
+# The event's type lives with the port (the use case reads it); these names stay importable
+# from here, where the events are parsed.
+EventKind = EmailEventKind
 
 
 def _ses_record(document: dict[str, Any]) -> dict[str, Any] | None:
@@ -153,18 +152,30 @@ def parse_ses_event(body: bytes) -> list[DeliveryEvent]:
     if not message_id:
         return []
     tags = mail.get("tags") or {}
-    key_values = tags.get(IDEMPOTENCY_TAG) if isinstance(tags, dict) else None
-    key = str(key_values[0]) if isinstance(key_values, list) and key_values else None
+    key, creditor_id, claim_id = (_tag(tags, IDEMPOTENCY_TAG), _tag(tags, CREDITOR_TAG),
+                                  _tag(tags, CLAIM_TAG))
     if kind == "Bounce":
         bounce = record.get("bounce") or {}
         return [DeliveryEvent(message_id, "bounce", bounce.get("bounceType") == "Permanent",
-                              _addresses(bounce.get("bouncedRecipients")), key)]
+                              _addresses(bounce.get("bouncedRecipients")), key, creditor_id,
+                              claim_id)]
     if kind == "Complaint":
         complaint = record.get("complaint") or {}
         return [DeliveryEvent(message_id, "complaint", True,
-                              _addresses(complaint.get("complainedRecipients")), key)]
+                              _addresses(complaint.get("complainedRecipients")), key,
+                              creditor_id, claim_id)]
     if kind == "Delivery":
         delivery = record.get("delivery") or {}
         return [DeliveryEvent(message_id, "delivery", False,
-                              _addresses(delivery.get("recipients")), key)]
+                              _addresses(delivery.get("recipients")), key, creditor_id,
+                              claim_id)]
     return []
+
+
+def _tag(tags: Any, name: str) -> str | None:
+    """A tag's value as SES hands it back (`{"name": ["value"]}`), None when absent."""
+    values = tags.get(name) if isinstance(tags, dict) else None
+    return str(values[0]) if isinstance(values, list) and values and values[0] else None
+
+
+__all__ = ["DeliveryEvent", "EventKind", "SesEmailSender", "parse_ses_event", "tag_value"]

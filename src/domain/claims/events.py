@@ -112,13 +112,37 @@ class ClaimWrittenOff(Transition):
 
 @dataclass(frozen=True, kw_only=True)
 class ClaimTransferred(Transition):
+    """Handed to an agency, a commissaire de justice or a lawyer (domain.claims.judicial.
+    TransferTarget), under their mandate's reference when given."""
+
     action: ClassVar[str] = "transfer"
+    transferred_to: str
+    mandate_reference: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimReopened(Transition):
+    """Open again: a person reopened a claim they had closed (`reason` says why), or the
+    payment that closed it was reversed. `phase` is the phase it is back in."""
+
+    action: ClassVar[str] = "reopen"
+    phase: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class JudicialStarted(Transition):
+    """A judicial route taken (domain.claims.judicial.JudicialRoute): the automatic ladder
+    stops."""
+
+    action: ClassVar[str] = "start_judicial"
+    route: str
 
 
 MANUAL_TRANSITIONS: dict[str, type[Transition]] = {
     "hold": ClaimHeld, "resume": ClaimResumed, "open_dispute": DisputeOpened,
     "resolve_dispute": DisputeResolved, "cancel": ClaimCancelled,
-    "write_off": ClaimWrittenOff, "transfer": ClaimTransferred,
+    "write_off": ClaimWrittenOff, "transfer": ClaimTransferred, "reopen": ClaimReopened,
+    "start_judicial": JudicialStarted,
 }
 
 
@@ -146,12 +170,6 @@ class PaymentReversed(Event):
     payment_id: str
     amount: Decimal
     reversed_on: date | None = None  # the bank's return date (None in older timelines)
-
-
-@dataclass(frozen=True, kw_only=True)
-class ClaimReopened(Event):
-    action: ClassVar[str] = "reopen"
-    phase: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -336,6 +354,31 @@ class LetterDispatched(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class LetterEmailed(Event):
+    """The ladder's e-mail went with the letter's PDF attached (its SHA-256 is the one the
+    letter was rendered with). The provider's message id matches its delivery events; the
+    address stays on the debtor."""
+
+    action: ClassVar[str] = "letter_emailed"
+    letter_id: str
+    step: str | None = None
+    message_id: str
+    attachment_sha256: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LetterEmailSkipped(Event):
+    """The e-mail that was to carry the letter was not sent: `cause` says why (the claim
+    paid or closed meanwhile, no usable e-mail any more, the provider refused it, a PDF
+    too large to attach)."""
+
+    action: ClassVar[str] = "letter_email_skipped"
+    letter_id: str
+    step: str | None = None
+    cause: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class LetterTracked(Event):
     """A status the postal provider reported, with the proof it sent (its SHA-256)."""
 
@@ -357,6 +400,30 @@ class ContactToVerify(Event):
     contact_point_id: str
     channel: str
     cause: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmailBounced(Event):
+    """A ladder e-mail came back (the provider's bounce): a permanent one marked the
+    address invalid and asked a person for another (domain.services.email_feedback), a
+    transient one (a full mailbox, a server down) is only noted. Names the provider's
+    message and the contact point, never the address; no contact point when the address is
+    no longer one of the debtor's."""
+
+    action: ClassVar[str] = "email_bounced"
+    message_id: str
+    bounce: str  # permanent | transient
+    contact_point_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmailComplained(Event):
+    """The debtor reported a ladder e-mail as unwanted (a complaint through their mailbox
+    provider): the address is not e-mailed again."""
+
+    action: ClassVar[str] = "email_complained"
+    message_id: str
+    contact_point_id: str | None = None
 
 
 # ---------------------------------------------------------------------------- escalation

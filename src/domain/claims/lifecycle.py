@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from domain.claims.judicial import JudicialRoute, TransferTarget
 from domain.claims.model import Claim, Hold, HoldReason, Outcome, Phase
 from domain.shared.errors import ActionNotAllowed
 
@@ -23,11 +24,29 @@ if TYPE_CHECKING:
 OPEN_PHASES = frozenset({Phase.PRE_DUE, Phase.AMICABLE, Phase.FORMAL_NOTICE, Phase.JUDICIAL})
 
 
+# Whether an action is allowed: the claim, and the creditor's today when known (a claim
+# opened before its due date is stored pre_due; once due it counts as amicable).
+Condition = Callable[[Claim, "date | None"], bool]
+
+
 @dataclass(frozen=True, slots=True)
 class ActionRule:
     name: str
-    condition: Callable[[Claim], bool]
+    condition: Condition
     why_not: str
+
+
+def _rule(name: str, condition: Callable[[Claim], bool], why_not: str) -> ActionRule:
+    return ActionRule(name, lambda claim, _today: condition(claim), why_not)
+
+
+def effective_phase(claim: Claim, today: date | None) -> Phase:
+    """The phase the claim is in on `today`: a claim opened before its due date stays
+    stored as pre_due until an action writes it; once due it is amicable."""
+    if (claim.phase is Phase.PRE_DUE and today is not None
+            and initial_phase(claim.earliest_due_date, today) is Phase.AMICABLE):
+        return Phase.AMICABLE
+    return claim.phase
 
 
 def _open(claim: Claim) -> bool:
@@ -92,42 +111,103 @@ def _plan_possible(claim: Claim) -> bool:
                                      or claim.hold.reason is not HoldReason.INSOLVENCY)
 
 
+# Closed otherwise than paid: a person decided it, a person may undo it. A claim closed as
+# paid reopens only when the payment that closed it is reversed (reverse_payment): what
+# closed it is a fact on the account, not a decision. A transferred one reopens when its
+# mandate ends (the agency or the commissaire de justice hands the file back): without
+# reopening, its invoices could never be chased again, as their numbers stay taken.
+REOPENABLE = frozenset({Outcome.WRITTEN_OFF, Outcome.CANCELLED, Outcome.TRANSFERRED})
+
+
+def _reopenable(claim: Claim) -> bool:
+    return claim.phase is Phase.CLOSED and claim.outcome in REOPENABLE
+
+
+def _in_proceedings(claim: Claim) -> bool:
+    return claim.proceedings is not None or (
+        claim.hold is not None and claim.hold.reason is HoldReason.INSOLVENCY)
+
+
+def _individual_action(claim: Claim, today: date | None) -> bool:
+    # A court is asked once the debt is due and the amicable phase has run (amicable or
+    # after the formal notice); not while a dispute is open (a person resolves it first),
+    # nor while a payment plan is kept (the creditor granted a term: the instalments not
+    # yet due are not exigible), nor under collective proceedings, which stay every
+    # individual action for a pre-opening debt (C. com. L622-21). A promise or a manual
+    # hold does not bar it: the creditor decides.
+    return (_open(claim)
+            and effective_phase(claim, today) in (Phase.AMICABLE, Phase.FORMAL_NOTICE)
+            and not _in_proceedings(claim)
+            and (claim.hold is None or claim.hold.reason not in (
+                HoldReason.DISPUTE, HoldReason.PAYMENT_PLAN)))
+
+
+def _declaration(claim: Claim, today: date | None) -> bool:
+    # Every creditor of a pre-opening debt declares it, due or not, disputed or not, sued
+    # or not (C. com. L622-24, L622-22): from any open phase, under proceedings only.
+    return _open(claim) and _in_proceedings(claim)
+
+
+# start_judicial's rule for each route: the one route collective proceedings leave open is
+# the declaration of claim; every other is an individual action.
+ROUTE_RULES: dict[JudicialRoute, ActionRule] = {
+    route: (ActionRule(route.value, _declaration,
+                       "a claim is declared only under collective proceedings")
+            if route is JudicialRoute.DECLARATION_OF_CLAIM else
+            ActionRule(route.value, _individual_action,
+                       "a court is asked only for a claim due, amicable or after its formal "
+                       "notice, not disputed, not under a payment plan nor collective "
+                       "proceedings (declare the claim instead)"))
+    for route in JudicialRoute
+}
+
+
+def allowed_routes(claim: Claim, today: date | None = None) -> list[JudicialRoute]:
+    return [route for route, rule in ROUTE_RULES.items() if rule.condition(claim, today)]
+
+
 RULES: tuple[ActionRule, ...] = (
-    ActionRule("record_payment", _open, "the claim is closed"),
-    ActionRule("reverse_payment", _open_or_paid, "the claim was closed otherwise than paid"),
-    ActionRule("record_promise", _promise_possible,
-               "the claim is closed or held (other than by a mandate)"),
-    ActionRule("start_payment_plan", _plan_possible,
-               "the claim is closed, disputed, handed off or held for collective proceedings"),
-    ActionRule("record_formal_notice", _open, "the claim is closed"),
-    ActionRule("record_judgment", _open, "the claim is closed"),
-    ActionRule("send_letter", _letter_possible,
-               "the claim is closed, disputed or held for collective proceedings"),
-    ActionRule("open_dispute", _not_disputed,
-               "the claim is closed, already disputed or handed off under a mandate"),
-    ActionRule("resolve_dispute", _disputed, "the claim is not disputed"),
-    ActionRule("hold", _open_not_held, "the claim is closed or already held"),
-    ActionRule("resume", _held_for(HoldReason.MANUAL, HoldReason.INSOLVENCY),
-               "the claim has no manual or insolvency hold"),
-    ActionRule("escalate", _open_not_held, "the claim is closed or held"),
-    ActionRule("skip_step", _open, "the claim is closed"),
-    ActionRule("transfer", _open, "the claim is closed"),
-    ActionRule("write_off", _open, "the claim is closed"),
-    ActionRule("cancel", _open, "the claim is closed"),
-    ActionRule("review", _open, "the claim is closed"),
-    ActionRule("handoff", _handoff_possible,
-               "the claim is closed, disputed, under a payment plan, in collective "
-               "proceedings or already handed off"),
-    ActionRule("withdraw_handoff", _handed_off, "the claim is not handed off"),
-    ActionRule("close_handoff", _handed_off, "the claim is not handed off"),
-    ActionRule("record_contact", _held_for(HoldReason.MANDATE),
-               "the claim is not handed off"),
+    _rule("record_payment", _open, "the claim is closed"),
+    _rule("reverse_payment", _open_or_paid, "the claim was closed otherwise than paid"),
+    _rule("record_promise", _promise_possible,
+          "the claim is closed or held (other than by a mandate)"),
+    _rule("start_payment_plan", _plan_possible,
+          "the claim is closed, disputed, handed off or held for collective proceedings"),
+    _rule("record_formal_notice", _open, "the claim is closed"),
+    _rule("record_judgment", _open, "the claim is closed"),
+    _rule("send_letter", _letter_possible,
+          "the claim is closed, disputed or held for collective proceedings"),
+    _rule("open_dispute", _not_disputed,
+          "the claim is closed, already disputed or handed off under a mandate"),
+    _rule("resolve_dispute", _disputed, "the claim is not disputed"),
+    _rule("hold", _open_not_held, "the claim is closed or already held"),
+    _rule("resume", _held_for(HoldReason.MANUAL, HoldReason.INSOLVENCY),
+          "the claim has no manual or insolvency hold"),
+    _rule("escalate", _open_not_held, "the claim is closed or held"),
+    _rule("skip_step", _open, "the claim is closed"),
+    ActionRule("start_judicial",
+               lambda claim, today: bool(allowed_routes(claim, today)),
+               "no judicial route is open: the claim is closed, pre-due, disputed or under "
+               "a payment plan"),
+    _rule("transfer", _open, "the claim is closed"),
+    _rule("write_off", _open, "the claim is closed"),
+    _rule("cancel", _open, "the claim is closed"),
+    _rule("reopen", _reopenable,
+          "only a claim written off, cancelled or transferred reopens (a paid one: reverse "
+          "the payment)"),
+    _rule("review", _open, "the claim is closed"),
+    _rule("handoff", _handoff_possible,
+          "the claim is closed, disputed, under a payment plan, in collective proceedings or "
+          "already handed off"),
+    _rule("withdraw_handoff", _handed_off, "the claim is not handed off"),
+    _rule("close_handoff", _handed_off, "the claim is not handed off"),
+    _rule("record_contact", _held_for(HoldReason.MANDATE), "the claim is not handed off"),
 )
 _BY_NAME = {rule.name: rule for rule in RULES}
 
 
-def allowed_actions(claim: Claim) -> list[str]:
-    return [rule.name for rule in RULES if rule.condition(claim)]
+def allowed_actions(claim: Claim, today: date | None = None) -> list[str]:
+    return [rule.name for rule in RULES if rule.condition(claim, today)]
 
 
 def describe_state(claim: Claim) -> str:
@@ -140,14 +220,24 @@ def describe_state(claim: Claim) -> str:
     return claim.phase.value
 
 
-def ensure_allowed(claim: Claim, action: str) -> None:
+def ensure_allowed(claim: Claim, action: str, today: date | None = None) -> None:
     """Raise ActionNotAllowed (→ 409 with the allowed actions) unless `action` is allowed."""
     rule = _BY_NAME.get(action)
     if rule is None:
         raise ValueError(f"unknown action {action!r}")
-    if not rule.condition(claim):
-        raise ActionNotAllowed(action, describe_state(claim), allowed_actions(claim),
+    if not rule.condition(claim, today):
+        raise ActionNotAllowed(action, describe_state(claim), allowed_actions(claim, today),
                                rule.why_not)
+
+
+def ensure_route_allowed(claim: Claim, route: JudicialRoute, today: date | None) -> None:
+    """Raise ActionNotAllowed for `start_judicial` unless `route` may start (ROUTE_RULES)."""
+    rule = ROUTE_RULES[route]
+    if not rule.condition(claim, today):
+        routes = ", ".join(r.value for r in allowed_routes(claim, today)) or "none"
+        raise ActionNotAllowed("start_judicial", describe_state(claim),
+                               allowed_actions(claim, today),
+                               f"route {route.value}: {rule.why_not} (routes open: {routes})")
 
 
 def initial_phase(earliest_due: date, today: date) -> Phase:
@@ -155,16 +245,33 @@ def initial_phase(earliest_due: date, today: date) -> Phase:
     return Phase.PRE_DUE if earliest_due >= today else Phase.AMICABLE
 
 
-def apply_manual(claim: Claim, action: str, now: datetime, reason: str | None = None,
-                 until: date | None = None,
-                 invoices: tuple[str, ...] = ()) -> events.Transition:
-    """A hold, dispute, resumption or closure decided by a person, applied to `claim`.
+# The holds a closure decided by a person does not end: reopened, the claim is held again
+# (the dispute is still open; the proceedings still stay individual actions; a person's
+# hold stands until they lift it). A promise or a plan is the account's to re-derive.
+HOLDS_A_CLOSURE_DOES_NOT_END = frozenset({HoldReason.DISPUTE, HoldReason.MANUAL,
+                                          HoldReason.INSOLVENCY})
 
-    Raises ActionNotAllowed unless the table above allows `action` in the claim's state."""
+
+def apply_manual(claim: Claim, action: str, now: datetime, reason: str | None = None,
+                 until: date | None = None, invoices: tuple[str, ...] = (), *,
+                 route: JudicialRoute | None = None, transfer_to: TransferTarget | None = None,
+                 mandate_reference: str | None = None) -> events.Transition:
+    """A hold, dispute, resumption, closure, reopening or judicial start decided by a
+    person, applied to `claim`.
+
+    Raises ActionNotAllowed unless the table above allows `action` in the claim's state
+    (and, for `start_judicial`, `route` in ROUTE_RULES)."""
     # The typed events cost ~20 ms to define: not on the path of a function serving reads.
     from domain.claims.events import MANUAL_TRANSITIONS
 
-    ensure_allowed(claim, action)
+    today = claim.today(now)
+    ensure_allowed(claim, action, today)
+    extra: dict[str, object] = {}
+    if action == "start_judicial":
+        if route is None:
+            raise ValueError("start_judicial names its route")
+        ensure_route_allowed(claim, route, today)
+        claim.phase = effective_phase(claim, today)  # the state it leaves, as it is today
     before = describe_state(claim)
     match action:
         case "hold":
@@ -180,13 +287,32 @@ def apply_manual(claim: Claim, action: str, now: datetime, reason: str | None = 
             claim.disputed_invoices = ()
         case "resume":
             claim.hold = None
-        case "cancel":
-            claim.phase, claim.outcome, claim.hold = Phase.CLOSED, Outcome.CANCELLED, None
-        case "write_off":
-            claim.phase, claim.outcome, claim.hold = Phase.CLOSED, Outcome.WRITTEN_OFF, None
-        case "transfer":
-            claim.phase, claim.outcome, claim.hold = Phase.CLOSED, Outcome.TRANSFERRED, None
+        case "cancel" | "write_off" | "transfer":
+            outcome = {"cancel": Outcome.CANCELLED, "write_off": Outcome.WRITTEN_OFF,
+                       "transfer": Outcome.TRANSFERRED}[action]
+            # Where it was, to reopen it there.
+            claim.closed_from, claim.closed_hold = claim.phase, claim.hold
+            claim.phase, claim.outcome, claim.hold = Phase.CLOSED, outcome, None
+            if action == "transfer":
+                if transfer_to is None:
+                    raise ValueError("transfer names who takes the claim over")
+                extra = {"transferred_to": transfer_to.value,
+                         "mandate_reference": mandate_reference}
+        case "reopen":
+            phase = claim.closed_from
+            if phase is None or phase is Phase.PRE_DUE:  # it may have fallen due since
+                phase = initial_phase(claim.earliest_due_date, today)
+            held = claim.closed_hold
+            claim.phase, claim.outcome = phase, None
+            claim.hold = held if held is not None and held.reason in (
+                HOLDS_A_CLOSURE_DOES_NOT_END) else None
+            claim.closed_from = claim.closed_hold = None
+            extra = {"phase": phase.value}
+        case "start_judicial":
+            assert route is not None
+            claim.phase, claim.judicial_route = Phase.JUDICIAL, route
+            extra = {"route": route.value}
         case _:
             raise ValueError(f"{action!r} is not a manual action")
     return MANUAL_TRANSITIONS[action](reason=reason, from_state=before,
-                                      to_state=describe_state(claim))
+                                      to_state=describe_state(claim), **extra)

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from domain.claims.judicial import JudicialRoute
 from domain.debtors.model import DebtorKind
 from domain.debtors.proceedings import CollectiveProceedings
 
@@ -86,8 +87,8 @@ class Claim:
     # The creditor's time zone when the claim was opened: it decides what "today" is for
     # due dates, interest and promises without reading the creditor on every change.
     time_zone: str = "Europe/Paris"
-    # The open phase a claim was in when it closed, to reopen it if the payment that
-    # closed it bounces.
+    # The open phase a claim was in when it closed, to reopen it there (the payment that
+    # closed it bounced, or a person reopens a claim written off, cancelled or transferred).
     closed_from: Phase | None = None
     # The hold it was under when it closed as paid: a dispute, a manual or an insolvency
     # hold did not end because money came in, so it comes back if that money bounces.
@@ -133,13 +134,16 @@ class Claim:
     schedule_name: str | None = None
     # A step the trigger claimed (its effects are under way), with when.
     running_step: str | None = None
-    # When a person called the debtor about this claim (a call task completed, whatever
-    # came of it), the last ones: at most N calls in a rolling period (domain.escalation.
-    # calendar.ContactWindows), so the ladder's next call waits for a slot under the cap.
-    call_attempts: tuple[datetime, ...] = ()
     # Invoices under a dispute scoped to them: the ladder and the letters leave them out,
     # and chase the others (a dispute of the whole claim is a hold instead).
     disputed_invoices: tuple[str, ...] = ()
+    # The judicial route taken (`start_judicial`): the proceedings build on it, and the
+    # automatic ladder stops while the claim is judicial.
+    judicial_route: JudicialRoute | None = None
+    # The provider's e-mail events already applied (`kind:message id`, the latest few:
+    # domain.services.email_feedback), written with their effects, so a notification
+    # delivered twice (SNS is at least once) changes nothing the second time.
+    email_feedback: tuple[str, ...] = ()
 
     def today(self, now: datetime) -> date:
         from zoneinfo import ZoneInfo

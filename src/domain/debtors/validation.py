@@ -14,6 +14,12 @@ from domain.debtors.model import ContactPoint, ContactValidation, Debtor, Debtor
 from domain.shared.errors import FieldError
 
 CHANNEL_ORDER = ("email", "sms", "letter", "phone")
+# What the world, not the rules, said about an address: a mail server refused it for good,
+# or the debtor reported our e-mail as unwanted. Validating the same contact point again
+# cannot overrule that, so it is kept (a corrected address is a new contact point).
+BOUNCED = "bounced"
+COMPLAINED = "complained"
+OBSERVED = frozenset({BOUNCED, COMPLAINED})
 
 
 def validate_point(point: ContactPoint, country: str, kind: DebtorKind, at: datetime, *,
@@ -31,9 +37,39 @@ def validate_point(point: ContactPoint, country: str, kind: DebtorKind, at: date
 
 def validate_points(points: list[ContactPoint], country: str, kind: DebtorKind, at: datetime,
                     *, check_deliverability: bool = False) -> list[ContactPoint]:
-    return [replace(p, validation=validate_point(p, country, kind, at,
+    return [p if observed(p) else
+            replace(p, validation=validate_point(p, country, kind, at,
                                                  check_deliverability=check_deliverability))
             for p in points]
+
+
+def observed(point: ContactPoint) -> bool:
+    """A bounce or a complaint was recorded on the point (see OBSERVED)."""
+    return point.validation is not None and bool(OBSERVED & set(point.validation.reasons))
+
+
+def marked_invalid(point: ContactPoint, reason: str, message: str,
+                   at: datetime) -> ContactPoint:
+    """The point as a failed channel found it (a wrong number, a move, a hard bounce): no
+    channel uses it again; its normalised form stays for a person to compare."""
+    before = point.validation
+    return replace(point, validation=ContactValidation(
+        status="invalid", normalized=before.normalized if before else None,
+        reasons=(reason,), message=message, validated_at=at,
+        line_type=before.line_type if before else None, channels=()))
+
+
+def marked_unwanted(point: ContactPoint, at: datetime) -> ContactPoint:
+    """The e-mail address whose owner reported our message as unwanted (a complaint): it
+    works, so its status stays, but it serves no channel any more and the ladder never
+    e-mails it again (domain.services.escalation._usable)."""
+    before = point.validation
+    return replace(point, validation=ContactValidation(
+        status=before.status if before else "unverified",
+        normalized=before.normalized if before else None,
+        reasons=(*(before.reasons if before else ()), COMPLAINED),
+        message="The debtor reported a reminder e-mail as unwanted: no more e-mails to this "
+                "address.", validated_at=at, channels=()))
 
 
 def reachable_by(debtor: Debtor) -> list[str]:

@@ -208,8 +208,14 @@ def _closing(facts: MessageFacts, language: Language, *, crossing: bool) -> list
 
 # --- the e-mails ----------------------------------------------------------------------------
 
+# Said after the body when the e-mail carries the step's letter as a PDF, whatever the
+# template: the letter is the debtor's to read, the e-mail only points to it.
+_ATTACHED = {Language.FR: "Vous trouverez notre courrier en pièce jointe à ce message, au "
+                          "format PDF.",
+             Language.EN: "You will find our letter attached to this message, as a PDF."}
 
-def _email_fr(template: str, f: MessageFacts) -> Composed:
+
+def _email_fr(template: str, f: MessageFacts, attached: bool) -> Composed:
     fr = Language.FR
     due = formatting.long_date(f.earliest_due_date, fr)
     inv = _invoices(f.invoice_numbers, fr)
@@ -267,12 +273,13 @@ def _email_fr(template: str, f: MessageFacts) -> Composed:
         crossing, due_label = True, True
     else:  # pragma: no cover - compose checks the name first
         raise AssertionError(template)
+    body += [_ATTACHED[fr]] if attached else []
     text = [f"Bonjour {f.debtor_name},", "", *body, "", _pay_line(f, fr), "",
             *_details(f, fr, due_label=due_label), "", *_closing(f, fr, crossing=crossing)]
     return Composed(subject.replace(" : ", _FR_SEP), "\n".join(text) + "\n")
 
 
-def _email_en(template: str, f: MessageFacts) -> Composed:
+def _email_en(template: str, f: MessageFacts, attached: bool) -> Composed:
     en = Language.EN
     due = formatting.long_date(f.earliest_due_date, en)
     inv = _invoices(f.invoice_numbers, en)
@@ -324,6 +331,7 @@ def _email_en(template: str, f: MessageFacts) -> Composed:
         crossing, due_label = True, True
     else:  # pragma: no cover - compose checks the name first
         raise AssertionError(template)
+    body += [_ATTACHED[en]] if attached else []
     text = [f"Dear {f.debtor_name},", "", *body, "", _pay_line(f, en), "",
             *_details(f, en, due_label=due_label), "", *_closing(f, en, crossing=crossing)]
     return Composed(subject, "\n".join(text) + "\n")
@@ -334,13 +342,15 @@ def _known(template: str) -> None:
         raise ValueError(f"no message template {template!r}")
 
 
-def compose(template: str, language: Language, facts: MessageFacts) -> Composed:
-    """The e-mail of `template` in `language` (plain text). Raises ValueError for a name
-    that is not in MESSAGE_TEMPLATES."""
+def compose(template: str, language: Language, facts: MessageFacts, *,
+            attached: bool = False) -> Composed:
+    """The e-mail of `template` in `language` (plain text); `attached`: it carries the
+    step's letter, which it says. Raises ValueError for a name that is not in
+    MESSAGE_TEMPLATES."""
     _known(template)
     if language is Language.FR:
-        return _email_fr(template, facts)
-    return _email_en(template, facts)
+        return _email_fr(template, facts, attached)
+    return _email_en(template, facts, attached)
 
 
 # --- the SMS --------------------------------------------------------------------------------

@@ -13,7 +13,9 @@ The rules (reference/letters-escalation.md B12, the issue):
 - A manual step (a call, a visit, an approval) blocks the ladder until a person completes or
   skips it: the planner answers `waiting` while it is open.
 - A claim held (dispute, promise until its deadline, a kept plan, collective proceedings, a
-  manual hold) is paused; a closed one is stopped; past the last step, finished.
+  manual hold) is paused; a closed one is stopped, and so is a judicial one (a court, a
+  commissaire de justice or the mandataire set the pace then, not reminders); past the
+  last step, finished.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class Situation:
     outstanding: Decimal
     carrying_due_date: date | None  # the oldest unpaid invoice's due date
     notice_deadline: date | None  # the formal notice's deadline, once one was sent
+    judicial: bool = False  # a judicial route taken, or a judgment recorded
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +92,8 @@ def plan(steps: tuple[Step, ...], progress: Progress, situation: Situation) -> P
     """The claim's next step and its day, or why there is none."""
     if not situation.open:
         return Plan(PlanKind.STOPPED, reason="the claim is closed")
+    if situation.judicial:
+        return Plan(PlanKind.STOPPED, reason="the claim is judicial: the ladder stops")
     if situation.carrying_due_date is None or situation.outstanding <= 0:
         return Plan(PlanKind.STOPPED, reason="nothing unpaid")
     if situation.held:
@@ -157,4 +162,4 @@ def situation_of(claim: Claim, account: ClaimAccount, statement: Statement, toda
         resume_on=resume_on, debtor_kind=claim.debtor_kind,
         outstanding=sum((inv.outstanding for inv in unpaid), Decimal(0)),
         carrying_due_date=min((inv.due_date for inv in unpaid), default=None),
-        notice_deadline=deadline)
+        notice_deadline=deadline, judicial=claim.phase is Phase.JUDICIAL)

@@ -120,6 +120,23 @@ class Dispatch:
         return self.status not in FINAL_DISPATCH_STATUSES
 
 
+@dataclass(frozen=True, slots=True)
+class LetterEmail:
+    """The ladder's e-mail that carries the letter's PDF (a step with an e-mail and a
+    letter): the letter worker sends it once the letter is rendered. A worker claims it
+    (`started_at`) before sending, so two deliveries of the render job send it once."""
+
+    template: str  # the step's message (domain.escalation.messages)
+    idempotency_key: str  # the claim, the step and the channel
+    started_at: datetime | None = None
+    message_id: str | None = None  # the provider's, once sent
+    skipped: str | None = None  # why it was not sent (the claim paid meanwhile, no e-mail)
+
+    @property
+    def done(self) -> bool:
+        return self.message_id is not None or self.skipped is not None
+
+
 @dataclass(slots=True)
 class Letter:
     id: str
@@ -153,3 +170,5 @@ class Letter:
     # Requested by the ladder: which step, and how to post it once it is rendered.
     step_key: str | None = None
     dispatch_on_ready: DispatchMode | None = None
+    # ... and the e-mail to send with it attached, once it is rendered.
+    email_on_ready: LetterEmail | None = None

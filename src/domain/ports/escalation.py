@@ -5,9 +5,9 @@ firing scheduler)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Literal, Protocol
 
 from domain.shared.errors import Unavailable
 
@@ -29,6 +29,10 @@ class EmailMessage:
     # The same key never sends twice (the step's claim; the adapter keeps it as a tag).
     idempotency_key: str = ""
     reply_to: str | None = None
+    # Whose message it is: the provider hands them back with each bounce or complaint, so
+    # the event finds its claim by key (domain.services.email_feedback), never by a scan.
+    creditor_id: str | None = None
+    claim_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +40,25 @@ class SmsMessage:
     to: str  # E.164, a mobile
     text: str
     idempotency_key: str = ""
+
+
+EmailEventKind = Literal["bounce", "complaint", "delivery"]
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryEvent:
+    """What the provider reports on an e-mail we sent (SES: adapters.messaging.ses).
+    `recipients` serves to match the contact point (to mark an address bounced); it is left
+    out of the repr so that logging an event never writes an address."""
+
+    message_id: str
+    event: EmailEventKind
+    permanent: bool  # a hard bounce (or a complaint): stop using the address
+    recipients: tuple[str, ...] = field(default=(), repr=False)
+    idempotency_key: str | None = None  # the tag we set, when present
+    # The message's claim, from the tags we set (None on a message sent without them).
+    creditor_id: str | None = None
+    claim_id: str | None = None
 
 
 class ChannelRefused(Exception):

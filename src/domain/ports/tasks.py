@@ -1,5 +1,6 @@
 """The port of the collector's worklist: tasks on the table, listed by status in the order
-they fall due, and found by claim (the ladder asks whether a claim has one open)."""
+they fall due, found by claim (the ladder asks whether a claim has one open), and a
+debtor's calls (the ladder keeps the calls a debtor receives under the cap)."""
 
 from __future__ import annotations
 
@@ -46,4 +47,11 @@ class TaskRepository(Protocol):
 
     def open_tasks_of_claim(self, creditor_id: str, claim_id: str) -> list[Task]:
         """Every open task of the claim, the earliest due first."""
+        ...
+
+    def calls_of_debtor(self, creditor_id: str, debtor_id: str,
+                        since: datetime) -> list[datetime]:
+        """The debtor's calls, on all its claims, at or after `since`, the earliest first:
+        each call task done at its completion, each one open at its due instant (a call
+        asked of a person counts before it is made); a skipped one not at all."""
         ...

@@ -238,6 +238,7 @@ def reverse_payment(claim_id: str, payment_id: str, reason: str | None, caller: 
                 change.account.plan_status = None
             change.record(events.ClaimReopened(
                 reason="the payment that settled the claim was reversed",
+                from_state="closed (paid)", to_state=lifecycle.describe_state(claim),
                 phase=claim.phase.value))
         _settle(change, ports)
         plan = change.account.plan

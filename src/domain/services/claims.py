@@ -21,11 +21,11 @@ from domain.debtors.model import DebtorKind
 from domain.debtors.proceedings import CollectiveProceedings
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.caller import Caller, Ports
+from domain.shared import retry
 from domain.shared.dates import outside_window
-from domain.shared.errors import DomainValidationError, FieldError, NotFound
+from domain.shared.errors import DomainValidationError, FieldError, NotFound, StaleVersion
 from domain.shared.ids import new_id
 from domain.shared.money import is_currency, parse_amount
-from domain.shared.retry import retry_on_stale
 from domain.shared.validation import contractual_rate, raise_if
 
 if TYPE_CHECKING:
@@ -216,25 +216,79 @@ class ActionRequest:
     hold_until: date | None = None
     # open_dispute: only these invoices are disputed (the others are chased on).
     invoices: tuple[str, ...] = ()
+    # start_judicial: the route (domain.claims.judicial.JudicialRoute), by its value.
+    route: str | None = None
+    # transfer: who takes the claim over (TransferTarget), and their mandate's reference.
+    transfer_to: str | None = None
+    mandate_reference: str | None = None
 
 
-@retry_on_stale
-def apply_action(claim_id: str, request: ActionRequest, caller: Caller,
-                 ports: Ports) -> tuple[Claim, ClaimEvent]:
-    """Holds, disputes, resumptions and closures decided by a person
-    (domain.claims.lifecycle.apply_manual)."""
+def _only(action: str, owner: str, field: str, given: bool) -> list[FieldError]:
+    if given and action != owner:
+        return [FieldError(field, f"only {owner} takes {field}", "unexpected")]
+    return []
+
+
+def _request_errors(request: ActionRequest) -> list[FieldError]:
+    """What the action needs and what it does not take, before the claim is read: a
+    malformed request is refused whatever the claim's state."""
+    from domain.claims.judicial import JudicialRoute, TransferTarget
+
+    action = request.action
+    errors = (_only(action, "start_judicial", "route", request.route is not None)
+              + _only(action, "transfer", "to", request.transfer_to is not None)
+              + _only(action, "transfer", "mandate_reference",
+                      request.mandate_reference is not None))
+    if action == "reopen" and not (request.reason or "").strip():
+        errors.append(FieldError("reason", "say why the claim is reopened", "required"))
+    for field, value, owner, enum in (("route", request.route, "start_judicial", JudicialRoute),
+                                      ("to", request.transfer_to, "transfer", TransferTarget)):
+        if action != owner:
+            continue
+        known = ", ".join(e.value for e in enum)
+        if value is None:
+            errors.append(FieldError(field, f"{owner} names one of: {known}", "required"))
+        elif value not in {e.value for e in enum}:
+            errors.append(FieldError(field, f"{value!r} is not one of: {known}", "unknown"))
+    if action == "transfer" and request.mandate_reference is not None and not (
+            request.mandate_reference.strip()):
+        errors.append(FieldError("mandate_reference", "must not be empty", "required"))
+    return errors
+
+
+def apply_action(claim_id: str, request: ActionRequest, caller: Caller, ports: Ports,
+                 expected_version: int | None = None) -> tuple[Claim, ClaimEvent]:
+    """Holds, disputes, resumptions, closures, reopenings and judicial starts decided by a
+    person (domain.claims.lifecycle.apply_manual), and the ladder's own actions.
+
+    `expected_version` (If-Match): the change applies to that version only, else
+    StaleVersion (412), never replayed; without it a lost race is replayed on a fresh read
+    (so a conflicting change that won is answered ActionNotAllowed, 409)."""
     now = ports.clock.now()
+    errors = _request_errors(request)
     if (error := outside_window(request.hold_until, now.date(), "until")) is not None:
-        raise DomainValidationError.many([error])
+        errors.append(error)
+    raise_if(errors)
+    if expected_version is not None:
+        return _apply_action(claim_id, request, caller, ports, expected_version)
+    return retry.run_retrying(lambda: _apply_action(claim_id, request, caller, ports, None))
+
+
+def _apply_action(claim_id: str, request: ActionRequest, caller: Caller, ports: Ports,
+                  expected_version: int | None) -> tuple[Claim, ClaimEvent]:
+    now = ports.clock.now()
     if request.action in ("escalate", "skip_step"):
         from domain.services import escalation  # the ladder's own actions
 
         return escalation.ladder_action(claim_id, request.action, request.reason, caller,
-                                        ports)
+                                        ports, expected_version)
     from domain.claims.events import timeline_entry  # off the path of claim reads
+    from domain.claims.judicial import JudicialRoute, TransferTarget
 
     with ports.unit_of_work() as uow:
         claim = _load(uow, caller, claim_id)
+        if expected_version is not None and claim.version != expected_version:
+            raise StaleVersion("claim changed since it was read")
         if request.invoices:
             numbers = {inv.number for inv in claim.invoices}
             errors = [FieldError(f"invoice_numbers[{i}]", f"no invoice {n!r} in this claim",
@@ -247,8 +301,13 @@ def apply_action(claim_id: str, request: ActionRequest, caller: Caller,
                 raise DomainValidationError.many(errors)
         expected = claim.version
         changed = replace(claim, version=claim.version + 1, updated_at=now)
-        transition = lifecycle.apply_manual(changed, request.action, now, request.reason,
-                                            request.hold_until, tuple(request.invoices))
+        transition = lifecycle.apply_manual(
+            changed, request.action, now, request.reason, request.hold_until,
+            tuple(request.invoices),
+            route=JudicialRoute(request.route) if request.route else None,
+            transfer_to=TransferTarget(request.transfer_to) if request.transfer_to else None,
+            mandate_reference=(request.mandate_reference.strip()
+                               if request.mandate_reference else None))
         entry = timeline_entry(changed, transition, now, caller.actor)
         uow.claims.save_claim(changed, [entry], expected)
         from domain.services.escalation import keep_schedule

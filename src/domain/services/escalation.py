@@ -6,7 +6,8 @@ step's task (`step_task_completed`), the sweeper that runs what a lost schedule 
 
 Delivery is at least once (EventBridge Scheduler, then Lambda's asynchronous retries): a
 wake-up names the claim's version it was scheduled for, so one that arrives after the claim
-changed does nothing; the step is claimed with a conditional write before any effect, so
+changed does nothing, unless the claim's next step is still the one it names (the change
+kept its schedule); the step is claimed with a conditional write before any effect, so
 three deliveries at once run it once; each effect carries an idempotency key made of the
 claim, the step and the channel. The ledger is settled again right before anything is sent:
 no reminder goes out after a payment that arrived before it."""
@@ -33,18 +34,20 @@ from domain.escalation.planner import (
     situation_of,
     start_index,
 )
-from domain.escalation.policy import Channel, Step
+from domain.escalation.policy import LETTER_CHANNELS, Channel, Step
 from domain.escalation.tasks import Task, TaskKind, TaskStatus
-from domain.letters.model import DispatchMode
-from domain.ports.escalation import ChannelRefused, ScheduledWakeup, Wakeup
+from domain.letters.model import DispatchMode, Letter, LetterEmail
+from domain.ports.escalation import ChannelRefused, ScheduledWakeup, Scheduler, Wakeup
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.amounts import Change, _load, _save, _settle
 from domain.services.caller import Caller, Ports
 from domain.shared.errors import (
     ActionNotAllowed,
+    Conflict,
     DomainError,
     DomainValidationError,
     NotFound,
+    StaleVersion,
 )
 from domain.shared.ids import new_id
 from domain.shared.retry import retry_on_stale, run_retrying
@@ -73,6 +76,7 @@ class LadderView:
     region: str | None  # the debtor's holiday region
     today: date  # in the creditor's time zone
     windows: calendar.ContactWindows  # the creditor's
+    # The debtor's calls in the cap's period, read only when the next step calls.
     call_attempts: tuple[datetime, ...] = ()
 
 
@@ -138,13 +142,27 @@ def _view_of(claim: Claim, account: ClaimAccount, debtor: Debtor | None,
     region = region_of(debtor)
     windows = windows_of(creditor)
     at = None
+    attempts: tuple[datetime, ...] = ()
     if next_plan.step is not None and next_plan.due_on is not None:
+        if Channel.CALL_TASK in next_plan.step.channels:
+            attempts = debtor_calls(claim, windows, now, ports)
         zone = ZoneInfo(claim.time_zone)
         start = max(now, datetime.combine(next_plan.due_on, time(0), zone))
-        at = instant_of(next_plan.step, start, claim.time_zone, region, windows,
-                        claim.call_attempts)
+        at = instant_of(next_plan.step, start, claim.time_zone, region, windows, attempts)
     return LadderView(claim.policy_id, claim.policy_version, steps, progress, next_plan, at,
-                      region, today, windows, claim.call_attempts)
+                      region, today, windows, attempts)
+
+
+def debtor_calls(claim: Claim, windows: calendar.ContactWindows, now: datetime,
+                 ports: Ports) -> tuple[datetime, ...]:
+    """The calls that count against the cap for the claim's debtor, on all its claims:
+    the calls made (call tasks done) and the calls asked of a person (call tasks open) in
+    the period before `now` and since. The cap is the debtor's (D223-9 counts the calls a
+    person receives, not a file's), so two claims of one debtor share it. Read only when
+    the next step calls: one Query on the tasks' sparse index of calls."""
+    since = now - windows.call_attempts_period
+    return tuple(ports.unit_of_work().tasks.calls_of_debtor(claim.creditor_id,
+                                                            claim.debtor_id, since))
 
 
 def policy_steps(claim: Claim, caller: Caller, ports: Ports) -> tuple[Step, ...]:
@@ -203,6 +221,34 @@ def _reschedule_quietly(creditor_id: str, claim_id: str, ports: Ports) -> None:
     except (DomainError, ValueError):
         # A rate not yet published, a claim gone, a scheduler down: nothing scheduled now;
         # the next change, or the sweeper, plans it again.
+        pass
+
+
+def carry_schedule(uow: UnitOfWork, claim: Claim, ports: Ports) -> None:
+    """Move the claim's pending wake-up on to the version being saved, for a change that
+    leaves the ladder where it was (an e-mail's bounce noted): a wake-up names the version
+    it was scheduled for, and the old one would arrive stale, leaving the step to the
+    sweeper. The schedule it replaces is deleted after the commit."""
+    scheduler = ports.scheduler
+    old = claim.schedule_name
+    if (scheduler is None or not old or claim.next_step is None or claim.next_action_at is None
+            or claim.running_step is not None or claim.next_action_at <= ports.clock.now()):
+        # Nothing pending, or the step is under way or firing now: its run plans the next
+        # one (and a wake-up that finds the claim moved on is the sweeper's).
+        return
+    claim.schedule_name = scheduler.schedule(ScheduledWakeup(
+        Wakeup(claim.creditor_id, claim.id, claim.next_step, claim.version, claim.debtor_id),
+        claim.next_action_at, claim.time_zone))
+    if claim.schedule_name != old:
+        uow.after_commit(lambda: _cancel_quietly(scheduler, old))
+
+
+def _cancel_quietly(scheduler: Scheduler, name: str) -> None:
+    # The change is committed: a schedule left behind fires for a version that is gone
+    # and does nothing.
+    try:
+        scheduler.cancel(name)
+    except DomainError:
         pass
 
 
@@ -321,7 +367,11 @@ def _claim_step(wakeup: Wakeup, ports: Ports, *, approved: bool, force: bool = F
         if change is None:
             return StepRun("stale", wakeup.step_key)
         loaded = change.loaded
-        if loaded is None or loaded.version != wakeup.claim_version:
+        if loaded is None or (loaded.version != wakeup.claim_version
+                              and wakeup.step_key != loaded.next_step):
+            # A change since moved the ladder on (its own schedule is the one to run). A
+            # change that left the next step where it was (a partial payment) kept this
+            # schedule, made for an earlier version: it is still the claim's, and runs.
             return StepRun("stale", wakeup.step_key)
         recovered = loaded.running_step is not None
         if recovered and (loaded.running_step != wakeup.step_key
@@ -390,7 +440,15 @@ def _effects(claimed: _Claimed, ports: Ports) -> StepRun:
     messages: list[SentMessage] = []
     skipped: list[tuple[str, str]] = []
     tasks: list[str] = []
-    for channel in step.channels:
+    # An e-mail beside a letter carries the letter's PDF, which the letter worker renders
+    # later: the letter is asked for first, with the e-mail to send once it is rendered
+    # (services.letter_email); the e-mail goes now, bare, only when no letter could be.
+    carries = Channel.EMAIL in step.channels and any(
+        c in LETTER_CHANNELS for c in step.channels)
+    carried: str | None = None  # the letter the e-mail waits for
+    channels = (sorted(step.channels, key=lambda c: c is Channel.EMAIL) if carries
+                else step.channels)
+    for channel in channels:
         key = f"{claim.id}:{step.key}:{channel.value}"
         if channel in TASK_CHANNEL_KINDS:
             tasks.append(TASK_CHANNEL_KINDS[channel].value)
@@ -399,13 +457,22 @@ def _effects(claimed: _Claimed, ports: Ports) -> StepRun:
             skipped.append((channel.value, "no_debtor"))
             continue
         try:
-            if channel in (Channel.EMAIL, Channel.SMS):
+            if channel is Channel.EMAIL and carried is not None:
+                sent.append((channel.value, f"{WITH_LETTER}{carried}"))
+            elif channel in (Channel.EMAIL, Channel.SMS):
                 send = _send_email if channel is Channel.EMAIL else _send_sms
                 message = send(step, claimed, debtor, creditor, key, ports)
                 messages.append(message)
                 sent.append((channel.value, message.message_id))
             else:
-                sent.append((channel.value, _send_letter(step, claimed, channel, ports)))
+                email = None
+                if carries and carried is None and _usable_email(debtor, ports) is not None:
+                    email = LetterEmail(step.template or "overdue_1",
+                                        f"{claim.id}:{step.key}:{Channel.EMAIL.value}")
+                letter = _send_letter(step, claimed, channel, ports, email)
+                if letter.email_on_ready is not None and carried is None:
+                    carried = letter.id
+                sent.append((channel.value, letter.id))
         except NoContact as missing:
             skipped.append((channel.value, missing.reason))
             tasks.append(TaskKind.VERIFY_CONTACT.value)
@@ -523,11 +590,15 @@ _TASK_TITLES = {
 
 
 def _usable(debtor: Debtor, kind: ContactKind, channel: str) -> str | None:
-    """The first contact point contact validation found usable for `channel`."""
+    """The first contact point contact validation found usable for `channel`. An address
+    whose owner complained of our e-mail is never used again, whatever its status (a
+    validation stored before channels existed has none, and serves every channel)."""
+    from domain.debtors.validation import COMPLAINED
+
     for point in debtor.contact_points:
         v = point.validation
         if point.kind is kind and v is not None and v.status in ("valid", "risky") and (
-                channel in v.channels or not v.channels):
+                channel in v.channels or not v.channels) and COMPLAINED not in v.reasons:
             value = v.normalized if isinstance(v.normalized, str) else point.value
             if value:
                 return value
@@ -536,11 +607,17 @@ def _usable(debtor: Debtor, kind: ContactKind, channel: str) -> str | None:
 
 def _facts(claimed: _Claimed, debtor: Debtor, creditor: Creditor,
            ports: Ports) -> MessageFacts:
+    return message_facts(claimed.claim, claimed.account, claimed.today, debtor, creditor,
+                         ports)
+
+
+def message_facts(claim: Claim, account: ClaimAccount, today: date, debtor: Debtor,
+                  creditor: Creditor, ports: Ports) -> MessageFacts:
+    """What a ladder message says of the claim on `today`: its unpaid invoices."""
     from domain.escalation.messages import MessageFacts
     from domain.letters.references import payment_reference
 
-    claim = claimed.claim
-    statement = claimed.account.statement(claim, claimed.today, ports.rates.rate_tables())
+    statement = account.statement(claim, today, ports.rates.rate_tables())
     unpaid = [inv for inv in statement.invoices if inv.outstanding > 0 and not inv.prescribed]
     return MessageFacts(
         creditor_name=creditor.legal_name, debtor_name=debtor.name,
@@ -557,13 +634,15 @@ def _send_email(step: Step, claimed: _Claimed, debtor: Debtor, creditor: Credito
     from domain.escalation.messages import compose
     from domain.ports.escalation import EmailMessage
 
-    to = _usable(debtor, ContactKind.EMAIL, "email")
+    to = _usable_email(debtor, ports)
     if to is None or ports.email is None:
         raise NoContact("no_email")
     message = compose(step.template or "overdue_1", debtor.language,
                       _facts(claimed, debtor, creditor, ports))
     message_id = ports.email.send(EmailMessage(to=to, subject=message.subject,
-                                               text=message.text, idempotency_key=key))
+                                               text=message.text, idempotency_key=key,
+                                               creditor_id=creditor.id,
+                                               claim_id=claimed.claim.id))
     return SentMessage("email", message_id, message.text, message.subject)
 
 
@@ -581,37 +660,53 @@ def _send_sms(step: Step, claimed: _Claimed, debtor: Debtor, creditor: Creditor,
                        text)
 
 
-def _send_letter(step: Step, claimed: _Claimed, channel: Channel, ports: Ports) -> str:
-    """Ask for the step's letter, posted as soon as it is rendered. A letter this step
-    already asked for (a run interrupted after it) is the one answered."""
+def _usable_email(debtor: Debtor, ports: Ports) -> str | None:
+    """Where the ladder's e-mail goes: None without a usable address or a sender."""
+    return None if ports.email is None else _usable(debtor, ContactKind.EMAIL, "email")
+
+
+# The step's sent entry for an e-mail that waits for its letter: `email:with_letter:ltr_…`;
+# the letter's `letter_emailed` (or `letter_email_skipped`) entry says what came of it.
+WITH_LETTER = "with_letter:"
+
+
+def _send_letter(step: Step, claimed: _Claimed, channel: Channel, ports: Ports,
+                 email: LetterEmail | None = None) -> Letter:
+    """Ask for the step's letter, posted as soon as it is rendered (and e-mailed, when
+    `email` says so). A letter this step already asked for (a run interrupted after it) is
+    the one answered."""
     from domain.services import letters
 
     claim = claimed.claim
     caller = Caller(claim.creditor_id, "ladder")
     for earlier in letters.list_letters(claim.id, caller, ports):
         if earlier.step_key == step.key:
-            return earlier.id
+            return earlier
     if step.letter_kind is None:
         raise NoContact("no_letter_kind")
     try:
         letter = letters.request_letter(claim.id, letters.LetterDraft(
-            kind=step.letter_kind, step_key=step.key, dispatch_on_ready=_POST_MODE[channel]),
-            caller, ports)
+            kind=step.letter_kind, step_key=step.key, dispatch_on_ready=_POST_MODE[channel],
+            email_on_ready=email), caller, ports)
     except DomainValidationError as exc:
         if exc.errors[0].code == "no_postal_address":
             raise NoContact("no_postal_address") from None
         raise
-    return letter.id
+    return letter
 
 
-def _raise_task(uow: UnitOfWork, claim: Claim, step: Step, kind: TaskKind,
-                ports: Ports) -> Task:
+def _raise_task(uow: UnitOfWork, claim: Claim, step: Step | None, kind: TaskKind,
+                ports: Ports, *, contact_point_id: str | None = None,
+                title: str | None = None) -> Task:
+    """A task in the worklist. A verify_contact task holds no step (the ladder goes on
+    without it), and may name the contact point that failed (an e-mail that bounced)."""
     now = ports.clock.now()
     task = Task(id=new_id("tsk"), creditor_id=claim.creditor_id, claim_id=claim.id,
                 debtor_id=claim.debtor_id, kind=kind, status=TaskStatus.OPEN,
-                created_at=now, due_at=now, title=_TASK_TITLES[kind],
-                step_key=None if kind is TaskKind.VERIFY_CONTACT else step.key,
-                policy_version=claim.policy_version)
+                created_at=now, due_at=now, title=title or _TASK_TITLES[kind],
+                step_key=None if kind is TaskKind.VERIFY_CONTACT or step is None
+                else step.key,
+                policy_version=claim.policy_version, contact_point_id=contact_point_id)
     uow.tasks.add_task(task)
     return task
 
@@ -667,10 +762,8 @@ def _release(task: Task, outcome: str, ports: Ports, *, contacted: bool) -> None
         if claim.awaiting_step != task.step_key:
             return
         claim.awaiting_step = None
-        if task.kind is TaskKind.CALL:  # an attempt, whatever came of it
-            now = ports.clock.now()
-            kept = now - timedelta(days=calendar.PERIOD_DAYS_RANGE[1])  # the longest period
-            claim.call_attempts = (*(a for a in claim.call_attempts if a > kept), now)
+        # A call task done is an attempt, whatever came of it: the debtor's tasks count it
+        # (debtor_calls), nothing to keep on the claim.
         if contacted:
             claim.last_contact_on = change.today
         change.record(events.StepReleased(step=task.step_key or "", task_id=task.id,
@@ -709,13 +802,16 @@ def sweep(ports: Ports, *, limit: int = 100) -> int:
 # ---------------------------------------------------------------------------- actions
 
 def ladder_action(claim_id: str, action: str, reason: str | None, caller: Caller,
-                  ports: Ports) -> tuple[Claim, ClaimEvent]:
+                  ports: Ports, expected_version: int | None = None
+                  ) -> tuple[Claim, ClaimEvent]:
     """`escalate`: run the ladder's next step now, whatever its day (still within its
     channels' contact windows); `skip_step`: pass over it (a manual step waiting for a
     person included). Both answer the claim and the timeline entry that says it.
 
     Raises ActionNotAllowed (closed, held for escalate), DomainValidationError
-    (`no_next_step`; `outside_window` with the instant it may run)."""
+    (`no_next_step`; `outside_window` with the instant it may run), Conflict (a step is
+    under way), StaleVersion (the claim is not at `expected_version`, or changed while the
+    step was claimed: the caller replays it on a fresh read when it sent no If-Match)."""
     from domain.claims import lifecycle
 
     uow = ports.unit_of_work()
@@ -723,10 +819,14 @@ def ladder_action(claim_id: str, action: str, reason: str | None, caller: Caller
     if found is None:
         raise NotFound("claim", claim_id)
     claim, account = found
-    lifecycle.ensure_allowed(claim, action)
+    if expected_version is not None and claim.version != expected_version:
+        raise StaleVersion("claim changed since it was read")
+    lifecycle.ensure_allowed(claim, action, claim.today(ports.clock.now()))
+    if claim.running_step is not None:
+        raise Conflict(f"step {claim.running_step} is under way: retry once it has run")
     view = _view(uow, claim, account, caller, ports)
     if action == "skip_step":
-        return _skip(claim_id, view, reason, caller, ports)
+        return _skip(claim, view, reason, caller, ports)
     step = view.plan.step
     if step is None or view.plan.kind.value != "due":
         raise DomainValidationError("action", f"the ladder has no step to run now: "
@@ -738,15 +838,30 @@ def ladder_action(claim_id: str, action: str, reason: str | None, caller: Caller
         raise DomainValidationError("action", f"step {step.key} may not run outside its "
                                     f"contact window: the next instant is {at.isoformat()}",
                                     code="outside_window")
-    run_step(Wakeup(claim.creditor_id, claim.id, step.key, claim.version), ports, force=True)
+    run = run_step(Wakeup(claim.creditor_id, claim.id, step.key, claim.version), ports,
+                   force=True)
+    if run.outcome == "stale":
+        # Another change won the claim between the read and the step's claim: nothing ran.
+        raise StaleVersion("claim changed while its step was claimed")
     return _latest(claim_id, caller, ports)
 
 
-@retry_on_stale
-def _skip(claim_id: str, view: LadderView, reason: str | None, caller: Caller,
+def _skip(read: Claim, view: LadderView, reason: str | None, caller: Caller,
           ports: Ports) -> tuple[Claim, ClaimEvent]:
+    """Pass over the next step, from the claim as `view` read it (a change since is a
+    StaleVersion on save: the caller replays it)."""
+    from dataclasses import replace
+
     with ports.unit_of_work() as uow:
-        change = _load(uow, ports, caller, claim_id)
+        found = uow.claims.get_claim_account(caller.creditor_id, read.id)
+        if found is None:
+            raise NotFound("claim", read.id)
+        stored, account = found
+        if stored.version != read.version:
+            raise StaleVersion("claim changed since its ladder was read")
+        now = ports.clock.now()
+        change = Change(replace(stored, version=stored.version + 1, updated_at=now), account,
+                        [], stored.version, stored.today(now), caller.actor, loaded=stored)
         claim = change.claim
         if claim.awaiting_step is not None:
             key = claim.awaiting_step

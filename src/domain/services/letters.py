@@ -26,6 +26,7 @@ from domain.letters.model import (
     DispatchMode,
     DispatchStatus,
     Letter,
+    LetterEmail,
     LetterKind,
     LetterStatus,
     Proof,
@@ -110,9 +111,11 @@ class LetterDraft:
     # the debt in a way Relance does not know of): they appear, marked as such.
     confirm_prescribed: tuple[str, ...] = ()
     contact_point_id: str | None = None
-    # The ladder's: the step asking for it, and how to post it as soon as it is rendered.
+    # The ladder's: the step asking for it, how to post it as soon as it is rendered, and
+    # the e-mail that carries it then (services.letter_email).
     step_key: str | None = None
     dispatch_on_ready: DispatchMode | None = None
+    email_on_ready: LetterEmail | None = None
 
 
 @retry_on_stale
@@ -160,7 +163,8 @@ def request_letter(claim_id: str, draft: LetterDraft, caller: Caller, ports: Por
             deadline=content.deadline, payment_reference=content.transfer.reference,
             confirmed_prescribed=tuple(i.number for i in content.invoices
                                        if i.prescribed_confirmed),
-            step_key=draft.step_key, dispatch_on_ready=draft.dispatch_on_ready)
+            step_key=draft.step_key, dispatch_on_ready=draft.dispatch_on_ready,
+            email_on_ready=draft.email_on_ready)
         uow.letters.add_letter(letter, content)
         uow.letters.add_reference(caller.creditor_id, content.transfer.reference, claim.id)
         change.record(events.LetterRequested(
@@ -262,9 +266,15 @@ def render_letter(job: RenderJob, ports: Ports) -> Letter:
 
 
 def _post_if_asked(letter: Letter, ports: Ports) -> Letter:
-    """A letter the ladder asked for goes to the post once rendered. A provider that is
-    down raises Unavailable: the worker's queue delivers the job again, which finds the
-    letter ready and posts it then (the letter's id keeps the post from printing twice)."""
+    """A letter the ladder asked for goes to the post once rendered, after the e-mail that
+    carries it, when the step has one (so a post refused for good never holds the e-mail
+    back). A provider that is down raises Unavailable: the worker's queue delivers the job
+    again, which finds the letter ready and posts it then (the letter's id keeps the post
+    from printing twice), its e-mail already recorded as sent."""
+    if letter.email_on_ready is not None and not letter.email_on_ready.done:
+        from domain.services.letter_email import email_letter
+
+        letter = email_letter(letter, ports)
     if letter.dispatch_on_ready is None or letter.dispatch is not None:
         return letter
     return dispatch_letter(letter.claim_id, letter.id, letter.dispatch_on_ready,

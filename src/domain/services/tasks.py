@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 from domain.claims import events, lifecycle
 from domain.claims.model import Claim, ClaimEvent, HoldReason
-from domain.debtors.model import ContactKind, ContactPoint, ContactValidation, Debtor
+from domain.debtors.model import ContactKind, ContactPoint, Debtor
+from domain.debtors.validation import marked_invalid
 from domain.escalation.tasks import OUTCOMES, Task, TaskKind, TaskStatus
 from domain.ports.repositories import Page, PageRequest
 from domain.ports.tasks import TaskFilter
@@ -307,7 +308,7 @@ def _contact_failed(uow: UnitOfWork, change: Change, task: Task, channel: str) -
                            else not _invalid(p))]
         if failed:
             expected = debtor.version
-            points = [_marked_invalid(p, reason, message, now) if p.id in failed else p
+            points = [marked_invalid(p, reason, message, now) if p.id in failed else p
                       for p in debtor.contact_points]
             uow.debtors.save_debtor(replace(debtor, contact_points=points,
                                             version=debtor.version + 1, updated_at=now),
@@ -327,15 +328,6 @@ def _contact_failed(uow: UnitOfWork, change: Change, task: Task, channel: str) -
 
 def _invalid(point: ContactPoint) -> bool:
     return point.validation is not None and point.validation.status == "invalid"
-
-
-def _marked_invalid(point: ContactPoint, reason: str, message: str,
-                    at: datetime) -> ContactPoint:
-    before = point.validation
-    return replace(point, validation=ContactValidation(
-        status="invalid", normalized=before.normalized if before else None,
-        reasons=(reason,), message=message, validated_at=at,
-        line_type=before.line_type if before else None, channels=()))
 
 
 # ---------------------------------------------------------------------------- approve

@@ -5,10 +5,10 @@ from datetime import date
 from typing import Annotated, Literal
 
 from litestar import Controller, Response, get, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
 from api.http.auth import requires
-from api.http.deps import CallerDep, PageDep, PortsDep, etag, operation
+from api.http.deps import CallerDep, PageDep, PortsDep, etag, expected_version, operation
 from api.http.schemas.claims import (
     ActionBody,
     ClaimCreate,
@@ -25,7 +25,17 @@ from domain.services import queries
 PhaseName = Literal["pre_due", "amicable", "formal_notice", "judicial", "closed"]
 ManualAction = Literal[
     "hold", "resume", "open_dispute", "resolve_dispute", "cancel", "write_off", "transfer",
-    "escalate", "skip_step",
+    "reopen", "start_judicial", "escalate", "skip_step",
+]
+ActionIfMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-Match",
+        required=False,
+        description="The ETag you read: the action applies to that version only (412 when the "
+        "claim changed since). Without it, a change that won a race is read again and the "
+        "action checked against it (409 if it no longer applies)",
+    ),
 ]
 
 
@@ -132,8 +142,9 @@ class ClaimController(Controller):
         "/{claim_id:str}/actions/{action:str}",
         **operation("ApplyClaimAction", 400, 401, 403, 404, 409, 412, 413, 422, action=True),
         guards=[requires("write")],
-        summary="Apply a manual lifecycle action (hold, resume, dispute, close; `escalate`: "
-        "run the ladder's next step now; `skip_step`: pass over it)",
+        summary="Apply a manual lifecycle action (hold, resume, dispute, close, `reopen` a claim "
+        "written off, cancelled or transferred, `start_judicial` on a route; `escalate`: run "
+        "the ladder's next step now; `skip_step`: pass over it)",
         status_code=200,
     )
     def act(
@@ -143,14 +154,18 @@ class ClaimController(Controller):
         caller: CallerDep,
         ports: PortsDep,
         data: JSONBody[ActionBody | None] = None,
+        if_match: ActionIfMatch = None,
     ) -> Response[ClaimOut]:
         body = data or ActionBody()
         claim, _ = services.apply_action(
             claim_id,
             services.ActionRequest(action=action, reason=body.reason, hold_until=body.until,
-                                   invoices=tuple(body.invoice_numbers)),
+                                   invoices=tuple(body.invoice_numbers), route=body.route,
+                                   transfer_to=body.to,
+                                   mandate_reference=body.mandate_reference),
             caller,
             ports,
+            expected_version(if_match) if if_match else None,
         )
         return Response(
             ClaimOut.of(claim, claim.today(ports.clock.now())),

@@ -17,6 +17,7 @@ from api.http.schemas._base import (
 )
 from domain.amounts import deadlines
 from domain.claims import lifecycle
+from domain.claims.judicial import JudicialRoute, TransferTarget
 from domain.claims.model import MAX_INVOICES_PER_CLAIM, Claim, ClaimEvent, Hold, Invoice, Phase
 from domain.debtors.model import DebtorKind
 from domain.shared.money import format_amount
@@ -183,6 +184,9 @@ class ClaimOut(Output):
     external_reference: str | None
     collective_proceedings: ClaimProceedingsOut | None
     interest_terms: InterestTermsOut
+    judicial_route: Annotated[str | None, Meta(description=(
+        "The judicial route taken by `start_judicial`: the automatic ladder stops while the "
+        "claim is judicial"))]
     allowed_actions: list[str]
     version: int
     created_at: datetime
@@ -207,7 +211,8 @@ class ClaimOut(Output):
             collective_proceedings=ClaimProceedingsOut.of(c) if c.proceedings else None,
             interest_terms=InterestTermsOut(day_count=c.interest_day_count,
                                             below_floor_policy=c.below_floor_policy),
-            allowed_actions=lifecycle.allowed_actions(c),
+            judicial_route=c.judicial_route.value if c.judicial_route else None,
+            allowed_actions=lifecycle.allowed_actions(c, today),
             version=c.version,
             created_at=c.created_at,
             updated_at=c.updated_at,
@@ -258,9 +263,26 @@ class EventPage(Output):
     next_cursor: str | None
 
 
+_ROUTES = ", ".join(f"`{r.value}`" for r in JudicialRoute)
+_TARGETS = ", ".join(f"`{t.value}`" for t in TransferTarget)
+
+
 class ActionBody(Input):
-    reason: Annotated[str, Meta(max_length=2000)] | None = None
+    reason: Annotated[str, Meta(max_length=2000, description=(
+        "Why, as the timeline records it; required by `reopen`"))] | None = None
     until: date | None = None
+    # Plain strings, checked by the action (422 naming the field when missing or unknown),
+    # as the route's actions share one body.
+    route: Annotated[str, Meta(min_length=1, max_length=64, description=(
+        f"start_judicial (required): the judicial route, one of {_ROUTES}. "
+        "`declaration_of_claim` is the one route under collective proceedings, and only "
+        "then; the others need a claim due, amicable or after its formal notice, not "
+        "disputed nor under a payment plan"))] | None = None
+    to: Annotated[str, Meta(min_length=1, max_length=64, description=(
+        f"transfer (required): who takes the claim over, one of {_TARGETS}"))] | None = None
+    mandate_reference: Annotated[Reference, Meta(description=(
+        "transfer: the mandate's reference at the agency, commissaire de justice or lawyer"
+    ))] | None = None
     invoice_numbers: Annotated[list[Annotated[str, Meta(min_length=1, max_length=64)]], Meta(
         max_length=MAX_INVOICES_PER_CLAIM, description=(
             "open_dispute: only these invoices are disputed; the ladder and the letters "
