@@ -34,6 +34,7 @@ from domain.debtors.model import Debtor
 from domain.escalation.policy import Policy
 from domain.escalation.tasks import Task, TaskKind, TaskStatus
 from domain.judicial.documents import UploadedDocument
+from domain.judicial.handoff import Mandate
 from domain.letters.content import LetterContent
 from domain.letters.model import Letter
 from domain.ports.letters import (
@@ -88,6 +89,8 @@ class FakeDatabase:
     default_policies: dict[str, str] = field(default_factory=dict)  # creditor -> policy id
     tasks: dict[tuple[str, str], bytes] = field(default_factory=dict)
     documents: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
+    mandates: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    mandate_links: dict[tuple[str, str, str], str] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
     commits: int = 0  # successful commits that wrote something
 
@@ -206,6 +209,10 @@ class FakeApiKeys(_Repository):
             rows = sorted((k, v) for k, v in self.db.keys_by_creditor.items()
                           if k[0] == creditor_id)
         return [msgspec.json.decode(raw, type=ApiKey) for _, raw in rows]
+
+    def save_api_key(self, key: ApiKey) -> None:
+        self.uow.stage(*self._writes(key, lambda where: (
+            None if self._exists(where) else StaleVersion("api key changed since it was read"))))
 
     def revoke_api_key(self, creditor_id: str, key_id: str, at: datetime) -> ApiKey | None:
         key = _load(self.db.keys_by_creditor.get((creditor_id, key_id)), ApiKey)
@@ -553,6 +560,39 @@ class FakeDocuments(_Repository):
             Conflict("document id collision; retry") if key in db.documents else None)))
 
 
+class FakeMandates(_Repository):
+    def get_mandate(self, creditor_id: str, mandate_id: str) -> Mandate | None:
+        return _load(self.db.mandates.get((creditor_id, mandate_id)), Mandate)
+
+    def _link(self, creditor_id: str, mandate_id: str, claim_id: str) -> _Write:
+        links = self.db.mandate_links
+        return _Write(lambda: None, lambda: links.__setitem__(
+            (creditor_id, claim_id, mandate_id), mandate_id), len(mandate_id))
+
+    def add_mandate(self, mandate: Mandate) -> None:
+        db, key = self.db, (mandate.creditor_id, mandate.id)
+        self.uow.stage(_put(db.mandates, key, mandate, field_name="mandate", check=lambda: (
+            Conflict("mandate id collision; retry") if key in db.mandates else None)),
+            *(self._link(mandate.creditor_id, mandate.id, c)
+              for c in dict.fromkeys(c.claim_id for c in mandate.claims)))
+
+    def save_mandate(self, mandate: Mandate, expected_version: int) -> None:
+        db, key = self.db, (mandate.creditor_id, mandate.id)
+        self.uow.stage(_put(db.mandates, key, mandate, field_name="mandate", check=lambda: (
+            None if _version(db.mandates.get(key)) == expected_version
+            else StaleVersion("mandate changed since it was read"))))
+
+    def link_claim(self, creditor_id: str, mandate_id: str, claim_id: str) -> None:
+        self.uow.stage(self._link(creditor_id, mandate_id, claim_id))
+
+    def mandates_of_claim(self, creditor_id: str, claim_id: str) -> list[Mandate]:
+        with self.db.lock:
+            ids = [m for (c, k, _), m in self.db.mandate_links.items()
+                   if c == creditor_id and k == claim_id]
+        found = [self.get_mandate(creditor_id, i) for i in ids]
+        return sorted((m for m in found if m is not None), key=lambda m: (m.created_at, m.id))
+
+
 # ------------------------------------------------------------------------ unit of work
 class FakeUnitOfWork(Staging[_Write]):
     """Implements domain.ports.UnitOfWork in memory, with DynamoDB's transaction rules."""
@@ -572,6 +612,7 @@ class FakeUnitOfWork(Staging[_Write]):
         self.policies = FakePolicies(self)
         self.tasks = FakeTasks(self)
         self.documents = FakeDocuments(self)
+        self.mandates = FakeMandates(self)
 
     def commit(self) -> None:
         writes, effects = self.take()

@@ -79,6 +79,12 @@ class DynamoApiKeys:
         return [decode(item, ApiKey)
                 for item in self.table.query_all(tenant(creditor_id), "KEY#")]
 
+    def save_api_key(self, key: ApiKey) -> None:
+        lookup, listing = self._items(key)
+        gone = lambda: StaleVersion("api key changed since it was read")  # noqa: E731
+        self.uow.stage(Write(put(self.table, lookup, "attribute_exists(PK)"), gone),
+                       Write(put(self.table, listing, "attribute_exists(PK)"), gone))
+
     def revoke_api_key(self, creditor_id: str, key_id: str, at: datetime) -> ApiKey | None:
         item = self.table.get(tenant(creditor_id), f"KEY#{key_id}")
         if item is None:

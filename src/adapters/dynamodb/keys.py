@@ -105,3 +105,12 @@ def document_sk(document_id: str) -> str:
     # An uploaded document's record, in its claim's partition beside the letters: the
     # dossier reads a claim's documents with one Query.
     return f"DOC#{document_id}"
+
+
+def mandate_pk(creditor_id: str, mandate_id: str) -> str:
+    return f"T#{creditor_id}#MANDATE#{mandate_id}"
+
+
+def mandate_link_sk(mandate_id: str) -> str:
+    # In the claim's partition: the mandates a claim was handed off under, by one Query.
+    return f"MANDATE#{mandate_id}"

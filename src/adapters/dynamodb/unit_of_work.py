@@ -40,6 +40,7 @@ class DynamoUnitOfWork(Staging[Write]):
         from adapters.dynamodb.creditors import DynamoApiKeys, DynamoCreditors
         from adapters.dynamodb.debtors import DynamoDebtors
         from adapters.dynamodb.documents import DynamoDocuments
+        from adapters.dynamodb.handoff import DynamoMandates
         from adapters.dynamodb.letters import DynamoLetters
         from adapters.dynamodb.policies import DynamoPolicies
         from adapters.dynamodb.tasks import DynamoTasks
@@ -54,6 +55,7 @@ class DynamoUnitOfWork(Staging[Write]):
         self.policies = DynamoPolicies(self.table, self)
         self.tasks = DynamoTasks(self.table, self)
         self.documents = DynamoDocuments(self.table, self)
+        self.mandates = DynamoMandates(self.table, self)
 
     def commit(self) -> None:
         writes, effects = self.take()

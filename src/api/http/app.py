@@ -18,6 +18,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from api.http.auth import ApiKeyCache, ApiKeyMiddleware, Authenticator
 from api.http.deps import dependencies, operation, strict_body
 from api.http.idempotency import MAX_BODY_BYTES, IdempotencyMiddleware
+from api.http.mandate_access import mandate_scope
 from api.http.problems import EXCEPTION_HANDLERS
 from api.http.routes.admin import AdminController
 from api.http.routes.amounts import AccountController, record_payment_by_reference
@@ -28,6 +29,7 @@ from api.http.routes.creditors import ApiKeyController, CreditorController
 from api.http.routes.debtors import DebtorController
 from api.http.routes.documents import DocumentController, DossierController
 from api.http.routes.escalation import EscalationController
+from api.http.routes.handoff import HandoffController
 from api.http.routes.judicial_assessment import JudicialAssessmentController
 from api.http.routes.letters import LetterController, postal_webhook
 from api.http.routes.policies import PolicyController
@@ -109,6 +111,7 @@ def create_app(
             JudicialAssessmentController,
             DocumentController,
             DossierController,
+            HandoffController,
             postal_webhook,
             record_payment_by_reference,
         ],
@@ -117,6 +120,8 @@ def create_app(
             IdempotencyMiddleware,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        # A recipient's key reaches its mandate's claims only, on every route (default-deny).
+        guards=[mandate_scope],
         dependencies=dependencies(),
         before_request=strict_body,
         openapi_config=openapi_config(),

@@ -39,10 +39,18 @@ class Principal:
     creditor_id: str | None
     scopes: frozenset[str]
     is_operator: bool = False
+    # A mandate's recipient: the mandate and the claims its key reaches (None: the whole
+    # tenant). api.http.mandate_access decides what such a key may call.
+    mandate_id: str | None = None
+    claim_ids: frozenset[str] | None = None
 
     @property
     def actor(self) -> str:
-        return "operator" if self.is_operator else f"api_key:{self.key_id}"
+        if self.is_operator:
+            return "operator"
+        if self.mandate_id is not None:
+            return f"recipient:{self.mandate_id}:api_key:{self.key_id}"
+        return f"api_key:{self.key_id}"
 
 
 class ApiKeyCache:
@@ -62,6 +70,10 @@ class ApiKeyCache:
             self._entries.clear()
         ttl = self.ttl if principal is not None else min(self.ttl, NEGATIVE_CACHE_SECONDS)
         self._entries[secret_hash] = (principal, self.clock() + ttl)
+
+    def forget(self, secret_hash: str) -> None:
+        """Read the key again at its next use (its scope changed)."""
+        self._entries.pop(secret_hash, None)
 
     def clear(self) -> None:
         self._entries.clear()
@@ -88,7 +100,9 @@ class Authenticator:
             key = self.find_key(secret_hash)
             principal = None
             if key is not None and key.revoked_at is None:
-                principal = Principal(key.id, key.creditor_id, frozenset(key.scopes))
+                principal = Principal(
+                    key.id, key.creditor_id, frozenset(key.scopes), mandate_id=key.mandate_id,
+                    claim_ids=None if key.claim_ids is None else frozenset(key.claim_ids))
             self.cache.put(secret_hash, principal)
         if principal is None:
             raise NotAuthorizedException("unknown or revoked API key")
@@ -118,6 +132,8 @@ def requires(scope: str) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRo
             raise PermissionDeniedException(
                 "the operator key only manages creditors; use a creditor's API key"
             )
+        if principal.claim_ids is not None:
+            return  # a recipient's key: api.http.mandate_access decided, for every route
         if not principal.scopes & implied:
             raise PermissionDeniedException(f"this API key lacks the '{scope}' scope")
 

@@ -48,7 +48,7 @@ def provide_caller(request: Request[Any, Any, Any]) -> Caller:
     principal: Principal = request.auth
     if principal.creditor_id is None:  # guards keep the operator out of tenant routes
         raise ProblemException(403, "forbidden", "this route needs a creditor's API key")
-    return Caller(principal.creditor_id, principal.actor)
+    return Caller(principal.creditor_id, principal.actor, principal.mandate_id)
 
 
 def provide_page(

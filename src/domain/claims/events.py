@@ -160,6 +160,8 @@ class PaymentRecorded(Event):
     to_principal: Decimal | None = None
     to_indemnity: Decimal | None = None
     to_credit: Decimal | None = None
+    # Who collected it when not the creditor: the recipient of a mandate (`<kind>:<id>`).
+    collected_by: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -504,3 +506,68 @@ class TaskCompleted(Event):
     kind: str
     outcome: str
     step_key: str | None = None
+
+
+# ---------------------------------------------------------------------------- hand-off
+# Kinds and outcomes as their values: claims do not build on the judicial package. The
+# recipient's name and address stay on the mandate.
+
+@dataclass(frozen=True, kw_only=True)
+class HandedOff(Event):
+    """A written mandate given (R124-3): the creditor's own chasing pauses."""
+
+    action: ClassVar[str] = "handoff"
+    mandate_id: str
+    recipient_kind: str
+    mandate_reference: str
+    document: str
+    signed_on: date
+    from_state: str = field(metadata={"key": "from"})
+    to_state: str = field(metadata={"key": "to"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class HandoffWithdrawn(Event):
+    """The creditor took the claim back: the recipient's key no longer reaches it, and the
+    ladder plans the claim again."""
+
+    action: ClassVar[str] = "withdraw_handoff"
+    mandate_id: str
+    from_state: str = field(metadata={"key": "from"})
+    to_state: str = field(metadata={"key": "to"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class HandoffClosed(Event):
+    """The recipient returned the claim with an outcome; a person decides what follows."""
+
+    action: ClassVar[str] = "close_handoff"
+    mandate_id: str
+    outcome: str
+    from_state: str = field(metadata={"key": "from"})
+    to_state: str = field(metadata={"key": "to"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactRecorded(Event):
+    """A contact the recipient had with the debtor (R124-5 reporting); `reason` is its
+    summary, in the recipient's words."""
+
+    action: ClassVar[str] = "record_contact"
+    mandate_id: str
+    channel: str
+    occurred_on: date
+    outcome: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PassBackDue(Event):
+    """A payment the recipient collected is due to the creditor by `pass_back_by`
+    (R124-6); a task asks the creditor to check it arrived."""
+
+    action: ClassVar[str] = "pass_back_due"
+    mandate_id: str
+    payment_id: str
+    amount: Decimal
+    pass_back_by: date
+    task_id: str

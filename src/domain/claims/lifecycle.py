@@ -66,7 +66,31 @@ def _held_for(*reasons: HoldReason) -> Callable[[Claim], bool]:
 
 
 def _not_disputed(claim: Claim) -> bool:
-    return _open(claim) and (claim.hold is None or claim.hold.reason is not HoldReason.DISPUTE)
+    # A claim under a mandate has one hold, the mandate's: a dispute the debtor raises goes
+    # through the recipient (it closes the mandate as `disputed`) or a withdrawal first.
+    return _open(claim) and (claim.hold is None or claim.hold.reason not in (
+        HoldReason.DISPUTE, HoldReason.MANDATE))
+
+
+def _promise_possible(claim: Claim) -> bool:
+    # Under a mandate the recipient reports the debtor's proposals (R124-5): a promise is
+    # recorded, and the mandate's hold stays (domain.services.amounts.apply_promise).
+    return _open(claim) and (claim.hold is None or claim.hold.reason is HoldReason.MANDATE)
+
+
+def _handoff_possible(claim: Claim) -> bool:
+    # A promise or a manual hold gives way to the mandate; a dispute, a plan being kept,
+    # collective proceedings (L622-21 stays individual action) or a mandate do not.
+    return _open(claim) and (claim.hold is None or claim.hold.reason in (
+        HoldReason.PROMISE, HoldReason.MANUAL))
+
+
+def _handed_off(claim: Claim) -> bool:
+    """Under a mandate, or closed as paid while under one (the recipient collected the
+    last payment: the mandate is still to be closed or withdrawn)."""
+    return _held_for(HoldReason.MANDATE)(claim) or (
+        claim.outcome is Outcome.PAID and claim.closed_hold is not None
+        and claim.closed_hold.reason is HoldReason.MANDATE)
 
 
 def _letter_possible(claim: Claim) -> bool:
@@ -145,14 +169,16 @@ def allowed_routes(claim: Claim, today: date | None = None) -> list[JudicialRout
 RULES: tuple[ActionRule, ...] = (
     _rule("record_payment", _open, "the claim is closed"),
     _rule("reverse_payment", _open_or_paid, "the claim was closed otherwise than paid"),
-    _rule("record_promise", _open_not_held, "the claim is closed or held"),
+    _rule("record_promise", _promise_possible,
+          "the claim is closed or held (other than by a mandate)"),
     _rule("start_payment_plan", _plan_possible,
-          "the claim is closed, disputed or held for collective proceedings"),
+          "the claim is closed, disputed, handed off or held for collective proceedings"),
     _rule("record_formal_notice", _open, "the claim is closed"),
     _rule("record_judgment", _open, "the claim is closed"),
     _rule("send_letter", _letter_possible,
           "the claim is closed, disputed or held for collective proceedings"),
-    _rule("open_dispute", _not_disputed, "the claim is closed or already disputed"),
+    _rule("open_dispute", _not_disputed,
+          "the claim is closed, already disputed or handed off under a mandate"),
     _rule("resolve_dispute", _disputed, "the claim is not disputed"),
     _rule("hold", _open_not_held, "the claim is closed or already held"),
     _rule("resume", _held_for(HoldReason.MANUAL, HoldReason.INSOLVENCY),
@@ -170,6 +196,12 @@ RULES: tuple[ActionRule, ...] = (
           "only a claim written off, cancelled or transferred reopens (a paid one: reverse "
           "the payment)"),
     _rule("review", _open, "the claim is closed"),
+    _rule("handoff", _handoff_possible,
+          "the claim is closed, disputed, under a payment plan, in collective proceedings or "
+          "already handed off"),
+    _rule("withdraw_handoff", _handed_off, "the claim is not handed off"),
+    _rule("close_handoff", _handed_off, "the claim is not handed off"),
+    _rule("record_contact", _held_for(HoldReason.MANDATE), "the claim is not handed off"),
 )
 _BY_NAME = {rule.name: rule for rule in RULES}
 

@@ -35,6 +35,9 @@ class HoldReason(StrEnum):
     PAYMENT_PLAN = "payment_plan"
     MANUAL = "manual"
     INSOLVENCY = "insolvency"
+    # Handed off under a written mandate (domain.judicial.handoff): the recipient chases,
+    # the creditor's ladder waits until the mandate is withdrawn or closed.
+    MANDATE = "mandate"
 
 # A claim is opened in one atomic write (DynamoDB transactions take 100 items: the claim,
 # its first event, its account, its external reference and one uniqueness item per invoice

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 
 SCOPES = ("read", "write", "admin")
+# The one scope of a mandate's recipient's key: never issued through issue_api_key.
+MANDATE_SCOPE = "mandate"
 
 
 def hash_secret(secret: str) -> str:

@@ -66,3 +66,8 @@ class ApiKey:
     prefix: str  # the first characters of the secret, to recognise a key in a list
     created_at: datetime
     revoked_at: datetime | None = None
+    # A mandate's recipient's key (domain.judicial.handoff): it reaches only these claims
+    # of the creditor, and only what api.http.mandate_access lets a recipient do. None: a
+    # creditor's own key, over the whole tenant.
+    mandate_id: str | None = None
+    claim_ids: tuple[str, ...] | None = None

@@ -19,6 +19,9 @@ class TaskKind(StrEnum):
     APPROVAL = "approval"  # a step that a person must approve before it runs
     JUDICIAL_ASSESSMENT = "judicial_assessment"
     VERIFY_CONTACT = "verify_contact"  # a channel had no valid contact point, or failed
+    # A payment a mandate's recipient collected is due back within a month (CPCE R124-6):
+    # the creditor checks it arrived (domain.services.handoff).
+    CHECK_PASS_BACK = "check_pass_back"
 
 
 class TaskStatus(StrEnum):
@@ -40,6 +43,7 @@ OUTCOMES: dict[TaskKind, frozenset[str]] = {
     TaskKind.APPROVAL: frozenset({"approved", "rejected"}),  # rejected: the step is skipped
     TaskKind.JUDICIAL_ASSESSMENT: frozenset({"go_to_court", "hand_off", "wait", "write_off"}),
     TaskKind.VERIFY_CONTACT: frozenset({"corrected", "unreachable"}),
+    TaskKind.CHECK_PASS_BACK: frozenset({"passed_back", "not_passed_back"}),
 }
 
 

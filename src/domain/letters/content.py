@@ -128,6 +128,25 @@ class ScheduledInstalment:
 
 
 @dataclass(frozen=True, slots=True)
+class MandateMentions:
+    """What a letter sent by a recipient under a mandate adds (CPCE R124-4, built by
+    domain.judicial.handoff.letter_mentions): who writes and that it collects amicably, the
+    mandate, L111-8 paragraphs 2 and 3 word for word, and the first letter it sent about
+    this claim (later contacts recall it). The rest of R124-4 (the creditor, the amounts
+    each apart without the fees L111-8 leaves to the creditor, the ways to pay) is what
+    every letter already carries."""
+
+    collector_name: str
+    collector_address: tuple[str, ...]
+    collector_siren: str | None
+    activity: str
+    mandate_reference: str
+    l111_8: tuple[str, ...]
+    first_letter_id: str | None = None
+    first_letter_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class LetterContent:
     kind: LetterKind
     language: Language
@@ -149,6 +168,7 @@ class LetterContent:
     earlier_letters: tuple[EarlierLetter, ...] = ()
     instalments: tuple[ScheduledInstalment, ...] = ()  # the plan to sign
     signatory: str | None = None  # who signs for the creditor (Creditor.signatory)
+    mandate: MandateMentions | None = None  # sent by a recipient under a mandate (R124-4)
 
     @property
     def qr_amount(self) -> Decimal | None:
@@ -171,7 +191,8 @@ REMINDER_DAYS = 8
 
 def compose(request: LetterRequest, claim: Claim, account: ClaimAccount, statement: Statement,
             creditor: Creditor, debtor: Debtor, earlier: list[Letter],
-            frame: AddressFrame | None = None) -> LetterContent:
+            frame: AddressFrame | None = None,
+            mandate: MandateMentions | None = None) -> LetterContent:
     """The letter's content, or the reasons it may not be sent.
 
     Raises
@@ -233,6 +254,7 @@ def compose(request: LetterRequest, claim: Claim, account: ClaimAccount, stateme
             if letter.dispatch is not None and letter.id != request.letter_id),
         instalments=instalments,
         signatory=creditor.signatory,
+        mandate=mandate,
     )
 
 

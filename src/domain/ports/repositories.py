@@ -97,6 +97,11 @@ class ApiKeyRepository(Protocol):
 
     def revoke_api_key(self, creditor_id: str, key_id: str, at: datetime) -> ApiKey | None: ...
 
+    def save_api_key(self, key: ApiKey) -> None:
+        """Staged: the key as given replaces the stored one (a recipient's key whose claims
+        changed); StaleVersion when the key is gone."""
+        ...
+
 
 class DebtorRepository(Protocol):
     def get_debtor(self, creditor_id: str, debtor_id: str) -> Debtor | None: ...

@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from domain.ports.documents import UploadedDocumentRepository
+from domain.ports.handoff import MandateRepository
 from domain.ports.letters import LetterRepository
 from domain.ports.policies import PolicyRepository
 from domain.ports.repositories import (
@@ -74,6 +75,9 @@ class UnitOfWork(Protocol):
 
     @property
     def documents(self) -> UploadedDocumentRepository: ...
+
+    @property
+    def mandates(self) -> MandateRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -127,55 +127,70 @@ def record_payment(claim_id: str, draft: PaymentDraft, caller: Caller,
                    ports: Ports) -> tuple[Change, Payment]:
     with ports.unit_of_work() as uow:
         change = _load(uow, ports, caller, claim_id)
-        claim = change.claim
-        lifecycle.ensure_allowed(claim, "record_payment")
-        errors: list[FieldError] = []
-        if (too_old := outside_window(draft.received_on, change.today, "received_on")):
-            errors.append(too_old)
-        elif draft.received_on > change.today:
-            errors.append(FieldError("received_on", "a payment cannot be received in the "
-                                     "future", "in_future"))
-        numbers = {inv.number for inv in claim.invoices}
-        errors += [FieldError(f"invoice_numbers[{i}]", f"no invoice {n!r} in this claim",
-                              "unknown_invoice")
-                   for i, n in enumerate(draft.invoice_numbers) if n not in numbers]
-        try:
-            amount = parse_amount(draft.amount, claim.currency, "amount")
-        except DomainValidationError as exc:
-            errors += exc.errors
-        if errors:
-            raise DomainValidationError.many(errors)
-        if any(p.reference and p.reference == draft.reference
-               for p in change.account.payments if draft.reference and p.reversed_on is None):
-            raise DomainValidationError(
-                "reference", f"a payment with reference {draft.reference!r} is already "
-                "recorded", code="duplicate_payment")
-        payment = Payment(id=new_id("pay"), amount=amount, received_on=draft.received_on,
-                          method=draft.method, reference=draft.reference,
-                          invoice_numbers=tuple(draft.invoice_numbers))
-        change.account.payments.append(payment)
-        index = len(change.entries)
-        recorded = events.PaymentRecorded(payment_id=payment.id, amount=amount,
-                                          method=str(payment.method),
-                                          received_on=payment.received_on)
-        change.record(recorded)
-        _settle(change, ports)
-        if change.statement is not None:
-            split = next((s for s in change.statement.payments if s.payment_id == payment.id),
-                         None)
-            if split is not None:  # the timeline says how the payment was imputed
-                entry = change.entries[index]
-                change.entries[index] = replace(entry, data=replace(
-                    recorded, to_interest=split.to_interest, to_principal=split.to_principal,
-                    to_indemnity=split.to_indemnity, to_credit=split.to_credit,
-                ).data(claim.currency))
+        payment = apply_payment(change, draft, ports)
         _save(uow, change, ports)
     return change, payment
 
 
+def load_change(uow: UnitOfWork, ports: Ports, caller: Caller, claim_id: str) -> Change:
+    """The claim and its account read for a change (NotFound outside the caller's tenant):
+    for a use case whose atomic write holds more than the claim (domain.services.handoff)."""
+    return _load(uow, ports, caller, claim_id)
+
+
+def apply_payment(change: Change, draft: PaymentDraft, ports: Ports, *,
+                  collected_by: str | None = None) -> Payment:
+    """The payment's effects on a claim being changed, settled (the caller saves).
+    `collected_by`: a mandate's recipient collected it (the timeline says so)."""
+    claim = change.claim
+    lifecycle.ensure_allowed(claim, "record_payment")
+    errors: list[FieldError] = []
+    if (too_old := outside_window(draft.received_on, change.today, "received_on")):
+        errors.append(too_old)
+    elif draft.received_on > change.today:
+        errors.append(FieldError("received_on", "a payment cannot be received in the "
+                                 "future", "in_future"))
+    numbers = {inv.number for inv in claim.invoices}
+    errors += [FieldError(f"invoice_numbers[{i}]", f"no invoice {n!r} in this claim",
+                          "unknown_invoice")
+               for i, n in enumerate(draft.invoice_numbers) if n not in numbers]
+    try:
+        amount = parse_amount(draft.amount, claim.currency, "amount")
+    except DomainValidationError as exc:
+        errors += exc.errors
+    if errors:
+        raise DomainValidationError.many(errors)
+    if any(p.reference and p.reference == draft.reference
+           for p in change.account.payments if draft.reference and p.reversed_on is None):
+        raise DomainValidationError(
+            "reference", f"a payment with reference {draft.reference!r} is already "
+            "recorded", code="duplicate_payment")
+    payment = Payment(id=new_id("pay"), amount=amount, received_on=draft.received_on,
+                      method=draft.method, reference=draft.reference,
+                      invoice_numbers=tuple(draft.invoice_numbers))
+    change.account.payments.append(payment)
+    index = len(change.entries)
+    recorded = events.PaymentRecorded(payment_id=payment.id, amount=amount,
+                                      method=str(payment.method),
+                                      received_on=payment.received_on,
+                                      collected_by=collected_by)
+    change.record(recorded)
+    _settle(change, ports)
+    if change.statement is not None:
+        split = next((s for s in change.statement.payments if s.payment_id == payment.id),
+                     None)
+        if split is not None:  # the timeline says how the payment was imputed
+            entry = change.entries[index]
+            change.entries[index] = replace(entry, data=replace(
+                recorded, to_interest=split.to_interest, to_principal=split.to_principal,
+                to_indemnity=split.to_indemnity, to_credit=split.to_credit,
+            ).data(claim.currency))
+    return payment
+
+
 # A promise or a plan hold ended with the payment (settlement re-derives them); these did not.
 _HOLDS_PAYMENT_DOES_NOT_END = frozenset({HoldReason.DISPUTE, HoldReason.MANUAL,
-                                         HoldReason.INSOLVENCY})
+                                         HoldReason.INSOLVENCY, HoldReason.MANDATE})
 
 
 @retry_on_stale
@@ -281,7 +296,10 @@ def apply_promise(change: Change, draft: PromiseDraft) -> PaymentPromise:
                              note=draft.note, made_at=claim.updated_at, made_on=made_on)
     change.account.promises.append(promise)
     until = promise.deadline(DEFAULT_GRACE_DAYS)
-    claim.hold = Hold(HoldReason.PROMISE, claim.updated_at, until, draft.note)
+    if claim.hold is None or claim.hold.reason is not HoldReason.MANDATE:
+        # Under a mandate the recipient follows the promise up: the mandate's hold stays,
+        # so the creditor's ladder does not come back when the promise falls due.
+        claim.hold = Hold(HoldReason.PROMISE, claim.updated_at, until, draft.note)
     change.record(events.PromiseRecorded(
         reason=draft.note, promise_id=promise.id, amount=amount,
         promised_on=promise.promised_on, made_on=made_on, channel=draft.channel,

@@ -22,6 +22,9 @@ class Caller:
 
     creditor_id: str
     actor: str
+    # A mandate's recipient calling with its scoped key (domain.services.handoff): the
+    # mandate it acts under. None: the creditor itself.
+    mandate_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,11 +14,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from domain.claims import events, lifecycle
 from domain.debtors.model import ContactKind, ContactValidation, Debtor, DebtorKind
-from domain.letters.content import LetterContent, LetterRequest, compose
+from domain.letters.content import LetterContent, LetterRequest, MandateMentions, compose
 from domain.letters.model import (
     DISPATCH_ORDER,
     FINAL_DISPATCH_STATUSES,
@@ -58,6 +58,9 @@ from domain.shared.errors import (
 from domain.shared.ids import new_id
 from domain.shared.language import Language
 from domain.shared.retry import retry_on_stale
+
+if TYPE_CHECKING:
+    from domain.judicial.handoff import Mandate
 
 # A presigned link to a letter is valid this long: enough to open it, too short to share.
 DOWNLOAD_URL_SECONDS = 300
@@ -140,12 +143,19 @@ def request_letter(claim_id: str, draft: LetterDraft, caller: Caller, ports: Por
         _settle(change, ports)
         assert change.statement is not None
         letter_id = new_id("ltr")
+        mandate, mentions = _mandate_mentions(uow, caller, claim.id)
         content = compose(
             LetterRequest(draft.kind, letter_id, change.today, draft.language,
                           tuple(draft.confirm_prescribed), draft.contact_point_id),
             claim, change.account, change.statement, creditor, debtor,
-            uow.letters.list_letters(caller.creditor_id, claim_id), ports.address_frame)
+            uow.letters.list_letters(caller.creditor_id, claim_id), ports.address_frame,
+            mentions)
         now = claim.updated_at
+        if mandate is not None and mentions is not None and mentions.first_letter_id is None:
+            # R124-4: the recipient's later letters recall this one, its reference and date.
+            uow.mandates.save_mandate(mandate.with_first_letter(claim.id, letter_id,
+                                                                change.today, now),
+                                      mandate.version)
         letter = Letter(
             id=letter_id, creditor_id=caller.creditor_id, claim_id=claim.id, kind=draft.kind,
             language=content.language, status=LetterStatus.RENDERING, requested_at=now,
@@ -167,6 +177,20 @@ def request_letter(claim_id: str, draft: LetterDraft, caller: Caller, ports: Por
         uow.after_commit(lambda: queue.enqueue(job))
         _save(uow, change)
     return letter
+
+
+def _mandate_mentions(uow: UnitOfWork, caller: Caller,
+                      claim_id: str) -> tuple[Mandate | None, MandateMentions | None]:
+    """A letter a mandate's recipient requests carries the R124-4 mentions (one block:
+    domain.judicial.handoff.letter_mentions); the creditor's own letters do not."""
+    if caller.mandate_id is None:
+        return None, None
+    from domain.judicial.handoff import letter_mentions
+
+    mandate = uow.mandates.get_mandate(caller.creditor_id, caller.mandate_id)
+    if mandate is None or not mandate.covers(claim_id):
+        raise NotFound("claim", claim_id)
+    return mandate, letter_mentions(mandate, claim_id)
 
 
 @retry_on_stale

@@ -1,0 +1,125 @@
+"""A recipient's key reaches the claims of its mandate and nothing else, on every route of
+the app (the routes are read from the app, so a route added later is covered): another
+claim of the same creditor or another creditor's claim is 404, as if it did not exist;
+a route of the creditor's own (its debtors, settings, keys, lists, tasks, policies) is
+403; on a handed-off claim, only the operations a recipient needs pass. Nothing the
+refused calls tried is written."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from litestar.routes import HTTPRoute
+
+from tests.api._handoff_helpers import POSTAL, hand_off, recipient
+from tests.api._helpers import assert_problem
+from tests.conftest import Tenant, make_tenant, new_claim, new_debtor
+
+# Worked out from the brief, not read from the code: what a recipient does with a claim.
+RECIPIENT_MAY = {
+    "ReadClaim", "ListClaimEvents", "ReadClaimStatement", "ListPayments", "ListPromises",
+    "RecordPromise", "RequestLetter", "ListLetters", "ReadLetter", "ReadLetterContent",
+    "RenderLetterAgain", "DispatchLetter", "ReadHandoff", "RecordHandoffContact",
+    "RecordCollectedPayment", "CloseHandoff",
+}
+PUBLIC = re.compile(r"^/(health$|schema|v1/postal/webhooks/)")
+PARAM = re.compile(r"\{(\w+):\w+\}")
+
+
+def every_operation(app: Any) -> list[tuple[str, str, str]]:
+    found = []
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or PUBLIC.match(route.path):
+            continue
+        for handler in route.route_handlers:
+            for method in handler.http_methods:
+                if method != "OPTIONS":
+                    found.append((method, route.path, handler.operation_id))
+    return sorted(found)
+
+
+def url(template: str, claim_id: str) -> str:
+    return PARAM.sub(lambda m: claim_id if m.group(1) == "claim_id" else
+                     "hold" if m.group(1) == "action" else f"{m.group(1)}_nope", template)
+
+
+@pytest.fixture
+def world(client: Any, tenant: Tenant) -> dict[str, Any]:
+    debtor = new_debtor(client, tenant, contact_points=[
+        {"kind": "email", "value": "compta@boulangerie-martin.fr"}, POSTAL])
+    mandated = new_claim(client, tenant, debtor["id"], number="F-001")
+    kept = new_claim(client, tenant, debtor["id"], number="F-002")
+    other = make_tenant(client, "Plomberie Durand SARL")
+    foreign = new_claim(client, other, new_debtor(client, other)["id"], number="F-001")
+    handed = hand_off(client, tenant, mandated["id"]).json()
+    return {"tenant": tenant, "other": other, "mandated": mandated["id"], "kept": kept["id"],
+            "foreign": foreign["id"], "headers": recipient(handed["secret"])}
+
+
+def snapshot(client: Any, world: dict[str, Any]) -> Any:
+    a, b = world["tenant"].headers, world["other"].headers
+    return (
+        [client.get(f"/v1/claims/{c}/events", headers=a).json()
+         for c in (world["mandated"], world["kept"])],
+        client.get(f"/v1/claims/{world['foreign']}/events", headers=b).json(),
+        client.get("/v1/debtors", headers=a).json(), client.get("/v1/creditor", headers=a).json(),
+        client.get("/v1/api-keys", headers=a).json(), client.get("/v1/tasks", headers=a).json(),
+    )
+
+
+def call(client: Any, method: str, path: str, headers: dict[str, str]) -> Any:
+    headers = {**headers, "If-Match": "*"}
+    if method in ("POST", "PUT", "PATCH"):
+        return client.request(method, path, json={}, headers=headers)
+    return client.request(method, path, headers=headers)
+
+
+def test_the_matrix_covers_the_handoff_routes_and_the_creditors_own(app: Any) -> None:
+    operations = {op for _, _, op in every_operation(app)}
+    assert {"HandOffClaim", "WithdrawHandoff", "ListDebtors", "ListApiKeys",
+            "ApplyClaimAction", "RecordPayment"} <= operations
+    assert RECIPIENT_MAY - {"ReadClaimDossier"} <= operations
+
+
+def test_a_recipient_key_never_reaches_outside_its_mandate(
+        client: Any, app: Any, world: dict[str, Any]) -> None:
+    before = snapshot(client, world)
+    wrong: list[str] = []
+    for method, template, operation_id in every_operation(app):
+        if "{claim_id" in template:
+            cases = [(world["kept"], 404), (world["foreign"], 404)]
+            if operation_id not in RECIPIENT_MAY:
+                cases.append((world["mandated"], 403))
+        else:
+            cases = [("", 403)]
+        for claim_id, expected in cases:
+            response = call(client, method, url(template, claim_id), world["headers"])
+            if response.status_code != expected:
+                wrong.append(f"{method} {template} on {claim_id or '-'}: "
+                             f"{response.status_code}, expected {expected}")
+            else:
+                assert_problem(response, expected)
+    assert wrong == []
+    assert snapshot(client, world) == before
+
+
+def test_the_recipient_reads_its_claim(client: Any, world: dict[str, Any]) -> None:
+    base = f"/v1/claims/{world['mandated']}"
+    for path in ("", "/events", "/statement", "/payments", "/promises", "/letters",
+                 "/handoff"):
+        response = client.get(base + path, headers=world["headers"])
+        assert response.status_code == 200, (path, response.text)
+
+
+def test_a_creditors_keys_are_unchanged_by_the_guard(client: Any,
+                                                     world: dict[str, Any]) -> None:
+    # The creditor's own key still reaches every claim; the other creditor's does not.
+    a, b = world["tenant"].headers, world["other"].headers
+    assert client.get(f"/v1/claims/{world['mandated']}", headers=a).status_code == 200
+    assert client.get(f"/v1/claims/{world['kept']}", headers=a).status_code == 200
+    assert_problem(client.get(f"/v1/claims/{world['mandated']}", headers=b), 404)
+    assert_problem(client.get(f"/v1/claims/{world['mandated']}/handoff", headers=b), 404)
+    withdraw = client.post(f"/v1/claims/{world['mandated']}/handoff/withdraw", headers=b)
+    assert_problem(withdraw, 404)
