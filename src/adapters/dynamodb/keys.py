@@ -93,3 +93,12 @@ def instant_key(at: datetime) -> str:
 
 def task_order(due_at: datetime, task_id: str) -> str:
     return f"{instant_key(due_at)}#{task_id}"
+
+
+# A claim's proceedings, in its own partition beside the timeline: `JUDICIAL#<n>`, so the
+# latest is the last of a begins_with query (and never read with META nor the events).
+PROCEEDING_PREFIX = "JUDICIAL#"
+
+
+def proceeding_sk(number: int) -> str:
+    return f"{PROCEEDING_PREFIX}{number:04d}"

@@ -41,6 +41,7 @@ class DynamoUnitOfWork(Staging[Write]):
         from adapters.dynamodb.debtors import DynamoDebtors
         from adapters.dynamodb.letters import DynamoLetters
         from adapters.dynamodb.policies import DynamoPolicies
+        from adapters.dynamodb.proceedings import DynamoProceedings
         from adapters.dynamodb.tasks import DynamoTasks
 
         self.table = Table(client, table)
@@ -52,6 +53,7 @@ class DynamoUnitOfWork(Staging[Write]):
         self.letters = DynamoLetters(self.table, self)
         self.policies = DynamoPolicies(self.table, self)
         self.tasks = DynamoTasks(self.table, self)
+        self.proceedings = DynamoProceedings(self.table, self)
 
     def commit(self) -> None:
         writes, effects = self.take()

@@ -19,6 +19,15 @@ class TaskKind(StrEnum):
     APPROVAL = "approval"  # a step that a person must approve before it runs
     JUDICIAL_ASSESSMENT = "judicial_assessment"
     VERIFY_CONTACT = "verify_contact"  # a channel had no valid contact point, or failed
+    # A proceeding's next act (domain.services.judicial_proceedings): each is opened by an
+    # event and closed by the one that does it or makes it moot.
+    SERVE_ORDER = "serve_order"
+    WATCH_OPPOSITION = "watch_opposition"
+    INSTRUCT_LAWYER = "instruct_lawyer"
+    ATTEND_HEARING = "attend_hearing"
+    SERVE_JUDGMENT = "serve_judgment"
+    INSTRUCT_ENFORCEMENT = "instruct_enforcement"
+    DECLARE_CLAIM = "declare_claim"
 
 
 class TaskStatus(StrEnum):
@@ -40,6 +49,11 @@ OUTCOMES: dict[TaskKind, frozenset[str]] = {
     TaskKind.APPROVAL: frozenset({"approved", "rejected"}),  # rejected: the step is skipped
     TaskKind.JUDICIAL_ASSESSMENT: frozenset({"go_to_court", "hand_off", "wait", "write_off"}),
     TaskKind.VERIFY_CONTACT: frozenset({"corrected", "unreachable"}),
+    # Done by hand (outside Relance) or, usually, closed by the proceeding's event.
+    **{kind: frozenset({"done"}) for kind in (
+        TaskKind.SERVE_ORDER, TaskKind.WATCH_OPPOSITION, TaskKind.INSTRUCT_LAWYER,
+        TaskKind.ATTEND_HEARING, TaskKind.SERVE_JUDGMENT, TaskKind.INSTRUCT_ENFORCEMENT,
+        TaskKind.DECLARE_CLAIM)},
 }
 
 

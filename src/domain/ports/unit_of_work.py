@@ -16,6 +16,7 @@ from typing import Protocol, Self
 
 from domain.ports.letters import LetterRepository
 from domain.ports.policies import PolicyRepository
+from domain.ports.proceedings import ProceedingRepository
 from domain.ports.repositories import (
     ApiKeyRepository,
     ClaimRepository,
@@ -70,6 +71,9 @@ class UnitOfWork(Protocol):
 
     @property
     def tasks(self) -> TaskRepository: ...
+
+    @property
+    def proceedings(self) -> ProceedingRepository: ...
 
     def __enter__(self) -> Self: ...
 

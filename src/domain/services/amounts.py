@@ -127,50 +127,60 @@ def record_payment(claim_id: str, draft: PaymentDraft, caller: Caller,
                    ports: Ports) -> tuple[Change, Payment]:
     with ports.unit_of_work() as uow:
         change = _load(uow, ports, caller, claim_id)
-        claim = change.claim
-        lifecycle.ensure_allowed(claim, "record_payment")
-        errors: list[FieldError] = []
-        if (too_old := outside_window(draft.received_on, change.today, "received_on")):
-            errors.append(too_old)
-        elif draft.received_on > change.today:
-            errors.append(FieldError("received_on", "a payment cannot be received in the "
-                                     "future", "in_future"))
-        numbers = {inv.number for inv in claim.invoices}
-        errors += [FieldError(f"invoice_numbers[{i}]", f"no invoice {n!r} in this claim",
-                              "unknown_invoice")
-                   for i, n in enumerate(draft.invoice_numbers) if n not in numbers]
-        try:
-            amount = parse_amount(draft.amount, claim.currency, "amount")
-        except DomainValidationError as exc:
-            errors += exc.errors
-        if errors:
-            raise DomainValidationError.many(errors)
-        if any(p.reference and p.reference == draft.reference
-               for p in change.account.payments if draft.reference and p.reversed_on is None):
-            raise DomainValidationError(
-                "reference", f"a payment with reference {draft.reference!r} is already "
-                "recorded", code="duplicate_payment")
-        payment = Payment(id=new_id("pay"), amount=amount, received_on=draft.received_on,
-                          method=draft.method, reference=draft.reference,
-                          invoice_numbers=tuple(draft.invoice_numbers))
-        change.account.payments.append(payment)
-        index = len(change.entries)
-        recorded = events.PaymentRecorded(payment_id=payment.id, amount=amount,
-                                          method=str(payment.method),
-                                          received_on=payment.received_on)
-        change.record(recorded)
-        _settle(change, ports)
-        if change.statement is not None:
-            split = next((s for s in change.statement.payments if s.payment_id == payment.id),
-                         None)
-            if split is not None:  # the timeline says how the payment was imputed
-                entry = change.entries[index]
-                change.entries[index] = replace(entry, data=replace(
-                    recorded, to_interest=split.to_interest, to_principal=split.to_principal,
-                    to_indemnity=split.to_indemnity, to_credit=split.to_credit,
-                ).data(claim.currency))
+        payment = apply_payment(change, draft, ports)
         _save(uow, change, ports)
     return change, payment
+
+
+def apply_payment(change: Change, draft: PaymentDraft, ports: Ports) -> Payment:
+    """The payment's effects on a claim being changed, settled (the timeline says how it
+    was imputed). Shared by a recorded payment and one a commissaire passed on
+    (services.judicial_proceedings); the caller saves.
+
+    Raises ActionNotAllowed or DomainValidationError."""
+    claim = change.claim
+    lifecycle.ensure_allowed(claim, "record_payment")
+    errors: list[FieldError] = []
+    if (too_old := outside_window(draft.received_on, change.today, "received_on")):
+        errors.append(too_old)
+    elif draft.received_on > change.today:
+        errors.append(FieldError("received_on", "a payment cannot be received in the "
+                                 "future", "in_future"))
+    numbers = {inv.number for inv in claim.invoices}
+    errors += [FieldError(f"invoice_numbers[{i}]", f"no invoice {n!r} in this claim",
+                          "unknown_invoice")
+               for i, n in enumerate(draft.invoice_numbers) if n not in numbers]
+    try:
+        amount = parse_amount(draft.amount, claim.currency, "amount")
+    except DomainValidationError as exc:
+        errors += exc.errors
+    if errors:
+        raise DomainValidationError.many(errors)
+    if any(p.reference and p.reference == draft.reference
+           for p in change.account.payments if draft.reference and p.reversed_on is None):
+        raise DomainValidationError(
+            "reference", f"a payment with reference {draft.reference!r} is already "
+            "recorded", code="duplicate_payment")
+    payment = Payment(id=new_id("pay"), amount=amount, received_on=draft.received_on,
+                      method=draft.method, reference=draft.reference,
+                      invoice_numbers=tuple(draft.invoice_numbers))
+    change.account.payments.append(payment)
+    index = len(change.entries)
+    recorded = events.PaymentRecorded(payment_id=payment.id, amount=amount,
+                                      method=str(payment.method),
+                                      received_on=payment.received_on)
+    change.record(recorded)
+    _settle(change, ports)
+    if change.statement is not None:
+        split = next((s for s in change.statement.payments if s.payment_id == payment.id),
+                     None)
+        if split is not None:  # the timeline says how the payment was imputed
+            entry = change.entries[index]
+            change.entries[index] = replace(entry, data=replace(
+                recorded, to_interest=split.to_interest, to_principal=split.to_principal,
+                to_indemnity=split.to_indemnity, to_credit=split.to_credit,
+            ).data(claim.currency))
+    return payment
 
 
 # A promise or a plan hold ended with the payment (settlement re-derives them); these did not.
@@ -475,44 +485,52 @@ def record_judgment(claim_id: str, draft: JudgmentDraft, caller: Caller,
     earlier one, say to add the day it became enforceable). Interest runs from its
     pronouncement at the latest (C. civ. 1231-7) and the legal rate gains 5 points two
     months after it became enforceable (C. monét. fin. L313-3); the claim is judicial."""
-    from domain.amounts.account import Judgment
-
     with ports.unit_of_work() as uow:
         change = _load(uow, ports, caller, claim_id)
-        claim, account = change.claim, change.account
-        lifecycle.ensure_allowed(claim, "record_judgment")
-        errors = [e for e in (not_past(draft.pronounced_on, change.today, "pronounced_on"),
-                              not_past(draft.enforceable_on, change.today, "enforceable_on"))
-                  if e]
-        if not any(e.field == "pronounced_on" for e in errors):
-            if (early := _not_before_invoices(draft.pronounced_on, claim, "pronounced_on",
-                                              "a judgment")):
-                errors.append(early)
-            elif (draft.enforceable_on is not None
-                  and not any(e.field == "enforceable_on" for e in errors)
-                  and draft.enforceable_on < draft.pronounced_on):
-                errors.append(FieldError("enforceable_on", "a judgment becomes enforceable "
-                                         "once pronounced, not before", "before_judgment"))
-        if not draft.court.strip():
-            errors.append(FieldError("court", "must not be empty", "required"))
-        try:
-            awarded = parse_amount(draft.amount_awarded, claim.currency, "amount_awarded")
-        except DomainValidationError as exc:
-            errors += exc.errors
-        if errors:
-            raise DomainValidationError.many(errors)
-        account.judgment = Judgment(
-            pronounced_on=draft.pronounced_on, court=draft.court.strip(),
-            amount_awarded=awarded, enforceable_on=draft.enforceable_on,
-            reference=draft.reference)
-        claim.phase = Phase.JUDICIAL
-        change.record(events.JudgmentRecorded(
-            reason=draft.note, pronounced_on=draft.pronounced_on, court=draft.court.strip(),
-            amount_awarded=awarded, enforceable_on=draft.enforceable_on,
-            reference=draft.reference, phase=claim.phase.value))
+        apply_judgment(change, draft)
         _settle(change, ports)
         _save(uow, change, ports)
     return change
+
+
+def apply_judgment(change: Change, draft: JudgmentDraft) -> None:
+    """The judgment's effects on a claim being changed; shared by a recorded judgment and
+    one a proceeding reached (services.judicial_proceedings). The caller settles and saves.
+
+    Raises ActionNotAllowed or DomainValidationError."""
+    from domain.amounts.account import Judgment
+
+    claim, account = change.claim, change.account
+    lifecycle.ensure_allowed(claim, "record_judgment")
+    errors = [e for e in (not_past(draft.pronounced_on, change.today, "pronounced_on"),
+                          not_past(draft.enforceable_on, change.today, "enforceable_on"))
+              if e]
+    if not any(e.field == "pronounced_on" for e in errors):
+        if (early := _not_before_invoices(draft.pronounced_on, claim, "pronounced_on",
+                                          "a judgment")):
+            errors.append(early)
+        elif (draft.enforceable_on is not None
+              and not any(e.field == "enforceable_on" for e in errors)
+              and draft.enforceable_on < draft.pronounced_on):
+            errors.append(FieldError("enforceable_on", "a judgment becomes enforceable "
+                                     "once pronounced, not before", "before_judgment"))
+    if not draft.court.strip():
+        errors.append(FieldError("court", "must not be empty", "required"))
+    try:
+        awarded = parse_amount(draft.amount_awarded, claim.currency, "amount_awarded")
+    except DomainValidationError as exc:
+        errors += exc.errors
+    if errors:
+        raise DomainValidationError.many(errors)
+    account.judgment = Judgment(
+        pronounced_on=draft.pronounced_on, court=draft.court.strip(),
+        amount_awarded=awarded, enforceable_on=draft.enforceable_on,
+        reference=draft.reference)
+    claim.phase = Phase.JUDICIAL
+    change.record(events.JudgmentRecorded(
+        reason=draft.note, pronounced_on=draft.pronounced_on, court=draft.court.strip(),
+        amount_awarded=awarded, enforceable_on=draft.enforceable_on,
+        reference=draft.reference, phase=claim.phase.value))
 
 
 # ------------------------------------------------------------------------ review
