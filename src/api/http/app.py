@@ -27,6 +27,7 @@ from api.http.routes.contacts import ContactValidationController
 from api.http.routes.creditors import ApiKeyController, CreditorController
 from api.http.routes.debtors import DebtorController
 from api.http.routes.escalation import EscalationController
+from api.http.routes.judicial import JudicialController
 from api.http.routes.letters import LetterController, postal_webhook
 from api.http.routes.policies import PolicyController
 from api.http.routes.rates import AdminRatesController, RatesController
@@ -104,6 +105,7 @@ def create_app(
             EscalationController,
             PolicyController,
             TaskController,
+            JudicialController,
             postal_webhook,
             record_payment_by_reference,
         ],

@@ -39,7 +39,7 @@ from domain.services.caller import Caller, Ports
 from domain.shared.errors import DomainValidationError, NotFound, StaleVersion
 from domain.shared.ids import new_id
 from domain.shared.money import parse_amount
-from domain.shared.retry import retry_on_stale
+from domain.shared.retry import retry_on_stale, run_retrying
 
 JUDICIAL_TASKS = frozenset({
     TaskKind.SERVE_ORDER, TaskKind.WATCH_OPPOSITION, TaskKind.INSTRUCT_LAWYER,
@@ -232,6 +232,8 @@ def _document(draft: EventDraft, day: date) -> jp.Document | None:
     if sha is not None and not (len(sha) == 64 and all(c in "0123456789abcdef" for c in sha)):
         raise DomainValidationError("document.sha256", "64 lowercase hexadecimal digits",
                                     code="invalid")
+    if draft.document_id is None and not (draft.document_name or "").strip():
+        raise DomainValidationError("document.name", "name the document", code="required")
     if draft.document_id is None and sha is None:
         raise DomainValidationError("document.sha256", "give the document's SHA-256 or "
                                     "the id of an uploaded document", code="required")
@@ -239,13 +241,26 @@ def _document(draft: EventDraft, day: date) -> jp.Document | None:
                        recorded_on=day, event="", sha256=sha, document_id=draft.document_id)
 
 
-@retry_on_stale
+class _IfMatchFailed(Exception):
+    """The caller's If-Match names another version: theirs to solve, never replayed."""
+
+
 def record_event(claim_id: str, draft: EventDraft, expected_version: int | None,
                  caller: Caller, ports: Ports) -> JudicialView:
     """Record what happened in the claim's proceeding, checked against its state and the
     dates the law allows; it moves the deadlines and the tasks, and the claim's account
     when the law says so. `expected_version`: the proceeding's version the caller read
-    (If-Match), else the one read now."""
+    (If-Match: StaleVersion, 412, when it moved), else the one read now (a lost race on
+    the claim is replayed)."""
+    try:
+        return run_retrying(lambda: _record_event(claim_id, draft, expected_version,
+                                                  caller, ports))
+    except _IfMatchFailed:
+        raise StaleVersion("the proceeding changed since it was read") from None
+
+
+def _record_event(claim_id: str, draft: EventDraft, expected_version: int | None,
+                  caller: Caller, ports: Ports) -> JudicialView:
     with ports.unit_of_work() as uow:
         change = _load(uow, ports, caller, claim_id)
         claim = change.claim
@@ -253,7 +268,7 @@ def record_event(claim_id: str, draft: EventDraft, expected_version: int | None,
         if p is None:
             raise NotFound("judicial proceeding of claim", claim_id)
         if expected_version is not None and expected_version != p.version:
-            raise StaleVersion("the proceeding changed since it was read")
+            raise _IfMatchFailed()
         amount = (parse_amount(draft.amount, claim.currency, "amount")
                   if draft.amount is not None else None)
         cost = (_cost(draft.cost, claim.currency, p.route, draft.occurred_on)

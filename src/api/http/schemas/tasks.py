@@ -21,9 +21,13 @@ if TYPE_CHECKING:
 MAX_APPROVALS = 30  # domain.services.tasks.MAX_APPROVALS, not imported at cold start
 
 TaskKindName = Annotated[
-    Literal["call", "visit", "approval", "judicial_assessment", "verify_contact"],
+    Literal["call", "visit", "approval", "judicial_assessment", "verify_contact",
+            "serve_order", "watch_opposition", "instruct_lawyer", "attend_hearing",
+            "serve_judgment", "instruct_enforcement", "declare_claim"],
     Meta(description="`approval`: a ladder step a person approves before it runs; "
-                     "`verify_contact`: a channel had no valid contact point, or failed")]
+                     "`verify_contact`: a channel had no valid contact point, or failed; "
+                     "the others: a judicial proceeding's next act, opened and closed by "
+                     "its events (POST …/judicial/events)")]
 TaskStatusName = Literal["open", "done", "skipped"]
 TaskId = Annotated[str, Meta(min_length=1, max_length=64)]
 
@@ -144,7 +148,8 @@ class TaskCompletion(Input):
         "dispute opens); visit `met`, `absent`, `moved` (the address is marked invalid, a "
         "verify_contact task is raised); approval `approved`, `rejected`; "
         "judicial_assessment `go_to_court`, `hand_off`, `wait`, `write_off`; "
-        "verify_contact `corrected`, `unreachable`. Another is refused (422)."))]
+        "verify_contact `corrected`, `unreachable`; a proceeding's task `done`. Another "
+        "is refused (422)."))]
     note: Note | None = None
     promise: Annotated[PromiseTakenBody, Meta(description=(
         "The promise the debtor made: required with `promise_made`, refused otherwise"
