@@ -21,9 +21,9 @@ from domain.creditors.model import Address
 from domain.debtors.model import ContactKind, DebtorKind, PostalAddress
 from domain.escalation.tasks import Task, TaskKind, TaskStatus
 from domain.judicial.proceedings import Court, Status
-from domain.services import judicial_proceedings as jps
 from domain.ports.repositories import PageRequest
 from domain.ports.tasks import TaskFilter
+from domain.services import judicial_proceedings as jps
 from domain.services.caller import Caller
 from domain.shared.errors import ActionNotAllowed, DomainValidationError
 from tests.fakes import FakeWorld, fake_ports

@@ -30,9 +30,12 @@ ALLOWED = {
     "amounts": {"shared", "creditors", "debtors", "claims"},
     "letters": {"shared", "creditors", "debtors", "claims", "amounts"},
     "escalation": {"shared", "creditors", "debtors", "claims", "amounts", "letters"},
-    "ports": {"shared", "creditors", "debtors", "claims", "amounts", "letters", "escalation"},
+    # The judicial phase builds on the claims and on the calendar's working days (CPC 642).
+    "judicial": {"shared", "creditors", "debtors", "claims", "amounts", "escalation"},
+    "ports": {"shared", "creditors", "debtors", "claims", "amounts", "letters", "escalation",
+              "judicial"},
     "services": {"shared", "creditors", "debtors", "claims", "amounts", "letters",
-                 "escalation", "ports", "services"},
+                 "escalation", "judicial", "ports", "services"},
 }
 
 

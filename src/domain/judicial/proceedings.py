@@ -625,12 +625,13 @@ def deadlines(p: Proceeding, params: ParameterTable, today: date) -> list[Deadli
         out.append(_deadline("serve_order", rule, "by", Party.CREDITOR, status))
     if p.route in (JudicialRoute.INJONCTION_DE_PAYER,
                    JudicialRoute.EUROPEAN_ORDER_FOR_PAYMENT) and p.served_on is not None:
-        rule = _opposition_deadline(p, params)
-        assert rule is not None
-        status = (Status.MET if p.opposed_on is not None and p.opposed_on <= rule.last_day
-                  else Status.MISSED if p.opposed_on is not None or today > rule.last_day
+        opposition = _opposition_deadline(p, params)
+        assert opposition is not None
+        last = opposition.last_day
+        status = (Status.MET if p.opposed_on is not None and p.opposed_on <= last
+                  else Status.MISSED if p.opposed_on is not None or today > last
                   else Status.MOOT if ended else Status.OPEN)
-        out.append(_deadline("opposition", rule, "by", Party.DEBTOR, status))
+        out.append(_deadline("opposition", opposition, "by", Party.DEBTOR, status))
         earliest = enforceable_from(p, params)
         if earliest is not None and p.opposed_on is None:
             day, source = earliest
