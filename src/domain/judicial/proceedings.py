@@ -102,17 +102,17 @@ RECOVERABLE_BY_DEFAULT = frozenset({CostKind.GREFFE, CostKind.COMMISSAIRE, CostK
 
 S, E = State, EventType
 _TAIL: dict[State, dict[EventType, State]] = {
-    S.JUDGMENT: {E.JUDGMENT_SERVED: S.ENFORCEABLE, E.CLOSED: S.CLOSED},
     S.ENFORCEABLE: {E.ENFORCEMENT_STEP: S.ENFORCEMENT, E.COMMISSAIRE_PAYMENT: S.ENFORCEABLE,
                     E.CLOSED: S.CLOSED},
     S.ENFORCEMENT: {E.ENFORCEMENT_STEP: S.ENFORCEMENT, E.COMMISSAIRE_PAYMENT: S.ENFORCEMENT,
                     E.CLOSED: S.CLOSED},
     S.REJECTED: {E.CLOSED: S.CLOSED},
-    S.ORDER_REJECTED: {E.CLOSED: S.CLOSED},
 }
+_REJECTED_ORDER: dict[State, dict[EventType, State]] = {S.ORDER_REJECTED: {E.CLOSED: S.CLOSED}}
 _HEARING: dict[State, dict[EventType, State]] = {
     S.HEARING_SET: {E.HEARING_SET: S.HEARING_SET,  # adjourned to a new date
                     E.JUDGMENT: S.JUDGMENT, E.REJECTED: S.REJECTED},
+    S.JUDGMENT: {E.JUDGMENT_SERVED: S.ENFORCEABLE, E.CLOSED: S.CLOSED},
 }
 
 MACHINES: dict[JudicialRoute, dict[State, dict[EventType, State]]] = {
@@ -126,7 +126,7 @@ MACHINES: dict[JudicialRoute, dict[State, dict[EventType, State]]] = {
                    E.COMMISSAIRE_PAYMENT: S.SERVED},
         # No lawyer within 15 days where one is mandatory: extinguished (CPC 1418).
         S.OPPOSED: {E.HEARING_SET: S.HEARING_SET, E.LAPSED: S.LAPSED},
-        **_HEARING, **_TAIL,
+        **_HEARING, **_TAIL, **_REJECTED_ORDER,
     },
     # CPC 835 al. 2 / 873 al. 2: an assignation to a hearing; the ordonnance is enforceable
     # at once, but against the debtor only once served (CPC 503).
@@ -164,7 +164,7 @@ MACHINES: dict[JudicialRoute, dict[State, dict[EventType, State]]] = {
         S.ORDER_GRANTED: {E.SERVED: S.SERVED},
         S.SERVED: {E.OPPOSED: S.OPPOSED, E.ENFORCEABLE: S.ENFORCEABLE},
         S.OPPOSED: {E.HEARING_SET: S.HEARING_SET},
-        **_HEARING, **_TAIL,
+        **_HEARING, **_TAIL, **_REJECTED_ORDER,
     },
     # Reg. 861/2007: the court serves the claim form, 30 days to answer, a written
     # judgment (a hearing only if the court holds one).
@@ -562,7 +562,8 @@ def _opposition_deadline(p: Proceeding, params: ParameterTable) -> _Rule | None:
 def _enforce_without_notice(p: Proceeding, params: ParameterTable) -> _Rule | None:
     """Décret 2026-96: for orders from 1 September 2026 the greffe notifies only
     oppositions; without one within 2 months of service the creditor may enforce."""
-    if p.served_on is None or p.order_on is None:
+    if (p.route is not JudicialRoute.INJONCTION_DE_PAYER or p.served_on is None
+            or p.order_on is None):
         return None
     try:
         param = params.at("injonction_de_payer.enforce_without_notice_months", p.order_on)
