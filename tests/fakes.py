@@ -35,6 +35,7 @@ from domain.escalation.policy import Policy
 from domain.escalation.tasks import Task, TaskKind, TaskStatus
 from domain.judicial.documents import UploadedDocument
 from domain.judicial.handoff import Mandate
+from domain.judicial.proceedings import Proceeding
 from domain.letters.content import LetterContent
 from domain.letters.model import Letter
 from domain.ports.letters import (
@@ -91,6 +92,8 @@ class FakeDatabase:
     documents: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
     mandates: dict[tuple[str, str], bytes] = field(default_factory=dict)
     mandate_links: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    # (creditor, claim, number) -> a judicial proceeding
+    proceedings: dict[tuple[str, str, int], bytes] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
     commits: int = 0  # successful commits that wrote something
 
@@ -593,6 +596,34 @@ class FakeMandates(_Repository):
         return sorted((m for m in found if m is not None), key=lambda m: (m.created_at, m.id))
 
 
+class FakeProceedings(_Repository):
+    def _of(self, creditor_id: str, claim_id: str) -> list[Proceeding]:
+        with self.db.lock:
+            rows = sorted((key[2], raw) for key, raw in self.db.proceedings.items()
+                          if key[:2] == (creditor_id, claim_id))
+        return [msgspec.json.decode(raw, type=Proceeding) for _, raw in rows]
+
+    def current_proceeding(self, creditor_id: str, claim_id: str) -> Proceeding | None:
+        found = self._of(creditor_id, claim_id)
+        return found[-1] if found else None
+
+    def list_proceedings(self, creditor_id: str, claim_id: str) -> list[Proceeding]:
+        return self._of(creditor_id, claim_id)
+
+    def add_proceeding(self, proceeding: Proceeding) -> None:
+        db, key = self.db, (proceeding.creditor_id, proceeding.claim_id, proceeding.number)
+        self.uow.stage(_put(db.proceedings, key, proceeding, field_name="proceeding",
+                            check=lambda: Conflict("a proceeding was started meanwhile; retry")
+                            if key in db.proceedings else None))
+
+    def save_proceeding(self, proceeding: Proceeding, expected_version: int) -> None:
+        db, key = self.db, (proceeding.creditor_id, proceeding.claim_id, proceeding.number)
+        self.uow.stage(_put(db.proceedings, key, proceeding, field_name="proceeding",
+                            check=lambda: None
+                            if _version(db.proceedings.get(key)) == expected_version
+                            else StaleVersion("proceeding changed since it was read")))
+
+
 # ------------------------------------------------------------------------ unit of work
 class FakeUnitOfWork(Staging[_Write]):
     """Implements domain.ports.UnitOfWork in memory, with DynamoDB's transaction rules."""
@@ -613,6 +644,7 @@ class FakeUnitOfWork(Staging[_Write]):
         self.tasks = FakeTasks(self)
         self.documents = FakeDocuments(self)
         self.mandates = FakeMandates(self)
+        self.proceedings = FakeProceedings(self)
 
     def commit(self) -> None:
         writes, effects = self.take()

@@ -212,7 +212,8 @@ def test_a_written_off_claim_reopens_in_the_phase_it_left(client, tenant, claim)
     assert reopened["outstanding"] == claim["outstanding"]
     assert "write_off" in reopened["allowed_actions"]
     assert "reopen" not in reopened["allowed_actions"]
-    last = _events(client, tenant, claim["id"])[-1]
+    # the proceeding opens in the same write (its own entry follows)
+    last = [e for e in _events(client, tenant, claim["id"]) if e["action"] == "start_judicial"][-1]
     assert last["action"] == "reopen"
     assert last["reason"] == "the debtor's new address was found"
     assert last["data"] == {"from": "closed (written_off)", "to": "amicable",
@@ -282,7 +283,8 @@ def test_a_transfer_says_to_whom_and_under_which_mandate(client, tenant, claim):
     _ok(_act(client, tenant, claim["id"], "transfer", {
         "reason": "beyond our means", "to": "commissaire_de_justice",
         "mandate_reference": "SCP-DURAND-7781"}))
-    last = _events(client, tenant, claim["id"])[-1]
+    # the proceeding opens in the same write (its own entry follows)
+    last = [e for e in _events(client, tenant, claim["id"]) if e["action"] == "start_judicial"][-1]
     assert last["action"] == "transfer"
     assert last["data"] == {"from": "amicable", "to": "closed (transferred)",
                             "transferred_to": "commissaire_de_justice",
@@ -317,7 +319,8 @@ def test_start_judicial_moves_the_claim_to_the_route(client, tenant, claim):
                                                                "injonction_de_payer")
     assert "start_judicial" not in judicial["allowed_actions"]
     assert "escalate" in judicial["allowed_actions"] and "transfer" in judicial["allowed_actions"]
-    last = _events(client, tenant, claim["id"])[-1]
+    # the proceeding opens in the same write (its own entry follows)
+    last = [e for e in _events(client, tenant, claim["id"]) if e["action"] == "start_judicial"][-1]
     assert (last["action"], last["reason"]) == ("start_judicial", "no answer to the notice")
     assert last["data"] == {"from": "amicable", "to": "judicial",
                             "route": "injonction_de_payer"}
@@ -349,7 +352,8 @@ def test_a_pre_due_claim_goes_to_court_once_due(client, tenant, clock):
     read = client.get(f"/v1/claims/{claim['id']}", headers=tenant.headers).json()
     assert read["phase"] == "pre_due" and "start_judicial" in read["allowed_actions"]
     _ok(_act(client, tenant, claim["id"], "start_judicial", {"route": "refere_provision"}))
-    assert _events(client, tenant, claim["id"])[-1]["data"]["from"] == "amicable"
+    started = [e for e in _events(client, tenant, claim["id"]) if e["action"] == "start_judicial"]
+    assert started[-1]["data"]["from"] == "amicable"
 
 
 @pytest.mark.parametrize("blocking", ["open_dispute", "plan"])

@@ -114,3 +114,12 @@ def mandate_pk(creditor_id: str, mandate_id: str) -> str:
 def mandate_link_sk(mandate_id: str) -> str:
     # In the claim's partition: the mandates a claim was handed off under, by one Query.
     return f"MANDATE#{mandate_id}"
+
+
+# A claim's proceedings, in its own partition beside the timeline: `JUDICIAL#<n>`, so the
+# latest is the last of a begins_with query (and never read with META nor the events).
+PROCEEDING_PREFIX = "JUDICIAL#"
+
+
+def proceeding_sk(number: int) -> str:
+    return f"{PROCEEDING_PREFIX}{number:04d}"

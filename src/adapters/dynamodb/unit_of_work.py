@@ -43,6 +43,7 @@ class DynamoUnitOfWork(Staging[Write]):
         from adapters.dynamodb.handoff import DynamoMandates
         from adapters.dynamodb.letters import DynamoLetters
         from adapters.dynamodb.policies import DynamoPolicies
+        from adapters.dynamodb.proceedings import DynamoProceedings
         from adapters.dynamodb.tasks import DynamoTasks
 
         self.table = Table(client, table)
@@ -56,6 +57,7 @@ class DynamoUnitOfWork(Staging[Write]):
         self.tasks = DynamoTasks(self.table, self)
         self.documents = DynamoDocuments(self.table, self)
         self.mandates = DynamoMandates(self.table, self)
+        self.proceedings = DynamoProceedings(self.table, self)
 
     def commit(self) -> None:
         writes, effects = self.take()

@@ -30,6 +30,7 @@ from api.http.routes.debtors import DebtorController
 from api.http.routes.documents import DocumentController, DossierController
 from api.http.routes.escalation import EscalationController
 from api.http.routes.handoff import HandoffController
+from api.http.routes.judicial import JudicialController
 from api.http.routes.judicial_assessment import JudicialAssessmentController
 from api.http.routes.letters import LetterController, postal_webhook
 from api.http.routes.policies import PolicyController
@@ -112,6 +113,7 @@ def create_app(
             DocumentController,
             DossierController,
             HandoffController,
+            JudicialController,
             postal_webhook,
             record_payment_by_reference,
         ],

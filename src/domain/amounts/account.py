@@ -50,6 +50,12 @@ class ClaimAccount:
     contractual_rate: Decimal | None = None
     formal_notice_on: date | None = None
     judgment: Judgment | None = None
+    # The day a court step interrupted prescription (C. civ. 2241: the service of an
+    # injonction de payer's order or of an assignation, a declaration of claim; never the
+    # filing of a request: Cass. 1re civ. 10/07/1990, n° 89-13.345), set by the proceeding
+    # (domain.judicial.proceedings.INTERRUPTING) and cleared when the interruption is void
+    # (C. civ. 2243: discontinuance, lapse).
+    prescription_interrupted_on: date | None = None
 
     def terms(self, claim: Claim, at: date) -> law.InterestTerms:
         """The interest terms of `claim` as known on `at`: a payment plan is kept (no late
@@ -84,14 +90,19 @@ class ClaimAccount:
         )
 
     def acknowledgements(self, through: date | None = None) -> list[date]:
-        """The days the debtor acknowledged the debt, which interrupt prescription (C. civ.
-        2240): each payment that counts (a reversed one does not), each promise, and the
+        """The days that interrupt prescription: the debtor acknowledged the debt (C. civ.
+        2240) by each payment that counts (a reversed one does not), each promise, and the
         plan (the day it was agreed).
         `through`: as known on that day; None: as known now."""
         days = [p.received_on for p in self.payments
                 if (p.reversed_on is None if through is None else p.counts_at(through))]
         days += [p.made_on for p in self.promises]
         days += [plan.starts_on for plan in self.plans()]
+        # The one place a court step joins them: like an acknowledgement, it starts a new
+        # period of the same length (C. civ. 2231, 2241). Counting it from the act is the
+        # cautious reading: the interruption lasts until the proceedings end (2242).
+        if self.prescription_interrupted_on is not None:
+            days.append(self.prescription_interrupted_on)
         return sorted({d for d in days if through is None or d <= through})
 
     def plans(self) -> list[PaymentPlan]:

@@ -571,3 +571,39 @@ class PassBackDue(Event):
     amount: Decimal
     pass_back_by: date
     task_id: str
+
+
+# ---------------------------------------------------------------- judicial proceedings
+# Routes, states and event types as their values: claims do not build on judicial.
+
+@dataclass(frozen=True, kw_only=True)
+class ProceedingStarted(Event):
+    action: ClassVar[str] = "proceeding_started"
+    proceeding_id: str
+    route: str
+    filer: str
+    court: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class JudicialEventRecorded(Event):
+    """What happened in the proceeding (filed, order, served, …), with its day and what it
+    moved: the state, the interruption of prescription, the document's SHA-256, a cost."""
+
+    action: ClassVar[str] = "judicial_event"
+    proceeding_id: str
+    type: str
+    occurred_on: date
+    from_state: str = field(metadata={"key": "from"})
+    to_state: str = field(metadata={"key": "to"})
+    order_date: date | None = None
+    pronounced_on: date | None = None
+    hearing_on: date | None = None
+    amount: Decimal | None = None
+    step: str | None = None
+    document: str | None = None
+    document_sha256: str | None = None
+    cost: Decimal | None = None
+    cost_kind: str | None = None
+    prescription_interrupted_on: date | None = None
+    interruption_void: bool | None = None

@@ -22,6 +22,15 @@ class TaskKind(StrEnum):
     # A payment a mandate's recipient collected is due back within a month (CPCE R124-6):
     # the creditor checks it arrived (domain.services.handoff).
     CHECK_PASS_BACK = "check_pass_back"
+    # A proceeding's next act (domain.services.judicial_proceedings): each is opened by an
+    # event and closed by the one that does it or makes it moot.
+    SERVE_ORDER = "serve_order"
+    WATCH_OPPOSITION = "watch_opposition"
+    INSTRUCT_LAWYER = "instruct_lawyer"
+    ATTEND_HEARING = "attend_hearing"
+    SERVE_JUDGMENT = "serve_judgment"
+    INSTRUCT_ENFORCEMENT = "instruct_enforcement"
+    DECLARE_CLAIM = "declare_claim"
 
 
 class TaskStatus(StrEnum):
@@ -44,6 +53,11 @@ OUTCOMES: dict[TaskKind, frozenset[str]] = {
     TaskKind.JUDICIAL_ASSESSMENT: frozenset({"go_to_court", "hand_off", "wait", "write_off"}),
     TaskKind.VERIFY_CONTACT: frozenset({"corrected", "unreachable"}),
     TaskKind.CHECK_PASS_BACK: frozenset({"passed_back", "not_passed_back"}),
+    # Done by hand (outside Relance) or, usually, closed by the proceeding's event.
+    **{kind: frozenset({"done"}) for kind in (
+        TaskKind.SERVE_ORDER, TaskKind.WATCH_OPPOSITION, TaskKind.INSTRUCT_LAWYER,
+        TaskKind.ATTEND_HEARING, TaskKind.SERVE_JUDGMENT, TaskKind.INSTRUCT_ENFORCEMENT,
+        TaskKind.DECLARE_CLAIM)},
 }
 
 

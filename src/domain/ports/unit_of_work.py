@@ -18,6 +18,7 @@ from domain.ports.documents import UploadedDocumentRepository
 from domain.ports.handoff import MandateRepository
 from domain.ports.letters import LetterRepository
 from domain.ports.policies import PolicyRepository
+from domain.ports.proceedings import ProceedingRepository
 from domain.ports.repositories import (
     ApiKeyRepository,
     ClaimRepository,
@@ -78,6 +79,10 @@ class UnitOfWork(Protocol):
 
     @property
     def mandates(self) -> MandateRepository: ...
+
+
+    @property
+    def proceedings(self) -> ProceedingRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -140,8 +140,12 @@ def load_change(uow: UnitOfWork, ports: Ports, caller: Caller, claim_id: str) ->
 
 def apply_payment(change: Change, draft: PaymentDraft, ports: Ports, *,
                   collected_by: str | None = None) -> Payment:
-    """The payment's effects on a claim being changed, settled (the caller saves).
-    `collected_by`: a mandate's recipient collected it (the timeline says so)."""
+    """The payment's effects on a claim being changed, settled (the timeline says how it
+    was imputed). Shared by a recorded payment, one a mandate's recipient collected
+    (`collected_by`: the timeline says so; services.handoff) and one a commissaire passed on
+    (services.judicial_proceedings); the caller saves.
+
+    Raises ActionNotAllowed or DomainValidationError."""
     claim = change.claim
     lifecycle.ensure_allowed(claim, "record_payment")
     errors: list[FieldError] = []
@@ -494,44 +498,52 @@ def record_judgment(claim_id: str, draft: JudgmentDraft, caller: Caller,
     earlier one, say to add the day it became enforceable). Interest runs from its
     pronouncement at the latest (C. civ. 1231-7) and the legal rate gains 5 points two
     months after it became enforceable (C. monét. fin. L313-3); the claim is judicial."""
-    from domain.amounts.account import Judgment
-
     with ports.unit_of_work() as uow:
         change = _load(uow, ports, caller, claim_id)
-        claim, account = change.claim, change.account
-        lifecycle.ensure_allowed(claim, "record_judgment")
-        errors = [e for e in (not_past(draft.pronounced_on, change.today, "pronounced_on"),
-                              not_past(draft.enforceable_on, change.today, "enforceable_on"))
-                  if e]
-        if not any(e.field == "pronounced_on" for e in errors):
-            if (early := _not_before_invoices(draft.pronounced_on, claim, "pronounced_on",
-                                              "a judgment")):
-                errors.append(early)
-            elif (draft.enforceable_on is not None
-                  and not any(e.field == "enforceable_on" for e in errors)
-                  and draft.enforceable_on < draft.pronounced_on):
-                errors.append(FieldError("enforceable_on", "a judgment becomes enforceable "
-                                         "once pronounced, not before", "before_judgment"))
-        if not draft.court.strip():
-            errors.append(FieldError("court", "must not be empty", "required"))
-        try:
-            awarded = parse_amount(draft.amount_awarded, claim.currency, "amount_awarded")
-        except DomainValidationError as exc:
-            errors += exc.errors
-        if errors:
-            raise DomainValidationError.many(errors)
-        account.judgment = Judgment(
-            pronounced_on=draft.pronounced_on, court=draft.court.strip(),
-            amount_awarded=awarded, enforceable_on=draft.enforceable_on,
-            reference=draft.reference)
-        claim.phase = Phase.JUDICIAL
-        change.record(events.JudgmentRecorded(
-            reason=draft.note, pronounced_on=draft.pronounced_on, court=draft.court.strip(),
-            amount_awarded=awarded, enforceable_on=draft.enforceable_on,
-            reference=draft.reference, phase=claim.phase.value))
+        apply_judgment(change, draft)
         _settle(change, ports)
         _save(uow, change, ports)
     return change
+
+
+def apply_judgment(change: Change, draft: JudgmentDraft) -> None:
+    """The judgment's effects on a claim being changed; shared by a recorded judgment and
+    one a proceeding reached (services.judicial_proceedings). The caller settles and saves.
+
+    Raises ActionNotAllowed or DomainValidationError."""
+    from domain.amounts.account import Judgment
+
+    claim, account = change.claim, change.account
+    lifecycle.ensure_allowed(claim, "record_judgment")
+    errors = [e for e in (not_past(draft.pronounced_on, change.today, "pronounced_on"),
+                          not_past(draft.enforceable_on, change.today, "enforceable_on"))
+              if e]
+    if not any(e.field == "pronounced_on" for e in errors):
+        if (early := _not_before_invoices(draft.pronounced_on, claim, "pronounced_on",
+                                          "a judgment")):
+            errors.append(early)
+        elif (draft.enforceable_on is not None
+              and not any(e.field == "enforceable_on" for e in errors)
+              and draft.enforceable_on < draft.pronounced_on):
+            errors.append(FieldError("enforceable_on", "a judgment becomes enforceable "
+                                     "once pronounced, not before", "before_judgment"))
+    if not draft.court.strip():
+        errors.append(FieldError("court", "must not be empty", "required"))
+    try:
+        awarded = parse_amount(draft.amount_awarded, claim.currency, "amount_awarded")
+    except DomainValidationError as exc:
+        errors += exc.errors
+    if errors:
+        raise DomainValidationError.many(errors)
+    account.judgment = Judgment(
+        pronounced_on=draft.pronounced_on, court=draft.court.strip(),
+        amount_awarded=awarded, enforceable_on=draft.enforceable_on,
+        reference=draft.reference)
+    claim.phase = Phase.JUDICIAL
+    change.record(events.JudgmentRecorded(
+        reason=draft.note, pronounced_on=draft.pronounced_on, court=draft.court.strip(),
+        amount_awarded=awarded, enforceable_on=draft.enforceable_on,
+        reference=draft.reference, phase=claim.phase.value))
 
 
 # ------------------------------------------------------------------------ review

@@ -282,6 +282,8 @@ def _apply_action(claim_id: str, request: ActionRequest, caller: Caller, ports: 
 
         return escalation.ladder_action(claim_id, request.action, request.reason, caller,
                                         ports, expected_version)
+    if request.action == "start_judicial":
+        return _start_judicial(claim_id, request, caller, ports, expected_version)
     from domain.claims.events import timeline_entry  # off the path of claim reads
     from domain.claims.judicial import JudicialRoute, TransferTarget
 
@@ -315,3 +317,28 @@ def _apply_action(claim_id: str, request: ActionRequest, caller: Caller, ports: 
         keep_schedule(uow, changed, ports)
         uow.commit()
     return changed, entry
+
+
+def _start_judicial(claim_id: str, request: ActionRequest, caller: Caller, ports: Ports,
+                    expected_version: int | None) -> tuple[Claim, ClaimEvent]:
+    """The claim moves to the judicial phase and its proceeding opens in `draft`, with its
+    first deadlines and tasks, in one write (domain.services.judicial_proceedings)."""
+    from domain.claims.judicial import JudicialRoute
+    from domain.services import judicial_proceedings
+    from domain.services.amounts import load_change, stage_change
+
+    assert request.route is not None  # checked by _request_errors
+    route = JudicialRoute(request.route)
+    with ports.unit_of_work() as uow:
+        change = load_change(uow, ports, caller, claim_id)
+        if expected_version is not None and change.expected_version != expected_version:
+            raise StaleVersion("claim changed since it was read")
+        transition = lifecycle.apply_manual(change.claim, request.action, ports.clock.now(),
+                                            request.reason, route=route)
+        entry = change.record(transition)
+        debtor = uow.debtors.get_debtor(caller.creditor_id, change.claim.debtor_id)
+        judicial_proceedings.stage_start(
+            uow, change, route, debtor_abroad=debtor is not None and debtor.country != "FR")
+        stage_change(uow, change, ports)
+        uow.commit()
+    return change.claim, entry

@@ -1,0 +1,713 @@
+"""A proceeding under way: one route taken before a court (or a commissaire de justice, or
+the mandataire), its state machine, the deadlines its rules set, its documents and costs.
+
+Each route's machine is data (`MACHINES`: state -> event -> next state), so the table a
+reader checks against SOURCES.md is the one the code runs. The deadlines are never stored:
+`deadlines()` derives them from the dates the events recorded and the dated parameters in
+force on the day each rule looks at (the ORDER's date for the service of an injonction de
+payer, décret 2026-96), so a corrected parameter moves them all.
+
+Pure: no I/O. The use cases are in domain.services.judicial_proceedings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from domain.claims.judicial import JudicialRoute
+from domain.judicial.parameters import Parameter, ParameterTable
+from domain.shared.dates import add_days, add_months
+from domain.shared.errors import ActionNotAllowed, DomainValidationError
+
+
+class State(StrEnum):
+    DRAFT = "draft"
+    FILED = "filed"
+    ORDER_GRANTED = "order_granted"
+    ORDER_REJECTED = "order_rejected"
+    SUMMONS_SERVED = "summons_served"  # an assignation served: the court is seized
+    SERVED = "served"  # the order (or the L126 commandement, the EU claim form) served
+    OPPOSED = "opposed"
+    UNCONTESTED = "uncontested"  # L126: the PV de non-contestation drawn up
+    HEARING_SET = "hearing_set"
+    JUDGMENT = "judgment"  # a judgment, an ordonnance de référé
+    REJECTED = "rejected"  # dismissed, refused, contested out of the procedure
+    DECLARED = "declared"
+    CONTESTED = "contested"  # a declared claim the mandataire contests (L622-27)
+    ADMITTED = "admitted"
+    ENFORCEABLE = "enforceable"
+    ENFORCEMENT = "enforcement"
+    CLOSED = "closed"
+    LAPSED = "lapsed"  # non avenue, extinguished, forclos
+
+
+TERMINAL = frozenset({State.CLOSED, State.LAPSED})
+
+
+class EventType(StrEnum):
+    FILED = "filed"
+    ORDER_GRANTED = "order_granted"
+    ORDER_REJECTED = "order_rejected"
+    SUMMONS_SERVED = "summons_served"
+    SERVED = "served"
+    OPPOSED = "opposed"
+    CONTESTED = "contested"
+    UNCONTESTED = "uncontested"
+    AGREED = "agreed"
+    REFUSED = "refused"
+    HEARING_SET = "hearing_set"
+    JUDGMENT = "judgment"
+    REJECTED = "rejected"
+    JUDGMENT_SERVED = "judgment_served"
+    ENFORCEABLE = "enforceable"
+    ENFORCEMENT_STEP = "enforcement_step"
+    COMMISSAIRE_PAYMENT = "commissaire_payment"
+    DECLARED = "declared"
+    ADMITTED = "admitted"
+    LAPSED = "lapsed"
+    WITHDRAWN = "withdrawn"
+    CLOSED = "closed"
+    # Neither moves the state: a cost or a document recorded on its own.
+    COST = "cost"
+    DOCUMENT = "document"
+
+
+class Filer(StrEnum):
+    """Who files and acts (CPC 1407: the creditor or "tout mandataire")."""
+
+    CREDITOR = "creditor"
+    LAWYER = "lawyer"
+    COMMISSAIRE = "commissaire_de_justice"
+    AGENCY = "agency"
+
+
+class CostKind(StrEnum):
+    GREFFE = "greffe"
+    COMMISSAIRE = "commissaire"
+    TAXE = "taxe"
+    LAWYER = "lawyer"
+    CJE = "cje"  # contribution pour la justice économique (TAE)
+    AGENCY_COMMISSION = "agency_commission"
+    OTHER = "other"
+
+
+# Dépens (CPC 695: greffe fees, the commissaire's regulated emoluments and taxes) may be put
+# on the losing debtor; a lawyer's fees only through CPC 700 at the judge's discretion, and
+# an agency's commission stays with the creditor (CPCE L111-8 al. 2). The creditor may say
+# otherwise per cost.
+RECOVERABLE_BY_DEFAULT = frozenset({CostKind.GREFFE, CostKind.COMMISSAIRE, CostKind.TAXE})
+
+S, E = State, EventType
+_TAIL: dict[State, dict[EventType, State]] = {
+    S.ENFORCEABLE: {E.ENFORCEMENT_STEP: S.ENFORCEMENT, E.COMMISSAIRE_PAYMENT: S.ENFORCEABLE,
+                    E.CLOSED: S.CLOSED},
+    S.ENFORCEMENT: {E.ENFORCEMENT_STEP: S.ENFORCEMENT, E.COMMISSAIRE_PAYMENT: S.ENFORCEMENT,
+                    E.CLOSED: S.CLOSED},
+    S.REJECTED: {E.CLOSED: S.CLOSED},
+}
+_REJECTED_ORDER: dict[State, dict[EventType, State]] = {S.ORDER_REJECTED: {E.CLOSED: S.CLOSED}}
+_HEARING: dict[State, dict[EventType, State]] = {
+    S.HEARING_SET: {E.HEARING_SET: S.HEARING_SET,  # adjourned to a new date
+                    E.JUDGMENT: S.JUDGMENT, E.REJECTED: S.REJECTED},
+    S.JUDGMENT: {E.JUDGMENT_SERVED: S.ENFORCEABLE, E.CLOSED: S.CLOSED},
+}
+
+MACHINES: dict[JudicialRoute, dict[State, dict[EventType, State]]] = {
+    # CPC 1405-1425: the order, served within 6 (3) months or non avenue; opposition within
+    # a month, then a hearing; unopposed, it is enforceable.
+    JudicialRoute.INJONCTION_DE_PAYER: {
+        S.DRAFT: {E.FILED: S.FILED},
+        S.FILED: {E.ORDER_GRANTED: S.ORDER_GRANTED, E.ORDER_REJECTED: S.ORDER_REJECTED},
+        S.ORDER_GRANTED: {E.SERVED: S.SERVED, E.LAPSED: S.LAPSED},
+        S.SERVED: {E.OPPOSED: S.OPPOSED, E.ENFORCEABLE: S.ENFORCEABLE,
+                   E.COMMISSAIRE_PAYMENT: S.SERVED},
+        # No lawyer within 15 days where one is mandatory: extinguished (CPC 1418).
+        S.OPPOSED: {E.HEARING_SET: S.HEARING_SET, E.LAPSED: S.LAPSED},
+        **_HEARING, **_TAIL, **_REJECTED_ORDER,
+    },
+    # CPC 835 al. 2 / 873 al. 2: an assignation to a hearing; the ordonnance is enforceable
+    # at once, but against the debtor only once served (CPC 503).
+    JudicialRoute.REFERE_PROVISION: {
+        S.DRAFT: {E.SUMMONS_SERVED: S.SUMMONS_SERVED},
+        S.SUMMONS_SERVED: {E.HEARING_SET: S.HEARING_SET},
+        **_HEARING, **_TAIL,
+    },
+    JudicialRoute.ASSIGNATION_AU_FOND: {
+        S.DRAFT: {E.SUMMONS_SERVED: S.SUMMONS_SERVED},
+        S.SUMMONS_SERVED: {E.HEARING_SET: S.HEARING_SET},
+        **_HEARING, **_TAIL,
+    },
+    # CPCE L125-1: the commissaire invites the debtor; an agreement is the title, a refusal
+    # or silence ends it (and opens the court, CPC 750-1 5°).
+    JudicialRoute.SIMPLIFIED_SMALL_CLAIMS: {
+        S.DRAFT: {E.FILED: S.FILED},
+        S.FILED: {E.AGREED: S.ENFORCEABLE, E.REFUSED: S.REJECTED},
+        **_TAIL,
+    },
+    # CPCE L126-1 (unconfirmed): commandement served, a month to pay or contest (any
+    # contestation ends it), a PV de non-contestation, the greffier's formule exécutoire.
+    JudicialRoute.COMMERCIAL_UNCONTESTED: {
+        S.DRAFT: {E.SERVED: S.SERVED},
+        S.SERVED: {E.CONTESTED: S.REJECTED, E.UNCONTESTED: S.UNCONTESTED,
+                   E.COMMISSAIRE_PAYMENT: S.SERVED},
+        S.UNCONTESTED: {E.ENFORCEABLE: S.ENFORCEABLE},
+        **_TAIL,
+    },
+    # Reg. 1896/2006: form A, the order (E), served, 30 days to oppose, then enforceable
+    # EU-wide (G); an opposition sends it to ordinary proceedings.
+    JudicialRoute.EUROPEAN_ORDER_FOR_PAYMENT: {
+        S.DRAFT: {E.FILED: S.FILED},
+        S.FILED: {E.ORDER_GRANTED: S.ORDER_GRANTED, E.ORDER_REJECTED: S.ORDER_REJECTED},
+        S.ORDER_GRANTED: {E.SERVED: S.SERVED},
+        S.SERVED: {E.OPPOSED: S.OPPOSED, E.ENFORCEABLE: S.ENFORCEABLE},
+        S.OPPOSED: {E.HEARING_SET: S.HEARING_SET},
+        **_HEARING, **_TAIL, **_REJECTED_ORDER,
+    },
+    # Reg. 861/2007: the court serves the claim form, 30 days to answer, a written
+    # judgment (a hearing only if the court holds one).
+    JudicialRoute.EUROPEAN_SMALL_CLAIMS: {
+        S.DRAFT: {E.FILED: S.FILED},
+        S.FILED: {E.SERVED: S.SERVED, E.REJECTED: S.REJECTED},
+        S.SERVED: {E.HEARING_SET: S.HEARING_SET, E.JUDGMENT: S.JUDGMENT,
+                   E.REJECTED: S.REJECTED},
+        **_HEARING, **_TAIL,
+    },
+    # C. com. L622-24 ff.: declared within 2 months of the BODACC publication or forclos;
+    # the mandataire may contest (answer within 30 days, L622-27); admitted, it waits for
+    # the distributions.
+    JudicialRoute.DECLARATION_OF_CLAIM: {
+        S.DRAFT: {E.DECLARED: S.DECLARED, E.LAPSED: S.LAPSED},
+        S.DECLARED: {E.CONTESTED: S.CONTESTED, E.ADMITTED: S.ADMITTED},
+        S.CONTESTED: {E.ADMITTED: S.ADMITTED, E.REJECTED: S.REJECTED},
+        S.ADMITTED: {E.COMMISSAIRE_PAYMENT: S.ADMITTED, E.CLOSED: S.CLOSED},
+        S.REJECTED: {E.CLOSED: S.CLOSED},
+    },
+}
+del S, E
+
+# The acts that interrupt prescription on each route (C. civ. 2241: a demand in justice).
+# Filing an injonction de payer's request does not, its service does (Cass. 1re civ.
+# 10/07/1990, n° 89-13.345); an assignation does once served; a declaration of claim does
+# until the proceedings close (L622-25-1). The L126 commandement and the small-claims
+# invitation are not demands in justice: not counted (unconfirmed, so not claimed).
+INTERRUPTING: dict[JudicialRoute, frozenset[EventType]] = {
+    JudicialRoute.INJONCTION_DE_PAYER: frozenset({EventType.SERVED}),
+    JudicialRoute.REFERE_PROVISION: frozenset({EventType.SUMMONS_SERVED}),
+    JudicialRoute.ASSIGNATION_AU_FOND: frozenset({EventType.SUMMONS_SERVED}),
+    JudicialRoute.EUROPEAN_ORDER_FOR_PAYMENT: frozenset({EventType.SERVED}),
+    JudicialRoute.EUROPEAN_SMALL_CLAIMS: frozenset({EventType.SERVED}),
+    JudicialRoute.DECLARATION_OF_CLAIM: frozenset({EventType.DECLARED}),
+    JudicialRoute.SIMPLIFIED_SMALL_CLAIMS: frozenset(),
+    JudicialRoute.COMMERCIAL_UNCONTESTED: frozenset(),
+}
+INTERRUPTION_SOURCE = ("C. civ. 2241-2243; injonction de payer: service interrupts, filing "
+                       "does not (Cass. 1re civ. 10/07/1990, n° 89-13.345); void on "
+                       "discontinuance or lapse (2243; Cass. 2e civ. 19/11/2020, n° 19-20.238)")
+
+# States in which the creditor may still discontinue (C. civ. 2243: the interruption is
+# then void). Not once a title exists: it is enforced or given up by closing.
+_WITHDRAWABLE = frozenset({State.DRAFT, State.FILED, State.ORDER_GRANTED, State.SERVED,
+                           State.SUMMONS_SERVED, State.OPPOSED, State.HEARING_SET,
+                           State.UNCONTESTED, State.DECLARED, State.CONTESTED})
+
+
+def allowed_events(route: JudicialRoute, state: State) -> list[str]:
+    """The events the state accepts, in the table's order, then the ones every open state
+    takes (withdraw, a cost, a document)."""
+    if state in TERMINAL:
+        return [EventType.COST.value, EventType.DOCUMENT.value]
+    moves = [e.value for e in MACHINES[route].get(state, {})]
+    if state in _WITHDRAWABLE:
+        moves.append(EventType.WITHDRAWN.value)
+    return [*moves, EventType.COST.value, EventType.DOCUMENT.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Court:
+    name: str
+    kind: str | None = None  # TJ, JCP, TC, TAE, TJ_CH_COM, FOREIGN
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A document an event came with: its name, and its SHA-256 or the id of a document the
+    creditor uploaded (which holds its hash)."""
+
+    name: str
+    recorded_on: date
+    event: str
+    sha256: str | None = None
+    document_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cost:
+    kind: CostKind
+    amount: Decimal  # excluding VAT (HT)
+    vat: Decimal
+    incurred_on: date
+    recoverable: bool  # may be put on the debtor as dépens
+    note: str | None = None
+
+    @property
+    def total(self) -> Decimal:
+        return self.amount + self.vat
+
+
+@dataclass(frozen=True, slots=True)
+class ProceedingEvent:
+    seq: int
+    type: EventType
+    occurred_on: date
+    recorded_at: datetime
+    actor: str
+    from_state: State
+    to_state: State
+    details: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Proceeding:
+    id: str
+    creditor_id: str
+    claim_id: str
+    route: JudicialRoute
+    state: State
+    filer: Filer
+    court: Court | None
+    started_at: datetime
+    # Known at the start, so that the deadlines need neither the debtor nor the account.
+    amount_claimed: Decimal
+    currency: str
+    debtor_abroad: bool = False
+    bodacc_published_on: date | None = None
+    declaration_deadline: date | None = None  # the claim's, R622-24 with its extension
+    events: tuple[ProceedingEvent, ...] = ()
+    documents: tuple[Document, ...] = ()
+    costs: tuple[Cost, ...] = ()
+    # The dates the deadlines are worked out from, as the events recorded them.
+    filed_on: date | None = None
+    order_on: date | None = None
+    order_amount: Decimal | None = None
+    served_on: date | None = None
+    opposed_on: date | None = None
+    hearing_on: date | None = None
+    judgment_on: date | None = None
+    judgment_amount: Decimal | None = None
+    judgment_served_on: date | None = None
+    uncontested_on: date | None = None
+    declared_on: date | None = None
+    enforceable_on: date | None = None
+    ended_on: date | None = None
+    prescription_interrupted_on: date | None = None
+    number: int = 1  # its rank among the claim's proceedings (a new route after a rejection)
+    version: int = 1
+
+    @property
+    def last_event_on(self) -> date | None:
+        return self.events[-1].occurred_on if self.events else None
+
+    def costs_recoverable(self) -> Decimal:
+        return sum((c.total for c in self.costs if c.recoverable), Decimal(0))
+
+    def costs_borne_by_creditor(self) -> Decimal:
+        return sum((c.total for c in self.costs if not c.recoverable), Decimal(0))
+
+
+# ----------------------------------------------------------------------------- events
+
+
+@dataclass(frozen=True, slots=True)
+class EventInput:
+    """What a person says happened, checked by `apply_event`. `occurred_on` is the day it
+    happened (the order's date is `order_date` when the creditor learns of it later)."""
+
+    type: str
+    occurred_on: date
+    order_date: date | None = None
+    amount: Decimal | None = None
+    pronounced_on: date | None = None
+    hearing_on: date | None = None
+    step: str | None = None
+    note: str | None = None
+    document: Document | None = None
+    cost: Cost | None = None
+
+
+def _field(path: str, message: str, code: str) -> DomainValidationError:
+    return DomainValidationError(path, message, code=code)
+
+
+def apply_event(p: Proceeding, e: EventInput, today: date, params: ParameterTable,
+                at: datetime, actor: str) -> Proceeding:
+    """The proceeding after `e`, or the reason it is refused.
+
+    Raises ActionNotAllowed (the state does not take this event: 409 with the ones it
+    does) or DomainValidationError (a date in the future, before the previous event or
+    before the law allows, a missing field)."""
+    allowed = allowed_events(p.route, p.state)
+    if e.type not in allowed:
+        raise ActionNotAllowed(f"judicial event {e.type}", f"judicial, {p.state.value}",
+                               allowed, f"a {p.route.value} in state {p.state.value} "
+                               "does not take this event")
+    kind = EventType(e.type)
+    if e.occurred_on > today:
+        raise _field("occurred_on", "cannot be in the future", "in_future")
+    last = p.last_event_on
+    if last is not None and e.occurred_on < last:
+        raise _field("occurred_on", f"before the previous event ({last.isoformat()})",
+                     "before_previous_event")
+    if kind is EventType.WITHDRAWN:
+        to = State.CLOSED
+    elif kind in (EventType.COST, EventType.DOCUMENT):
+        to = p.state
+    else:
+        to = MACHINES[p.route][p.state][kind]
+    changes: dict[str, object] = {}
+    details: dict[str, str] = {}
+    day = e.occurred_on
+    match kind:
+        case EventType.FILED:
+            changes["filed_on"] = day
+        case EventType.ORDER_GRANTED:
+            order_on = e.order_date or day
+            if order_on > day:
+                raise _field("order_date", "after the day it is recorded as received",
+                             "after_occurred_on")
+            if p.filed_on is not None and order_on < p.filed_on:
+                raise _field("order_date", f"before the request was filed "
+                             f"({p.filed_on.isoformat()})", "before_filing")
+            changes["order_on"], changes["order_amount"] = order_on, e.amount
+            details["order_date"] = order_on.isoformat()
+        case EventType.SERVED:
+            if p.route is JudicialRoute.INJONCTION_DE_PAYER and p.order_on is not None:
+                due = _service_deadline(p.order_on, params)
+                if day > due.last_day:
+                    # Non avenue (CPC 1411): a late service cannot revive it; record `lapsed`.
+                    raise _field("occurred_on", f"after the last day to serve the order "
+                                 f"({due.last_day.isoformat()}): it is non avenue, record "
+                                 "`lapsed`", "after_service_deadline")
+            changes["served_on"] = day
+        case EventType.SUMMONS_SERVED:
+            changes["served_on"] = day
+        case EventType.OPPOSED:
+            changes["opposed_on"] = day
+        case EventType.UNCONTESTED:
+            earliest = _non_contestation_from(p, params)
+            if earliest is not None and day < earliest[0]:
+                raise _field("occurred_on", f"the PV de non-contestation comes on "
+                             f"{earliest[0].isoformat()} at the earliest", "too_early")
+            changes["uncontested_on"] = day
+        case EventType.HEARING_SET:
+            if e.hearing_on is None:
+                raise _field("hearing_on", "the hearing's date is required", "required")
+            if e.hearing_on < day:
+                raise _field("hearing_on", "a hearing is set for a later day", "in_past")
+            changes["hearing_on"] = e.hearing_on
+            details["hearing_on"] = e.hearing_on.isoformat()
+        case EventType.JUDGMENT:
+            if e.amount is None:
+                raise _field("amount", "the amount the judgment awards is required",
+                             "required")
+            pronounced = e.pronounced_on or day
+            if pronounced > day:
+                raise _field("pronounced_on", "after the day it is recorded", "after_occurred_on")
+            if p.hearing_on is not None and pronounced < p.hearing_on:
+                raise _field("pronounced_on", f"before the hearing "
+                             f"({p.hearing_on.isoformat()})", "before_hearing")
+            changes["judgment_on"], changes["judgment_amount"] = pronounced, e.amount
+            details["pronounced_on"] = pronounced.isoformat()
+        case EventType.JUDGMENT_SERVED:
+            changes["judgment_served_on"] = day
+            changes["enforceable_on"] = day
+        case EventType.AGREED:
+            changes["enforceable_on"] = day
+        case EventType.ENFORCEABLE:
+            earliest = enforceable_from(p, params)
+            if earliest is not None and day < earliest[0]:
+                raise _field("occurred_on", f"enforceable from {earliest[0].isoformat()} at "
+                             f"the earliest ({earliest[1].source})", "too_early")
+            changes["enforceable_on"] = day
+        case EventType.ENFORCEMENT_STEP:
+            if not (e.step or "").strip():
+                raise _field("step", "name the enforcement step (e.g. saisie-attribution)",
+                             "required")
+            details["step"] = (e.step or "").strip()
+        case EventType.COMMISSAIRE_PAYMENT:
+            if e.amount is None or e.amount <= 0:
+                raise _field("amount", "the amount the commissaire passed on is required",
+                             "required")
+        case EventType.DECLARED:
+            changes["declared_on"] = day
+        case EventType.COST:
+            if e.cost is None:
+                raise _field("cost", "a cost event records a cost", "required")
+        case EventType.DOCUMENT:
+            if e.document is None:
+                raise _field("document", "a document event records a document", "required")
+        case _:
+            pass
+    if to in TERMINAL:
+        changes["ended_on"] = day
+    if kind in INTERRUPTING[p.route] and p.prescription_interrupted_on is None:
+        changes["prescription_interrupted_on"] = day
+    if to is State.LAPSED or kind is EventType.WITHDRAWN:
+        # C. civ. 2243: discontinuance, lapse or an extinguished opposition leave the
+        # interruption void (Cass. 2e civ. 19/11/2020, n° 19-20.238).
+        changes["prescription_interrupted_on"] = None
+    if e.amount is not None:
+        details["amount"] = str(e.amount)
+    documents, costs = p.documents, p.costs
+    if e.document is not None:
+        documents = (*documents, replace(e.document, recorded_on=day, event=kind.value))
+    if e.cost is not None:
+        costs = (*costs, replace(e.cost, incurred_on=day))
+    event = ProceedingEvent(seq=len(p.events) + 1, type=kind, occurred_on=day,
+                            recorded_at=at, actor=actor, from_state=p.state, to_state=to,
+                            details=details)
+    return replace(p, state=to, events=(*p.events, event), documents=documents,
+                   costs=costs, **changes)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------- deadlines
+
+
+class Party(StrEnum):
+    CREDITOR = "creditor"
+    DEBTOR = "debtor"
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    MET = "met"  # done in time (by the party it binds)
+    MISSED = "missed"  # the day passed without it
+    MOOT = "moot"  # the proceeding went another way before it fell due
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A day a rule sets. `kind` `by`: the act is due by `last_day`; `from`: the act may
+    not come before `due` (enforcement after the opposition period)."""
+
+    what: str
+    due: date  # as the rule counts it (CPC 641: months to the same date)
+    last_day: date  # `due` moved to the next working day when it is not one (CPC 642)
+    kind: str
+    party: Party
+    rule: str  # the parameter's name
+    source: str
+    effective_from: date
+    confirmed: bool
+    status: Status
+
+
+def _extended(day: date) -> date:
+    """CPC 642: a time limit ending on a Saturday, Sunday or public holiday runs to the next
+    working day (the national list: the court's local days off are not known here)."""
+    from domain.escalation.calendar import is_business_day
+
+    while not is_business_day(day, None):
+        day = add_days(day, 1)
+    return day
+
+
+def _months(start: date, param: Parameter) -> date:
+    return add_months(start, param.whole)
+
+
+def _days(start: date, param: Parameter) -> date:
+    return add_days(start, param.whole)
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    param: Parameter
+    due: date
+    last_day: date
+    extra: tuple[Parameter, ...] = ()
+
+    @property
+    def source(self) -> str:
+        return "; ".join(p.source for p in (self.param, *self.extra))
+
+
+def _rule(param: Parameter, due: date, *extra: Parameter, extend: bool = True) -> _Rule:
+    return _Rule(param, due, _extended(due) if extend else due, extra)
+
+
+def _service_deadline(order_on: date, params: ParameterTable) -> _Rule:
+    # The order's date picks the rule: 6 months before 1 September 2026, 3 from it.
+    param = params.at("injonction_de_payer.service_months", order_on)
+    return _rule(param, _months(order_on, param))
+
+
+def _opposition_deadline(p: Proceeding, params: ParameterTable) -> _Rule | None:
+    if p.served_on is None:
+        return None
+    if p.route is JudicialRoute.EUROPEAN_ORDER_FOR_PAYMENT:
+        param = params.at("european_order_for_payment.opposition_days", p.served_on)
+        return _rule(param, _days(p.served_on, param))
+    param = params.at("injonction_de_payer.opposition_months", p.served_on)
+    months = param.whole
+    extra: tuple[Parameter, ...] = ()
+    if p.debtor_abroad:
+        more = params.at("injonction_de_payer.opposition_abroad_extra_months", p.served_on)
+        months, extra = months + more.whole, (more,)
+    return _rule(param, add_months(p.served_on, months), *extra)
+
+
+def _enforce_without_notice(p: Proceeding, params: ParameterTable) -> _Rule | None:
+    """Décret 2026-96: for orders from 1 September 2026 the greffe notifies only
+    oppositions; without one within 2 months of service the creditor may enforce."""
+    if (p.route is not JudicialRoute.INJONCTION_DE_PAYER or p.served_on is None
+            or p.order_on is None):
+        return None
+    try:
+        param = params.at("injonction_de_payer.enforce_without_notice_months", p.order_on)
+    except LookupError:
+        return None  # an older order: the greffe's certificat de non-opposition instead
+    return _rule(param, _months(p.served_on, param), extend=False)
+
+
+def enforceable_from(p: Proceeding, params: ParameterTable) -> tuple[date, _Rule] | None:
+    """The first day the title may be enforced, with the rule that sets it: the day after
+    the opposition period (and, for the new orders, after the 2 months without a greffe
+    notice)."""
+    if p.route not in (JudicialRoute.INJONCTION_DE_PAYER,
+                       JudicialRoute.EUROPEAN_ORDER_FOR_PAYMENT):
+        return None
+    opposition = _opposition_deadline(p, params)
+    if opposition is None:
+        return None
+    found = (add_days(opposition.last_day, 1), opposition)
+    notice = _enforce_without_notice(p, params)
+    if notice is not None and add_days(notice.due, 1) > found[0]:
+        found = (add_days(notice.due, 1), notice)
+    return found
+
+
+def _non_contestation_from(p: Proceeding, params: ParameterTable) -> tuple[date, _Rule] | None:
+    if p.route is not JudicialRoute.COMMERCIAL_UNCONTESTED or p.served_on is None:
+        return None
+    month = params.at("commercial_uncontested.pay_or_contest_months", p.served_on)
+    eight = params.at("commercial_uncontested.non_contestation_days", p.served_on)
+    end = _months(p.served_on, month)
+    return add_days(end, eight.whole), _rule(eight, add_days(end, eight.whole), month,
+                                             extend=False)
+
+
+def _status_by(done_on: date | None, last_day: date, today: date, ended: bool) -> Status:
+    if done_on is not None:
+        return Status.MET if done_on <= last_day else Status.MISSED
+    if today > last_day:
+        return Status.MISSED
+    return Status.MOOT if ended else Status.OPEN
+
+
+def _deadline(what: str, rule: _Rule, kind: str, party: Party, status: Status) -> Deadline:
+    return Deadline(what=what, due=rule.due, last_day=rule.last_day, kind=kind, party=party,
+                    rule=rule.param.name, source=rule.source,
+                    effective_from=rule.param.effective_from,
+                    confirmed=all(x.confirmed for x in (rule.param, *rule.extra)),
+                    status=status)
+
+
+def deadlines(p: Proceeding, params: ParameterTable, today: date) -> list[Deadline]:
+    """Every deadline the recorded events have started, the earliest first."""
+    out: list[Deadline] = []
+    ended = p.state in TERMINAL
+    ip = p.route is JudicialRoute.INJONCTION_DE_PAYER
+    if ip and p.order_on is not None:
+        rule = _service_deadline(p.order_on, params)
+        status = _status_by(p.served_on, rule.last_day, today, ended)
+        out.append(_deadline("serve_order", rule, "by", Party.CREDITOR, status))
+    if p.route in (JudicialRoute.INJONCTION_DE_PAYER,
+                   JudicialRoute.EUROPEAN_ORDER_FOR_PAYMENT) and p.served_on is not None:
+        opposition = _opposition_deadline(p, params)
+        assert opposition is not None
+        last = opposition.last_day
+        status = (Status.MET if p.opposed_on is not None and p.opposed_on <= last
+                  else Status.MISSED if p.opposed_on is not None or today > last
+                  else Status.MOOT if ended else Status.OPEN)
+        out.append(_deadline("opposition", opposition, "by", Party.DEBTOR, status))
+        earliest = enforceable_from(p, params)
+        if earliest is not None and p.opposed_on is None:
+            day, source = earliest
+            enforce = replace(source, due=day, last_day=day)
+            out.append(_deadline("enforce_from", enforce, "from", Party.CREDITOR,
+                                 Status.MET if p.enforceable_on else
+                                 Status.MOOT if ended else Status.OPEN))
+    if ip and p.opposed_on is not None:
+        above = params.at("lawyer.required_above", p.opposed_on)
+        if p.amount_claimed > above.value:
+            param = params.at("injonction_de_payer.opposition_lawyer_days", p.opposed_on)
+            rule = _rule(param, _days(p.opposed_on, param), above)
+            # The hearing set is the sign a lawyer took the case on.
+            done = next((ev.occurred_on for ev in p.events
+                         if ev.type is EventType.HEARING_SET), None)
+            out.append(_deadline("instruct_lawyer", rule, "by", Party.CREDITOR,
+                                 _status_by(done, rule.last_day, today, ended)))
+    if p.route is JudicialRoute.COMMERCIAL_UNCONTESTED and p.served_on is not None:
+        month = params.at("commercial_uncontested.pay_or_contest_months", p.served_on)
+        rule = _rule(month, _months(p.served_on, month))
+        contested = next((ev.occurred_on for ev in p.events
+                          if ev.type is EventType.CONTESTED), None)
+        out.append(_deadline("pay_or_contest", rule, "by", Party.DEBTOR,
+                             Status.MET if contested else
+                             Status.MISSED if today > rule.last_day or p.uncontested_on
+                             else Status.MOOT if ended else Status.OPEN))
+        found = _non_contestation_from(p, params)
+        assert found is not None
+        out.append(_deadline("non_contestation_from", found[1], "from", Party.CREDITOR,
+                             Status.MET if p.uncontested_on else
+                             Status.MOOT if ended or contested else Status.OPEN))
+    if p.route is JudicialRoute.SIMPLIFIED_SMALL_CLAIMS and p.filed_on is not None:
+        param = params.at("simplified_small_claims.answer_months", p.filed_on)
+        rule = _rule(param, _months(p.filed_on, param))
+        answered = next((ev.occurred_on for ev in p.events
+                         if ev.type in (EventType.AGREED, EventType.REFUSED)), None)
+        out.append(_deadline("debtor_answer", rule, "by", Party.DEBTOR,
+                             _status_by(answered, rule.last_day, today, ended)))
+    if p.route is JudicialRoute.EUROPEAN_SMALL_CLAIMS and p.served_on is not None:
+        param = params.at("european_small_claims.answer_days", p.served_on)
+        rule = _rule(param, _days(p.served_on, param))
+        out.append(_deadline("debtor_answer", rule, "by", Party.DEBTOR,
+                             Status.MISSED if today > rule.last_day
+                             else Status.MOOT if ended or p.judgment_on else Status.OPEN))
+    if p.route is JudicialRoute.REFERE_PROVISION and p.judgment_served_on is not None:
+        param = params.at("refere_provision.appeal_days", p.judgment_served_on)
+        rule = _rule(param, _days(p.judgment_served_on, param))
+        out.append(_deadline("appeal", rule, "by", Party.DEBTOR,
+                             Status.MISSED if today > rule.last_day else Status.OPEN))
+    if p.route is JudicialRoute.DECLARATION_OF_CLAIM and p.bodacc_published_on is not None:
+        param = params.at("declaration_of_claim.declare_months", p.bodacc_published_on)
+        due = _months(p.bodacc_published_on, param)
+        if p.declaration_deadline is not None and p.declaration_deadline > due:
+            due = p.declaration_deadline  # R622-24 al. 2: the creditor lives abroad
+        rule = _rule(param, due)
+        out.append(_deadline("declare", rule, "by", Party.CREDITOR,
+                             _status_by(p.declared_on, rule.last_day, today, ended)))
+    if p.hearing_on is not None:
+        out.append(Deadline("hearing", p.hearing_on, p.hearing_on, "on", Party.CREDITOR,
+                            "court.hearing_on", "the date the court set", p.hearing_on, True,
+                            Status.MET if p.judgment_on or (p.state in (
+                                State.REJECTED,) and today >= p.hearing_on)
+                            else Status.MOOT if ended else Status.OPEN))
+    if p.enforceable_on is not None:
+        param = params.at("enforcement.title_years", p.enforceable_on)
+        rule = _rule(param, add_months(p.enforceable_on, 12 * param.whole), extend=False)
+        out.append(_deadline("title_enforceable_until", rule, "by", Party.CREDITOR,
+                             Status.MET if p.state is State.CLOSED
+                             else Status.MISSED if today > rule.last_day else Status.OPEN))
+    return sorted(out, key=lambda d: (d.last_day, d.what))
+
+
+def title_enforceable_until(p: Proceeding, params: ParameterTable) -> date | None:
+    """CPCE L111-4: 10 years from the day the title became enforceable."""
+    if p.enforceable_on is None:
+        return None
+    return add_months(p.enforceable_on,
+                      12 * params.at("enforcement.title_years", p.enforceable_on).whole)

@@ -1,0 +1,383 @@
+"""Use cases of a proceeding under way: starting it (the lifecycle's `start_judicial` calls
+`stage_start` in its own write), reading it with its deadlines, and recording what
+happened.
+
+An event is one atomic write: the proceeding (at the version read), the claim with its
+timeline entry and its account (a judgment, a payment the commissaire passed on, the
+interruption of prescription), and the tasks it opens or makes moot. The law's effects are
+the existing machinery's: `amounts.apply_judgment` (interest from the pronouncement, +5
+points two months after the judgment became enforceable, i.e. was served: CPC 503, C.
+monét. fin. L313-3) and `amounts.apply_payment`, never a second copy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from domain.claims import events
+from domain.claims.judicial import JudicialRoute
+from domain.claims.lifecycle import OPEN_PHASES
+from domain.claims.model import Phase
+from domain.escalation.tasks import Task, TaskKind, TaskStatus
+from domain.judicial import proceedings as jp
+from domain.judicial.parameters import ParameterTable, judicial_parameters
+from domain.ports.unit_of_work import UnitOfWork
+from domain.services.amounts import (
+    Change,
+    JudgmentDraft,
+    PaymentDraft,
+    _load,
+    _settle,
+    apply_judgment,
+    apply_payment,
+    stage_change,
+)
+from domain.services.caller import Caller, Ports
+from domain.shared.errors import DomainValidationError, NotFound, StaleVersion
+from domain.shared.ids import new_id
+from domain.shared.money import parse_amount
+from domain.shared.retry import retry_on_stale, run_retrying
+
+JUDICIAL_TASKS = frozenset({
+    TaskKind.SERVE_ORDER, TaskKind.WATCH_OPPOSITION, TaskKind.INSTRUCT_LAWYER,
+    TaskKind.ATTEND_HEARING, TaskKind.SERVE_JUDGMENT, TaskKind.INSTRUCT_ENFORCEMENT,
+    TaskKind.DECLARE_CLAIM})
+
+# The tasks an event does (closed as done); a proceeding that ends closes the rest as moot.
+_DONE_BY: dict[jp.EventType, frozenset[TaskKind]] = {
+    jp.EventType.SERVED: frozenset({TaskKind.SERVE_ORDER}),
+    jp.EventType.OPPOSED: frozenset({TaskKind.WATCH_OPPOSITION}),
+    jp.EventType.ENFORCEABLE: frozenset({TaskKind.WATCH_OPPOSITION}),
+    jp.EventType.CONTESTED: frozenset({TaskKind.WATCH_OPPOSITION}),
+    jp.EventType.UNCONTESTED: frozenset({TaskKind.WATCH_OPPOSITION}),
+    # A new date replaces the hearing task; a lawyer setting it did what was asked.
+    jp.EventType.HEARING_SET: frozenset({TaskKind.INSTRUCT_LAWYER, TaskKind.ATTEND_HEARING}),
+    jp.EventType.JUDGMENT: frozenset({TaskKind.ATTEND_HEARING}),
+    jp.EventType.REJECTED: frozenset({TaskKind.ATTEND_HEARING}),
+    jp.EventType.JUDGMENT_SERVED: frozenset({TaskKind.SERVE_JUDGMENT}),
+    jp.EventType.ENFORCEMENT_STEP: frozenset({TaskKind.INSTRUCT_ENFORCEMENT}),
+    jp.EventType.DECLARED: frozenset({TaskKind.DECLARE_CLAIM}),
+}
+
+_TITLES = {
+    TaskKind.SERVE_ORDER: "Have the order served by a commissaire de justice by {day} "
+                          "(else it is non avenue)",
+    TaskKind.WATCH_OPPOSITION: "Watch for an opposition: the title may be enforced from {day}",
+    TaskKind.INSTRUCT_LAWYER: "Instruct a lawyer by {day}: the opposed case needs one",
+    TaskKind.ATTEND_HEARING: "Hearing on {day}",
+    TaskKind.SERVE_JUDGMENT: "Have the decision served, to make it enforceable against "
+                             "the debtor",
+    TaskKind.INSTRUCT_ENFORCEMENT: "Instruct a commissaire de justice to enforce the title",
+    TaskKind.DECLARE_CLAIM: "Declare the claim to the mandataire by {day}",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class JudicialView:
+    proceeding: jp.Proceeding
+    deadlines: list[jp.Deadline]
+    title_enforceable_until: date | None
+    today: date
+    currency: str
+
+
+def _view(p: jp.Proceeding, today: date, currency: str) -> JudicialView:
+    params = judicial_parameters()
+    return JudicialView(p, jp.deadlines(p, params, today),
+                        jp.title_enforceable_until(p, params), today, currency)
+
+
+def _due_at(day: date, zone: str) -> datetime:
+    # Nine in the morning where the creditor is: a worklist sorts it with that day's calls.
+    return datetime.combine(day, time(9), tzinfo=ZoneInfo(zone))
+
+
+def _task(change: Change, kind: TaskKind, day: date) -> Task:
+    claim = change.claim
+    return Task(id=new_id("tsk"), creditor_id=claim.creditor_id, claim_id=claim.id,
+                debtor_id=claim.debtor_id, kind=kind, status=TaskStatus.OPEN,
+                created_at=claim.updated_at, due_at=_due_at(day, claim.time_zone),
+                title=_TITLES[kind].format(day=day.isoformat()))
+
+
+# ------------------------------------------------------------------------------ start
+
+
+def stage_start(uow: UnitOfWork, change: Change, route: JudicialRoute, *,
+                court: jp.Court | None = None, filer: jp.Filer = jp.Filer.CREDITOR,
+                debtor_abroad: bool = False) -> tuple[jp.Proceeding, list[Task]]:
+    """A proceeding in `draft` on the claim being changed, staged with its first tasks;
+    the caller stages the claim (`stage_change`) and commits. For start_judicial, whose
+    write moves the claim to the judicial phase.
+
+    Raises DomainValidationError (`route`) when a proceeding is already under way."""
+    claim = change.claim
+    current = uow.proceedings.current_proceeding(claim.creditor_id, claim.id)
+    if current is not None and current.state not in jp.TERMINAL:
+        raise DomainValidationError(
+            "route", f"a {current.route.value} is under way (state {current.state.value}); "
+            "close or withdraw it first", code="proceeding_under_way")
+    proceedings = claim.proceedings
+    p = jp.Proceeding(
+        id=new_id("prc"), creditor_id=claim.creditor_id, claim_id=claim.id, route=route,
+        state=jp.State.DRAFT, filer=filer, court=court, started_at=claim.updated_at,
+        amount_claimed=claim.outstanding, currency=claim.currency,
+        debtor_abroad=debtor_abroad,
+        bodacc_published_on=proceedings.bodacc_published_on if proceedings else None,
+        declaration_deadline=claim.declaration_deadline,
+        number=1 if current is None else current.number + 1)
+    uow.proceedings.add_proceeding(p)
+    change.record(events.ProceedingStarted(
+        proceeding_id=p.id, route=route.value, filer=filer.value,
+        court=court.name if court else None))
+    tasks: list[Task] = []
+    declare = next((d for d in jp.deadlines(p, judicial_parameters(), change.today)
+                    if d.what == "declare"), None)
+    if declare is not None:
+        tasks.append(_task(change, TaskKind.DECLARE_CLAIM, declare.last_day))
+    for task in tasks:
+        uow.tasks.add_task(task)
+    return p, tasks
+
+
+@retry_on_stale
+def start_proceeding(claim_id: str, route: JudicialRoute, caller: Caller, ports: Ports, *,
+                     court: jp.Court | None = None,
+                     filer: jp.Filer = jp.Filer.CREDITOR) -> JudicialView:
+    """Start a proceeding in `draft` on an open claim, moving it to the judicial phase (what
+    start_judicial does; the lead wires that action to `stage_start`)."""
+    with ports.unit_of_work() as uow:
+        change = _load(uow, ports, caller, claim_id)
+        claim = change.claim
+        if claim.phase not in OPEN_PHASES:
+            raise DomainValidationError("claim", "the claim is closed", code="claim_closed")
+        debtor = uow.debtors.get_debtor(caller.creditor_id, claim.debtor_id)
+        abroad = debtor is not None and debtor.country != "FR"
+        p, _ = stage_start(uow, change, route, court=court, filer=filer,
+                           debtor_abroad=abroad)
+        claim.phase = Phase.JUDICIAL
+        stage_change(uow, change, ports)
+        uow.commit()
+    return _view(p, change.today, claim.currency)
+
+
+# ------------------------------------------------------------------------------- read
+
+
+def get_judicial(claim_id: str, caller: Caller, ports: Ports) -> JudicialView:
+    """The claim's current proceeding with its deadlines as of today (404 without one)."""
+    uow = ports.unit_of_work()
+    claim = uow.claims.get_claim(caller.creditor_id, claim_id)
+    if claim is None:
+        raise NotFound("claim", claim_id)
+    p = uow.proceedings.current_proceeding(caller.creditor_id, claim_id)
+    if p is None:
+        raise NotFound("judicial proceeding of claim", claim_id)
+    return _view(p, claim.today(ports.clock.now()), claim.currency)
+
+
+# ----------------------------------------------------------------------------- events
+
+
+@dataclass(frozen=True, slots=True)
+class CostDraft:
+    kind: str
+    amount: str
+    vat: str = "0"
+    recoverable: bool | None = None  # None: by its kind (RECOVERABLE_BY_DEFAULT)
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventDraft:
+    type: str
+    occurred_on: date
+    order_date: date | None = None
+    amount: str | None = None
+    pronounced_on: date | None = None
+    hearing_on: date | None = None
+    step: str | None = None
+    note: str | None = None
+    document_name: str | None = None
+    document_sha256: str | None = None
+    document_id: str | None = None
+    cost: CostDraft | None = None
+
+
+def _cost(draft: CostDraft, currency: str, route: JudicialRoute, day: date) -> jp.Cost:
+    try:
+        kind = jp.CostKind(draft.kind)
+    except ValueError:
+        raise DomainValidationError("cost.kind", "must be one of " + ", ".join(
+            k.value for k in jp.CostKind), code="invalid") from None
+    amount = parse_amount(draft.amount, currency, "cost.amount")
+    vat = parse_amount(draft.vat, currency, "cost.vat", positive=False)
+    if vat < 0:
+        raise DomainValidationError("cost.vat", "cannot be negative", code="negative")
+    recoverable = draft.recoverable
+    if recoverable is None:
+        # CPCE L125-1: the simplified procedure's costs are all on the creditor.
+        recoverable = (kind in jp.RECOVERABLE_BY_DEFAULT
+                       and route is not JudicialRoute.SIMPLIFIED_SMALL_CLAIMS)
+    return jp.Cost(kind, amount, vat, day, recoverable, draft.note)
+
+
+def _document(draft: EventDraft, day: date) -> jp.Document | None:
+    if draft.document_name is None and draft.document_id is None:
+        return None
+    sha = draft.document_sha256
+    if sha is not None and not (len(sha) == 64 and all(c in "0123456789abcdef" for c in sha)):
+        raise DomainValidationError("document.sha256", "64 lowercase hexadecimal digits",
+                                    code="invalid")
+    if draft.document_id is None and not (draft.document_name or "").strip():
+        raise DomainValidationError("document.name", "name the document", code="required")
+    if draft.document_id is None and sha is None:
+        raise DomainValidationError("document.sha256", "give the document's SHA-256 or "
+                                    "the id of an uploaded document", code="required")
+    return jp.Document(name=(draft.document_name or draft.document_id or "").strip(),
+                       recorded_on=day, event="", sha256=sha, document_id=draft.document_id)
+
+
+class _IfMatchFailed(Exception):
+    """The caller's If-Match names another version: theirs to solve, never replayed."""
+
+
+def record_event(claim_id: str, draft: EventDraft, expected_version: int | None,
+                 caller: Caller, ports: Ports) -> JudicialView:
+    """Record what happened in the claim's proceeding, checked against its state and the
+    dates the law allows; it moves the deadlines and the tasks, and the claim's account
+    when the law says so. `expected_version`: the proceeding's version the caller read
+    (If-Match: StaleVersion, 412, when it moved), else the one read now (a lost race on
+    the claim is replayed)."""
+    try:
+        return run_retrying(lambda: _record_event(claim_id, draft, expected_version,
+                                                  caller, ports))
+    except _IfMatchFailed:
+        raise StaleVersion("the proceeding changed since it was read") from None
+
+
+def _record_event(claim_id: str, draft: EventDraft, expected_version: int | None,
+                  caller: Caller, ports: Ports) -> JudicialView:
+    with ports.unit_of_work() as uow:
+        change = _load(uow, ports, caller, claim_id)
+        claim = change.claim
+        p = uow.proceedings.current_proceeding(caller.creditor_id, claim_id)
+        if p is None:
+            raise NotFound("judicial proceeding of claim", claim_id)
+        if expected_version is not None and expected_version != p.version:
+            raise _IfMatchFailed()
+        amount = (parse_amount(draft.amount, claim.currency, "amount")
+                  if draft.amount is not None else None)
+        cost = (_cost(draft.cost, claim.currency, p.route, draft.occurred_on)
+                if draft.cost is not None else None)
+        document = _document(draft, draft.occurred_on)
+        params = judicial_parameters()
+        new = jp.apply_event(p, jp.EventInput(
+            type=draft.type, occurred_on=draft.occurred_on, order_date=draft.order_date,
+            amount=amount, pronounced_on=draft.pronounced_on, hearing_on=draft.hearing_on,
+            step=draft.step, note=draft.note, document=document, cost=cost),
+            change.today, params, claim.updated_at, caller.actor)
+        new = replace(new, version=p.version + 1)
+        kind = new.events[-1].type
+        interruption_changed = new.prescription_interrupted_on != p.prescription_interrupted_on
+        if interruption_changed:
+            change.account.prescription_interrupted_on = new.prescription_interrupted_on
+        change.record(events.JudicialEventRecorded(
+            reason=draft.note, proceeding_id=p.id, type=kind.value,
+            occurred_on=draft.occurred_on, from_state=p.state.value, to_state=new.state.value,
+            order_date=new.order_on if kind is jp.EventType.ORDER_GRANTED else None,
+            pronounced_on=new.judgment_on if kind is jp.EventType.JUDGMENT else None,
+            hearing_on=draft.hearing_on, amount=amount, step=draft.step,
+            document=document.name if document else None,
+            document_sha256=document.sha256 if document else None,
+            cost=cost.total if cost else None, cost_kind=cost.kind.value if cost else None,
+            prescription_interrupted_on=(new.prescription_interrupted_on
+                                         if interruption_changed else None),
+            interruption_void=(True if interruption_changed
+                               and new.prescription_interrupted_on is None else None)))
+        _apply_law(change, p, new, kind, ports)
+        _move_tasks(uow, change, new, kind, params)
+        stage_change(uow, change, ports)
+        uow.proceedings.save_proceeding(new, p.version)
+        uow.commit()
+    return _view(new, change.today, claim.currency)
+
+
+def _apply_law(change: Change, before: jp.Proceeding, p: jp.Proceeding,
+               kind: jp.EventType, ports: Ports) -> None:
+    court = p.court.name if p.court else p.route.value
+    settled = False
+    if kind is jp.EventType.JUDGMENT and p.judgment_on is not None:
+        assert p.judgment_amount is not None
+        apply_judgment(change, JudgmentDraft(
+            pronounced_on=p.judgment_on, court=court, amount_awarded=str(p.judgment_amount)))
+    elif kind is jp.EventType.JUDGMENT_SERVED and change.account.judgment is not None:
+        # Enforceable against the debtor once served (CPC 503): the +5 points count from
+        # two months after (C. monét. fin. L313-3).
+        change.account.judgment = replace(change.account.judgment,
+                                          enforceable_on=p.judgment_served_on)
+    elif (kind is jp.EventType.ENFORCEABLE and p.order_on is not None
+          and p.order_amount is not None and before.opposed_on is None):
+        # An unopposed order has the effects of a contradictory judgment (CPC 1422).
+        apply_judgment(change, JudgmentDraft(
+            pronounced_on=p.order_on, court=court, amount_awarded=str(p.order_amount),
+            enforceable_on=p.enforceable_on))
+    elif kind is jp.EventType.COMMISSAIRE_PAYMENT:
+        seq = p.events[-1].seq
+        amount = p.events[-1].details["amount"]
+        apply_payment(change, PaymentDraft(
+            amount=amount, received_on=p.events[-1].occurred_on, method="other",
+            reference=f"{p.id}#{seq}"), ports)
+        settled = True
+    if not settled:
+        _settle(change, ports)
+
+
+def _move_tasks(uow: UnitOfWork, change: Change, p: jp.Proceeding, kind: jp.EventType,
+                params: ParameterTable) -> None:
+    claim = change.claim
+    ended = p.state in jp.TERMINAL
+    done = _DONE_BY.get(kind, frozenset())
+    for task in uow.tasks.open_tasks_of_claim(claim.creditor_id, claim.id):
+        if task.kind not in JUDICIAL_TASKS or not (task.kind in done or ended):
+            continue
+        status = TaskStatus.DONE if task.kind in done else TaskStatus.SKIPPED
+        uow.tasks.save_task(replace(
+            task, status=status, outcome="done" if status is TaskStatus.DONE else None,
+            note=f"judicial event {kind.value}", completed_at=claim.updated_at,
+            completed_by=change.actor, version=task.version + 1), task.version)
+    if ended:
+        return
+    by_what = {d.what: d for d in jp.deadlines(p, params, change.today)}
+    opened: list[tuple[TaskKind, date]] = []
+    day = p.events[-1].occurred_on
+    match kind:
+        case jp.EventType.ORDER_GRANTED if "serve_order" in by_what:
+            opened.append((TaskKind.SERVE_ORDER, by_what["serve_order"].last_day))
+        case jp.EventType.SERVED if "enforce_from" in by_what:
+            opened.append((TaskKind.WATCH_OPPOSITION, by_what["enforce_from"].due))
+        case jp.EventType.SERVED if "non_contestation_from" in by_what:
+            opened.append((TaskKind.WATCH_OPPOSITION, by_what["non_contestation_from"].due))
+        case jp.EventType.OPPOSED if "instruct_lawyer" in by_what:
+            opened.append((TaskKind.INSTRUCT_LAWYER, by_what["instruct_lawyer"].last_day))
+        case jp.EventType.HEARING_SET:
+            assert p.hearing_on is not None
+            opened.append((TaskKind.ATTEND_HEARING, p.hearing_on))
+        case jp.EventType.JUDGMENT:
+            opened.append((TaskKind.SERVE_JUDGMENT, day))
+        case _:
+            pass
+    if p.state is jp.State.ENFORCEABLE and kind is not jp.EventType.COMMISSAIRE_PAYMENT \
+            and kind not in (jp.EventType.COST, jp.EventType.DOCUMENT):
+        opened.append((TaskKind.INSTRUCT_ENFORCEMENT, day))
+    for task_kind, due in opened:
+        uow.tasks.add_task(_task(change, task_kind, due))
+
+
+def costs_summary(p: jp.Proceeding) -> tuple[Decimal, Decimal]:
+    """What the debtor may be ordered to bear (dépens) and what stays with the creditor
+    (CPCE L111-8 al. 2, a lawyer's fees outside CPC 700)."""
+    return p.costs_recoverable(), p.costs_borne_by_creditor()

@@ -1,0 +1,152 @@
+"""GET /v1/claims/{id}/judicial and POST …/judicial/events on moto: the proceeding as the
+API shows it, events refused by state (409 naming the allowed ones), by date (422 naming
+the field) and by a stale If-Match (412), the timeline and the worklist it moves.
+
+The clock: 10 March 2026. The claim: 1,200.00 EUR due 15 February 2026, a business."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from domain.claims.judicial import JudicialRoute
+from domain.judicial.proceedings import Court
+from domain.services import judicial_proceedings as jps
+from domain.services.caller import Caller
+from tests.api._helpers import assert_problem
+from tests.conftest import make_tenant, new_claim, new_debtor
+
+
+@pytest.fixture
+def claim(client: Any, tenant: Any, ports: Any) -> dict[str, Any]:
+    found = new_claim(client, tenant, new_debtor(client, tenant)["id"])
+    jps.start_proceeding(found["id"], JudicialRoute.INJONCTION_DE_PAYER,
+                         Caller(tenant.creditor_id, "test"), ports,
+                         court=Court("Tribunal de commerce de Lyon", "TC"))
+    return found
+
+
+def url(claim: dict[str, Any]) -> str:
+    return f"/v1/claims/{claim['id']}/judicial"
+
+
+def post(client: Any, tenant: Any, claim: dict[str, Any], body: dict[str, Any],
+         **headers: str) -> Any:
+    return client.post(url(claim) + "/events", json=body, headers={**tenant.headers, **headers})
+
+
+def test_a_claim_without_a_proceeding_answers_404(client: Any, tenant: Any) -> None:
+    bare = new_claim(client, tenant, new_debtor(client, tenant)["id"])
+    assert_problem(client.get(url(bare), headers=tenant.headers), 404)
+    assert_problem(post(client, tenant, bare, {"type": "filed", "occurred_on": "2026-03-01"}),
+                   404)
+
+
+def test_the_proceeding_as_started(client: Any, tenant: Any, claim: dict[str, Any]) -> None:
+    response = client.get(url(claim), headers=tenant.headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["etag"] == '"1"'
+    body = response.json()
+    assert (body["route"], body["state"], body["filer"], body["court"]) == (
+        "injonction_de_payer", "draft", "creditor",
+        {"name": "Tribunal de commerce de Lyon", "kind": "TC"})
+    assert body["allowed_events"] == ["filed", "withdrawn", "cost", "document"]
+    assert body["deadlines"] == [] and body["events"] == []
+    claim_now = client.get(f"/v1/claims/{claim['id']}", headers=tenant.headers).json()
+    assert claim_now["phase"] == "judicial"
+
+
+def test_an_event_the_state_does_not_take_is_409_naming_the_allowed(
+        client: Any, tenant: Any, claim: dict[str, Any]) -> None:
+    body = assert_problem(post(client, tenant, claim,
+                               {"type": "served", "occurred_on": "2026-03-02"}), 409)
+    assert body["allowed_actions"] == ["filed", "withdrawn", "cost", "document"]
+
+
+def test_dates_in_the_future_or_before_the_previous_event_are_422(
+        client: Any, tenant: Any, claim: dict[str, Any]) -> None:
+    assert_problem(post(client, tenant, claim, {"type": "filed", "occurred_on": "2026-03-11"}),
+                   422, "occurred_on")
+    assert post(client, tenant, claim,
+                {"type": "filed", "occurred_on": "2026-03-02"}).status_code == 200
+    assert_problem(post(client, tenant, claim, {"type": "order_granted",
+                                                "occurred_on": "2026-03-01"}),
+                   422, "occurred_on")
+    assert_problem(post(client, tenant, claim, {"type": "order_granted",
+                                                "occurred_on": "2026-03-05",
+                                                "order_date": "2026-03-01"}),
+                   422, "order_date")  # before the request was filed
+    assert_problem(post(client, tenant, claim, {"type": "bogus", "occurred_on": "2026-03-05"}),
+                   400)
+
+
+def test_if_match_on_the_proceedings_version(client: Any, tenant: Any,
+                                             claim: dict[str, Any]) -> None:
+    ok = post(client, tenant, claim, {"type": "filed", "occurred_on": "2026-03-02"},
+              **{"If-Match": '"1"'})
+    assert ok.status_code == 200, ok.text
+    assert ok.headers["etag"] == '"2"'
+    stale = post(client, tenant, claim, {"type": "order_granted", "occurred_on": "2026-03-05"},
+                 **{"If-Match": '"1"'})
+    assert_problem(stale, 412)
+    assert client.get(url(claim), headers=tenant.headers).json()["state"] == "filed"
+
+
+def test_an_order_sets_its_service_deadline_a_task_and_a_timeline_entry(
+        client: Any, tenant: Any, claim: dict[str, Any]) -> None:
+    post(client, tenant, claim, {"type": "filed", "occurred_on": "2026-03-02",
+                                 "cost": {"kind": "greffe", "amount": "33.47"}})
+    response = post(client, tenant, claim, {
+        "type": "order_granted", "occurred_on": "2026-03-06", "order_date": "2026-03-04",
+        "amount": "1200.00",
+        "document": {"name": "ordonnance", "sha256": "c" * 64}})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    # Dated before 1 September 2026: 6 months (CPC 1411), to Friday 4 September 2026.
+    serve = next(d for d in body["deadlines"] if d["what"] == "serve_order")
+    assert (serve["due"], serve["last_day"], serve["status"], serve["rule"],
+            serve["effective_from"], serve["confirmed"]) == (
+        "2026-09-04", "2026-09-04", "open", "injonction_de_payer.service_months",
+        "2022-03-01", True)
+    assert body["documents"] == [{"name": "ordonnance", "recorded_on": "2026-03-06",
+                                  "event": "order_granted", "sha256": "c" * 64,
+                                  "document_id": None}]
+    assert body["costs"][0] | {} == {"kind": "greffe", "amount": "33.47", "vat": "0.00",
+                                     "total": "33.47", "incurred_on": "2026-03-02",
+                                     "recoverable": True, "note": None}
+    assert body["cost_totals"] == {"recoverable": "33.47", "borne_by_creditor": "0.00"}
+    tasks = client.get(f"/v1/tasks/?claim_id={claim['id']}", headers=tenant.headers).json()
+    assert [(t["kind"], t["due_at"][:10]) for t in tasks["items"]] == [
+        ("serve_order", "2026-09-04")]
+    timeline = client.get(f"/v1/claims/{claim['id']}/events", headers=tenant.headers).json()
+    entry = timeline["items"][-1]
+    assert (entry["action"], entry["data"]["type"], entry["data"]["from"],
+            entry["data"]["to"], entry["data"]["order_date"]) == (
+        "judicial_event", "order_granted", "filed", "order_granted", "2026-03-04")
+
+
+def test_another_tenant_never_sees_it(client: Any, tenant: Any, claim: dict[str, Any]) -> None:
+    other = make_tenant(client, "Autre SARL")
+    assert_problem(client.get(url(claim), headers=other.headers), 404)
+    assert_problem(post(client, other, claim, {"type": "filed", "occurred_on": "2026-03-02"}),
+                   404)
+
+
+def test_start_judicial_opens_the_proceeding_in_the_same_write(client: Any,
+                                                               tenant: Any) -> None:
+    found = new_claim(client, tenant, new_debtor(client, tenant)["id"])
+    started = client.post(f"/v1/claims/{found['id']}/actions/start_judicial",
+                          json={"route": "injonction_de_payer", "reason": "no answer"},
+                          headers=tenant.headers)
+    assert started.status_code == 200, started.text
+    body = client.get(url(found), headers=tenant.headers).json()
+    assert (body["route"], body["state"], body["filer"]) == (
+        "injonction_de_payer", "draft", "creditor")
+    events = client.get(f"/v1/claims/{found['id']}/events", headers=tenant.headers).json()
+    actions = [e["action"] for e in events["items"]]
+    assert actions[-2:] == ["start_judicial", "proceeding_started"]
+    # a second route while this one is under way is refused, naming the route
+    again = client.post(f"/v1/claims/{found['id']}/actions/start_judicial",
+                        json={"route": "refere_provision"}, headers=tenant.headers)
+    assert again.status_code in (409, 422), again.text

@@ -1,0 +1,216 @@
+"""An injonction de payer played to its end on the fake clock, and one that lapses: each
+deadline and task checked against dates worked out by hand from the rules.
+
+The claim: 2,400.00 EUR due Monday 16 March 2026, owed by a business in Lyon (five years'
+prescription, C. com. L110-4: last day 16 March 2031 before any interruption).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from adapters.clock import FrozenClock
+from domain import services
+from domain.amounts import deadlines as limits
+from domain.claims.judicial import JudicialRoute
+from domain.creditors.model import Address
+from domain.debtors.model import ContactKind, DebtorKind, PostalAddress
+from domain.escalation.tasks import Task, TaskKind, TaskStatus
+from domain.judicial.proceedings import Court, Status
+from domain.ports.repositories import PageRequest
+from domain.ports.tasks import TaskFilter
+from domain.services import judicial_proceedings as jps
+from domain.services.caller import Caller
+from domain.shared.errors import ActionNotAllowed, DomainValidationError
+from tests.fakes import FakeWorld, fake_ports
+
+PARIS = ZoneInfo("Europe/Paris")
+CREDITOR = services.CreditorDraft(
+    legal_name="Menuiserie Leroy SARL", siren="732829320",
+    address=Address(("8 rue des Lilas",), "69003", "Lyon", "FR"),
+    iban="FR1420041010050500013M02606", bic="PSSTFRPPPAR")
+
+
+@pytest.fixture
+def world() -> FakeWorld:
+    return fake_ports(FrozenClock(datetime(2026, 7, 1, 8, 0, tzinfo=UTC)))
+
+
+@pytest.fixture
+def caller(world: FakeWorld) -> Caller:
+    return Caller(services.create_creditor(CREDITOR, world.ports).id, "erp")
+
+
+def open_claim(world: FakeWorld, caller: Caller) -> str:
+    debtor = services.create_debtor(services.DebtorDraft(
+        kind=DebtorKind.BUSINESS, name="Boulangerie Martin SAS", country="FR",
+        contact_points=[services.ContactPointDraft(
+            ContactKind.POSTAL_ADDRESS, address=PostalAddress(
+                "Boulangerie Martin SAS", ("12 rue de la République",), "69002", "Lyon",
+                "FR"))]), caller, world.ports)
+    claim, _ = services.create_claim(services.ClaimDraft(
+        debtor_id=debtor.id, currency="EUR", invoices=[services.InvoiceDraft(
+            "F-1", date(2026, 2, 14), date(2026, 3, 16), "2400.00")]), caller, world.ports)
+    return claim.id
+
+
+def on(world: FakeWorld, day: date) -> None:
+    """Ten in the morning in Paris on `day`."""
+    world.clock.at = datetime(day.year, day.month, day.day, 10, tzinfo=PARIS).astimezone(UTC)
+
+
+def event(world: FakeWorld, caller: Caller, claim_id: str, type: str, day: date,
+          **fields: object) -> jps.JudicialView:
+    on(world, day)
+    return jps.record_event(claim_id, jps.EventDraft(type=type, occurred_on=day,
+                                                     **fields),  # type: ignore[arg-type]
+                            None, caller, world.ports)
+
+
+def deadline(view: jps.JudicialView, what: str) -> tuple[date, date, Status]:
+    found = next(d for d in view.deadlines if d.what == what)
+    return found.due, found.last_day, found.status
+
+
+def tasks(world: FakeWorld, caller: Caller, claim_id: str) -> list[Task]:
+    uow = world.ports.unit_of_work()
+    found = [t for status in TaskStatus for t in uow.tasks.list_tasks(
+        caller.creditor_id, TaskFilter(status, claim_id=claim_id),
+        PageRequest(100)).items]
+    return sorted(found, key=lambda t: t.created_at)
+
+
+def open_kinds(world: FakeWorld, caller: Caller, claim_id: str) -> dict[TaskKind, date]:
+    return {t.kind: t.due_at.astimezone(PARIS).date()
+            for t in tasks(world, caller, claim_id) if t.status is TaskStatus.OPEN}
+
+
+def test_an_order_of_15_september_2026_is_served_then_enforced_and_closed(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = open_claim(world, caller)
+    on(world, date(2026, 9, 1))
+    view = jps.start_proceeding(claim_id, JudicialRoute.INJONCTION_DE_PAYER, caller,
+                                world.ports, court=Court("Tribunal de commerce de Lyon", "TC"))
+    assert view.proceeding.state == "draft" and view.deadlines == []
+    with pytest.raises(ActionNotAllowed) as refused:
+        event(world, caller, claim_id, "served", date(2026, 9, 1))
+    assert refused.value.allowed == ["filed", "withdrawn", "cost", "document"]
+
+    view = event(world, caller, claim_id, "filed", date(2026, 9, 1),
+                 cost=jps.CostDraft("greffe", "33.47"))
+    # Filing does not interrupt prescription (Cass. 1re civ. 10/07/1990).
+    assert view.proceeding.prescription_interrupted_on is None
+
+    # Received on the 18th, dated the 15th: from 1 September 2026, 3 months from the
+    # ORDER's date (décret 2026-96): 15 December 2026, a Tuesday.
+    view = event(world, caller, claim_id, "order_granted", date(2026, 9, 18),
+                 order_date=date(2026, 9, 15), amount="2400.00")
+    assert deadline(view, "serve_order") == (date(2026, 12, 15), date(2026, 12, 15),
+                                             Status.OPEN)
+    rule = next(d for d in view.deadlines if d.what == "serve_order")
+    assert (rule.rule, rule.effective_from) == ("injonction_de_payer.service_months",
+                                                date(2026, 9, 1))
+    assert open_kinds(world, caller, claim_id) == {TaskKind.SERVE_ORDER: date(2026, 12, 15)}
+
+    with pytest.raises(DomainValidationError) as early:
+        event(world, caller, claim_id, "served", date(2026, 9, 17))
+    assert early.value.errors[0].code == "before_previous_event"
+
+    # Served Thursday 1 October. Opposition: a month, to Sunday 1 November (All Saints),
+    # so to Monday 2 November (CPC 642). Without a greffe notice within 2 months of
+    # service (1 December) the creditor may enforce: from 2 December.
+    view = event(world, caller, claim_id, "served", date(2026, 10, 1),
+                 document_name="acte de signification", document_sha256="a" * 64)
+    assert deadline(view, "serve_order")[2] is Status.MET
+    assert deadline(view, "opposition") == (date(2026, 11, 1), date(2026, 11, 2), Status.OPEN)
+    assert deadline(view, "enforce_from")[:2] == (date(2026, 12, 2), date(2026, 12, 2))
+    assert view.proceeding.prescription_interrupted_on == date(2026, 10, 1)
+    assert open_kinds(world, caller, claim_id) == {TaskKind.WATCH_OPPOSITION: date(2026, 12, 2)}
+    # The service interrupted prescription: a new 5 years from 1 October 2026.
+    claim = world.ports.unit_of_work().claims.get_claim(caller.creditor_id, claim_id)
+    assert claim is not None and date(2026, 10, 1) in claim.acknowledged
+    assert limits.limitation_date(date(2026, 3, 16), claim.debtor_kind,
+                                  claim.acknowledged) == date(2031, 10, 1)
+
+    with pytest.raises(DomainValidationError) as too_soon:
+        event(world, caller, claim_id, "enforceable", date(2026, 12, 1))
+    assert (too_soon.value.errors[0].field, too_soon.value.errors[0].code) == (
+        "occurred_on", "too_early")
+
+    view = event(world, caller, claim_id, "enforceable", date(2026, 12, 2))
+    assert deadline(view, "opposition")[2] is Status.MISSED  # the debtor did not oppose
+    assert deadline(view, "enforce_from")[2] is Status.MET
+    assert view.title_enforceable_until == date(2036, 12, 2)  # CPCE L111-4: 10 years
+    assert open_kinds(world, caller, claim_id) == {
+        TaskKind.INSTRUCT_ENFORCEMENT: date(2026, 12, 2)}
+    # The unopposed order is a judgment for the account (CPC 1422): pronounced on its date.
+    _, account = world.ports.unit_of_work().claims.get_claim_account(caller.creditor_id,
+                                                                      claim_id) or (None, None)
+    assert account is not None and account.judgment is not None
+    assert (account.judgment.pronounced_on, account.judgment.amount_awarded,
+            account.judgment.enforceable_on) == (date(2026, 9, 15), Decimal("2400.00"),
+                                                 date(2026, 12, 2))
+
+    view = event(world, caller, claim_id, "enforcement_step", date(2026, 12, 10),
+                 step="saisie-attribution",
+                 cost=jps.CostDraft("commissaire", "120.00", "24.00"))
+    assert view.proceeding.state == "enforcement"
+    assert open_kinds(world, caller, claim_id) == {}
+
+    view = event(world, caller, claim_id, "commissaire_payment", date(2027, 1, 15),
+                 amount="1500.00")
+    _, account = world.ports.unit_of_work().claims.get_claim_account(caller.creditor_id,
+                                                                      claim_id) or (None, None)
+    assert account is not None
+    assert [(p.amount, p.received_on) for p in account.payments] == [
+        (Decimal("1500.00"), date(2027, 1, 15))]
+
+    view = event(world, caller, claim_id, "closed", date(2027, 1, 20))
+    assert view.proceeding.state == "closed"
+    # Dépens: the greffe fee and the commissaire's 120 + 24 VAT, 177.47 in all.
+    assert jps.costs_summary(view.proceeding) == (Decimal("177.47"), Decimal("0"))
+    assert [e.type.value for e in view.proceeding.events] == [
+        "filed", "order_granted", "served", "enforceable", "enforcement_step",
+        "commissaire_payment", "closed"]
+    timeline = [e.action for e in world.ports.unit_of_work().claims.list_events(
+        caller.creditor_id, claim_id, PageRequest(100)).items]
+    assert timeline.count("judicial_event") == 7 and "proceeding_started" in timeline
+    assert "record_judgment" in timeline and "record_payment" in timeline
+
+
+def test_an_order_of_20_august_2026_not_served_within_6_months_lapses(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = open_claim(world, caller)
+    on(world, date(2026, 8, 3))
+    jps.start_proceeding(claim_id, JudicialRoute.INJONCTION_DE_PAYER, caller, world.ports)
+    event(world, caller, claim_id, "filed", date(2026, 8, 3))
+    # Dated before 1 September 2026: 6 months (CPC 1411), to Saturday 20 February 2027,
+    # so Monday 22 February (CPC 642).
+    view = event(world, caller, claim_id, "order_granted", date(2026, 8, 25),
+                 order_date=date(2026, 8, 20))
+    assert deadline(view, "serve_order") == (date(2027, 2, 20), date(2027, 2, 22),
+                                             Status.OPEN)
+    rule = next(d for d in view.deadlines if d.what == "serve_order")
+    assert rule.effective_from == date(2022, 3, 1)
+    assert open_kinds(world, caller, claim_id) == {TaskKind.SERVE_ORDER: date(2027, 2, 22)}
+
+    on(world, date(2027, 2, 23))
+    assert deadline(jps.get_judicial(claim_id, caller, world.ports), "serve_order")[2] \
+        is Status.MISSED
+    with pytest.raises(DomainValidationError) as late:
+        event(world, caller, claim_id, "served", date(2027, 2, 23))
+    assert late.value.errors[0].code == "after_service_deadline"
+
+    view = event(world, caller, claim_id, "lapsed", date(2027, 2, 23))
+    assert view.proceeding.state == "lapsed"
+    assert view.proceeding.prescription_interrupted_on is None
+    assert [(t.kind, t.status) for t in tasks(world, caller, claim_id)] == [
+        (TaskKind.SERVE_ORDER, TaskStatus.SKIPPED)]
+    # A new route may start once this one has lapsed.
+    again = jps.start_proceeding(claim_id, JudicialRoute.ASSIGNATION_AU_FOND, caller,
+                                 world.ports)
+    assert (again.proceeding.number, again.proceeding.state) == (2, "draft")
