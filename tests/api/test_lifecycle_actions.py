@@ -212,8 +212,7 @@ def test_a_written_off_claim_reopens_in_the_phase_it_left(client, tenant, claim)
     assert reopened["outstanding"] == claim["outstanding"]
     assert "write_off" in reopened["allowed_actions"]
     assert "reopen" not in reopened["allowed_actions"]
-    # the proceeding opens in the same write (its own entry follows)
-    last = [e for e in _events(client, tenant, claim["id"]) if e["action"] == "start_judicial"][-1]
+    last = _events(client, tenant, claim["id"])[-1]
     assert last["action"] == "reopen"
     assert last["reason"] == "the debtor's new address was found"
     assert last["data"] == {"from": "closed (written_off)", "to": "amicable",
@@ -283,8 +282,7 @@ def test_a_transfer_says_to_whom_and_under_which_mandate(client, tenant, claim):
     _ok(_act(client, tenant, claim["id"], "transfer", {
         "reason": "beyond our means", "to": "commissaire_de_justice",
         "mandate_reference": "SCP-DURAND-7781"}))
-    # the proceeding opens in the same write (its own entry follows)
-    last = [e for e in _events(client, tenant, claim["id"]) if e["action"] == "start_judicial"][-1]
+    last = _events(client, tenant, claim["id"])[-1]
     assert last["action"] == "transfer"
     assert last["data"] == {"from": "amicable", "to": "closed (transferred)",
                             "transferred_to": "commissaire_de_justice",
