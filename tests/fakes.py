@@ -28,7 +28,7 @@ from adapters.clock import FrozenClock
 from adapters.staging import Staging
 from domain.amounts.rate_publication import in_force, publish, shipped_document
 from domain.amounts.rates import RateTables
-from domain.claims.model import Claim, ClaimEvent
+from domain.claims.model import Claim, ClaimEvent, Phase
 from domain.creditors.model import ApiKey, Creditor
 from domain.debtors.model import Debtor
 from domain.escalation.policy import Policy
@@ -53,6 +53,7 @@ from domain.ports.repositories import (
     invoice_number_taken,
 )
 from domain.ports.tasks import TaskFilter
+from domain.ports.watch import DebtorWatch, WatchedClaim
 from domain.ports.unit_of_work import MAX_BYTES_PER_ITEM, refuse_oversized, too_large
 from domain.services.caller import Ports
 from domain.shared.errors import Conflict, StaleVersion
@@ -86,6 +87,7 @@ class FakeDatabase:
     policies: dict[tuple[str, str], bytes] = field(default_factory=dict)
     default_policies: dict[str, str] = field(default_factory=dict)  # creditor -> policy id
     tasks: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    watches: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (creditor, debtor)
     lock: threading.RLock = field(default_factory=threading.RLock)
     commits: int = 0  # successful commits that wrote something
 
@@ -523,6 +525,32 @@ class FakeTasks(_Repository):
 
 
 # ------------------------------------------------------------------------ unit of work
+class FakeWatch(_Repository):
+    """The insolvency watch's index, as GSI5 holds it: the open claims, by shard of their
+    debtor, in creditor#debtor#claim order."""
+
+    def watched_claims(self, shard: int, limit: int,
+                       cursor: str | None) -> Page[WatchedClaim]:
+        from adapters.dynamodb.keys import watch_shard
+
+        with self.db.lock:
+            claims = [msgspec.json.decode(raw, type=Claim) for raw in self.db.claims.values()]
+        rows = [(f"{c.creditor_id}#{c.debtor_id}#{c.id}",
+                 WatchedClaim(c.creditor_id, c.debtor_id, c.id))
+                for c in claims if c.phase is not Phase.CLOSED
+                and watch_shard(c.creditor_id, c.debtor_id) == shard]
+        return _page(rows, f"WATCH#{shard}", PageRequest(limit, cursor))
+
+    def debtors_with_watch(self, keys: list[tuple[str, str]]
+                           ) -> dict[tuple[str, str], tuple[Debtor | None, DebtorWatch | None]]:
+        with self.db.lock:
+            return {key: (_load(self.db.debtors.get(key), Debtor),
+                          _load(self.db.watches.get(key), DebtorWatch)) for key in keys}
+
+    def save_watch(self, watch: DebtorWatch) -> None:
+        self.uow.stage(_put(self.db.watches, (watch.creditor_id, watch.debtor_id), watch))
+
+
 class FakeUnitOfWork(Staging[_Write]):
     """Implements domain.ports.UnitOfWork in memory, with DynamoDB's transaction rules."""
 
@@ -540,6 +568,7 @@ class FakeUnitOfWork(Staging[_Write]):
         self.letters = FakeLetters(self)
         self.policies = FakePolicies(self)
         self.tasks = FakeTasks(self)
+        self.watch = FakeWatch(self)
 
     def commit(self) -> None:
         writes, effects = self.take()

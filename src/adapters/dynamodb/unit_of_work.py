@@ -42,6 +42,7 @@ class DynamoUnitOfWork(Staging[Write]):
         from adapters.dynamodb.letters import DynamoLetters
         from adapters.dynamodb.policies import DynamoPolicies
         from adapters.dynamodb.tasks import DynamoTasks
+        from adapters.dynamodb.watch import DynamoWatch
 
         self.table = Table(client, table)
         super().__init__()
@@ -52,6 +53,7 @@ class DynamoUnitOfWork(Staging[Write]):
         self.letters = DynamoLetters(self.table, self)
         self.policies = DynamoPolicies(self.table, self)
         self.tasks = DynamoTasks(self.table, self)
+        self.watch = DynamoWatch(self.table, self)
 
     def commit(self) -> None:
         writes, effects = self.take()

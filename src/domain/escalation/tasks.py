@@ -19,6 +19,10 @@ class TaskKind(StrEnum):
     APPROVAL = "approval"  # a step that a person must approve before it runs
     JUDICIAL_ASSESSMENT = "judicial_assessment"
     VERIFY_CONTACT = "verify_contact"  # a channel had no valid contact point, or failed
+    # The insolvency watch's (domain.services.insolvency_watch): declare the claim to the
+    # mandataire before its deadline; a company the Sirene register records as ceased.
+    DECLARE_CLAIM = "declare_claim"
+    COMPANY_CEASED = "company_ceased"
 
 
 class TaskStatus(StrEnum):
@@ -40,6 +44,10 @@ OUTCOMES: dict[TaskKind, frozenset[str]] = {
     TaskKind.APPROVAL: frozenset({"approved", "rejected"}),  # rejected: the step is skipped
     TaskKind.JUDICIAL_ASSESSMENT: frozenset({"go_to_court", "hand_off", "wait", "write_off"}),
     TaskKind.VERIFY_CONTACT: frozenset({"corrected", "unreachable"}),
+    # declared: the declaration went (by the letter Relance prepared, or otherwise);
+    # not_declared: the creditor chose not to (a claim too small, already paid).
+    TaskKind.DECLARE_CLAIM: frozenset({"declared", "not_declared"}),
+    TaskKind.COMPANY_CEASED: frozenset({"noted", "wrong"}),
 }
 
 

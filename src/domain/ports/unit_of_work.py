@@ -23,6 +23,7 @@ from domain.ports.repositories import (
     DebtorRepository,
 )
 from domain.ports.tasks import TaskRepository
+from domain.ports.watch import WatchRepository
 from domain.shared.errors import DomainValidationError
 
 # DynamoDB's limits on one TransactWriteItems: a change past them is refused as input.
@@ -70,6 +71,9 @@ class UnitOfWork(Protocol):
 
     @property
     def tasks(self) -> TaskRepository: ...
+
+    @property
+    def watch(self) -> WatchRepository: ...
 
     def __enter__(self) -> Self: ...
 
