@@ -245,7 +245,7 @@ def test_one_siren_under_two_creditors_is_asked_once_and_each_creditor_told(
 
     _two_claims(world, caller)
     other = Caller(services.create_creditor(services.CreditorDraft(
-        legal_name="Transports Durand SA",
+        legal_name="Transports Durand SA", siren="443061841",
         address=Address(("1 quai Gailleton",), "69002", "Lyon", "FR")), world.ports).id, "erp")
     theirs = _debtor(world, other, SIREN)
     open_claim(world, other, number="D-1", debtor_id=theirs)
