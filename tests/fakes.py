@@ -53,8 +53,8 @@ from domain.ports.repositories import (
     invoice_number_taken,
 )
 from domain.ports.tasks import TaskFilter
-from domain.ports.watch import DebtorWatch, WatchedClaim
 from domain.ports.unit_of_work import MAX_BYTES_PER_ITEM, refuse_oversized, too_large
+from domain.ports.watch import DebtorWatch, WatchedClaim
 from domain.services.caller import Ports
 from domain.shared.errors import Conflict, StaleVersion
 

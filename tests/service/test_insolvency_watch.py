@@ -119,7 +119,7 @@ def test_an_opening_holds_every_claim_with_one_task_and_one_letter_each_and_noth
     assert later is not None
     assert (later.due_at_opening, later.to_fall_due, later.total) == (
         Decimal("0"), Decimal("800.00"), Decimal("800.00"))
-    assert [e.title for e in later.exhibits][0] == "Facture n° F-2"
+    assert next(e.title for e in later.exhibits) == "Facture n° F-2"
     assert len(world.queue.jobs) == 2
 
     events = dict(world.db.events)

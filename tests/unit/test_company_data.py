@@ -123,7 +123,7 @@ def test_sirene_reads_the_current_period_with_the_key_read_once() -> None:
     assert client.status("443061841") == CompanyStatus(CompanyState.CEASED, date(2026, 1, 31))
     assert client.status("552100554") is None  # unknown to Sirene: no status, no outage
     assert len(reads) == 1
-    method, url, headers = transport.requests[0]
+    _method, url, headers = transport.requests[0]
     assert url == "https://api.insee.fr/api-sirene/3.11/siren/443061841"
     assert headers[KEY_HEADER] == "integration-key"
 

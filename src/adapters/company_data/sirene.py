@@ -66,7 +66,7 @@ def parse_unite_legale(answer: Any) -> CompanyStatus | None:
         raise CompanyDataUnavailable("Sirene's answer has no periodesUniteLegale")
     current = periods[0]
     try:
-        state = CompanyState(current.get("etatAdministratifUniteLegale"))
+        state = CompanyState(str(current.get("etatAdministratifUniteLegale")))
     except ValueError:
         raise CompanyDataUnavailable("Sirene's answer has an unknown "
                                      "etatAdministratifUniteLegale") from None

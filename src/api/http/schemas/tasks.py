@@ -21,9 +21,13 @@ if TYPE_CHECKING:
 MAX_APPROVALS = 30  # domain.services.tasks.MAX_APPROVALS, not imported at cold start
 
 TaskKindName = Annotated[
-    Literal["call", "visit", "approval", "judicial_assessment", "verify_contact"],
+    Literal["call", "visit", "approval", "judicial_assessment", "verify_contact",
+            "declare_claim", "company_ceased"],
     Meta(description="`approval`: a ladder step a person approves before it runs; "
-                     "`verify_contact`: a channel had no valid contact point, or failed")]
+                     "`verify_contact`: a channel had no valid contact point, or failed; "
+                     "`declare_claim`: declare the claim to the mandataire judiciaire "
+                     "before the deadline; `company_ceased`: Sirene records the debtor "
+                     "as ceased")]
 TaskStatusName = Literal["open", "done", "skipped"]
 TaskId = Annotated[str, Meta(min_length=1, max_length=64)]
 
