@@ -7,31 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
-from decimal import Decimal
 
-from domain.letters.content import Declaration, Exhibit, LetterContent, Party
-from domain.letters.declaration import MandataireAddress, address_block
+from domain.letters.content import LetterContent
 from domain.letters.model import LetterKind
 from tests.letters.builders import CREDITOR, DEBTOR, IBAN, REFERENCE_PRINTED, content
 
-MANDATAIRE = MandataireAddress("SELARL Exemple Mandataires prise en la personne de Me Anne "
-                               "Test", "4 RUE DE LA REPUBLIQUE", "69002", "LYON")
-
 
 def declaration(**changes: object) -> LetterContent:
-    base = content(LetterKind.DECLARATION_OF_CLAIM, deadline=None, deadline_days=None,
-                   addressee=Party(MANDATAIRE.name, address_block(MANDATAIRE)),
-                   declaration=Declaration(
-                       proceedings_kind="liquidation_judiciaire",
-                       court="Tribunal de commerce de Lyon", opened_on=date(2026, 11, 20),
-                       published_on=date(2026, 11, 30), declared_at=date(2026, 11, 20),
-                       due_at_opening=Decimal("1189.37"), to_fall_due=Decimal("2500.00"),
-                       total=Decimal("3689.37"), security=None, court_seized=False,
-                       deadline=date(2027, 1, 30),
-                       exhibits=(Exhibit(1, "Facture n° F-2026-0017", date(2026, 5, 4)),
-                                 Exhibit(2, "Mise en demeure", date(2026, 10, 2)))))
-    return replace(base, **changes)  # type: ignore[arg-type]
+    return content(LetterKind.DECLARATION_OF_CLAIM, **changes)
 
 
 def test_the_declaration_says_what_the_law_requires(text_of: Callable[[LetterContent], str]

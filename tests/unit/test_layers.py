@@ -30,9 +30,11 @@ ALLOWED = {
     "amounts": {"shared", "creditors", "debtors", "claims"},
     "letters": {"shared", "creditors", "debtors", "claims", "amounts"},
     "escalation": {"shared", "creditors", "debtors", "claims", "amounts", "letters"},
+    # The judicial phase's dated parameters and rules build on what a claim is and owes.
+    "judicial": {"shared", "creditors", "debtors", "claims", "amounts", "judicial"},
     "ports": {"shared", "creditors", "debtors", "claims", "amounts", "letters", "escalation"},
     "services": {"shared", "creditors", "debtors", "claims", "amounts", "letters",
-                 "escalation", "ports", "services"},
+                 "escalation", "judicial", "ports", "services"},
 }
 
 

@@ -19,9 +19,9 @@ from domain.ports.company_data import (
 
 ACTIVE = CompanyStatus(CompanyState.ACTIVE, date(2015, 1, 1))
 
-# make run's demo debtor in proceedings (api.local seeds a debtor with this SIREN; 732829320
-# passes the Luhn check and belongs to no company we know of).
-DEMO_SIREN = "732829320"
+# make run's demo debtor in proceedings (api.entrypoints.local seeds Boulangerie Martin
+# with this SIREN, which passes the Luhn check).
+DEMO_SIREN = "443061841"
 
 
 class FakeCompanyData:
