@@ -107,6 +107,7 @@ $(eval $(call lambda-function,PostalPollerFunction,api.entrypoints.lambda_postal
 $(eval $(call lambda-function,TriggerFunction,api.entrypoints.lambda_trigger))
 $(eval $(call lambda-function,SweeperFunction,api.entrypoints.lambda_sweeper))
 $(eval $(call lambda-function,EmailEventsFunction,api.entrypoints.lambda_email_events))
+$(eval $(call lambda-function,InsolvencyWatchFunction,api.entrypoints.lambda_insolvency_watch))
 
 # `make bench` measures the cold start from the artifact itself, built for this machine's
 # interpreter, run by a venv of that interpreter with no package of its own (as /var/task

@@ -28,7 +28,7 @@ from adapters.clock import FrozenClock
 from adapters.staging import Staging
 from domain.amounts.rate_publication import in_force, publish, shipped_document
 from domain.amounts.rates import RateTables
-from domain.claims.model import Claim, ClaimEvent
+from domain.claims.model import Claim, ClaimEvent, Phase
 from domain.creditors.model import ApiKey, Creditor
 from domain.debtors.model import Debtor
 from domain.escalation.policy import Policy
@@ -57,6 +57,7 @@ from domain.ports.repositories import (
 )
 from domain.ports.tasks import TaskFilter
 from domain.ports.unit_of_work import MAX_BYTES_PER_ITEM, refuse_oversized, too_large
+from domain.ports.watch import DebtorWatch, WatchedClaim
 from domain.services.caller import Ports
 from domain.shared.errors import Conflict, StaleVersion
 
@@ -94,6 +95,7 @@ class FakeDatabase:
     mandate_links: dict[tuple[str, str, str], str] = field(default_factory=dict)
     # (creditor, claim, number) -> a judicial proceeding
     proceedings: dict[tuple[str, str, int], bytes] = field(default_factory=dict)
+    watches: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (creditor, debtor)
     lock: threading.RLock = field(default_factory=threading.RLock)
     commits: int = 0  # successful commits that wrote something
 
@@ -625,6 +627,32 @@ class FakeProceedings(_Repository):
 
 
 # ------------------------------------------------------------------------ unit of work
+class FakeWatch(_Repository):
+    """The insolvency watch's index, as GSI5 holds it: the open claims, by shard of their
+    debtor, in creditor#debtor#claim order."""
+
+    def watched_claims(self, shard: int, limit: int,
+                       cursor: str | None) -> Page[WatchedClaim]:
+        from adapters.dynamodb.keys import watch_shard
+
+        with self.db.lock:
+            claims = [msgspec.json.decode(raw, type=Claim) for raw in self.db.claims.values()]
+        rows = [(f"{c.creditor_id}#{c.debtor_id}#{c.id}",
+                 WatchedClaim(c.creditor_id, c.debtor_id, c.id))
+                for c in claims if c.phase is not Phase.CLOSED
+                and watch_shard(c.creditor_id, c.debtor_id) == shard]
+        return _page(rows, f"WATCH#{shard}", PageRequest(limit, cursor))
+
+    def debtors_with_watch(self, keys: list[tuple[str, str]]
+                           ) -> dict[tuple[str, str], tuple[Debtor | None, DebtorWatch | None]]:
+        with self.db.lock:
+            return {key: (_load(self.db.debtors.get(key), Debtor),
+                          _load(self.db.watches.get(key), DebtorWatch)) for key in keys}
+
+    def save_watch(self, watch: DebtorWatch) -> None:
+        self.uow.stage(_put(self.db.watches, (watch.creditor_id, watch.debtor_id), watch))
+
+
 class FakeUnitOfWork(Staging[_Write]):
     """Implements domain.ports.UnitOfWork in memory, with DynamoDB's transaction rules."""
 
@@ -645,6 +673,7 @@ class FakeUnitOfWork(Staging[_Write]):
         self.documents = FakeDocuments(self)
         self.mandates = FakeMandates(self)
         self.proceedings = FakeProceedings(self)
+        self.watch = FakeWatch(self)
 
     def commit(self) -> None:
         writes, effects = self.take()

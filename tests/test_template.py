@@ -34,6 +34,8 @@ MAKEFILE = ROOT / "Makefile"
 LOCAL_ONLY = {"RELANCE_OPERATOR_API_KEY", "RELANCE_DEMO_API_KEY", "RELANCE_FAKE_POSTAL_DELAYS",
               "RELANCE_CLOCK_FILE"}
 LOCAL_ONLY_SUFFIX = "_ENDPOINT_URL"
+# Settings only the insolvency watch reads (the HTTP function does not ask the registers).
+WATCH_ONLY = {"RELANCE_COMPANY_DATA", "RELANCE_SIRENE_KEY_PARAMETER"}
 
 ACTION_WILDCARD = re.compile(r"\*")
 # A bucket's objects, all of them or under one fixed prefix: `${Bucket.Arn}/letters/*`.
@@ -307,17 +309,19 @@ def test_table(resources: dict[str, Any]) -> None:
     assert "DeletionProtectionEnabled" in props
     assert {a["AttributeName"]: a["AttributeType"] for a in props["AttributeDefinitions"]} == {
         k: "S" for k in ["PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK",
-                         "GSI4PK", "GSI4SK"]
+                         "GSI4PK", "GSI4SK", "GSI5PK", "GSI5SK"]
     }
     assert [(k["AttributeName"], k["KeyType"]) for k in props["KeySchema"]] == [
         ("PK", "HASH"), ("SK", "RANGE")]
     gsis = {g["IndexName"]: g for g in props["GlobalSecondaryIndexes"]}
-    assert set(gsis) == {"GSI1", "GSI2", "GSI3", "GSI4"}
+    assert set(gsis) == {"GSI1", "GSI2", "GSI3", "GSI4", "GSI5"}
     for name, gsi in gsis.items():
         assert [(k["AttributeName"], k["KeyType"]) for k in gsi["KeySchema"]] == [
             (f"{name}PK", "HASH"), (f"{name}SK", "RANGE")]
-        # The sweeper's index needs only the key: it names the claim.
-        assert gsi["Projection"]["ProjectionType"] == ("KEYS_ONLY" if name == "GSI4" else "ALL")
+        # The sweeper's and the insolvency watch's indexes need only the key: it names the
+        # claim.
+        assert gsi["Projection"]["ProjectionType"] == (
+            "KEYS_ONLY" if name in {"GSI4", "GSI5"} else "ALL")
 
 
 def test_bucket(resources: dict[str, Any]) -> None:
@@ -504,7 +508,8 @@ def _settings_env_names() -> set[str]:
 def test_function_environment_covers_settings(resources: dict[str, Any]) -> None:
     names = _settings_env_names()
     assert names, f"no RELANCE_* environment variable found in {SETTINGS}"
-    needed = {n for n in names if n not in LOCAL_ONLY and not n.endswith(LOCAL_ONLY_SUFFIX)}
+    needed = {n for n in names if n not in LOCAL_ONLY | WATCH_ONLY
+              and not n.endswith(LOCAL_ONLY_SUFFIX)}
     env = resources["HttpFunction"]["Properties"]["Environment"]["Variables"]
     assert needed - set(env) == set(), "settings read on Lambda but not set by template.yaml"
 
@@ -644,7 +649,7 @@ def test_makefile_has_a_build_target_per_function(
     glob = template.get("Globals", {}).get("Function", {})
     assert set(_zip_functions(resources)) == {"HttpFunction", "PostalPollerFunction",
                                               "TriggerFunction", "SweeperFunction",
-                                              "EmailEventsFunction"}
+                                              "EmailEventsFunction", "InsolvencyWatchFunction"}
     for name, fn in _zip_functions(resources).items():
         props = {**glob, **fn["Properties"]}
         dry = _make("-n", f"build-{name}", f"ARTIFACTS_DIR={tmp_path / name}")
@@ -761,6 +766,46 @@ def test_the_sweeper(resources: dict[str, Any], template: dict[str, Any]) -> Non
     assert granted == {}
 
 
+SIRENE_KEY = ("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}"
+              ":parameter${SireneKeyParameterName}")
+
+
+def test_the_insolvency_watch(resources: dict[str, Any], template: dict[str, Any]) -> None:
+    props = _function_props(resources, template, "InsolvencyWatchFunction")
+    assert props["Handler"] == "api.entrypoints.lambda_insolvency_watch.handler"
+    assert props["CodeUri"] in {"src/", "src"}
+    assert props["Architectures"] == ["arm64"] and props["Runtime"] == "python3.13"
+    assert resources["InsolvencyWatchFunction"]["Metadata"]["BuildMethod"] == "makefile"
+    (event,) = props["Events"].values()
+    assert event["Type"] == "Schedule"
+    assert event["Properties"]["Schedule"] == "cron(30 5 * * ? *)"  # once a day
+    # A failed run is retried once, then kept in its queue, which alarms.
+    config = props["EventInvokeConfig"]
+    assert config["MaximumRetryAttempts"] == 1
+    assert config["DestinationConfig"]["OnFailure"] == {
+        "Type": "SQS", "Destination": {"Fn::GetAtt": ["InsolvencyWatchFailureQueue", "Arn"]}}
+    queue = resources["InsolvencyWatchFailureQueue"]["Properties"]
+    assert queue["MessageRetentionPeriod"] == 14 * 24 * 3600 and queue["SqsManagedSseEnabled"]
+    alarm = _dead_letter_alarm(resources, "InsolvencyWatchFailureQueue")
+    assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
+    env = _env(resources, "InsolvencyWatchFunction")
+    assert env["RELANCE_COMPANY_DATA"] == {"Ref": "CompanyData"}
+    assert env["RELANCE_SIRENE_KEY_PARAMETER"] == {"Ref": "SireneKeyParameterName"}
+    assert env["RELANCE_LETTER_QUEUE_URL"] == {"Ref": "LetterQueue"}
+    assert template["Parameters"]["CompanyData"]["Default"] == "fake"
+    # Least privilege: reads, puts (every change is puts in one transaction), its two
+    # indexes, the letter queue, the Sirene key; nothing it could delete or schedule with.
+    granted = _granted(resources, "InsolvencyWatchFunction")
+    assert granted.pop("dynamodb:Query") == {"${Table.Arn}", "${Table.Arn}/index/GSI5",
+                                             "${Table.Arn}/index/GSI3"}
+    for action in ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem"]:
+        assert granted.pop(action) == {"${Table.Arn}"}, action
+    assert granted.pop("sqs:SendMessage") == {"${LetterQueue.Arn}"}
+    assert granted.pop("ssm:GetParameter") == {SIRENE_KEY}
+    assert granted.pop("kms:Decrypt") == {"${SireneKeyKmsKeyArn}"}
+    assert granted == {}
+
+
 def test_the_scheduler_role_may_only_invoke_the_trigger(resources: dict[str, Any]) -> None:
     roles = _of_type(resources, "AWS::IAM::Role")
     role = roles["SchedulerRole"]["Properties"]
@@ -800,7 +845,9 @@ def test_only_the_functions_that_change_a_claim_may_schedule(
             assert st["Condition"] == {
                 "StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}, name
     assert scheduling == SCHEDULING
-    assert set(_functions(resources)) == SCHEDULING  # a new function must be decided on
+    # A new function must be decided on: the insolvency watch holds claims (a held claim's
+    # wake-up does nothing) and requests letters, whose worker keeps the schedule.
+    assert set(_functions(resources)) == SCHEDULING | {"InsolvencyWatchFunction"}
     group = resources["ScheduleGroup"]
     assert group["Type"] == "AWS::Scheduler::ScheduleGroup"
     for function in SCHEDULING:

@@ -28,6 +28,9 @@ from domain.services.caller import Ports
 if TYPE_CHECKING:
     from litestar import Litestar
 
+    from domain.ports.company_data import CompanyData
+    from domain.ports.repositories import Clock
+
 _BOTO_CONFIG = Config(
     retries={"mode": "standard", "max_attempts": 3},
     connect_timeout=2,
@@ -241,6 +244,40 @@ def build_email_events_ports(settings: Settings | None = None) -> Ports:
     moves the claim's pending wake-up on to its new version); no renderer, no sender."""
     settings = settings or Settings.from_env()
     return build_ports(settings, dynamodb_client())
+
+
+def company_data(settings: Settings, now: Clock) -> CompanyData:
+    """The insolvency watch's public registers: the BODACC and Sirene (the Sirene key read
+    from SSM on first use), or make run's fake (a demo debtor in liquidation)."""
+    if settings.company_data == "fake":
+        from adapters.company_data.fake import demo
+
+        return demo(now.now().date())
+    if settings.company_data != "public":
+        raise ValueError(f"unknown company data source {settings.company_data!r}")
+    from adapters.company_data import PublicCompanyData
+    from adapters.company_data.bodacc import BodaccClient
+    from adapters.company_data.sirene import SireneClient
+
+    name = settings.sirene_key_parameter
+    if not name:
+        raise ValueError("RELANCE_SIRENE_KEY_PARAMETER is not set")
+
+    def key() -> str:
+        from aws_lambda_powertools.utilities import parameters
+
+        value: str = parameters.get_parameter(name, decrypt=True)
+        return value
+
+    return PublicCompanyData(BodaccClient(), SireneClient(key))
+
+
+def build_watch_ports(settings: Settings | None = None) -> tuple[Ports, CompanyData]:
+    """The insolvency watch's: the HTTP function's ports (it requests letters, which the
+    letter worker renders and posts) and the registers."""
+    settings = settings or Settings.from_env()
+    ports = build_ports(settings, dynamodb_client())
+    return ports, company_data(settings, ports.clock)
 
 
 def build_app(settings: Settings | None = None) -> Litestar:

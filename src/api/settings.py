@@ -46,6 +46,11 @@ class Settings:
     # A local run's movable clock (adapters.clock.MovableClock): the file every process
     # reads the offset from. Never set in AWS, where the clock is the system's.
     clock_file: str = ""
+    # The insolvency watch: `fake` answers from adapters.company_data.fake (make run,
+    # tests); `public` asks the BODACC and INSEE's Sirene, whose integration key is the
+    # SSM SecureString named here.
+    company_data: str = "fake"
+    sirene_key_parameter: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -71,4 +76,6 @@ class Settings:
             ses_configuration_set=env.get("RELANCE_SES_CONFIGURATION_SET", ""),
             sms_sender_id=env.get("RELANCE_SMS_SENDER_ID", ""),
             clock_file=env.get("RELANCE_CLOCK_FILE", ""),
+            company_data=env.get("RELANCE_COMPANY_DATA", "fake"),
+            sirene_key_parameter=env.get("RELANCE_SIRENE_KEY_PARAMETER") or None,
         )

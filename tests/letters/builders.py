@@ -80,7 +80,28 @@ def content(kind: LetterKind = LetterKind.FORMAL_NOTICE, language: Language = La
         deadline=None if kind is LetterKind.PAYMENT_PLAN_AGREEMENT else DEADLINE,
         deadline_days=None if kind is LetterKind.PAYMENT_PLAN_AGREEMENT else 8,
     )
+    if kind is LetterKind.DECLARATION_OF_CLAIM and "declaration" not in changes:
+        base = replace(base, **declaration_parts())  # type: ignore[arg-type]
     return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def declaration_parts() -> dict[str, object]:
+    """What a declaration of claim adds: the mandataire it goes to, and its own facts."""
+    from domain.letters.content import Declaration, Exhibit
+    from domain.letters.declaration import MandataireAddress, address_block
+
+    mandataire = MandataireAddress("SELARL Exemple Mandataires prise en la personne de Me "
+                                   "Anne Test", "4 RUE DE LA REPUBLIQUE", "69002", "LYON")
+    return {"deadline": None, "deadline_days": None,
+            "addressee": Party(mandataire.name, address_block(mandataire)),
+            "declaration": Declaration(
+                proceedings_kind="liquidation_judiciaire",
+                court="Tribunal de commerce de Lyon", opened_on=date(2026, 11, 20),
+                published_on=date(2026, 11, 30), declared_at=date(2026, 11, 20),
+                due_at_opening=D("1189.37"), to_fall_due=D("2500.00"), total=D("3689.37"),
+                security=None, court_seized=False, deadline=date(2027, 1, 30),
+                exhibits=(Exhibit(1, "Facture n° F-2026-0017", date(2026, 5, 4)),
+                          Exhibit(2, "Mise en demeure", date(2026, 10, 2))))}
 
 
 PROMISES = (

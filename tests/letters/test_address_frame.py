@@ -72,7 +72,8 @@ def check_frame(pdf: bytes, frame: AddressFrame, lines: tuple[str, ...]) -> None
 @pytest.mark.parametrize("kind", list(LetterKind))
 def test_the_default_frame_holds_the_address(render: Render, kind: LetterKind) -> None:
     letter = b.content(kind, instalments=b.INSTALMENTS)
-    check_frame(render(letter).pdf, AddressFrame(), b.DEBTOR.address_lines)
+    # The recipient's: the debtor's, or the mandataire's for a declaration of claim.
+    check_frame(render(letter).pdf, AddressFrame(), letter.recipient.address_lines)
 
 
 def test_a_window_on_the_left_moves_the_address_and_the_references(render: Render) -> None:

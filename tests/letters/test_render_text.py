@@ -31,7 +31,10 @@ def test_the_builders_reference_is_the_claims_and_valid() -> None:
     assert iso11649.is_valid(b.REFERENCE)
 
 
-@pytest.mark.parametrize("kind", list(LetterKind))
+# The letters to the debtor (a declaration of claim goes to the mandataire and asks for no
+# payment: tests/letters/test_declaration.py).
+@pytest.mark.parametrize("kind", [k for k in LetterKind
+                                  if k is not LetterKind.DECLARATION_OF_CLAIM])
 def test_every_kind_carries_the_invoices_the_amounts_and_how_to_pay(
         text_of: TextOf, render: Callable[[LetterContent], RenderedLetter],
         kind: LetterKind) -> None:

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from adapters.dynamodb.keys import GSI_NAMES
+from adapters.dynamodb.keys import GSI_NAMES, KEYS_ONLY
 from domain.ports.repositories import InvalidCursor
 
 T = TypeVar("T")
@@ -187,7 +187,7 @@ def create_table(client: Any, table: str) -> None:
                     {"AttributeName": f"{g}PK", "KeyType": "HASH"},
                     {"AttributeName": f"{g}SK", "KeyType": "RANGE"},
                 ],
-                "Projection": {"ProjectionType": "KEYS_ONLY" if g == "GSI4" else "ALL"},
+                "Projection": {"ProjectionType": "KEYS_ONLY" if g in KEYS_ONLY else "ALL"},
             }
             for g in GSI_NAMES
         ],

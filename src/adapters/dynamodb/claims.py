@@ -19,9 +19,12 @@ from adapters.dynamodb.keys import (
     event_sk,
     tenant,
     uniq_pk,
+    watch_pk,
+    watch_shard,
+    watch_sk,
 )
 from adapters.dynamodb.unit_of_work import Write
-from domain.claims.model import Claim, ClaimEvent
+from domain.claims.model import Claim, ClaimEvent, Phase
 from domain.ports.repositories import (
     ClaimFilter,
     InvalidCursor,
@@ -56,7 +59,17 @@ class DynamoClaims:
             "GSI3PK": s(f"{t}#DEBTOR#{claim.debtor_id}"), "GSI3SK": s(order),
             "data": data(claim),
             **self._due(claim),
+            **self._watched(claim),
         }
+
+    @staticmethod
+    def _watched(claim: Claim) -> dict[str, Any]:
+        """The insolvency watch's sparse index (GSI5): only an open claim is in it, so the
+        daily check reads the debtors of open claims, not the table."""
+        if claim.phase is Phase.CLOSED:
+            return {}
+        return {"GSI5PK": s(watch_pk(watch_shard(claim.creditor_id, claim.debtor_id))),
+                "GSI5SK": s(watch_sk(claim.creditor_id, claim.debtor_id, claim.id))}
 
     @staticmethod
     def _due(claim: Claim) -> dict[str, Any]:

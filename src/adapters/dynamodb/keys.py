@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 
 from domain.ports.repositories import DUE_SHARDS  # the sweeper's index (GSI4) shards
 
-GSI_NAMES = ("GSI1", "GSI2", "GSI3", "GSI4")
+GSI_NAMES = ("GSI1", "GSI2", "GSI3", "GSI4", "GSI5")
+# Indexes whose key alone names the item: the sweeper's (GSI4) and the insolvency watch's.
+KEYS_ONLY = frozenset({"GSI4", "GSI5"})
 
 # The claim's account (payments, promises, plan) sorts right after the claim's META item.
 ACCOUNT_SK = "META#ACCOUNT"
@@ -123,3 +125,25 @@ PROCEEDING_PREFIX = "JUDICIAL#"
 
 def proceeding_sk(number: int) -> str:
     return f"{PROCEEDING_PREFIX}{number:04d}"
+
+
+def watch_shard(creditor_id: str, debtor_id: str) -> int:
+    """GSI5's shard of a debtor: every open claim of one debtor in one shard, side by side."""
+    import zlib
+
+    from domain.ports.watch import WATCH_SHARDS
+
+    return zlib.crc32(f"{creditor_id}#{debtor_id}".encode()) % WATCH_SHARDS
+
+
+def watch_pk(shard: int) -> str:
+    """GSI5: the insolvency watch's sparse index of open claims, by debtor."""
+    return f"WATCH#{shard}"
+
+
+def watch_sk(creditor_id: str, debtor_id: str, claim_id: str) -> str:
+    return f"{creditor_id}#{debtor_id}#{claim_id}"
+
+
+# What the insolvency watch remembers of a debtor, in the debtor's partition.
+WATCH_SK = "WATCH"

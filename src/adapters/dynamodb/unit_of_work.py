@@ -45,6 +45,7 @@ class DynamoUnitOfWork(Staging[Write]):
         from adapters.dynamodb.policies import DynamoPolicies
         from adapters.dynamodb.proceedings import DynamoProceedings
         from adapters.dynamodb.tasks import DynamoTasks
+        from adapters.dynamodb.watch import DynamoWatch
 
         self.table = Table(client, table)
         super().__init__()
@@ -58,6 +59,7 @@ class DynamoUnitOfWork(Staging[Write]):
         self.documents = DynamoDocuments(self.table, self)
         self.mandates = DynamoMandates(self.table, self)
         self.proceedings = DynamoProceedings(self.table, self)
+        self.watch = DynamoWatch(self.table, self)
 
     def commit(self) -> None:
         writes, effects = self.take()

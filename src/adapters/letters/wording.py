@@ -113,11 +113,13 @@ _KINDS = {
     Language.FR: {LetterKind.REMINDER_1: "première relance",
                   LetterKind.REMINDER_2: "deuxième relance",
                   LetterKind.FORMAL_NOTICE: "mise en demeure",
-                  LetterKind.PAYMENT_PLAN_AGREEMENT: "proposition d'échéancier"},
+                  LetterKind.PAYMENT_PLAN_AGREEMENT: "proposition d'échéancier",
+                  LetterKind.DECLARATION_OF_CLAIM: "déclaration de créance"},
     Language.EN: {LetterKind.REMINDER_1: "first reminder",
                   LetterKind.REMINDER_2: "second reminder",
                   LetterKind.FORMAL_NOTICE: "formal notice",
-                  LetterKind.PAYMENT_PLAN_AGREEMENT: "payment plan agreement"},
+                  LetterKind.PAYMENT_PLAN_AGREEMENT: "payment plan agreement",
+                  LetterKind.DECLARATION_OF_CLAIM: "declaration of claim"},
 }
 
 _MODES = {

@@ -149,7 +149,7 @@ def run_scheduler_ticker(group: str, clock: Clock, every: float = 5.0) -> None:
     import boto3
 
     from adapters.scheduler import parse_at
-    from api.entrypoints import lambda_sweeper, lambda_trigger
+    from api.entrypoints import lambda_insolvency_watch, lambda_sweeper, lambda_trigger
 
     scheduler = boto3.client("scheduler")
     rounds = 0
@@ -170,8 +170,15 @@ def run_scheduler_ticker(group: str, clock: Clock, every: float = 5.0) -> None:
                 lambda_trigger.handler(json.loads(found["Target"]["Input"]), _LocalContext())
             if rounds % 12 == 0:
                 lambda_sweeper.handler({}, _LocalContext())
+            # The daily insolvency watch: once soon after start (the fake registers put
+            # the demo bakery in liquidation), then once a day.
+            if rounds % WATCH_ROUNDS == 2:
+                lambda_insolvency_watch.handler({}, _LocalContext())
         except Exception as exc:  # the next round tries again, as the service retries
             print(f"scheduler ticker: {type(exc).__name__}", flush=True)
+
+
+WATCH_ROUNDS = 17280  # a day of 5-second rounds
 
 
 class _LocalContext:
@@ -247,10 +254,14 @@ def seed_demo(ports: Ports, demo_key: str | None) -> tuple[str, str]:
         (DebtorKind.CONSUMER, "Claire Dubois", "claire.dubois@example.org", "07 81 22 33 44",
          ("3 rue des Lilas",), "33000", "Bordeaux"),
     ]
+    from adapters.company_data.fake import DEMO_SIREN
+
     for n, (kind, name, email, phone, lines, postal_code, city) in enumerate(people):
         debtor = services.create_debtor(
             services.DebtorDraft(
                 kind=kind, name=name, country="FR", external_reference=f"CUST-{n + 1:04d}",
+                # The bakery is in liquidation in the fake registers (the insolvency watch).
+                siren=DEMO_SIREN if n == 0 else None,
                 contact_points=[
                     services.ContactPointDraft(ContactKind.EMAIL, value=email),
                     services.ContactPointDraft(ContactKind.PHONE, value=phone),

@@ -30,7 +30,10 @@ class TaskKind(StrEnum):
     ATTEND_HEARING = "attend_hearing"
     SERVE_JUDGMENT = "serve_judgment"
     INSTRUCT_ENFORCEMENT = "instruct_enforcement"
+    # Also the insolvency watch's (domain.services.insolvency_watch): declare the claim to
+    # the mandataire before its deadline; a company the Sirene register records as ceased.
     DECLARE_CLAIM = "declare_claim"
+    COMPANY_CEASED = "company_ceased"
 
 
 class TaskStatus(StrEnum):
@@ -56,8 +59,12 @@ OUTCOMES: dict[TaskKind, frozenset[str]] = {
     # Done by hand (outside Relance) or, usually, closed by the proceeding's event.
     **{kind: frozenset({"done"}) for kind in (
         TaskKind.SERVE_ORDER, TaskKind.WATCH_OPPOSITION, TaskKind.INSTRUCT_LAWYER,
-        TaskKind.ATTEND_HEARING, TaskKind.SERVE_JUDGMENT, TaskKind.INSTRUCT_ENFORCEMENT,
-        TaskKind.DECLARE_CLAIM)},
+        TaskKind.ATTEND_HEARING, TaskKind.SERVE_JUDGMENT, TaskKind.INSTRUCT_ENFORCEMENT)},
+    # declared: the declaration went (by the letter Relance prepared, or otherwise);
+    # not_declared: the creditor chose not to (a claim too small, already paid); done: the
+    # proceeding's own event closed it.
+    TaskKind.DECLARE_CLAIM: frozenset({"declared", "not_declared", "done"}),
+    TaskKind.COMPANY_CEASED: frozenset({"noted", "wrong"}),
 }
 
 

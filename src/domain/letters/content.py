@@ -147,6 +147,34 @@ class MandateMentions:
 
 
 @dataclass(frozen=True, slots=True)
+class Exhibit:
+    """One line of a declaration's bordereau: a numbered piece of evidence."""
+
+    number: int
+    title: str
+    on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """What a declaration of claim states besides the invoices (C. com. L622-25, R622-23;
+    domain.letters.declaration composes it)."""
+
+    proceedings_kind: str  # sauvegarde | redressement_judiciaire | liquidation_judiciaire
+    court: str
+    opened_on: date
+    published_on: date | None
+    declared_at: date  # the day the amounts are stated at: the opening judgment's
+    due_at_opening: Decimal  # échu: principal, interest and indemnities due at the opening
+    to_fall_due: Decimal  # à échoir: principal of invoices not yet due at the opening
+    total: Decimal
+    security: str | None  # the sûreté the claim carries (None: chirographaire)
+    court_seized: bool  # a court already seized of the claim (R622-23 3°)
+    deadline: date | None  # the last day to declare (R622-24)
+    exhibits: tuple[Exhibit, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class LetterContent:
     kind: LetterKind
     language: Language
@@ -169,6 +197,14 @@ class LetterContent:
     instalments: tuple[ScheduledInstalment, ...] = ()  # the plan to sign
     signatory: str | None = None  # who signs for the creditor (Creditor.signatory)
     mandate: MandateMentions | None = None  # sent by a recipient under a mandate (R124-4)
+    # Who the letter goes to when it is not the debtor (the mandataire a declaration of
+    # claim is addressed to): the window shows it and the post sends it there.
+    addressee: Party | None = None
+    declaration: Declaration | None = None  # a declaration of claim's own facts
+
+    @property
+    def recipient(self) -> Party:
+        return self.addressee or self.debtor
 
     @property
     def qr_amount(self) -> Decimal | None:

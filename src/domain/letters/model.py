@@ -34,6 +34,9 @@ class LetterKind(StrEnum):
     REMINDER_2 = "reminder_2"  # firmer: names the next step
     FORMAL_NOTICE = "formal_notice"  # mise en demeure (C. civ. 1344)
     PAYMENT_PLAN_AGREEMENT = "payment_plan_agreement"  # the échéancier, for signature
+    # The declaration of claim to the mandataire judiciaire (C. com. L622-25, R622-23):
+    # addressed to the mandataire, not the debtor (domain.letters.declaration).
+    DECLARATION_OF_CLAIM = "declaration_of_claim"
 
 
 class LetterStatus(StrEnum):

@@ -26,6 +26,7 @@ from domain.ports.repositories import (
     DebtorRepository,
 )
 from domain.ports.tasks import TaskRepository
+from domain.ports.watch import WatchRepository
 from domain.shared.errors import DomainValidationError
 
 # DynamoDB's limits on one TransactWriteItems: a change past them is refused as input.
@@ -80,9 +81,11 @@ class UnitOfWork(Protocol):
     @property
     def mandates(self) -> MandateRepository: ...
 
-
     @property
     def proceedings(self) -> ProceedingRepository: ...
+
+    @property
+    def watch(self) -> WatchRepository: ...
 
     def __enter__(self) -> Self: ...
 

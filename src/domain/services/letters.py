@@ -392,7 +392,10 @@ def dispatch_letter(claim_id: str, letter_id: str, mode: DispatchMode, caller: C
     claim = uow.claims.get_claim(caller.creditor_id, claim_id)
     if claim is None:
         raise NotFound("claim", claim_id)
-    lifecycle.ensure_allowed(claim, "send_letter")
+    if letter.kind is not LetterKind.DECLARATION_OF_CLAIM:
+        # A declaration goes to the mandataire, and because proceedings are open: the
+        # insolvency hold that stops every letter to the debtor is what calls for it.
+        lifecycle.ensure_allowed(claim, "send_letter")
     debtor = uow.debtors.get_debtor(caller.creditor_id, claim.debtor_id)
     if debtor is None:
         raise NotFound("debtor", claim.debtor_id)
@@ -402,7 +405,8 @@ def dispatch_letter(claim_id: str, letter_id: str, mode: DispatchMode, caller: C
         # What would be posted is not what was recorded: never send it.
         raise StorageFailed(f"letter {letter.id}'s stored bytes do not match its SHA-256")
     job = PostalJob(idempotency_key=letter.id, mode=mode, pdf=pdf, sender=content.creditor,
-                    recipient=content.debtor, letter_id=letter.id, recipient_email=email)
+                    recipient=content.recipient, letter_id=letter.id,
+                    recipient_email=email)
     try:
         receipt = postal.send(job)
     except PostalRefused as exc:
@@ -537,7 +541,8 @@ def _apply_update(ref: DispatchRef, update: PostalUpdate, proof: Proof | None,
             return_reason=event.return_reason.value if event.return_reason else None,
             proof=proof.kind.value if proof else None,
             proof_sha256=proof.sha256 if proof else None))
-        if event.status is DispatchStatus.RETURNED and event.return_reason is ReturnReason.NPAI:
+        if (event.status is DispatchStatus.RETURNED and event.return_reason is ReturnReason.NPAI
+                and content.addressee is None):  # the debtor's address, not a mandataire's
             _address_returned(uow, change, content.debtor.address_lines)
         _save(uow, change, ports)
     return True

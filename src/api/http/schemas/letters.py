@@ -21,6 +21,13 @@ LetterKindName = Annotated[
     Meta(description="`reminder_1` courteous, `reminder_2` firmer (names the next step), "
                      "`formal_notice` the mise en demeure, `payment_plan_agreement` the "
                      "échéancier for the debtor to sign")]
+# What a letter read may be: the kinds one may request, and the declaration of claim the
+# insolvency watch prepares for the mandataire (domain.services.insolvency_watch).
+LetterKindOutName = Annotated[
+    Literal["reminder_1", "reminder_2", "formal_notice", "payment_plan_agreement",
+            "declaration_of_claim"],
+    Meta(description="As `kind` of a request, or `declaration_of_claim`: the declaration "
+                     "to the mandataire judiciaire that the insolvency watch prepares")]
 DispatchModeName = Annotated[
     Literal["simple", "registered", "registered_ar", "electronic_registered"],
     Meta(description="`registered_ar`: lettre recommandée avec accusé de réception; "
@@ -99,7 +106,7 @@ class DispatchOut(Output):
 class LetterOut(Output):
     id: str
     claim_id: str
-    kind: LetterKindName
+    kind: LetterKindOutName
     language: Language
     status: Annotated[Literal["rendering", "ready", "failed"], Meta(
         description="`failed` says why in `failure`, and may be rendered again")]

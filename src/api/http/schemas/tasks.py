@@ -23,12 +23,15 @@ MAX_APPROVALS = 30  # domain.services.tasks.MAX_APPROVALS, not imported at cold 
 TaskKindName = Annotated[
     Literal["call", "visit", "approval", "judicial_assessment", "verify_contact",
             "check_pass_back", "serve_order", "watch_opposition", "instruct_lawyer",
-            "attend_hearing", "serve_judgment", "instruct_enforcement", "declare_claim"],
+            "attend_hearing", "serve_judgment", "instruct_enforcement", "declare_claim",
+            "company_ceased"],
     Meta(description="`approval`: a ladder step a person approves before it runs; "
                      "`verify_contact`: a channel had no valid contact point, or failed; "
                      "`check_pass_back`: a payment a mandate's recipient collected is due "
-                     "to you by then (CPCE R124-6); the others: a judicial proceeding's "
-                     "next act, opened and closed by its events (POST …/judicial/events)")]
+                     "to you by then (CPCE R124-6); `declare_claim`: declare the claim to "
+                     "the mandataire judiciaire before the deadline; `company_ceased`: Sirene "
+                     "records the debtor as ceased; the others: a judicial proceeding's next "
+                     "act, opened and closed by its events (POST …/judicial/events)")]
 TaskStatusName = Literal["open", "done", "skipped"]
 TaskId = Annotated[str, Meta(min_length=1, max_length=64)]
 
@@ -150,7 +153,8 @@ class TaskCompletion(Input):
         "verify_contact task is raised); approval `approved`, `rejected`; "
         "judicial_assessment `go_to_court`, `hand_off`, `wait`, `write_off`; "
         "verify_contact `corrected`, `unreachable`; check_pass_back `passed_back`, "
-        "`not_passed_back`; a proceeding's task `done`. Another is refused (422)."))]
+        "`not_passed_back`; declare_claim `declared`, `not_declared`; company_ceased "
+        "`noted`, `wrong`; a proceeding's task `done`. Another is refused (422)."))]
     note: Note | None = None
     promise: Annotated[PromiseTakenBody, Meta(description=(
         "The promise the debtor made: required with `promise_made`, refused otherwise"

@@ -1,0 +1,85 @@
+"""The port of public company data: what the BODACC published about a company's collective
+proceedings, and whether the Sirene register records it as ceased. Both are public and
+free (reference/judicial.md §6); the insolvency watch asks once per SIREN a day.
+
+Only the facts the watch acts on are carried: the notice's identity (its id makes the next
+day's run record nothing twice), the kind of proceedings, the court, the judgment's and the
+publication's dates, and the mandataire (or liquidateur) the claim is declared to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Protocol
+
+
+class NoticeKind(StrEnum):
+    """The proceedings a BODACC notice of the "procédures collectives" family is about."""
+
+    SAUVEGARDE = "sauvegarde"
+    REDRESSEMENT = "redressement"
+    LIQUIDATION = "liquidation"
+    OTHER = "other"  # a plan, a closure, a conciliation: nothing the watch records
+
+
+@dataclass(frozen=True, slots=True)
+class Mandataire:
+    """Who the claim is declared to: the mandataire judiciaire, or the liquidateur in a
+    liquidation (C. com. L622-20, L641-1), as the notice names them."""
+
+    name: str
+    street: str | None = None  # "23 RUE VICTOR HUGO"
+    postal_code: str | None = None
+    city: str | None = None
+
+    @property
+    def has_address(self) -> bool:
+        return bool(self.street and self.postal_code and self.city)
+
+
+@dataclass(frozen=True, slots=True)
+class ProceedingsNotice:
+    notice_id: str  # the BODACC record's id ("A202600123456")
+    kind: NoticeKind
+    opening: bool  # a judgment opening proceedings (ouverture, or liquidation pronounced)
+    court: str
+    judgment_on: date | None
+    published_on: date
+    nature: str  # the judgment's nature as published, for the person who checks it
+    mandataire: Mandataire | None = None
+
+
+class CompanyState(StrEnum):
+    ACTIVE = "A"  # etatAdministratifUniteLegale A: active
+    CEASED = "C"  # C: cessée
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyStatus:
+    state: CompanyState
+    since: date | None  # the start of the period in that state (dateDebut)
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyFacts:
+    siren: str
+    notices: tuple[ProceedingsNotice, ...]
+    status: CompanyStatus | None  # None: Sirene does not know the SIREN (or hides it)
+
+    @property
+    def openings(self) -> tuple[ProceedingsNotice, ...]:
+        return tuple(n for n in self.notices if n.opening)
+
+
+class CompanyDataUnavailable(Exception):
+    """A source did not answer (down, throttled, refused the token): the SIREN is asked
+    again on the next run; nothing is recorded from a partial answer."""
+
+
+class CompanyData(Protocol):
+    def company(self, siren: str) -> CompanyFacts:
+        """Every collective-proceedings notice the BODACC holds for the SIREN, and its
+        Sirene status. Raises CompanyDataUnavailable."""
+        ...

@@ -1,0 +1,282 @@
+"""The insolvency watch: once a day, the debtors of open claims are checked by SIREN
+against the public registers (domain.ports.company_data: the BODACC and Sirene).
+
+- An opening of collective proceedings the BODACC published is recorded through the
+  existing use case (domain.services.proceedings.record_proceedings): the debtor and each
+  of its claims carry it, interest stops at the opening, open claims are held (insolvency),
+  so no letter goes to the debtor. Then each open claim of the debtor gets a
+  `declare_claim` task, due on the declaration deadline (the publication + 2 months, + 2
+  more for a creditor outside metropolitan France: C. com. R622-24, a dated parameter of
+  domain/judicial/data/insolvency.json), and its declaration of claim, a registered letter
+  to the mandataire the notice names (domain.letters.declaration).
+- A company the Sirene register records as ceased (C) raises a `company_ceased` task on
+  each open claim of the debtor.
+
+Its cost grows with the debtors of open claims, not with the table: it reads a sparse
+index of the open claims (domain.ports.watch), their debtors in batches, and asks the
+registers once per SIREN, however many claims or creditors share it. It is idempotent:
+what it acted on is remembered per debtor (the BODACC notice ids, the day it noted the
+cessation), and each effect is checked against the state before it is made (the debtor
+already carries the proceedings, the claim already has its task or its letter), so a run
+repeated, or one that died half-way, records nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from domain.claims.model import Phase
+from domain.creditors.model import Creditor
+from domain.debtors.model import Debtor
+from domain.debtors.proceedings import CollectiveProceedings, ProceedingsKind
+from domain.escalation.tasks import Task, TaskKind, TaskStatus
+from domain.judicial.parameters import judicial_parameters
+from domain.letters.declaration import MandataireAddress, compose_declaration
+from domain.letters.model import DispatchMode, Letter, LetterKind, LetterStatus
+from domain.ports.company_data import (
+    CompanyData,
+    CompanyDataUnavailable,
+    CompanyFacts,
+    CompanyState,
+    NoticeKind,
+    ProceedingsNotice,
+)
+from domain.ports.letters import RenderJob
+from domain.ports.watch import WATCH_SHARDS, DebtorWatch
+from domain.services.caller import Caller, Ports
+from domain.services.proceedings import ProceedingsDraft, creditor_abroad, record_proceedings
+from domain.shared.dates import add_months
+from domain.shared.errors import DomainError, DomainValidationError
+from domain.shared.ids import new_id
+from domain.shared.retry import retry_on_stale
+
+ACTOR = "insolvency-watch"
+ZONE = ZoneInfo("Europe/Paris")  # the BODACC's and the courts' days
+# A task falls due in the morning of its day, as the ladder's do.
+DUE_AT = time(9, 0)
+INDEX_PAGE = 1000
+
+_KINDS = {NoticeKind.SAUVEGARDE: ProceedingsKind.SAUVEGARDE,
+          NoticeKind.REDRESSEMENT: ProceedingsKind.REDRESSEMENT,
+          NoticeKind.LIQUIDATION: ProceedingsKind.LIQUIDATION}
+
+
+@dataclass(slots=True)
+class WatchReport:
+    """What one run did, in counts only (no SIREN, no name: this goes to the logs)."""
+
+    open_claims: int = 0
+    debtors: int = 0
+    without_siren: int = 0
+    sirens: int = 0
+    unavailable: int = 0  # SIRENs a register did not answer for: asked again tomorrow
+    openings: int = 0  # debtors whose proceedings were recorded
+    declare_tasks: int = 0
+    declarations: int = 0  # letters to a mandataire requested
+    ceased: int = 0  # debtors noted as ceased
+    errors: int = 0  # debtors the watch could not act on (kept for the next run)
+
+
+def declaration_deadline(published_on: date, creditor: Creditor | None) -> date:
+    """R622-24: the BODACC publication + 2 months, + 2 more for a creditor outside
+    metropolitan France; the months in force on the publication day."""
+    table = judicial_parameters()
+    months = table.at("insolvency.declaration_months", published_on).whole
+    if creditor_abroad(creditor):
+        months += table.at("insolvency.declaration_extra_months_abroad", published_on).whole
+    return add_months(published_on, months)
+
+
+def run_watch(ports: Ports, company_data: CompanyData) -> WatchReport:
+    report = WatchReport()
+    uow = ports.unit_of_work()
+    claims_of: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for shard in range(WATCH_SHARDS):
+        cursor: str | None = None
+        while True:
+            page = uow.watch.watched_claims(shard, INDEX_PAGE, cursor)
+            for watched in page.items:
+                claims_of[(watched.creditor_id, watched.debtor_id)].append(watched.claim_id)
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+    report.open_claims = sum(len(ids) for ids in claims_of.values())
+    report.debtors = len(claims_of)
+    found = uow.watch.debtors_with_watch(list(claims_of))
+    by_siren: dict[str, list[tuple[Debtor, DebtorWatch | None]]] = defaultdict(list)
+    for debtor, watch in found.values():
+        if debtor is None or not debtor.siren:
+            report.without_siren += 1
+            continue
+        by_siren[debtor.siren].append((debtor, watch))
+    report.sirens = len(by_siren)
+    today = ports.clock.now().astimezone(ZONE).date()
+    for siren, debtors in by_siren.items():
+        try:
+            facts = company_data.company(siren)
+        except CompanyDataUnavailable:
+            report.unavailable += 1
+            continue
+        for debtor, watch in debtors:
+            try:
+                _check(debtor, watch, facts, today, ports, report)
+            except DomainError:
+                # This debtor's claims could not take the change (say, more claims than
+                # one write takes): nothing is remembered, the next run tries again.
+                report.errors += 1
+    return report
+
+
+def _check(debtor: Debtor, watch: DebtorWatch | None, facts: CompanyFacts, today: date,
+           ports: Ports, report: WatchReport) -> None:
+    watch = watch or DebtorWatch(debtor.creditor_id, debtor.id, facts.siren)
+    seen = set(watch.seen_notices)
+    new = [n for n in facts.openings if n.notice_id not in seen]
+    changed = False
+    if new:
+        # The latest opening (a sauvegarde converted later is a new opening notice).
+        notice = max(new, key=lambda n: (n.judgment_on or n.published_on, n.published_on))
+        _opening(debtor, notice, today, ports, report)
+    unseen = {n.notice_id for n in facts.notices} - seen
+    if unseen:
+        watch = replace(watch, seen_notices=tuple(sorted(seen | unseen)))
+        changed = True
+    status = facts.status
+    if status is not None and status.state is CompanyState.CEASED and (
+            watch.ceased_noted_on is None):
+        _ceased(debtor, status.since, ports, report)
+        watch = replace(watch, ceased_noted_on=today)
+        changed = True
+    if changed or watch.checked_on is None:
+        watch = replace(watch, checked_on=today)
+        with ports.unit_of_work() as uow:
+            uow.watch.save_watch(watch)
+            uow.commit()
+
+
+def _opening(debtor: Debtor, notice: ProceedingsNotice, today: date, ports: Ports,
+             report: WatchReport) -> None:
+    caller = Caller(debtor.creditor_id, ACTOR)
+    proceedings = debtor.collective_proceedings
+    if proceedings is None:
+        opened_on = notice.judgment_on or notice.published_on
+        updated = record_proceedings(debtor.id, ProceedingsDraft(
+            kind=_KINDS[notice.kind].value, opened_on=min(opened_on, today),
+            court=notice.court or "tribunal (not named in the BODACC notice)",
+            bodacc_published_on=min(notice.published_on, today)), caller, ports)
+        proceedings = updated.collective_proceedings
+        report.openings += 1
+    # Proceedings a person recorded first are kept as they were recorded: the notice only
+    # adds the declaration its claims still lack.
+    assert proceedings is not None
+    published = proceedings.bodacc_published_on or notice.published_on
+    uow = ports.unit_of_work()
+    for claim in uow.claims.claims_of_debtor(debtor.creditor_id, debtor.id):
+        if claim.phase is not Phase.CLOSED:
+            _declare(claim.id, proceedings, published, notice, caller, ports, report)
+
+
+@retry_on_stale
+def _declare(claim_id: str, proceedings: CollectiveProceedings, published: date,
+             notice: ProceedingsNotice, caller: Caller, ports: Ports,
+             report: WatchReport) -> None:
+    """One claim's task and letter, in one write with the claim's timeline entry."""
+    from domain.claims.events import LetterRequested, timeline_entry
+
+    with ports.unit_of_work() as uow:
+        found = uow.claims.get_claim_account(caller.creditor_id, claim_id)
+        if found is None:
+            return
+        claim, account = found
+        debtor, creditor = uow.debtors.get_debtor_with_creditor(caller.creditor_id,
+                                                                claim.debtor_id)
+        if debtor is None or creditor is None:
+            return
+        deadline = declaration_deadline(published, creditor)
+        now = ports.clock.now()
+        has_task = any(t.kind is TaskKind.DECLARE_CLAIM
+                       for t in uow.tasks.open_tasks_of_claim(caller.creditor_id, claim.id))
+        letters = uow.letters.list_letters(caller.creditor_id, claim.id)
+        has_letter = any(x.kind is LetterKind.DECLARATION_OF_CLAIM for x in letters)
+        mandataire = notice.mandataire
+        address = (MandataireAddress(mandataire.name, mandataire.street or "",
+                                     mandataire.postal_code or "", mandataire.city or "")
+                   if mandataire is not None and mandataire.has_address else None)
+        if not has_task:
+            uow.tasks.add_task(Task(
+                id=new_id("tsk"), creditor_id=claim.creditor_id, claim_id=claim.id,
+                debtor_id=claim.debtor_id, kind=TaskKind.DECLARE_CLAIM,
+                status=TaskStatus.OPEN, created_at=now,
+                due_at=datetime.combine(deadline, DUE_AT, ZONE),
+                title=_declare_title(deadline, address is not None)))
+            report.declare_tasks += 1
+        entries = []
+        queue = ports.letter_queue
+        if not has_letter and address is not None and queue is not None:
+            letter_id = new_id("ltr")
+            opening_day = min(proceedings.opened_on, claim.today(now))
+            try:
+                content = compose_declaration(
+                    letter_id, claim.today(now), claim,
+                    account.statement(claim, opening_day, ports.rates.rate_tables()),
+                    creditor, debtor, proceedings, deadline, address, letters,
+                    ports.address_frame)
+            except DomainValidationError:
+                content = None  # nothing owed at the opening: the task says what to check
+            if content is not None:
+                letter = Letter(
+                    id=letter_id, creditor_id=claim.creditor_id, claim_id=claim.id,
+                    kind=LetterKind.DECLARATION_OF_CLAIM, language=content.language,
+                    status=LetterStatus.RENDERING, requested_at=now, updated_at=now,
+                    requested_by=ACTOR, issued_on=content.issued_on, deadline=deadline,
+                    # The posting date counts (Cass. com. 28/01/1997) and the creditor
+                    # proves it: registered, with acknowledgement.
+                    dispatch_on_ready=DispatchMode.REGISTERED_AR)
+                uow.letters.add_letter(letter, content)
+                before = claim.version
+                claim.version, claim.updated_at = claim.version + 1, now
+                entries.append(timeline_entry(claim, LetterRequested(
+                    letter_id=letter.id, kind=letter.kind.value,
+                    language=letter.language.value, issued_on=letter.issued_on,
+                    total=content.amounts.total,
+                    invoices=tuple(i.number for i in content.invoices), deadline=deadline,
+                    payment_reference=content.transfer.reference), now, ACTOR))
+                uow.claims.save_claim(claim, entries, before)
+                job = RenderJob(claim.creditor_id, claim.id, letter.id)
+                uow.after_commit(lambda: queue.enqueue(job))
+                report.declarations += 1
+        uow.commit()
+
+
+def _declare_title(deadline: date, letter: bool) -> str:
+    what = ("check and post the declaration of claim Relance prepared for the mandataire"
+            if letter else "declare the claim to the mandataire judiciaire (the BODACC "
+            "notice gives no address Relance could read)")
+    return f"Collective proceedings: {what}, by {deadline.isoformat()} (C. com. R622-24)"
+
+
+def _ceased(debtor: Debtor, since: date | None, ports: Ports, report: WatchReport) -> None:
+    with ports.unit_of_work() as uow:
+        now = ports.clock.now()
+        claims = [c for c in uow.claims.claims_of_debtor(debtor.creditor_id, debtor.id)
+                  if c.phase is not Phase.CLOSED]
+        for claim in claims:
+            if any(t.kind is TaskKind.COMPANY_CEASED
+                   for t in uow.tasks.open_tasks_of_claim(debtor.creditor_id, claim.id)):
+                continue
+            uow.tasks.add_task(Task(
+                id=new_id("tsk"), creditor_id=claim.creditor_id, claim_id=claim.id,
+                debtor_id=claim.debtor_id, kind=TaskKind.COMPANY_CEASED,
+                status=TaskStatus.OPEN, created_at=now, due_at=now,
+                title=_ceased_title(since)))
+        uow.commit()
+    report.ceased += 1
+
+
+def _ceased_title(since: date | None) -> str:
+    on = f" since {since.isoformat()}" if since else ""
+    return (f"The Sirene register records the debtor as ceased{on}: check for collective "
+            "proceedings or a liquidation, and whether to go on chasing")

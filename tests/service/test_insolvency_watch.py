@@ -1,0 +1,260 @@
+"""The insolvency watch on the fakes: what one daily run records, and that the next one
+records nothing twice. Figures worked out by hand from the law (C. com. L622-28: interest
+stops at the opening; R622-24: 2 months from the BODACC publication)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from adapters.company_data.fake import ACTIVE, FakeCompanyData
+from domain import services
+from domain.claims.model import HoldReason
+from domain.debtors.model import DebtorKind
+from domain.escalation.tasks import Task, TaskKind
+from domain.letters.content import LetterContent
+from domain.letters.model import DispatchMode, Letter, LetterKind
+from domain.ports.company_data import (
+    CompanyFacts,
+    CompanyState,
+    CompanyStatus,
+    Mandataire,
+    NoticeKind,
+    ProceedingsNotice,
+)
+from domain.services.caller import Caller
+from domain.services.insolvency_watch import run_watch
+from tests.fakes import FakeWorld
+from tests.service.conftest import open_claim
+
+SIREN = "552100554"
+OTHER_SIREN = "443061841"
+LIQUIDATION = ProceedingsNotice(
+    notice_id="A202600045678", kind=NoticeKind.LIQUIDATION, opening=True,
+    court="TRIBUNAL DE COMMERCE DE LYON", judgment_on=date(2026, 2, 20),
+    published_on=date(2026, 3, 2), nature="Jugement d'ouverture de liquidation judiciaire",
+    mandataire=Mandataire("SELARL Exemple Mandataires prise en la personne de Me Anne Test",
+                          "4 RUE DE LA REPUBLIQUE", "69002", "LYON"))
+PLAN = ProceedingsNotice(
+    notice_id="A202600099999", kind=NoticeKind.OTHER, opening=False,
+    court="TRIBUNAL DE COMMERCE DE LYON", judgment_on=date(2026, 1, 5),
+    published_on=date(2026, 1, 15), nature="Jugement arrêtant le plan de cession")
+
+
+def _debtor(world: FakeWorld, caller: Caller, siren: str | None) -> str:
+    return services.create_debtor(services.DebtorDraft(
+        kind=DebtorKind.BUSINESS, name="Boulangerie Martin SAS", country="FR", siren=siren),
+        caller, world.ports).id
+
+
+def _tasks(world: FakeWorld) -> list[Task]:
+    return [msgspec.json.decode(raw, type=Task) for raw in world.db.tasks.values()]
+
+
+def _letters(world: FakeWorld) -> list[tuple[Letter, LetterContent]]:
+    return [(msgspec.json.decode(raw, type=Letter),
+             msgspec.json.decode(world.db.letter_contents[key], type=LetterContent))
+            for key, raw in world.db.letters.items()]
+
+
+def _two_claims(world: FakeWorld, caller: Caller) -> tuple[str, str, str]:
+    debtor_id = _debtor(world, caller, SIREN)
+    late = open_claim(world, caller, amount="1200.00", due=date(2026, 1, 15), number="F-1",
+                      debtor_id=debtor_id)
+    # Issued before the opening, due after it: a sum to fall due (à échoir).
+    later, _ = services.create_claim(services.ClaimDraft(
+        debtor_id=debtor_id, currency="EUR", invoices=[services.InvoiceDraft(
+            "F-2", date(2026, 2, 10), date(2026, 3, 12), "800.00")]), caller, world.ports)
+    return debtor_id, late.id, later.id
+
+
+def test_an_opening_holds_every_claim_with_one_task_and_one_letter_each_and_nothing_twice(
+        world: FakeWorld, caller: Caller) -> None:
+    debtor_id, late_id, later_id = _two_claims(world, caller)
+    data = FakeCompanyData()
+    data.set(CompanyFacts(SIREN, (LIQUIDATION, PLAN), ACTIVE))
+
+    report = run_watch(world.ports, data)
+
+    assert data.calls[SIREN] == 1  # one question for the SIREN, not one per claim
+    assert (report.openings, report.declare_tasks, report.declarations) == (1, 2, 2)
+    debtor = services.get_debtor(debtor_id, caller, world.ports)
+    assert debtor.collective_proceedings is not None
+    assert debtor.collective_proceedings.kind.value == "liquidation_judiciaire"
+    assert debtor.collective_proceedings.opened_on == date(2026, 2, 20)
+    assert debtor.collective_proceedings.bodacc_published_on == date(2026, 3, 2)
+    for claim_id in (late_id, later_id):
+        claim = services.get_claim(claim_id, caller, world.ports)
+        assert claim.hold is not None and claim.hold.reason is HoldReason.INSOLVENCY
+    # Published 2 March 2026 + 2 months (the creditor is in Lyon): 2 May 2026, 09:00 Paris.
+    tasks = _tasks(world)
+    assert sorted(t.claim_id for t in tasks) == sorted([late_id, later_id])
+    assert {t.kind for t in tasks} == {TaskKind.DECLARE_CLAIM}
+    assert {t.due_at for t in tasks} == {datetime(2026, 5, 2, 9, 0,
+                                                  tzinfo=ZoneInfo("Europe/Paris"))}
+    letters = {letter.claim_id: (letter, content) for letter, content in _letters(world)}
+    assert set(letters) == {late_id, later_id}
+    for letter, content in letters.values():
+        assert letter.kind is LetterKind.DECLARATION_OF_CLAIM
+        assert letter.dispatch_on_ready is DispatchMode.REGISTERED_AR
+        assert content.addressee is not None
+        assert content.addressee.address_lines == (
+            "SELARL Exemple Mandataires", "Me Anne Test", "4 RUE DE LA REPUBLIQUE",
+            "69002 LYON")
+        assert content.recipient == content.addressee
+        assert content.declaration is not None
+        assert content.declaration.deadline == date(2026, 5, 2)
+    # F-1: 1200.00 late from 16 January; interest stops at the opening of 20 February:
+    # 16 Jan – 19 Feb = 35 days, 1200.00 × 35 × 12.15 / 36500 = 13.98; + 40 indemnity.
+    late = letters[late_id][1].declaration
+    assert late is not None
+    assert (late.due_at_opening, late.to_fall_due, late.total) == (
+        Decimal("1253.98"), Decimal("0"), Decimal("1253.98"))
+    assert late.declared_at == date(2026, 2, 20)
+    # F-2: not yet due at the opening: 800.00 to fall due, no interest, no indemnity.
+    later = letters[later_id][1].declaration
+    assert later is not None
+    assert (later.due_at_opening, later.to_fall_due, later.total) == (
+        Decimal("0"), Decimal("800.00"), Decimal("800.00"))
+    assert next(e.title for e in later.exhibits) == "Facture n° F-2"
+    assert len(world.queue.jobs) == 2
+
+    events = dict(world.db.events)
+    report = run_watch(world.ports, data)  # the next day's run
+
+    assert data.calls[SIREN] == 2
+    assert (report.openings, report.declare_tasks, report.declarations) == (0, 0, 0)
+    assert len(_tasks(world)) == 2 and len(_letters(world)) == 2
+    assert dict(world.db.events) == events
+    assert len(world.queue.jobs) == 2
+
+
+def test_the_declaration_is_posted_to_the_mandataire_despite_the_insolvency_hold(
+        world: FakeWorld, caller: Caller) -> None:
+    from dataclasses import replace
+
+    from domain.claims import lifecycle
+    from domain.ports.letters import PostalJob, PostalReceipt
+
+    sent: list[PostalJob] = []
+    post = world.postal
+
+    class Recording:
+        name = post.name
+
+        def send(self, job: PostalJob) -> PostalReceipt:
+            sent.append(job)
+            return post.send(job)  # type: ignore[no-any-return]
+
+    world.ports = replace(world.ports, postal=Recording())  # type: ignore[arg-type]
+    _, late_id, _ = _two_claims(world, caller)
+    data = FakeCompanyData()
+    data.set(CompanyFacts(SIREN, (LIQUIDATION,), ACTIVE))
+    run_watch(world.ports, data)
+
+    posted = world.run_letter_jobs()
+
+    assert len(posted) == 2
+    assert {letter.dispatch.mode if letter.dispatch else None for letter in posted} == {
+        DispatchMode.REGISTERED_AR}
+    assert [job.recipient.address_lines[-1] for job in sent] == ["69002 LYON"] * 2
+    assert {job.recipient.name for job in sent} == {LIQUIDATION.mandataire.name}  # type: ignore[union-attr]
+    # Any letter to the debtor is still refused: the hold stops them.
+    claim = services.get_claim(late_id, caller, world.ports)
+    assert "send_letter" not in lifecycle.allowed_actions(claim)
+
+
+def test_an_opening_without_the_mandataires_address_opens_the_task_and_writes_no_letter(
+        world: FakeWorld, caller: Caller) -> None:
+    _two_claims(world, caller)
+    data = FakeCompanyData()
+    no_address = ProceedingsNotice(
+        notice_id="A1", kind=NoticeKind.REDRESSEMENT, opening=True, court="TAE DE LYON",
+        judgment_on=date(2026, 3, 1), published_on=date(2026, 3, 9),
+        nature="Jugement d'ouverture d'une procédure de redressement judiciaire",
+        mandataire=Mandataire("SELARL Sans Adresse"))
+    data.set(CompanyFacts(SIREN, (no_address,), ACTIVE))
+
+    report = run_watch(world.ports, data)
+
+    assert (report.declare_tasks, report.declarations) == (2, 0)
+    assert _letters(world) == []
+    assert all("no address" in t.title and "2026-05-09" in t.title for t in _tasks(world))
+
+
+def test_a_ceased_company_raises_one_task_per_open_claim_once(world: FakeWorld,
+                                                               caller: Caller) -> None:
+    debtor_id = _debtor(world, caller, OTHER_SIREN)
+    first = open_claim(world, caller, number="F-1", debtor_id=debtor_id)
+    second = open_claim(world, caller, number="F-2", debtor_id=debtor_id)
+    data = FakeCompanyData()
+    data.set(CompanyFacts(OTHER_SIREN, (), CompanyStatus(CompanyState.CEASED,
+                                                         date(2026, 1, 31))))
+
+    report = run_watch(world.ports, data)
+    again = run_watch(world.ports, data)
+
+    tasks = _tasks(world)
+    assert sorted(t.claim_id for t in tasks) == sorted([first.id, second.id])
+    assert {t.kind for t in tasks} == {TaskKind.COMPANY_CEASED}
+    assert all("2026-01-31" in t.title for t in tasks)
+    assert (report.ceased, again.ceased) == (1, 0)
+    # No proceedings are recorded from a cessation: the claims are not held.
+    assert services.get_claim(first.id, caller, world.ports).hold is None
+
+
+def test_a_debtor_without_siren_and_a_closed_claims_debtor_are_not_asked_about(
+        world: FakeWorld, caller: Caller) -> None:
+    no_siren = _debtor(world, caller, None)
+    open_claim(world, caller, number="F-1", debtor_id=no_siren)
+    closed_debtor = _debtor(world, caller, OTHER_SIREN)
+    closed = open_claim(world, caller, number="F-2", debtor_id=closed_debtor)
+    services.apply_action(closed.id, services.ActionRequest("cancel", "issued in error"),
+                          caller, world.ports)
+    data = FakeCompanyData()
+
+    report = run_watch(world.ports, data)
+
+    assert data.calls == {}
+    assert (report.open_claims, report.debtors, report.without_siren, report.sirens) == (
+        1, 1, 1, 0)
+
+
+def test_a_register_that_does_not_answer_leaves_the_debtor_for_the_next_run(
+        world: FakeWorld, caller: Caller) -> None:
+    debtor_id, _, _ = _two_claims(world, caller)
+    data = FakeCompanyData()
+    data.set(CompanyFacts(SIREN, (LIQUIDATION,), ACTIVE))
+    data.down.add(SIREN)
+
+    report = run_watch(world.ports, data)
+
+    assert report.unavailable == 1 and _tasks(world) == []
+    assert world.db.watches == {}
+    data.down.clear()
+    assert run_watch(world.ports, data).openings == 1
+    assert services.get_debtor(debtor_id, caller, world.ports).collective_proceedings
+
+
+def test_one_siren_under_two_creditors_is_asked_once_and_each_creditor_told(
+        world: FakeWorld, caller: Caller) -> None:
+    from domain.creditors.model import Address
+
+    _two_claims(world, caller)
+    other = Caller(services.create_creditor(services.CreditorDraft(
+        legal_name="Transports Durand SA", siren="443061841",
+        address=Address(("1 quai Gailleton",), "69002", "Lyon", "FR")), world.ports).id, "erp")
+    theirs = _debtor(world, other, SIREN)
+    open_claim(world, other, number="D-1", debtor_id=theirs)
+    data = FakeCompanyData()
+    data.set(CompanyFacts(SIREN, (LIQUIDATION,), ACTIVE))
+
+    report = run_watch(world.ports, data)
+
+    assert data.calls[SIREN] == 1
+    assert (report.debtors, report.sirens, report.openings, report.declare_tasks) == (
+        2, 1, 2, 3)
+    assert services.get_debtor(theirs, other, world.ports).collective_proceedings
