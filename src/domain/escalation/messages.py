@@ -369,69 +369,62 @@ def _sms_invoices(facts: MessageFacts, language: Language, *, listed: bool) -> s
     return "1 invoice" if count == 1 else f"{count} invoices"
 
 
-def _sms_fr(template: str, f: MessageFacts, *, listed: bool, contact: bool,
-            creditor: str) -> str:
-    fr = Language.FR
-    inv = _sms_invoices(f, fr, listed=listed)
-    total = _sms_money(f, fr)
-    due = formatting.short_date(f.earliest_due_date, fr)
-    ref = f.payment_reference
-    by = f" avant le {formatting.short_date(f.deadline, fr)}" if f.deadline else ""
-    crossing = " Si vous avez déjà réglé, merci de ne pas tenir compte de ce message."
-    if template == "pre_due":
-        text = (f"{creditor}: rappel, {total} à régler le {due} ({inv}). Référence de "
-                f"virement: {ref}. Si c'est déjà fait, merci.")
-    elif template == "due_today":
-        text = (f"{creditor}: sauf erreur, {total} à régler ce jour ({inv}). "
-                f"Référence de virement: {ref}.{crossing}")
-    elif template == "overdue_1":
-        text = (f"{creditor}: sauf erreur, {total} restent dus ({inv}, échéance {due}). "
-                f"Merci de régler{by} avec la référence {ref}.{crossing}")
-    elif template == "overdue_2":
-        text = (f"{creditor}: sauf erreur, {total} restent dus ({inv}, échéance {due}) malgré "
-                f"notre rappel. Merci de régler{by} avec la référence {ref}.{crossing}")
-    elif template == "letter_sent":
-        text = (f"{creditor}: nous vous avons écrit par courrier au sujet de {total} restant "
-                f"dus ({inv}). Référence de virement: {ref}.{crossing}")
-    elif template == "formal_notice_sent":
-        text = (f"{creditor}: une mise en demeure vous a été envoyée par lettre recommandée "
-                f"pour {total} ({inv}). Référence de virement: {ref}.{crossing}")
-    else:  # pragma: no cover - sms_text checks the name first
-        raise AssertionError(template)
-    if contact and f.contact_line:
-        text += f" Contact: {to_gsm7(f.contact_line)}"
-    return text
+# Each SMS, per language: the words around the facts ({creditor}, {total}, {inv}, {due},
+# {by}, {ref}, {crossing}); one rendering below for every language.
+_SMS_WORDS: dict[Language, dict[str, str]] = {
+    Language.FR: {
+        "crossing": " Si vous avez déjà réglé, merci de ne pas tenir compte de ce message.",
+        "by": " avant le {deadline}",
+        "pre_due": "{creditor}: rappel, {total} à régler le {due} ({inv}). Référence de "
+                   "virement: {ref}. Si c'est déjà fait, merci.",
+        "due_today": "{creditor}: sauf erreur, {total} à régler ce jour ({inv}). "
+                     "Référence de virement: {ref}.{crossing}",
+        "overdue_1": "{creditor}: sauf erreur, {total} restent dus ({inv}, échéance {due}). "
+                     "Merci de régler{by} avec la référence {ref}.{crossing}",
+        "overdue_2": "{creditor}: sauf erreur, {total} restent dus ({inv}, échéance {due}) "
+                     "malgré notre rappel. Merci de régler{by} avec la référence "
+                     "{ref}.{crossing}",
+        "letter_sent": "{creditor}: nous vous avons écrit par courrier au sujet de {total} "
+                       "restant dus ({inv}). Référence de virement: {ref}.{crossing}",
+        "formal_notice_sent": "{creditor}: une mise en demeure vous a été envoyée par lettre "
+                              "recommandée pour {total} ({inv}). Référence de virement: "
+                              "{ref}.{crossing}",
+    },
+    Language.EN: {
+        "crossing": " If you have already paid, please disregard this message.",
+        "by": " by {deadline}",
+        "pre_due": "{creditor}: reminder, {total} is due on {due} ({inv}). Transfer "
+                   "reference: {ref}. If already paid, thank you.",
+        "due_today": "{creditor}: unless we are mistaken, {total} is due today ({inv}). "
+                     "Transfer reference: {ref}.{crossing}",
+        "overdue_1": "{creditor}: unless we are mistaken, {total} is unpaid ({inv}, due on "
+                     "{due}). Please pay{by} quoting {ref}.{crossing}",
+        "overdue_2": "{creditor}: unless we are mistaken, {total} is still unpaid ({inv}, due "
+                     "on {due}) despite our reminder. Please pay{by} quoting {ref}.{crossing}",
+        "letter_sent": "{creditor}: we have written to you by post about {total} still due "
+                       "({inv}). Transfer reference: {ref}.{crossing}",
+        "formal_notice_sent": "{creditor}: a formal notice for {total} ({inv}) was sent to "
+                              "you by registered letter. Transfer reference: {ref}.{crossing}",
+    },
+}
 
 
-def _sms_en(template: str, f: MessageFacts, *, listed: bool, contact: bool,
-            creditor: str) -> str:
-    en = Language.EN
-    inv = _sms_invoices(f, en, listed=listed)
-    total = _sms_money(f, en)
-    due = formatting.long_date(f.earliest_due_date, en)
-    ref = f.payment_reference
-    by = f" by {formatting.long_date(f.deadline, en)}" if f.deadline else ""
-    crossing = " If you have already paid, please disregard this message."
-    if template == "pre_due":
-        text = (f"{creditor}: reminder, {total} is due on {due} ({inv}). Transfer "
-                f"reference: {ref}. If already paid, thank you.")
-    elif template == "due_today":
-        text = (f"{creditor}: unless we are mistaken, {total} is due today ({inv}). "
-                f"Transfer reference: {ref}.{crossing}")
-    elif template == "overdue_1":
-        text = (f"{creditor}: unless we are mistaken, {total} is unpaid ({inv}, due on "
-                f"{due}). Please pay{by} quoting {ref}.{crossing}")
-    elif template == "overdue_2":
-        text = (f"{creditor}: unless we are mistaken, {total} is still unpaid ({inv}, due on "
-                f"{due}) despite our reminder. Please pay{by} quoting {ref}.{crossing}")
-    elif template == "letter_sent":
-        text = (f"{creditor}: we have written to you by post about {total} still due "
-                f"({inv}). Transfer reference: {ref}.{crossing}")
-    elif template == "formal_notice_sent":
-        text = (f"{creditor}: a formal notice for {total} ({inv}) was sent to you by "
-                f"registered letter. Transfer reference: {ref}.{crossing}")
-    else:  # pragma: no cover - sms_text checks the name first
-        raise AssertionError(template)
+def _sms_date(day: date, language: Language) -> str:
+    # French SMS keep dates short (10/12/2026); English ones spell the month out.
+    if language is Language.FR:
+        return formatting.short_date(day, language)
+    return formatting.long_date(day, language)
+
+
+def _sms_words(template: str, f: MessageFacts, language: Language, *, listed: bool,
+               contact: bool, creditor: str) -> str:
+    words = _SMS_WORDS[language]
+    by = words["by"].format(deadline=_sms_date(f.deadline, language)) if f.deadline else ""
+    text = words[template].format(
+        creditor=creditor, total=_sms_money(f, language),
+        inv=_sms_invoices(f, language, listed=listed),
+        due=_sms_date(f.earliest_due_date, language), by=by, ref=f.payment_reference,
+        crossing=words["crossing"])
     if contact and f.contact_line:
         text += f" Contact: {to_gsm7(f.contact_line)}"
     return text
@@ -446,13 +439,13 @@ def sms_text(template: str, language: Language, facts: MessageFacts) -> str:
     When the full text is too long it gives up, in this order: the contact line, the list
     of invoice numbers (their count stays), then the end of the creditor's name."""
     _known(template)
-    write = _sms_fr if language is Language.FR else _sms_en
     full_name = to_gsm7(facts.creditor_name).strip()
     creditor = full_name if len(full_name) <= CREDITOR_NAME_SMS else (
         full_name[:CREDITOR_NAME_SMS - 3].rstrip() + "...")
     text = ""
     for listed, contact in ((True, True), (True, False), (False, False)):
-        text = write(template, facts, listed=listed, contact=contact, creditor=creditor)
+        text = _sms_words(template, facts, language, listed=listed, contact=contact,
+                          creditor=creditor)
         if gsm7_septets(text) <= SMS_MAX_SEPTETS:
             return text
     raise ValueError(f"the {template} SMS does not fit {SMS_MAX_SEPTETS} septets "
