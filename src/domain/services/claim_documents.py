@@ -99,11 +99,11 @@ def upload_document(claim_id: str, kind: str, invoice_number: str | None,
 
 
 def list_documents(claim_id: str, caller: Caller, ports: Ports) -> list[UploadedDocument]:
+    from domain.services.queries import of_claim
+
     uow = ports.unit_of_work()
-    found = uow.documents.list_documents(caller.creditor_id, claim_id)
-    if not found and uow.claims.get_claim(caller.creditor_id, claim_id) is None:
-        raise NotFound("claim", claim_id)
-    return found
+    return of_claim(uow.documents.list_documents(caller.creditor_id, claim_id), uow, caller,
+                    claim_id)
 
 
 @dataclass(frozen=True, slots=True)

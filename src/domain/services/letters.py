@@ -323,11 +323,10 @@ def _record_failure(job: RenderJob, reason: str, ports: Ports) -> None:
 # ---------------------------------------------------------------------------- read
 
 def list_letters(claim_id: str, caller: Caller, ports: Ports) -> list[Letter]:
+    from domain.services.queries import of_claim
+
     uow = ports.unit_of_work()
-    letters = uow.letters.list_letters(caller.creditor_id, claim_id)
-    if not letters and uow.claims.get_claim(caller.creditor_id, claim_id) is None:
-        raise NotFound("claim", claim_id)
-    return letters
+    return of_claim(uow.letters.list_letters(caller.creditor_id, claim_id), uow, caller, claim_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,12 +340,18 @@ class LetterView:
 def get_letter(claim_id: str, letter_id: str, caller: Caller, ports: Ports) -> LetterView:
     """The letter's record and, once ready, a short-lived link to its PDF."""
     letter, content = _letter(ports.unit_of_work(), caller.creditor_id, claim_id, letter_id)
+    url = download_link(letter, ports)
+    return LetterView(letter, content, url, DOWNLOAD_URL_SECONDS if url else None)
+
+
+def download_link(letter: Letter, ports: Ports) -> str | None:
+    """A short-lived link to a rendered letter's PDF (None before it is ready): no read,
+    the letter in hand says where it is stored."""
     if letter.status is not LetterStatus.READY or letter.object_key is None:
-        return LetterView(letter, content, None, None)
+        return None
     documents = _need(ports.documents, "document store")
-    url = documents.download_url(letter.object_key, f"{letter.kind.value}-{letter.id}.pdf",
-                                 DOWNLOAD_URL_SECONDS)
-    return LetterView(letter, content, url, DOWNLOAD_URL_SECONDS)
+    return documents.download_url(letter.object_key, f"{letter.kind.value}-{letter.id}.pdf",
+                                  DOWNLOAD_URL_SECONDS)
 
 
 # ---------------------------------------------------------------------------- dispatch

@@ -7,7 +7,7 @@ service).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from domain.claims.model import Claim, ClaimEvent
 from domain.creditors.model import ApiKey
@@ -18,6 +18,17 @@ from domain.shared.errors import NotFound
 
 if TYPE_CHECKING:  # the account pulls in the ledger: not on the path of a claim read
     from domain.amounts.account import ClaimAccount
+    from domain.ports.unit_of_work import UnitOfWork
+
+T = TypeVar("T")
+
+
+def of_claim(items: list[T], uow: UnitOfWork, caller: Caller, claim_id: str) -> list[T]:
+    """A claim's list (its letters, its documents), or NotFound for no claim: only an empty
+    list costs the read that tells "none yet" from "no such claim"."""
+    if not items and uow.claims.get_claim(caller.creditor_id, claim_id) is None:
+        raise NotFound("claim", claim_id)
+    return items
 
 
 def list_claims(filters: ClaimFilter, page: PageRequest, caller: Caller,

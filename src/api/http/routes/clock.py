@@ -139,10 +139,9 @@ def _claim_out(trip: ClaimTrip, since: datetime, ports: Ports) -> TripClaimOut:
     for letter in letter_service.list_letters(trip.claim_id, caller, ports):
         if letter.requested_at < since:
             continue
-        view = letter_service.get_letter(trip.claim_id, letter.id, caller, ports)
         out.append(TripLetterOut(id=letter.id, kind=letter.kind.value,
                                  status=letter.status.value, step_key=letter.step_key,
                                  posted=letter.dispatch is not None,
-                                 download_url=view.download_url))
+                                 download_url=letter_service.download_link(letter, ports)))
     return TripClaimOut(creditor_id=trip.creditor_id, claim_id=trip.claim_id,
                         events=[EventOut.of(e) for e in trip.events], letters=out)
