@@ -107,7 +107,7 @@ def _apply(event: DeliveryEvent, creditor_id: str, claim_id: str, ports: Ports) 
                             now)
                 escalation._raise_task(uow, claim, None, TaskKind.VERIFY_CONTACT, ports,
                                        contact_point_id=point.id, title=_BOUNCED_TASK)
-        _save_claim(uow, claim, stored.version, recorded, ports)
+        _save_claim(uow, claim, stored.version, recorded)
     return "applied"
 
 
@@ -136,11 +136,11 @@ def _save_point(uow: UnitOfWork, debtor: Debtor, point: ContactPoint, at: dateti
                             debtor.version, debtor.external_reference)
 
 
-def _save_claim(uow: UnitOfWork, claim: Claim, expected: int, recorded: events.Event,
-                ports: Ports) -> None:
+def _save_claim(uow: UnitOfWork, claim: Claim, expected: int,
+                recorded: events.Event) -> None:
     entry = timeline_entry(claim, recorded, claim.updated_at, ACTOR)
-    # The ladder did not move: its pending wake-up follows the claim to this version.
-    escalation.carry_schedule(uow, claim, ports)
+    # The ladder did not move: its pending wake-up, made for an earlier version, still
+    # runs its step (services.escalation._claim_step runs a wake-up of the next step).
     uow.claims.save_claim(claim, [entry], expected)
     uow.commit()
 

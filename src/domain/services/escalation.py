@@ -37,7 +37,7 @@ from domain.escalation.planner import (
 from domain.escalation.policy import LETTER_CHANNELS, Channel, Step
 from domain.escalation.tasks import Task, TaskKind, TaskStatus
 from domain.letters.model import DispatchMode, Letter, LetterEmail
-from domain.ports.escalation import ChannelRefused, ScheduledWakeup, Scheduler, Wakeup
+from domain.ports.escalation import ChannelRefused, ScheduledWakeup, Wakeup
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.amounts import Change, _load, _save, _settle
 from domain.services.caller import Caller, Ports
@@ -221,34 +221,6 @@ def _reschedule_quietly(creditor_id: str, claim_id: str, ports: Ports) -> None:
     except (DomainError, ValueError):
         # A rate not yet published, a claim gone, a scheduler down: nothing scheduled now;
         # the next change, or the sweeper, plans it again.
-        pass
-
-
-def carry_schedule(uow: UnitOfWork, claim: Claim, ports: Ports) -> None:
-    """Move the claim's pending wake-up on to the version being saved, for a change that
-    leaves the ladder where it was (an e-mail's bounce noted): a wake-up names the version
-    it was scheduled for, and the old one would arrive stale, leaving the step to the
-    sweeper. The schedule it replaces is deleted after the commit."""
-    scheduler = ports.scheduler
-    old = claim.schedule_name
-    if (scheduler is None or not old or claim.next_step is None or claim.next_action_at is None
-            or claim.running_step is not None or claim.next_action_at <= ports.clock.now()):
-        # Nothing pending, or the step is under way or firing now: its run plans the next
-        # one (and a wake-up that finds the claim moved on is the sweeper's).
-        return
-    claim.schedule_name = scheduler.schedule(ScheduledWakeup(
-        Wakeup(claim.creditor_id, claim.id, claim.next_step, claim.version, claim.debtor_id),
-        claim.next_action_at, claim.time_zone))
-    if claim.schedule_name != old:
-        uow.after_commit(lambda: _cancel_quietly(scheduler, old))
-
-
-def _cancel_quietly(scheduler: Scheduler, name: str) -> None:
-    # The change is committed: a schedule left behind fires for a version that is gone
-    # and does nothing.
-    try:
-        scheduler.cancel(name)
-    except DomainError:
         pass
 
 
