@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.params import JSONBody
@@ -19,12 +19,12 @@ from api.http.deps import PortsDep, operation
 from api.http.problems import ProblemException
 from api.http.schemas._base import Input, Output
 from api.http.schemas.claims import EventOut
-from domain.escalation.tasks import TaskKind
 from domain.letters.model import Letter, LetterStatus
-from domain.services import letters as letter_service
 from domain.services.caller import Caller, Ports
-from domain.services.time_travel import ClaimTrip, answer_errors, travel
 from domain.shared.validation import raise_if
+
+if TYPE_CHECKING:
+    from domain.services.time_travel import ClaimTrip
 
 # How long a move waits, after a step that asked for a letter, for the letter worker to
 # render and post it before the clock goes on (a formal notice's deadline runs from its
@@ -95,6 +95,11 @@ class ClockController(Controller):
           summary="Move a local run's clock forward, running every step due on the way")
     def move_clock(self, request: Request[Any, Any, Any], data: JSONBody[ClockMove],
                    ports: PortsDep) -> TripOut:
+        # The trip runs the ladder: its services load when the route is called, not at the
+        # HTTP function's start-up (in AWS this route only answers 409).
+        from domain.escalation.tasks import TaskKind
+        from domain.services.time_travel import answer_errors, travel
+
         local = _local_time(request)
         if local is None:
             raise ProblemException(409, "clock-fixed",
@@ -125,6 +130,8 @@ def _settled(letter: Letter) -> bool:
 
 def _wait_for_letters(creditor_id: str, claim_id: str, ports: Ports,
                       pause: Callable[[float], object]) -> None:
+    from domain.services import letters as letter_service
+
     caller = Caller(creditor_id, "operator")
     deadline = time.monotonic() + LETTER_WAIT_SECONDS
     while time.monotonic() < deadline:
@@ -134,6 +141,8 @@ def _wait_for_letters(creditor_id: str, claim_id: str, ports: Ports,
 
 
 def _claim_out(trip: ClaimTrip, since: datetime, ports: Ports) -> TripClaimOut:
+    from domain.services import letters as letter_service
+
     caller = Caller(trip.creditor_id, "operator")
     out = []
     for letter in letter_service.list_letters(trip.claim_id, caller, ports):
