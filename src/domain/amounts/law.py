@@ -231,6 +231,16 @@ def majoration_start(judgment_enforceable_on: date) -> date:
     return add_days(add_months(judgment_enforceable_on, JUDGMENT_MAJORATION_DELAY_MONTHS), 1)
 
 
+def majoration_from(terms: InterestTerms) -> date | None:
+    """The first day of the +5 points, or None when the terms have none: only a consumer's
+    claim at the legal rate is raised (a B2B or contractual rate is kept after a judgment,
+    see `regime_flags`), and only once the judgment is enforceable."""
+    if (terms.judgment_enforceable_on is None or terms.debtor_kind is not DebtorKind.CONSUMER
+            or terms.contractual_rate is not None):
+        return None
+    return majoration_start(terms.judgment_enforceable_on)
+
+
 # --- days bearing no interest: collective proceedings, a kept payment plan ----------
 
 # Whether a kept payment plan carries interest depends on its terms (french-law.md §10,
@@ -305,13 +315,7 @@ class StatutoryRateSchedule:
         self._cache: dict[tuple[HalfYear, date], RatePiece] = {}
         self._fast: dict[tuple[int, bool], RatePiece] = {}
         self._flags: dict[tuple[str, str | None], Flag] = {}
-        self._majoration_from: date | None = None
-        if (
-            terms.judgment_enforceable_on is not None
-            and terms.debtor_kind is DebtorKind.CONSUMER
-            and terms.contractual_rate is None
-        ):
-            self._majoration_from = majoration_start(terms.judgment_enforceable_on)
+        self._majoration_from = majoration_from(terms)
         self._stops = no_interest_periods(terms)
         # The days on which the rate changes inside a half-year: a piece never spans one.
         changes = {self._majoration_from} if self._majoration_from else set()

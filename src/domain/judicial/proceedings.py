@@ -100,6 +100,12 @@ class CostKind(StrEnum):
 # otherwise per cost.
 RECOVERABLE_BY_DEFAULT = frozenset({CostKind.GREFFE, CostKind.COMMISSAIRE, CostKind.TAXE})
 
+
+def recoverable_by_default(kind: CostKind, route: JudicialRoute) -> bool:
+    """Whether a cost of `kind` may be put on the debtor unless the creditor says otherwise;
+    CPCE L125-1: the simplified small-claims procedure's costs are all the creditor's."""
+    return kind in RECOVERABLE_BY_DEFAULT and route is not JudicialRoute.SIMPLIFIED_SMALL_CLAIMS
+
 S, E = State, EventType
 _TAIL: dict[State, dict[EventType, State]] = {
     S.ENFORCEABLE: {E.ENFORCEMENT_STEP: S.ENFORCEMENT, E.COMMISSAIRE_PAYMENT: S.ENFORCEABLE,

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
+from domain.amounts import law
 from domain.amounts.account import ClaimAccount
 from domain.amounts.ledger import Payment, PaymentMethod, Statement
 from domain.amounts.payment_plan import (
@@ -32,6 +34,9 @@ from domain.shared.ids import new_id
 from domain.shared.money import parse_amount
 from domain.shared.retry import retry_on_stale
 from domain.shared.validation import raise_if
+
+if TYPE_CHECKING:
+    from domain.judicial.statement import JudicialStatement
 
 
 @dataclass
@@ -99,6 +104,22 @@ def _save(uow: UnitOfWork, change: Change, ports: Ports | None = None) -> None:
 def statement(claim_id: str, at: date | None, caller: Caller,
               ports: Ports) -> tuple[Claim, Statement]:
     """What is owed on `at` (default: today in the creditor's time zone)."""
+    view = statement_view(claim_id, at, caller, ports, judicial=False)
+    return view.claim, view.statement
+
+
+@dataclass(frozen=True, slots=True)
+class StatementView:
+    claim: Claim
+    statement: Statement
+    # What a judgment and a proceeding add (domain.judicial.statement); None when neither.
+    judicial: JudicialStatement | None = None
+
+
+def statement_view(claim_id: str, at: date | None, caller: Caller, ports: Ports, *,
+                   judicial: bool = True) -> StatementView:
+    """The statement on `at` with its judicial section: one more read (the proceeding)
+    only for a claim that took a judicial route."""
     uow = ports.unit_of_work()
     found = uow.claims.get_claim_account(caller.creditor_id, claim_id)
     if found is None:
@@ -107,7 +128,25 @@ def statement(claim_id: str, at: date | None, caller: Caller,
     today = claim.today(ports.clock.now())
     if (error := outside_window(at, today, "at")) is not None:
         raise DomainValidationError.many([error])
-    return claim, account.statement(claim, at or today, ports.rates.rate_tables())
+    day = at or today
+    rates = ports.rates.rate_tables()
+    stated = account.statement(claim, day, rates)
+    if not judicial or (account.judgment is None and claim.judicial_route is None):
+        return StatementView(claim, stated)
+    from domain.judicial.statement import judicial_statement
+
+    proceeding = (uow.proceedings.current_proceeding(claim.creditor_id, claim.id)
+                  if claim.judicial_route is not None else None)
+    judgment = account.judgment
+    before = None
+    if judgment is not None and day >= judgment.pronounced_on:
+        # The same ledger the day before: what accrued after is the judgment's interest.
+        before = account.statement(claim, judgment.pronounced_on - timedelta(days=1),
+                                   rates).totals.interest
+    section = judicial_statement(
+        stated, judgment=judgment, interest_before_judgment=before, proceeding=proceeding,
+        majoration_from=law.majoration_from(account.terms(claim, day)))
+    return StatementView(claim, stated, section)
 
 
 # ------------------------------------------------------------------------ payments

@@ -219,9 +219,7 @@ def _cost(draft: CostDraft, currency: str, route: JudicialRoute, day: date) -> j
         raise DomainValidationError("cost.vat", "cannot be negative", code="negative")
     recoverable = draft.recoverable
     if recoverable is None:
-        # CPCE L125-1: the simplified procedure's costs are all on the creditor.
-        recoverable = (kind in jp.RECOVERABLE_BY_DEFAULT
-                       and route is not JudicialRoute.SIMPLIFIED_SMALL_CLAIMS)
+        recoverable = jp.recoverable_by_default(kind, route)
     return jp.Cost(kind, amount, vat, day, recoverable, draft.note)
 
 

@@ -62,8 +62,8 @@ class AccountController(Controller):
     ) -> StatementOut:
         from domain.services import amounts as accounts
 
-        claim, result = accounts.statement(claim_id, at, caller, ports)
-        return StatementOut.of(claim.id, result)
+        view = accounts.statement_view(claim_id, at, caller, ports)
+        return StatementOut.of(view.claim.id, view.statement, view.judicial)
 
     @post(
         "/payments",

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # only named in the mappers' signatures: kept off the cold-st
     from domain.amounts.ledger import InvoiceStatement, Payment, PaymentSplit, Statement
     from domain.amounts.payment_plan import PaymentPlan, PlanEvaluation
     from domain.amounts.promises import PaymentPromise
+    from domain.judicial.statement import CostLine, JudicialStatement
 
 Note = Annotated[str, Meta(max_length=2000)]
 PaymentMethodName = Literal["transfer", "card", "cheque", "cash", "direct_debit", "other"]
@@ -166,6 +167,71 @@ class TotalsOut(Output):
     credit: str
 
 
+class JudgmentInterestOut(Output):
+    pronounced_on: date
+    amount_awarded: str
+    enforceable_on: date | None
+    majoration_from: Annotated[date, Meta(description=(
+        "The first day of the +5 points (C. monét. fin. L313-3: two months after the "
+        "judgment became enforceable); only for a consumer's claim at the legal rate"))] | None
+    interest_since: Annotated[str, Meta(description=(
+        "Interest accrued from the pronouncement through the statement's day (C. civ. "
+        "1231-7), included in totals.interest"))]
+    majorated: Annotated[str, Meta(description="The part of it at the majorated rate")]
+
+
+class StatementCostOut(Output):
+    kind: str
+    incurred_on: date
+    amount: Annotated[str, Meta(description="Excluding VAT")]
+    vat: str
+    total: str
+    bearer: Annotated[Literal["debtor_if_ordered", "creditor"], Meta(description=(
+        "debtor_if_ordered: dépens a court may put on the debtor (CPC 695-696); creditor: "
+        "left to the creditor (CPCE L111-8 al. 2, CPC 700 beyond what a judge awards)"))]
+    basis: str
+    note: str | None
+
+    @classmethod
+    def of(cls, line: CostLine, c: str) -> StatementCostOut:
+        cost = line.cost
+        return cls(kind=cost.kind.value, incurred_on=cost.incurred_on,
+                   amount=_m(cost.amount, c), vat=_m(cost.vat, c), total=_m(cost.total, c),
+                   bearer=line.bearer.value,
+                   basis=line.basis, note=cost.note)
+
+
+class JudicialStatementOut(Output):
+    proceeding_id: str | None
+    route: str | None
+    state: str | None
+    judgment: JudgmentInterestOut | None
+    costs: Annotated[list[StatementCostOut], Meta(description=(
+        "The proceeding's costs incurred by the statement's day. Never added to totals.due: "
+        "the debtor owes dépens only once a court orders it"))]
+    costs_debtor_may_bear: str
+    costs_left_to_creditor: Annotated[str, Meta(description=(
+        "Not claimable from the debtor (CPCE L111-8 al. 2, al. 3 aside)"))]
+    due_with_costs: Annotated[str, Meta(description=(
+        "totals.due plus the costs the debtor may be ordered to bear"))]
+
+    @classmethod
+    def of(cls, j: JudicialStatement, due: Decimal, c: str) -> JudicialStatementOut:
+        p, g = j.proceeding, j.judgment
+        return cls(
+            proceeding_id=p.id if p else None, route=p.route.value if p else None,
+            state=p.state.value if p else None,
+            judgment=JudgmentInterestOut(
+                pronounced_on=g.pronounced_on, amount_awarded=_m(g.amount_awarded, c),
+                enforceable_on=g.enforceable_on, majoration_from=g.majoration_from,
+                interest_since=_m(g.interest_since, c), majorated=_m(g.majorated, c),
+            ) if g else None,
+            costs=[StatementCostOut.of(line, c) for line in j.costs],
+            costs_debtor_may_bear=_m(j.costs_debtor_may_bear, c),
+            costs_left_to_creditor=_m(j.costs_left_to_creditor, c),
+            due_with_costs=_m(due + j.costs_debtor_may_bear, c))
+
+
 class StatementOut(Output):
     claim_id: str
     at: date
@@ -175,11 +241,17 @@ class StatementOut(Output):
     ignored_payments: list[dict[str, str]]
     totals: TotalsOut
     flags: list[FlagOut]
+    judicial: Annotated[JudicialStatementOut, Meta(description=(
+        "What a judgment and a judicial proceeding add: the interest since the judgment and "
+        "the proceeding's costs by who bears them; null before either"))] | None
 
     @classmethod
-    def of(cls, claim_id: str, s: Statement) -> StatementOut:
+    def of(cls, claim_id: str, s: Statement,
+           judicial: JudicialStatement | None = None) -> StatementOut:
         c, t = s.currency, s.totals
         return cls(
+            judicial=(JudicialStatementOut.of(judicial, t.due, c)
+                      if judicial is not None else None),
             claim_id=claim_id,
             at=s.at,
             currency=c,
