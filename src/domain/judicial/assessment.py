@@ -49,6 +49,18 @@ class OldestUnpaid:
 
 
 @dataclass(frozen=True, slots=True)
+class PublicAccounts:
+    """The debtor's last published annual accounts, as the creditor read them (INPI RNE
+    "actes et bilans", the BODACC's avis de dépôt): the financial year's closing day and
+    two figures of it. Either figure may be missing: a small company may keep its income
+    statement confidential, a micro-entreprise all of it (C. com. L232-25)."""
+
+    closed_on: date
+    equity: Decimal | None = None  # capitaux propres, may be negative
+    net_result: Decimal | None = None  # résultat net of the year, may be negative
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimFacts:
     """What the routes depend on, as known on `on`."""
 
@@ -70,6 +82,9 @@ class ClaimFacts:
     broken_promises: int = 0
     oldest_unpaid: OldestUnpaid | None = None
     creditor_headcount: int | None = None
+    public_accounts: PublicAccounts | None = None
+    # The day the insolvency watch found the company recorded as ceased (Sirene state C).
+    company_ceased_on: date | None = None
 
     @property
     def amount_due(self) -> Decimal:
@@ -96,7 +111,8 @@ def claim_facts(*, on: date, currency: str, debtor_kind: DebtorKind,
                 statement: Statement, disputed_claim: bool, disputed_invoices: Sequence[str],
                 proceedings: CollectiveProceedings | None, declaration_deadline: date | None,
                 formal_notice_on: date | None, promises: Sequence[PaymentPromise],
-                creditor_headcount: int | None) -> ClaimFacts:
+                creditor_headcount: int | None, public_accounts: PublicAccounts | None = None,
+                company_ceased_on: date | None = None) -> ClaimFacts:
     """The facts of a claim from its statement on the day (reused: amounts with interest,
     each invoice's limitation date) and its account."""
     totals = statement.totals
@@ -121,7 +137,8 @@ def claim_facts(*, on: date, currency: str, debtor_kind: DebtorKind,
         broken_promises=sum(1 for p in promises if p.status is PromiseStatus.BROKEN),
         oldest_unpaid=None if oldest is None else OldestUnpaid(
             oldest.number, oldest.due_date, oldest.limitation_date, oldest.prescribed),
-        creditor_headcount=creditor_headcount)
+        creditor_headcount=creditor_headcount, public_accounts=public_accounts,
+        company_ceased_on=company_ceased_on)
 
 
 # ------------------------------------------------------------------------------ output
@@ -853,11 +870,48 @@ def recovery_probability(table: ParameterTable, facts: ClaimFacts) -> tuple[Deci
                           at("recovery.factor_prescribed"), prescribed,
                           "the oldest unpaid invoice is past its limitation date" if prescribed
                           else "no unpaid invoice past its limitation date"))
+    factors.extend(_accounts_factors(table, facts))
+    ceased = facts.company_ceased_on
+    factors.append(Factor("company_ceased", "recovery.factor_company_ceased",
+                          at("recovery.factor_company_ceased"), ceased is not None,
+                          f"the Sirene register recorded the company as ceased (noted "
+                          f"{ceased.isoformat()})" if ceased is not None
+                          else "not recorded as ceased"))
     value = at("recovery.base_probability")
     for factor in factors:
         if factor.applied:
             value *= factor.value
     return min(max(value, Decimal(0)), Decimal(1)).quantize(PROBABILITY_QUANTUM), factors
+
+
+def _accounts_factors(table: ParameterTable, facts: ClaimFacts) -> list[Factor]:
+    """Negative equity and a net loss in the last published accounts, counted only while
+    those accounts are recent enough to say something (recovery.accounts_max_age_months
+    from their closing day)."""
+    on = facts.on
+    negative = ("accounts_negative_equity", "recovery.factor_negative_equity")
+    loss = ("accounts_net_loss", "recovery.factor_net_loss")
+    accounts = facts.public_accounts
+    if accounts is None:
+        why = ("no public accounts given (a small company may keep them confidential, "
+               "C. com. L232-25)")
+        return [Factor(code, name, table.at(name, on).value, False, why)
+                for code, name in (negative, loss)]
+    max_age = table.at("recovery.accounts_max_age_months", on).whole
+    closed = accounts.closed_on.isoformat()
+    fresh = add_months(accounts.closed_on, max_age) >= on
+    factors = []
+    for (code, name), figure, what in ((negative, accounts.equity, "equity"),
+                                       (loss, accounts.net_result, "net result")):
+        if figure is None:
+            fact = f"the accounts closed {closed} give no {what}"
+        elif not fresh:
+            fact = f"the accounts closed {closed} are older than {max_age} months: not counted"
+        else:
+            fact = f"{what} {figure} in the accounts closed {closed}"
+        factors.append(Factor(code, name, table.at(name, on).value,
+                              fresh and figure is not None and figure < 0, fact))
+    return factors
 
 
 # --------------------------------------------------------------------------- entry
@@ -899,4 +953,4 @@ def assess(facts: ClaimFacts, table: ParameterTable,
 
 __all__ = ["Assessment", "ClaimFacts", "CommercialSource", "Condition", "CostLine", "Costs",
            "DebtorPlace", "ExpectedRecovery", "Factor", "OldestUnpaid", "Probability",
-           "RouteAssessment", "assess", "claim_facts", "recovery_probability"]
+           "PublicAccounts", "RouteAssessment", "assess", "claim_facts", "recovery_probability"]

@@ -13,13 +13,14 @@ in the judicial phase is assessed like an open one (another route may be chosen)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from domain.amounts.promises import resolve_promise
 from domain.claims import lifecycle
 from domain.claims.model import Claim, HoldReason, Phase
 from domain.debtors.model import ContactKind, Debtor, DebtorKind
-from domain.judicial.assessment import Assessment, assess, claim_facts
+from domain.judicial.assessment import Assessment, PublicAccounts, assess, claim_facts
 from domain.judicial.courts import DebtorPlace
 from domain.judicial.parameters import judicial_parameters
 from domain.services.caller import Caller, Ports
@@ -33,6 +34,46 @@ class AssessmentOptions:
     recovery_probability: str | None = None  # a decimal string in [0, 1]
     between_commercants: bool | None = None  # default: assumed for a business debtor
     creditor_headcount: int | None = None  # for the TAE contribution (250 employees)
+    # The debtor's last published accounts, as read by the creditor: decimal strings.
+    accounts_closed_on: date | None = None
+    equity: str | None = None
+    net_result: str | None = None
+
+
+def parse_accounts(options: AssessmentOptions, today: date,
+                   debtor: Debtor | None) -> tuple[PublicAccounts | None, list[FieldError]]:
+    """The accounts the creditor gave, or the fields that are wrong: a figure needs the
+    closing day of its year, which is not in the future; a consumer publishes none."""
+    errors: list[FieldError] = []
+    figures: dict[str, Decimal | None] = {}
+    for name in ("equity", "net_result"):
+        text = getattr(options, name)
+        if text is None:
+            figures[name] = None
+            continue
+        try:
+            value = Decimal(text.strip())
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite() or value != value.quantize(Decimal("0.01")):
+            errors.append(FieldError(name, "an amount in euros, e.g. -12500.00", "invalid"))
+        figures[name] = value
+    closed_on = options.accounts_closed_on
+    given = any(getattr(options, n) is not None for n in ("equity", "net_result"))
+    if closed_on is None:
+        if given:
+            errors.append(FieldError("accounts_closed_on", "the closing day of the financial "
+                                     "year the figures come from", "required"))
+        return None, errors
+    if closed_on > today:
+        errors.append(FieldError("accounts_closed_on", "a year not yet closed has no accounts",
+                                 "in_future"))
+    if debtor is not None and debtor.kind is DebtorKind.CONSUMER:
+        errors.append(FieldError("accounts_closed_on", "a consumer publishes no accounts",
+                                 "invalid"))
+    if errors:
+        return None, errors
+    return PublicAccounts(closed_on, figures["equity"], figures["net_result"]), []
 
 
 def parse_probability(text: str | None) -> Decimal | None:
@@ -81,14 +122,18 @@ def assess_claim(claim_id: str, options: AssessmentOptions, caller: Caller,
         raise ActionNotAllowed("judicial_assessment", lifecycle.describe_state(claim),
                                lifecycle.allowed_actions(claim),
                                "a closed claim has nothing left to take to court")
-    debtor = uow.debtors.get_debtor(caller.creditor_id, claim.debtor_id)
+    # The debtor and what the insolvency watch noted of it, in one read.
+    debtor, watch = uow.watch.debtors_with_watch(
+        [(caller.creditor_id, claim.debtor_id)])[(caller.creditor_id, claim.debtor_id)]
     if options.between_commercants and debtor is not None \
             and debtor.kind is DebtorKind.CONSUMER:
         errors.append(FieldError("between_commercants",
                                  "the debtor is a consumer, not a commerçant", "invalid"))
+    today = claim.today(ports.clock.now())
+    accounts, wrong = parse_accounts(options, today, debtor)
+    errors += wrong
     if errors:
         raise DomainValidationError.many(errors)
-    today = claim.today(ports.clock.now())
     statement = account.statement(claim, today, ports.rates.rate_tables())
     facts = claim_facts(
         on=today, currency=claim.currency, debtor_kind=claim.debtor_kind,
@@ -99,5 +144,6 @@ def assess_claim(claim_id: str, options: AssessmentOptions, caller: Caller,
         declaration_deadline=claim.declaration_deadline,
         formal_notice_on=account.formal_notice_on,
         promises=[resolve_promise(p, account.payments, today) for p in account.promises],
-        creditor_headcount=options.creditor_headcount)
+        creditor_headcount=options.creditor_headcount, public_accounts=accounts,
+        company_ceased_on=watch.ceased_noted_on if watch is not None else None)
     return claim, assess(facts, judicial_parameters(), probability)

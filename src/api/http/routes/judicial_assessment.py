@@ -1,5 +1,6 @@
 """The judicial assessment of a claim: facts and figures per route, never a verdict."""
 
+from datetime import date
 from typing import Annotated
 
 from litestar import Controller, get
@@ -38,6 +39,18 @@ class JudicialAssessmentController(Controller):
             description="Your number of employees: a TAE charges a contribution to a "
             "claimant with 250 or more for a claim above 50,000 EUR", ge=0,
             le=10_000_000)] = None,
+        accounts_closed_on: Annotated[date | None, QueryParameter(
+            description="The closing day of the financial year of the debtor's last published "
+            "accounts (INPI RNE, BODACC avis de dépôt); required with equity or net_result. "
+            "Accounts older than recovery.accounts_max_age_months are shown but not "
+            "counted")] = None,
+        equity: Annotated[str | None, QueryParameter(
+            description="Capitaux propres in those accounts, in euros, may be negative "
+            "(e.g. -12500.00): negative equity lowers the derived probability",
+            max_length=20)] = None,
+        net_result: Annotated[str | None, QueryParameter(
+            description="Résultat net of that year, in euros, may be negative: a loss "
+            "lowers the derived probability", max_length=20)] = None,
     ) -> JudicialAssessmentOut:
         from domain.services import judicial_assessment
 
@@ -45,6 +58,7 @@ class JudicialAssessmentController(Controller):
             claim_id, judicial_assessment.AssessmentOptions(
                 recovery_probability=recovery_probability,
                 between_commercants=between_commercants,
-                creditor_headcount=creditor_headcount),
+                creditor_headcount=creditor_headcount,
+                accounts_closed_on=accounts_closed_on, equity=equity, net_result=net_result),
             caller, ports)
         return JudicialAssessmentOut.of(claim.id, result)

@@ -259,6 +259,12 @@ class ProceedingsFactOut(Output):
     declaration_deadline: date | None
 
 
+class PublicAccountsOut(Output):
+    closed_on: date
+    equity: str | None
+    net_result: str | None
+
+
 class FactsOut(Output):
     on: date
     currency: str
@@ -283,10 +289,14 @@ class FactsOut(Output):
     oldest_unpaid_invoice: Annotated[PrescriptionOut | None, Meta(description=(
         "The unpaid invoice whose limitation date comes first (acknowledgements counted)"))]
     creditor_headcount: int | None
+    public_accounts: Annotated[PublicAccountsOut | None, Meta(description=(
+        "The debtor's last published accounts as given in the query; null when not given"))]
+    company_ceased_on: Annotated[date | None, Meta(description=(
+        "The day the insolvency watch found the company recorded as ceased in Sirene"))]
 
     @classmethod
     def of(cls, f: ClaimFacts) -> FactsOut:
-        c, p, o = f.currency, f.proceedings, f.oldest_unpaid
+        c, p, o, a = f.currency, f.proceedings, f.oldest_unpaid, f.public_accounts
         return cls(
             on=f.on, currency=c, debtor_kind="consumer" if f.debtor_kind.value == "consumer"
             else "business", between_commercants=f.between_commercants,
@@ -307,7 +317,12 @@ class FactsOut(Output):
             oldest_unpaid_invoice=None if o is None else PrescriptionOut(
                 invoice_number=o.invoice_number, due_date=o.due_date,
                 limitation_date=o.limitation_date, prescribed=o.prescribed),
-            creditor_headcount=f.creditor_headcount)
+            creditor_headcount=f.creditor_headcount,
+            public_accounts=None if a is None else PublicAccountsOut(
+                closed_on=a.closed_on,
+                equity=None if a.equity is None else format_amount(a.equity, "EUR"),
+                net_result=None if a.net_result is None else format_amount(a.net_result, "EUR")),
+            company_ceased_on=f.company_ceased_on)
 
 
 class JudicialAssessmentOut(Output):
