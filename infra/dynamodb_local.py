@@ -44,10 +44,14 @@ def dynamodb_local() -> Iterator[str]:
     if java is None:
         raise FileNotFoundError("DynamoDB Local needs Java 17 on PATH")
     port = _free_port()
+    # DynamoDB Local sends usage telemetry through Cognito Identity unless told not to; its
+    # Java SDK honours AWS_ENDPOINT_URL, so with the emulator's endpoint in the environment
+    # those calls reached moto server (KeyError tracebacks on GetId at `make run`'s start).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
     process = subprocess.Popen(  # noqa: S603 - fixed arguments, our own jar
         [java, f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}", "-jar", str(jar),
-         "-inMemory", "-port", str(port)],
-        cwd=jar.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+         "-inMemory", "-disableTelemetry", "-port", str(port)],
+        cwd=jar.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
         deadline = time.monotonic() + 60
