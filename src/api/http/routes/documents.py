@@ -58,6 +58,9 @@ def _upload_operation(*statuses: int) -> dict[str, Any]:
 
 def _slot_operation(*statuses: int) -> dict[str, Any]:
     contract = operation("StartDocumentUpload", *statuses)
+    contract["responses"][201] = ResponseSpec(
+        data_container=UploadSlotOut, description="The slot: send the file's bytes with "
+        "its method, URL and headers within `expires_in` seconds, then complete it")
     contract["responses"][200] = ResponseSpec(
         data_container=DocumentOut, description="The same bytes of the same kind were "
         "given before: their record, nothing to send")

@@ -66,7 +66,7 @@ class UploadCreate(Input):
                               "`max_size` (a setting, 25 MiB by default)")]
     sha256: Annotated[str, Meta(pattern="^[0-9a-f]{64}$", description=(
         "SHA-256 of the file, lowercase hex: the store refuses other bytes"))]
-    invoice_number: Annotated[str | None, Meta(min_length=1, max_length=64)] = None
+    invoice_number: Annotated[str, Meta(min_length=1, max_length=64)] | None = None
 
 
 class UploadSlotOut(Output):
