@@ -1,7 +1,7 @@
 """Use case: the evidence dossier of a claim (domain.judicial.dossier decides what is in
 it), written as one archive and stored in the document store.
 
-The archive is stored, not answered: with uploaded pieces of up to 4 MiB each it passes
+The archive is stored, not answered: with uploaded pieces of up to 25 MiB each it passes
 the 6 MB a Lambda response may carry, and a stored archive is what was handed over, with
 its hash. Its key is its own SHA-256 under the claim, so asking again for an unchanged
 dossier stores nothing new (`put_once` finds the same bytes there) and a changed one is a
