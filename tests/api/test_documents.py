@@ -143,6 +143,10 @@ def test_a_large_file_goes_to_s3_by_a_presigned_put_then_is_recorded(client: Any
     early = client.post(slot["complete_url"], headers=tenant.headers)
     assert_problem(early, 409, "upload_id")
     assert send(slot, BIG).status_code == 200
+    from tests.conftest import make_tenant
+
+    other = make_tenant(client, "Autre SARL")  # another tenant cannot complete it
+    assert_problem(client.post(slot["complete_url"], headers=other.headers), 404)
     done = client.post(slot["complete_url"], headers=tenant.headers)
     assert done.status_code == 201, done.text
     record = done.json()
