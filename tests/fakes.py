@@ -38,6 +38,7 @@ from domain.judicial.handoff import Mandate
 from domain.judicial.proceedings import Proceeding
 from domain.letters.content import LetterContent
 from domain.letters.model import Letter
+from domain.ports.documents import ReceivedObject, UploadSlot
 from domain.ports.letters import (
     AlreadyStored,
     DispatchRef,
@@ -732,6 +733,7 @@ class FakeDocumentStore:
 
     def __init__(self) -> None:
         self.objects: dict[str, tuple[bytes, dict[str, str]]] = {}
+        self.slots: dict[str, tuple[str, str, dict[str, str]]] = {}
         self.fail_writes = 0
         self.writes = 0
 
@@ -756,6 +758,32 @@ class FakeDocumentStore:
 
     def download_url(self, key: str, filename: str, expires_in: int) -> str:
         return f"https://documents.example/{key}?expires={expires_in}&filename={filename}"
+
+    # domain.ports.documents.UploadSlots: a slot is remembered by its URL; `deliver` is the
+    # client's PUT, stored as sent (as moto does: no signature nor checksum checked, so a
+    # test can send what S3 itself would refuse and see the completion refuse it).
+    max_upload_bytes = 25 * 1024 * 1024
+
+    def upload_slot(self, key: str, content_type: str, size: int, sha256: str,
+                    metadata: Mapping[str, str], expires_in: int) -> UploadSlot:
+        url = f"https://documents.example/upload/{key}?expires={expires_in}"
+        meta = {**metadata, "sha256": sha256}
+        self.slots[url] = (key, content_type, meta)
+        return UploadSlot("PUT", url, {"Content-Type": content_type,
+                                       **{f"x-amz-meta-{k}": v for k, v in meta.items()}},
+                          expires_in)
+
+    def deliver(self, url: str, body: bytes, content_type: str | None = None) -> None:
+        key, declared_type, meta = self.slots[url]
+        self.objects[key] = (body, {**meta, "content-type": content_type or declared_type})
+
+    def received(self, key: str) -> ReceivedObject | None:
+        if key not in self.objects:
+            return None
+        body, meta = self.objects[key]
+        return ReceivedObject(len(body), meta.get("content-type", ""),
+                              hashlib.sha256(body).hexdigest(),
+                              {k: v for k, v in meta.items() if k != "content-type"})
 
 
 class RecordingQueue:

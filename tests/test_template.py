@@ -218,6 +218,8 @@ def test_function_permissions_are_the_expected_ones(resources: dict[str, Any]) -
     for action in table_actions:
         assert granted[action] == {"${Table.Arn}", "${Table.Arn}/index/*"}, action
     assert granted["s3:GetObject"] == granted["s3:PutObject"] == LETTER_OBJECTS | DOSSIER_OBJECTS
+    # The bucket's listing only answers "no such key" (404) for an upload not yet sent.
+    assert granted["s3:ListBucket"] == {"${LettersBucket.Arn}"}
     assert granted["ssm:GetParameter"] == {OPERATOR_KEY, POSTAL_SECRET}
     # kms:Decrypt only on an explicitly given customer managed key (see infra/README.md).
     assert granted["kms:Decrypt"] == {"${OperatorKeyKmsKeyArn}", "${PostalSecretKmsKeyArn}"}
@@ -225,7 +227,8 @@ def test_function_permissions_are_the_expected_ones(resources: dict[str, Any]) -
     for action, on in {**SCHEDULER_GRANTS, **SENDER_GRANTS}.items():
         assert granted[action] == on, action
     unexpected = set(granted) - table_actions - set(SCHEDULER_GRANTS) - set(SENDER_GRANTS) - {
-        "s3:GetObject", "s3:PutObject", "ssm:GetParameter", "kms:Decrypt", "sqs:SendMessage"}
+        "s3:GetObject", "s3:PutObject", "s3:ListBucket", "ssm:GetParameter", "kms:Decrypt",
+        "sqs:SendMessage"}
     assert not unexpected
 
 

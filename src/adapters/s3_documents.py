@@ -5,6 +5,12 @@ workers rendering the same letter store one object, and nothing overwrites a let
 was sent), and a SHA-256 checksum S3 verifies on receipt, so a corrupted upload is refused
 rather than kept. The bucket's Object Lock retention (template.yaml) keeps every version
 write-once for the prescription period; encryption is the bucket's default (SSE-KMS).
+
+A file above what the HTTP function carries goes to S3 by a presigned PUT (`upload_slot`)
+whose signature covers its Content-Length, Content-Type, `x-amz-checksum-sha256` and
+`If-None-Match: *`: S3 refuses any other size, type or bytes (BadDigest), and a second
+write at the key. `received` reads the object back and hashes it itself, so what is
+recorded is what is there whether or not S3 kept a checksum.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from domain.ports.documents import ReceivedObject, UploadSlot
 from domain.ports.letters import AlreadyStored, StorageFailed, StoredObject
 
 _TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg",
@@ -25,8 +32,11 @@ _TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg",
 class S3DocumentStore:
     """Implements domain.ports.letters.DocumentStore on one bucket."""
 
-    def __init__(self, client: Any, bucket: str) -> None:
+    def __init__(self, client: Any, bucket: str, *,
+                 max_upload_bytes: int = 25 * 1024 * 1024) -> None:
         self.client, self.bucket = client, bucket
+        # domain.ports.documents.UploadSlots: the largest file a slot is signed for.
+        self.max_upload_bytes = max_upload_bytes
 
     def put_once(self, key: str, body: bytes, content_type: str,
                  metadata: Mapping[str, str]) -> StoredObject:
@@ -72,3 +82,36 @@ class S3DocumentStore:
                     "ResponseContentType": _TYPES.get(extension, "application/pdf"),
                     "ResponseContentDisposition": f'inline; filename="{filename}"'})
         return url
+
+    def upload_slot(self, key: str, content_type: str, size: int, sha256: str,
+                    metadata: Mapping[str, str], expires_in: int) -> UploadSlot:
+        checksum = base64.b64encode(bytes.fromhex(sha256)).decode()
+        meta = {**metadata, "sha256": sha256}
+        url: str = self.client.generate_presigned_url(
+            "put_object", ExpiresIn=expires_in, HttpMethod="PUT",
+            Params={"Bucket": self.bucket, "Key": key, "ContentType": content_type,
+                    "ContentLength": size, "ChecksumSHA256": checksum, "IfNoneMatch": "*",
+                    "Metadata": meta})
+        # Every header the signature covers (X-Amz-SignedHeaders), which the client must
+        # send as given; Content-Length is its HTTP client's, from the body.
+        headers = {"Content-Type": content_type, "x-amz-checksum-sha256": checksum,
+                   "If-None-Match": "*", **{f"x-amz-meta-{k}": v for k, v in meta.items()}}
+        return UploadSlot("PUT", url, headers, expires_in)
+
+    def received(self, key: str) -> ReceivedObject | None:
+        try:
+            got = self.client.get_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return None
+            raise StorageFailed(f"S3 did not give the object ({type(exc).__name__})"
+                                ) from None
+        except BotoCoreError as exc:
+            raise StorageFailed(f"S3 could not be reached ({type(exc).__name__})") from None
+        digest, size = hashlib.sha256(), 0
+        # In chunks: a 25 MiB piece is hashed without being held whole.
+        for chunk in got["Body"].iter_chunks(1024 * 1024):
+            digest.update(chunk)
+            size += len(chunk)
+        return ReceivedObject(size, str(got.get("ContentType") or ""), digest.hexdigest(),
+                              dict(got.get("Metadata") or {}))

@@ -143,7 +143,8 @@ def letter_ports(settings: Settings) -> dict[str, Any]:
     from adapters.sqs_letters import SqsLetterQueue
 
     return {
-        "documents": S3DocumentStore(LazyClient("s3", _S3_CONFIG), settings.bucket),
+        "documents": S3DocumentStore(LazyClient("s3", _S3_CONFIG), settings.bucket,
+                                     max_upload_bytes=settings.upload_max_bytes),
         "letter_queue": (SqsLetterQueue(LazyClient("sqs"), settings.letter_queue_url)
                          if settings.letter_queue_url else None),
         "postal": postal_provider(settings),

@@ -51,6 +51,9 @@ class Settings:
     # SSM SecureString named here.
     company_data: str = "fake"
     sirene_key_parameter: str | None = None
+    # The largest piece an upload slot (a presigned PUT to S3) is signed for: above the
+    # 4 MiB a request's body carries, a file goes that way.
+    upload_max_bytes: int = 25 * 1024 * 1024
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -78,4 +81,5 @@ class Settings:
             clock_file=env.get("RELANCE_CLOCK_FILE", ""),
             company_data=env.get("RELANCE_COMPANY_DATA", "fake"),
             sirene_key_parameter=env.get("RELANCE_SIRENE_KEY_PARAMETER") or None,
+            upload_max_bytes=int(env.get("RELANCE_UPLOAD_MAX_BYTES", str(25 * 1024 * 1024))),
         )

@@ -10,7 +10,7 @@ import io
 import json
 import zipfile
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 import boto3
 
@@ -109,3 +109,103 @@ def test_the_dossier_is_a_redirect_to_a_zip_whose_manifest_hashes_every_file(
                        headers=tenant.headers, follow_redirects=False)
     with zipfile.ZipFile(io.BytesIO(stored_object(plain.headers["location"]))) as z:
         assert not any(n.startswith("injonction-de-payer/") for n in z.namelist())
+
+
+BIG = PDF + b"z" * (5 * 1024 * 1024)  # above what a request's body may carry (4 MiB)
+
+
+def declare(client: Any, tenant: Tenant, claim_id: str, body: bytes, **fields: Any) -> Any:
+    return client.post(f"/v1/claims/{claim_id}/documents/uploads", headers=tenant.headers,
+                       json={"kind": "contract", "content_type": "application/pdf",
+                             "size": len(body), "sha256": hashlib.sha256(body).hexdigest(),
+                             **fields})
+
+
+def send(slot: dict[str, Any], body: bytes) -> Any:
+    import requests  # moto answers the presigned PUT (mock_aws intercepts `requests`)
+
+    return requests.put(slot["url"], data=body, headers=slot["headers"], timeout=10)
+
+
+def test_a_large_file_goes_to_s3_by_a_presigned_put_then_is_recorded(client: Any,
+                                                                    tenant: Tenant) -> None:
+    claim = new_claim(client, tenant, new_debtor(client, tenant)["id"])
+    declared = declare(client, tenant, claim["id"], BIG)
+    assert declared.status_code == 201, declared.text
+    slot = declared.json()
+    assert slot["method"] == "PUT" and slot["expires_in"] == 300
+    assert slot["max_size"] == 25 * 1024 * 1024
+    signed = parse_qs(urlparse(slot["url"]).query)["X-Amz-SignedHeaders"][0].split(";")
+    # The size, the type, the checksum and write-once are in the signature: S3 takes
+    # nothing else at that URL.
+    assert {"content-length", "content-type", "x-amz-checksum-sha256",
+            "if-none-match"} <= set(signed)
+    early = client.post(slot["complete_url"], headers=tenant.headers)
+    assert_problem(early, 409, "upload_id")
+    assert send(slot, BIG).status_code == 200
+    from tests.conftest import make_tenant
+
+    other = make_tenant(client, "Autre SARL")  # another tenant cannot complete it
+    assert_problem(client.post(slot["complete_url"], headers=other.headers), 404)
+    done = client.post(slot["complete_url"], headers=tenant.headers)
+    assert done.status_code == 201, done.text
+    record = done.json()
+    assert (record["size"], record["sha256"], record["kind"]) == (
+        len(BIG), hashlib.sha256(BIG).hexdigest(), "contract")
+    again = client.post(slot["complete_url"], headers=tenant.headers)
+    assert again.status_code == 200 and again.json()["id"] == record["id"]
+    read = client.get(f"/v1/claims/{claim['id']}/documents/{record['id']}",
+                      headers=tenant.headers)
+    assert stored_object(read.json()["download_url"]) == BIG
+    # Declared again: the same record, nothing to send.
+    twice = declare(client, tenant, claim["id"], BIG)
+    assert twice.status_code == 200 and twice.json()["id"] == record["id"]
+    events = client.get(f"/v1/claims/{claim['id']}/events", headers=tenant.headers).json()
+    uploaded = [e for e in events["items"] if e["action"] == "document_uploaded"]
+    assert [(e["data"]["document_id"], e["data"]["channel"]) for e in uploaded] == [
+        (record["id"], "upload_slot")]
+
+
+def test_a_slot_is_refused_as_a_problem_naming_the_field(client: Any,
+                                                         tenant: Tenant) -> None:
+    claim = new_claim(client, tenant, new_debtor(client, tenant)["id"])
+    slot = declare(client, tenant, claim["id"], BIG).json()
+    # moto does not check the checksum S3 would (BadDigest): the completion does.
+    assert send(slot, BIG[:-1] + b"!").status_code == 200
+    assert_problem(client.post(slot["complete_url"], headers=tenant.headers), 422, "sha256")
+    too_big = declare(client, tenant, claim["id"], b"", size=25 * 1024 * 1024 + 1)
+    assert_problem(too_big, 422, "size")
+    assert_problem(declare(client, tenant, claim["id"], BIG, content_type="text/html"), 400)
+    assert_problem(declare(client, tenant, claim["id"], BIG, invoice_number="F-404"), 422,
+                   "invoice_number")
+    assert_problem(declare(client, tenant, "clm_nope", BIG), 404)
+    assert_problem(client.post(f"/v1/claims/{claim['id']}/documents/uploads/doc_x.exe/"
+                               "complete", headers=tenant.headers), 404)
+    listed = client.get(f"/v1/claims/{claim['id']}/documents", headers=tenant.headers)
+    assert listed.json()["items"] == []
+
+
+def test_a_direct_upload_is_on_the_timeline(client: Any, tenant: Tenant) -> None:
+    claim = new_claim(client, tenant, new_debtor(client, tenant)["id"])
+    record = upload(client, tenant, claim["id"], PDF, invoice_number="F-001").json()
+    events = client.get(f"/v1/claims/{claim['id']}/events", headers=tenant.headers).json()
+    uploaded = [e for e in events["items"] if e["action"] == "document_uploaded"]
+    assert [e["data"] for e in uploaded] == [{
+        "document_id": record["id"], "kind": "invoice", "content_type": "application/pdf",
+        "size": str(len(PDF)), "sha256": hashlib.sha256(PDF).hexdigest(),
+        "invoice": "F-001", "channel": "direct"}]
+
+
+def test_the_dossier_follows_the_proceeding_under_way(client: Any, tenant: Tenant) -> None:
+    claim = new_claim(client, tenant, new_debtor(client, tenant)["id"])
+    started = client.post(f"/v1/claims/{claim['id']}/actions/start_judicial",
+                          json={"route": "refere_provision"}, headers=tenant.headers)
+    assert started.status_code == 200, started.text
+    dossier = client.get(f"/v1/claims/{claim['id']}/dossier", headers=tenant.headers,
+                         follow_redirects=False)
+    assert dossier.status_code == 303, dossier.text
+    with zipfile.ZipFile(io.BytesIO(stored_object(dossier.headers["location"]))) as z:
+        assert not any(n.startswith("injonction-de-payer/") for n in z.namelist())
+    assert_problem(client.get(f"/v1/claims/{claim['id']}/dossier", headers=tenant.headers,
+                              params={"route": "injonction_de_payer"},
+                              follow_redirects=False), 409, "route")

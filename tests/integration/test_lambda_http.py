@@ -144,3 +144,42 @@ def test_the_http_entry_point_imports_neither_moto_nor_weasyprint() -> None:
                          check=True, env={"PYTHONPATH": "src", "PATH": "/usr/bin:/bin"},
                          cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.strip() == "[]"
+
+
+def test_a_binary_upload_arrives_base64_encoded_and_is_stored_byte_for_byte(
+        handler: Any) -> None:
+    import base64
+    import hashlib
+    import os
+
+    # The bytes a text decoding would spoil: NUL, invalid UTF-8, CR LF.
+    pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\r\n" + bytes(range(256)) * 40 + b"\x00\xff%%EOF"
+    boto3.client("s3").create_bucket(Bucket="relance-letters", CreateBucketConfiguration={
+        "LocationConstraint": os.environ["AWS_DEFAULT_REGION"]})
+    op = {"x-api-key": OPERATOR}
+    _, _, creditor = call(handler, http_event("POST", "/v1/admin/creditors", headers=op, body={
+        "legal_name": "Menuiserie Leroy SARL", "siren": "732829320",
+        "address": {"lines": ["8 rue des Lilas"], "postal_code": "69003", "city": "Lyon"}}))
+    _, _, key = call(handler, http_event(
+        "POST", f"/v1/admin/creditors/{creditor['id']}/api-keys", headers=op,
+        body={"name": "erp", "scopes": ["read", "write"]}))
+    auth = {"x-api-key": key["secret"]}
+    _, _, debtor = call(handler, http_event("POST", "/v1/debtors", headers=auth, body={
+        "kind": "business", "name": "Atelier Martin SAS", "siren": "552100554"}))
+    _, _, claim = call(handler, http_event("POST", "/v1/claims", headers=auth, body={
+        "debtor_id": debtor["id"], "currency": "EUR", "invoices": [
+            {"number": "F-77", "issue_date": "2026-01-02", "due_date": "2026-02-01",
+             "amount": "349.90"}]}))
+    # As API Gateway (HTTP API, payload 2.0) hands a PDF body to the function.
+    event = http_event("POST", f"/v1/claims/{claim['id']}/documents", headers={
+        **auth, "content-type": "application/pdf"}, query="kind=invoice&invoice_number=F-77")
+    event["body"] = base64.b64encode(pdf).decode()
+    event["isBase64Encoded"] = True
+    status, _, record = call(handler, event)
+    assert status == 201, record
+    assert record["sha256"] == hashlib.sha256(pdf).hexdigest()
+    assert record["size"] == len(pdf)
+    stored = boto3.client("s3").get_object(
+        Bucket="relance-letters",
+        Key=f"documents/{creditor['id']}/{claim['id']}/{record['id']}.pdf")["Body"].read()
+    assert stored == pdf

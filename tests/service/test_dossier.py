@@ -27,7 +27,7 @@ from domain.judicial.dossier import MANIFEST
 from domain.letters.model import DispatchMode, LetterKind
 from domain.services import claim_documents, dossier, letters
 from domain.services.caller import Caller
-from domain.shared.errors import DomainValidationError, NotFound
+from domain.shared.errors import Conflict, DomainValidationError, NotFound
 from tests.fakes import FakeWorld
 from tests.service.test_letters import claim, ready
 
@@ -221,3 +221,128 @@ def test_disputes_promises_and_their_ends_are_in_the_dossier(world: FakeWorld,
     # Past its day unpaid: broken as of the dossier's day, though nothing has saved it yet.
     assert [(p["amount"], p["promised_on"], p["status"]) for p in promises] == [
         ("1200.00", "2026-03-12", "broken")]
+
+
+def timeline(world: FakeWorld, caller: Caller, claim_id: str) -> list[Any]:
+    from domain.ports.repositories import PageRequest
+
+    return world.ports.unit_of_work().claims.list_events(caller.creditor_id, claim_id,
+                                                         PageRequest(100, None)).items
+
+
+def test_an_upload_is_on_the_timeline_with_its_hash_never_its_content(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = claim(world, caller, F1)
+    body = PDF + b"secret contents"
+    record = upload(world, caller, claim_id, "invoice", body, "F-1")
+    again = upload(world, caller, claim_id, "invoice", body, "F-1")
+    uploaded = [e for e in timeline(world, caller, claim_id)
+                if e.action == "document_uploaded"]
+    assert again == record and len(uploaded) == 1  # the same bytes again: no second trace
+    assert uploaded[0].data == {
+        "document_id": record.id, "kind": "invoice", "content_type": "application/pdf",
+        "size": str(len(body)), "sha256": hashlib.sha256(body).hexdigest(),
+        "invoice": "F-1", "channel": "direct"}
+    assert uploaded[0].at == record.uploaded_at and uploaded[0].actor == "erp"
+    files = {f.path: f.body for f in dossier.dossier_files(
+        dossier.dossier_input(claim_id, caller, world.ports), world.ports)}
+    assert b"secret contents" not in files["07-timeline.json"]
+    shown = [e for e in json.loads(files["07-timeline.json"])
+             if e["action"] == "document_uploaded"]
+    assert [e["data"]["document_id"] for e in shown] == [record.id]
+
+
+BIG = PDF + b"z" * (5 * 1024 * 1024)  # above the 4 MiB a request's body may carry
+
+
+def slot_for(world: FakeWorld, caller: Caller, claim_id: str, body: bytes, *,
+             kind: str = "contract", invoice: str | None = None) -> Any:
+    return claim_documents.start_upload(claim_id, claim_documents.UploadDraft(
+        kind=kind, content_type="application/pdf", size=len(body),
+        sha256=hashlib.sha256(body).hexdigest(), invoice_number=invoice), caller, world.ports)
+
+
+def test_a_large_file_goes_by_a_slot_and_is_recorded_on_completion(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = claim(world, caller, F1)
+    started = slot_for(world, caller, claim_id, BIG, kind="invoice", invoice="F-1")
+    assert started.existing is None and started.slot.method == "PUT"
+    with pytest.raises(Conflict) as early:  # nothing sent yet
+        claim_documents.complete_upload(claim_id, started.upload_id, caller, world.ports)
+    assert early.value.field_path == "upload_id"
+    world.documents.deliver(started.slot.url, BIG)
+    record, new = claim_documents.complete_upload(claim_id, started.upload_id, caller,
+                                                  world.ports)
+    assert new and (record.size, record.sha256, record.invoice_number) == (
+        len(BIG), hashlib.sha256(BIG).hexdigest(), "F-1")
+    again, new_again = claim_documents.complete_upload(claim_id, started.upload_id, caller,
+                                                       world.ports)
+    assert again == record and not new_again
+    uploaded = [e for e in timeline(world, caller, claim_id)
+                if e.action == "document_uploaded"]
+    assert [(e.data["document_id"], e.data["channel"], e.data["size"]) for e in uploaded] == [
+        (record.id, "upload_slot", str(len(BIG)))]
+    # The same bytes declared again as the same piece: its record, no slot.
+    twice = slot_for(world, caller, claim_id, BIG, kind="invoice", invoice="F-1")
+    assert twice.slot is None and twice.existing == record
+    files = {f.path: f.body for f in dossier.dossier_files(
+        dossier.dossier_input(claim_id, caller, world.ports), world.ports)}
+    assert files["pieces/01-invoice-F-1.pdf"] == BIG
+
+
+def test_a_slot_refuses_what_was_not_declared(world: FakeWorld, caller: Caller) -> None:
+    claim_id = claim(world, caller, F1)
+    started = slot_for(world, caller, claim_id, BIG)
+    world.documents.deliver(started.slot.url, BIG[:-1] + b"!")  # same size, other bytes
+    with pytest.raises(DomainValidationError) as other_bytes:
+        claim_documents.complete_upload(claim_id, started.upload_id, caller, world.ports)
+    assert other_bytes.value.errors[0].field == "sha256"
+    started = slot_for(world, caller, claim_id, BIG)
+    world.documents.deliver(started.slot.url, BIG, content_type="image/png")
+    with pytest.raises(DomainValidationError) as other_type:
+        claim_documents.complete_upload(claim_id, started.upload_id, caller, world.ports)
+    assert other_type.value.errors[0].field == "content_type"
+    assert claim_documents.list_documents(claim_id, caller, world.ports) == []
+    too_big = b"x" * (world.documents.max_upload_bytes + 1)
+    with pytest.raises(DomainValidationError) as size:
+        slot_for(world, caller, claim_id, too_big)
+    assert size.value.errors[0].field == "size"
+    with pytest.raises(NotFound):
+        claim_documents.complete_upload(claim_id, "doc_nope.exe", caller, world.ports)
+
+
+def test_a_proceeding_under_way_decides_the_dossiers_route(world: FakeWorld,
+                                                          caller: Caller) -> None:
+    from domain.claims.judicial import JudicialRoute
+    from domain.services import judicial_proceedings as jps
+
+    def paths(route: str | None = None) -> set[str]:
+        stored = dossier.build_dossier(claim_id, caller, world.ports, write_zip, route=route)
+        return set(unzip(world.documents.objects[stored.object_key][0]))
+
+    claim_id = claim(world, caller, F1)
+    assert "injonction-de-payer/request.json" in paths()  # none under way: the default
+    assert "injonction-de-payer/request.json" not in paths("none")  # ... or the query
+    jps.start_proceeding(claim_id, JudicialRoute.REFERE_PROVISION, caller, world.ports)
+    assert not any(p.startswith("injonction-de-payer/") for p in paths())
+    with pytest.raises(Conflict) as contradicted:
+        paths("injonction_de_payer")
+    assert contradicted.value.field_path == "route"
+    jps.record_event(claim_id, jps.EventDraft(type="withdrawn", occurred_on=date(2026, 3, 10)),
+                     None, caller, world.ports)
+    assert "injonction-de-payer/request.json" in paths("injonction_de_payer")  # ended
+
+
+def test_an_injonction_under_way_keeps_its_request_in_the_dossier(world: FakeWorld,
+                                                                 caller: Caller) -> None:
+    from domain.claims.judicial import JudicialRoute
+    from domain.services import judicial_proceedings as jps
+
+    claim_id = claim(world, caller, F1)
+    jps.start_proceeding(claim_id, JudicialRoute.INJONCTION_DE_PAYER, caller, world.ports)
+    assert dossier.dossier_route(claim_id, None, caller, world.ports) is (
+        JudicialRoute.INJONCTION_DE_PAYER)
+    with pytest.raises(Conflict):
+        dossier.dossier_route(claim_id, "none", caller, world.ports)
+    with pytest.raises(DomainValidationError):
+        dossier.dossier_route(claim_id, "refere", caller, world.ports)

@@ -11,9 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import ClassVar
+
+from domain.claims.events import Event
 
 # Through API Gateway and Lambda a request is at most 6 MB, base64 included for a binary
-# body (4/3 of it): 4 MiB of file is what the HTTP function can always take.
+# body (4/3 of it): 4 MiB of file is what the HTTP function can always take. A larger one
+# goes by a signed upload slot, up to the store's own maximum (a setting).
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
 
 # What a greffe or a commissaire opens without asking: PDF and the two image formats a
@@ -50,3 +54,21 @@ def document_key(creditor_id: str, claim_id: str, document_id: str,
     """Scoped by creditor and claim, as a letter's key is: a key names whose piece it is."""
     extension = ALLOWED_CONTENT_TYPES.get(content_type, "bin")
     return f"documents/{creditor_id}/{claim_id}/{document_id}.{extension}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentUploaded(Event):
+    """The timeline's trace of a piece given for the dossier, written with its record: a
+    court may ask when a piece was given and whether it changed since (its SHA-256).
+    Never its content, nor a file name (see the module's docstring); the invoice number
+    is the creditor's own reference, already on the claim."""
+
+    action: ClassVar[str] = "document_uploaded"
+    document_id: str
+    kind: DocumentKind
+    content_type: str
+    size: int
+    sha256: str
+    invoice: str | None = None
+    # `direct` (the request's body) or `upload_slot` (sent to the store, then completed).
+    channel: str = "direct"

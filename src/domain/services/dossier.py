@@ -1,7 +1,7 @@
 """Use case: the evidence dossier of a claim (domain.judicial.dossier decides what is in
 it), written as one archive and stored in the document store.
 
-The archive is stored, not answered: with uploaded pieces of up to 4 MiB each it passes
+The archive is stored, not answered: with uploaded pieces of up to 25 MiB each it passes
 the 6 MB a Lambda response may carry, and a stored archive is what was handed over, with
 its hash. Its key is its own SHA-256 under the claim, so asking again for an unchanged
 dossier stores nothing new (`put_once` finds the same bytes there) and a changed one is a
@@ -19,11 +19,12 @@ from domain.claims.judicial import JudicialRoute
 from domain.claims.model import ClaimEvent
 from domain.judicial import dossier
 from domain.judicial.dossier import DossierFile, DossierInput, exhibits
+from domain.judicial.proceedings import TERMINAL
 from domain.ports.letters import AlreadyStored
 from domain.ports.repositories import PageRequest
 from domain.services.caller import Caller, Ports
 from domain.services.letters import DOWNLOAD_URL_SECONDS, _need
-from domain.shared.errors import NotFound
+from domain.shared.errors import Conflict, DomainValidationError, NotFound
 from domain.shared.language import Language
 
 ArchiveWriter = Callable[[Sequence[DossierFile]], bytes]
@@ -81,10 +82,38 @@ def dossier_files(data: DossierInput, ports: Ports) -> list[DossierFile]:
     return dossier.build(data, bodies)
 
 
+# What `?route=` may ask: the route whose request the dossier pre-fills, or none.
+ROUTE_CHOICES = {"injonction_de_payer": JudicialRoute.INJONCTION_DE_PAYER, "none": None}
+
+
+def dossier_route(claim_id: str, requested: str | None, caller: Caller,
+                  ports: Ports) -> JudicialRoute | None:
+    """The route the dossier is made for. A proceeding under way decides: its route, so
+    a dossier never pre-fills a request for a route the claim is not on (only the
+    injonction de payer has one; another route's dossier has none). Asking for the other
+    is refused (Conflict on `route`, 409: the claim's state, not the query, is wrong for
+    it). With none under way (never started, or closed, lapsed: a new route may be
+    prepared) the query chooses, the injonction de payer by default."""
+    if requested is not None and requested not in ROUTE_CHOICES:
+        raise DomainValidationError("route", f"one of {', '.join(ROUTE_CHOICES)}",
+                                    code="invalid_choice")
+    uow = ports.unit_of_work()
+    current = uow.proceedings.current_proceeding(caller.creditor_id, claim_id)
+    if current is None or current.state in TERMINAL:
+        return ROUTE_CHOICES[requested or "injonction_de_payer"]
+    route = current.route if current.route in ROUTE_CHOICES.values() else None
+    if requested is not None and ROUTE_CHOICES[requested] is not route:
+        raise Conflict(f"the claim's proceeding under way is a {current.route.value} "
+                       f"({current.state.value}): its dossier is made for that route; "
+                       "leave `route` out", field_path="route")
+    return route
+
+
 def build_dossier(claim_id: str, caller: Caller, ports: Ports, write: ArchiveWriter, *,
-                  route: JudicialRoute | None = JudicialRoute.INJONCTION_DE_PAYER,
-                  court_type: str | None = None) -> StoredDossier:
-    data = dossier_input(claim_id, caller, ports, route, court_type)
+                  route: str | None = None, court_type: str | None = None) -> StoredDossier:
+    """`route`: the query's choice (`injonction_de_payer`, `none`), see dossier_route."""
+    data = dossier_input(claim_id, caller, ports, dossier_route(claim_id, route, caller, ports),
+                         court_type)
     files = dossier_files(data, ports)
     archive = write(files)
     sha = hashlib.sha256(archive).hexdigest()
@@ -100,5 +129,5 @@ def build_dossier(claim_id: str, caller: Caller, ports: Ports, write: ArchiveWri
     return StoredDossier(key, sha, len(archive), len(files), url, DOWNLOAD_URL_SECONDS)
 
 
-__all__ = ["ArchiveWriter", "Language", "StoredDossier", "build_dossier", "dossier_files",
-           "dossier_input"]
+__all__ = ["ROUTE_CHOICES", "ArchiveWriter", "Language", "StoredDossier", "build_dossier",
+           "dossier_files", "dossier_input", "dossier_route"]

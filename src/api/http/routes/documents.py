@@ -4,13 +4,18 @@ An upload is the raw body with its Content-Type (PDF, PNG or JPEG, at most 4 MiB
 API Gateway and Lambda carry, base64 included) and the `kind` in the query. It opts out of
 Idempotency-Key replay: the use case itself gives back the record of the same bytes, and
 the replay store would hold the body's hash for nothing. The file name is never asked
-for, stored or logged."""
+for, stored or logged.
+
+A larger file (up to the store's maximum, a setting) goes in two steps: `POST .../uploads`
+declares it (kind, type, size, SHA-256) and answers a presigned PUT valid a few minutes,
+whose signature binds those; the client sends the bytes to S3, then `POST
+.../uploads/{upload_id}/complete` checks what came and records it as an upload does."""
 
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.openapi import ResponseSpec
-from litestar.params import FromPath, QueryParameter, RawBody
+from litestar.params import FromPath, JSONBody, QueryParameter, RawBody
 from litestar.response import Redirect
 
 from api.http.auth import requires
@@ -22,6 +27,8 @@ from api.http.schemas.documents import (
     DocumentKindName,
     DocumentList,
     DocumentOut,
+    UploadCreate,
+    UploadSlotOut,
 )
 from domain.judicial.documents import ALLOWED_CONTENT_TYPES, MAX_DOCUMENT_BYTES
 
@@ -47,6 +54,25 @@ def _upload_operation(*statuses: int) -> dict[str, Any]:
         data_container=DocumentOut, description="The same bytes of the same kind were "
         "given before: their record, nothing stored again")
     return {**contract, "operation_class": UploadOperation}
+
+
+def _slot_operation(*statuses: int) -> dict[str, Any]:
+    contract = operation("StartDocumentUpload", *statuses)
+    contract["responses"][201] = ResponseSpec(
+        data_container=UploadSlotOut, description="The slot: send the file's bytes with "
+        "its method, URL and headers within `expires_in` seconds, then complete it")
+    contract["responses"][200] = ResponseSpec(
+        data_container=DocumentOut, description="The same bytes of the same kind were "
+        "given before: their record, nothing to send")
+    return contract
+
+
+def _complete_operation(*statuses: int) -> dict[str, Any]:
+    contract = operation("CompleteDocumentUpload", *statuses)
+    contract["responses"][200] = ResponseSpec(
+        data_container=DocumentOut, description="Completed before, or the same bytes of "
+        "the same kind were given before: that record")
+    return contract
 
 
 class DocumentController(Controller):
@@ -78,6 +104,41 @@ class DocumentController(Controller):
         return Response(DocumentOut.of(record), status_code=201 if new else 200, headers={
             "Location": f"/v1/claims/{claim_id}/documents/{record.id}"})
 
+    @post("/uploads", **_slot_operation(400, 401, 403, 404, 422, 503),
+          guards=[requires("write")], status_code=201,
+          summary="Declare a file too large for a request's body (above 4 MiB, at most "
+          "`max_size`): a presigned PUT for exactly those bytes, valid a few minutes")
+    def start_upload(self, caller: CallerDep, ports: PortsDep, claim_id: FromPath[str],
+                     data: JSONBody[UploadCreate]) -> Response[UploadSlotOut | DocumentOut]:
+        from domain.services import claim_documents
+
+        started = claim_documents.start_upload(claim_id, claim_documents.UploadDraft(
+            kind=data.kind, content_type=data.content_type, size=data.size,
+            sha256=data.sha256, invoice_number=data.invoice_number), caller, ports)
+        if started.existing is not None:
+            return Response(DocumentOut.of(started.existing), status_code=200, headers={
+                "Location": f"/v1/claims/{claim_id}/documents/{started.existing.id}"})
+        slot, upload_id = started.slot, started.upload_id
+        assert slot is not None and upload_id is not None  # no record: a slot was signed
+        return Response(UploadSlotOut(
+            upload_id=upload_id, method="PUT", url=slot.url, headers=dict(slot.headers),
+            expires_in=slot.expires_in, max_size=started.max_size,
+            complete_url=f"/v1/claims/{claim_id}/documents/uploads/{upload_id}/complete"),
+            status_code=201)
+
+    @post("/uploads/{upload_id:str}/complete",
+          **_complete_operation(401, 403, 404, 409, 422, 503),
+          guards=[requires("write")], status_code=201,
+          summary="Check the file sent to the upload's slot (size, type, SHA-256 of the "
+          "bytes) and record it as an upload is; again: the same record (200)")
+    def complete_upload(self, caller: CallerDep, ports: PortsDep, claim_id: FromPath[str],
+                        upload_id: FromPath[str]) -> Response[DocumentOut]:
+        from domain.services import claim_documents
+
+        record, new = claim_documents.complete_upload(claim_id, upload_id, caller, ports)
+        return Response(DocumentOut.of(record), status_code=201 if new else 200, headers={
+            "Location": f"/v1/claims/{claim_id}/documents/{record.id}"})
+
     @get("/", **operation("ListDocuments", 401, 403, 404), guards=[requires("read")],
          summary="The claim's uploaded documents, the earliest first")
     def list_documents(self, caller: CallerDep, ports: PortsDep,
@@ -104,24 +165,23 @@ class DossierController(Controller):
     path = "/v1/claims/{claim_id:str}/dossier"
     tags = ["documents"]
 
-    @get("/", **operation("BuildDossier", 400, 401, 403, 404, 503),
+    @get("/", **operation("BuildDossier", 400, 401, 403, 404, 409, 503),
          guards=[requires("read")], status_code=303,
          summary="Build the claim's evidence dossier (a zip with its manifest of SHA-256) "
          "and redirect (303) to it by a presigned link valid a few minutes")
     def build(self, caller: CallerDep, ports: PortsDep, claim_id: FromPath[str],
-              route: Annotated[str, QueryParameter(
+              route: Annotated[str | None, QueryParameter(
                   pattern="^(injonction_de_payer|none)$",
-                  description="`injonction_de_payer` adds the pre-filled request and its "
-                  "bordereau; `none` leaves them out")] = "injonction_de_payer",
+                  description="A proceeding under way decides the route (its own: "
+                  "`injonction_de_payer` adds the pre-filled request and its bordereau, "
+                  "another route none); asking for the other is a 409. With none under "
+                  "way this chooses: `injonction_de_payer` (the default) or `none`")] = None,
               court_type: Annotated[CourtTypeName | None, QueryParameter()] = None,
               ) -> Redirect:
         from adapters.dossier_archive import write_zip
-        from domain.claims.judicial import JudicialRoute
         from domain.services import dossier
 
-        stored = dossier.build_dossier(
-            claim_id, caller, ports, write_zip,
-            route=JudicialRoute.INJONCTION_DE_PAYER if route == "injonction_de_payer"
-            else None, court_type=court_type)
+        stored = dossier.build_dossier(claim_id, caller, ports, write_zip, route=route,
+                                       court_type=court_type)
         return Redirect(stored.download_url, status_code=303, headers={
             "X-Dossier-SHA256": stored.sha256, "X-Dossier-Size": str(stored.size)})
