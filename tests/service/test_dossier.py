@@ -346,3 +346,27 @@ def test_an_injonction_under_way_keeps_its_request_in_the_dossier(world: FakeWor
         dossier.dossier_route(claim_id, "none", caller, world.ports)
     with pytest.raises(DomainValidationError):
         dossier.dossier_route(claim_id, "refere", caller, world.ports)
+
+
+def test_the_statement_file_carries_the_proceedings_costs_by_who_bears_them(
+        world: FakeWorld, caller: Caller) -> None:
+    from domain import services
+    from domain.services import judicial_proceedings as jps
+
+    claim_id = claim(world, caller, F1)
+    services.apply_action(claim_id, services.ActionRequest(
+        "start_judicial", "no answer", route="injonction_de_payer"), caller, world.ports)
+    jps.record_event(claim_id, jps.EventDraft(
+        type="filed", occurred_on=date(2026, 3, 10),
+        cost=jps.CostDraft(kind="greffe", amount="25.19")), None, caller, world.ports)
+    jps.record_event(claim_id, jps.EventDraft(
+        type="cost", occurred_on=date(2026, 3, 10),
+        cost=jps.CostDraft(kind="agency_commission", amount="100.00", vat="20.00")),
+        None, caller, world.ports)
+    files = {f.path: f.body for f in dossier.dossier_files(
+        dossier.dossier_input(claim_id, caller, world.ports), world.ports)}
+    judicial = json.loads(files["04-statement.json"])["judicial"]
+    assert [(c["cost"]["kind"], c["bearer"]) for c in judicial["costs"]] == [
+        ("greffe", "debtor_if_ordered"), ("agency_commission", "creditor")]
+    assert (judicial["costs_debtor_may_bear"], judicial["costs_left_to_creditor"]) == (
+        "25.19", "120.00")

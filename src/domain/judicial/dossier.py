@@ -29,6 +29,7 @@ from domain.claims.model import Claim, ClaimEvent
 from domain.creditors.model import Creditor
 from domain.debtors.model import ContactKind, ContactPoint, Debtor, DebtorKind
 from domain.judicial.documents import ALLOWED_CONTENT_TYPES, DocumentKind, UploadedDocument
+from domain.judicial.statement import JudicialStatement
 from domain.letters.formatting import money
 from domain.letters.model import Letter, LetterKind, Proof, ProofKind
 from domain.shared.language import Language
@@ -102,6 +103,9 @@ class DossierInput:
     documents: Sequence[UploadedDocument]
     events: Sequence[ClaimEvent]
     made_on: date
+    # The statement's judicial section: interest since a judgment, the proceeding's costs
+    # by who bears them (domain.judicial.statement).
+    judicial: JudicialStatement | None = None
     route: JudicialRoute | None = JudicialRoute.INJONCTION_DE_PAYER
     court_type: str | None = None  # TC or TJ; None: from the debtor (see `court_type`)
 
@@ -329,6 +333,18 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _judicial(section: JudicialStatement | None) -> dict[str, Any] | None:
+    """The statement's judicial section as the court reads it: the judgment's interest and
+    each cost with who bears it (the proceeding itself is in the timeline)."""
+    if section is None:
+        return None
+    return {"judgment": section.judgment,
+            "costs": [{"cost": line.cost, "bearer": line.bearer, "basis": line.basis}
+                      for line in section.costs],
+            "costs_debtor_may_bear": section.costs_debtor_may_bear,
+            "costs_left_to_creditor": section.costs_left_to_creditor}
+
+
 def _json(value: Any) -> bytes:
     return (json.dumps(plain(value), ensure_ascii=False, indent=2, sort_keys=True)
             + "\n").encode()
@@ -435,7 +451,8 @@ def build(data: DossierInput, bodies: Mapping[str, bytes]) -> list[DossierFile]:
                     _json(letters_summary(data.letters, pieces))),
         DossierFile("04-statement.json", "application/json", _json(
             {"statement": data.statement, "formal_notice_on": data.account.formal_notice_on,
-             "judgment": data.account.judgment, "payments": data.account.payments})),
+             "judgment": data.account.judgment, "payments": data.account.payments,
+             "judicial": _judicial(data.judicial)})),
         DossierFile("05-promises-and-plans.json", "application/json",
                     _json(commitments(data.account))),
         DossierFile("06-disputes.json", "application/json",

@@ -36,6 +36,7 @@ from domain.shared.retry import retry_on_stale
 from domain.shared.validation import raise_if
 
 if TYPE_CHECKING:
+    from domain.amounts.rates import RateTables
     from domain.judicial.statement import JudicialStatement
 
 
@@ -131,22 +132,30 @@ def statement_view(claim_id: str, at: date | None, caller: Caller, ports: Ports,
     day = at or today
     rates = ports.rates.rate_tables()
     stated = account.statement(claim, day, rates)
-    if not judicial or (account.judgment is None and claim.judicial_route is None):
+    if not judicial:
         return StatementView(claim, stated)
+    return StatementView(claim, stated, judicial_section(uow, claim, account, stated, rates))
+
+
+def judicial_section(uow: UnitOfWork, claim: Claim, account: ClaimAccount, stated: Statement,
+                     rates: RateTables) -> JudicialStatement | None:
+    """What a judgment and the proceeding under way add to `stated` (None when neither):
+    one more read, the proceeding, only for a claim that took a judicial route."""
+    if account.judgment is None and claim.judicial_route is None:
+        return None
     from domain.judicial.statement import judicial_statement
 
     proceeding = (uow.proceedings.current_proceeding(claim.creditor_id, claim.id)
                   if claim.judicial_route is not None else None)
-    judgment = account.judgment
+    judgment, day = account.judgment, stated.at
     before = None
     if judgment is not None and day >= judgment.pronounced_on:
         # The same ledger the day before: what accrued after is the judgment's interest.
         before = account.statement(claim, judgment.pronounced_on - timedelta(days=1),
                                    rates).totals.interest
-    section = judicial_statement(
+    return judicial_statement(
         stated, judgment=judgment, interest_before_judgment=before, proceeding=proceeding,
         majoration_from=law.majoration_from(account.terms(claim, day)))
-    return StatementView(claim, stated, section)
 
 
 # ------------------------------------------------------------------------ payments

@@ -22,6 +22,7 @@ from domain.judicial.dossier import DossierFile, DossierInput, exhibits
 from domain.judicial.proceedings import TERMINAL
 from domain.ports.letters import AlreadyStored
 from domain.ports.repositories import PageRequest
+from domain.services.amounts import judicial_section
 from domain.services.caller import Caller, Ports
 from domain.services.letters import DOWNLOAD_URL_SECONDS, _need
 from domain.shared.errors import Conflict, DomainValidationError, NotFound
@@ -67,9 +68,11 @@ def dossier_input(claim_id: str, caller: Caller, ports: Ports,
         cursor = page.next_cursor
         if cursor is None:
             break
+    statement = settled or account.statement(claim, today, tables)
     return DossierInput(
         creditor=creditor, debtor=debtor, claim=claim, account=account,
-        statement=settled or account.statement(claim, today, tables),
+        statement=statement,
+        judicial=judicial_section(uow, claim, account, statement, tables),
         letters=uow.letters.list_letters(caller.creditor_id, claim_id),
         documents=uow.documents.list_documents(caller.creditor_id, claim_id),
         events=events, made_on=today, route=route, court_type=court_type)
