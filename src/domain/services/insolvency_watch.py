@@ -6,8 +6,8 @@ against the public registers (domain.ports.company_data: the BODACC and Sirene).
   of its claims carry it, interest stops at the opening, open claims are held (insolvency),
   so no letter goes to the debtor. Then each open claim of the debtor gets a
   `declare_claim` task, due on the declaration deadline (the publication + 2 months, + 2
-  more for a creditor outside metropolitan France: C. com. R622-24, a dated parameter of
-  domain/judicial/data/insolvency.json), and its declaration of claim, a registered letter
+  more for a creditor outside metropolitan France: C. com. R622-24, dated parameters of
+  domain/debtors/data/insolvency.json), and its declaration of claim, a registered letter
   to the mandataire the notice names (domain.letters.declaration).
 - A company the Sirene register records as ceased (C) raises a `company_ceased` task on
   each open claim of the debtor.
@@ -29,11 +29,13 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from domain.claims.model import Phase
-from domain.creditors.model import Creditor
 from domain.debtors.model import Debtor
-from domain.debtors.proceedings import CollectiveProceedings, ProceedingsKind
+from domain.debtors.proceedings import (
+    CollectiveProceedings,
+    ProceedingsKind,
+    declaration_deadline,
+)
 from domain.escalation.tasks import Task, TaskKind, TaskStatus
-from domain.judicial.parameters import judicial_parameters
 from domain.letters.declaration import MandataireAddress, compose_declaration
 from domain.letters.model import DispatchMode, Letter, LetterKind, LetterStatus
 from domain.ports.company_data import (
@@ -48,7 +50,6 @@ from domain.ports.letters import RenderJob
 from domain.ports.watch import WATCH_SHARDS, DebtorWatch
 from domain.services.caller import Caller, Ports
 from domain.services.proceedings import ProceedingsDraft, creditor_abroad, record_proceedings
-from domain.shared.dates import add_months
 from domain.shared.errors import DomainError, DomainValidationError
 from domain.shared.ids import new_id
 from domain.shared.retry import retry_on_stale
@@ -78,16 +79,6 @@ class WatchReport:
     declarations: int = 0  # letters to a mandataire requested
     ceased: int = 0  # debtors noted as ceased
     errors: int = 0  # debtors the watch could not act on (kept for the next run)
-
-
-def declaration_deadline(published_on: date, creditor: Creditor | None) -> date:
-    """R622-24: the BODACC publication + 2 months, + 2 more for a creditor outside
-    metropolitan France; the months in force on the publication day."""
-    table = judicial_parameters()
-    months = table.at("insolvency.declaration_months", published_on).whole
-    if creditor_abroad(creditor):
-        months += table.at("insolvency.declaration_extra_months_abroad", published_on).whole
-    return add_months(published_on, months)
 
 
 def run_watch(ports: Ports, company_data: CompanyData) -> WatchReport:
@@ -195,7 +186,7 @@ def _declare(claim_id: str, proceedings: CollectiveProceedings, published: date,
                                                                 claim.debtor_id)
         if debtor is None or creditor is None:
             return
-        deadline = declaration_deadline(published, creditor)
+        deadline = declaration_deadline(published, creditor_abroad=creditor_abroad(creditor))
         now = ports.clock.now()
         has_task = any(t.kind is TaskKind.DECLARE_CLAIM
                        for t in uow.tasks.open_tasks_of_claim(caller.creditor_id, claim.id))
