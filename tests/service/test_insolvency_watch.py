@@ -27,6 +27,7 @@ from domain.ports.company_data import (
 )
 from domain.services.caller import Caller
 from domain.services.insolvency_watch import run_watch
+from domain.services.proceedings import ProceedingsDraft, record_proceedings
 from tests.fakes import FakeWorld
 from tests.service.conftest import open_claim
 
@@ -258,3 +259,85 @@ def test_one_siren_under_two_creditors_is_asked_once_and_each_creditor_told(
     assert (report.debtors, report.sirens, report.openings, report.declare_tasks) == (
         2, 1, 2, 3)
     assert services.get_debtor(theirs, other, world.ports).collective_proceedings
+
+
+# ---------------------------------------------- one declare_claim task per opening
+
+def _declare_tasks(world: FakeWorld, claim_id: str) -> list[Task]:
+    return [t for t in _tasks(world) if t.kind is TaskKind.DECLARE_CLAIM
+            and t.claim_id == claim_id]
+
+
+def _start_declaration(world: FakeWorld, caller: Caller, claim_id: str) -> None:
+    services.apply_action(claim_id, services.ActionRequest(
+        "start_judicial", "declare to the liquidateur", route="declaration_of_claim"),
+        caller, world.ports)
+
+
+def _one_claim_in_liquidation(world: FakeWorld, caller: Caller) -> tuple[str, str]:
+    debtor_id = _debtor(world, caller, SIREN)
+    return debtor_id, open_claim(world, caller, amount="1200.00", due=date(2026, 1, 15),
+                                 number="F-1", debtor_id=debtor_id).id
+
+
+def test_a_declaration_proceeding_started_after_the_watch_shares_its_task(
+        world: FakeWorld, caller: Caller) -> None:
+    _, claim_id = _one_claim_in_liquidation(world, caller)
+    data = FakeCompanyData()
+    data.set(CompanyFacts(SIREN, (LIQUIDATION,), ACTIVE))
+    assert run_watch(world.ports, data).declare_tasks == 1
+
+    _start_declaration(world, caller, claim_id)
+
+    [task] = _declare_tasks(world, claim_id)
+    assert "prepared" in task.title  # the watch's, which came first
+    # The declaration recorded in the proceeding does that one task.
+    from domain.services.judicial_proceedings import EventDraft, record_event
+
+    record_event(claim_id, EventDraft(type="declared", occurred_on=date(2026, 3, 10)), None,
+                 caller, world.ports)
+    [done] = _declare_tasks(world, claim_id)
+    assert done.status.value == "done"
+
+
+def test_the_watch_after_a_declaration_proceeding_adds_no_second_task(
+        world: FakeWorld, caller: Caller) -> None:
+    debtor_id, claim_id = _one_claim_in_liquidation(world, caller)
+    # A person recorded the same opening first, then started the declaration.
+    record_proceedings(debtor_id, ProceedingsDraft(
+        kind="liquidation_judiciaire", opened_on=date(2026, 2, 20),
+        court="TRIBUNAL DE COMMERCE DE LYON", bodacc_published_on=date(2026, 3, 2)),
+        caller, world.ports)
+    _start_declaration(world, caller, claim_id)
+    [first] = _declare_tasks(world, claim_id)
+    data = FakeCompanyData()
+    data.set(CompanyFacts(SIREN, (LIQUIDATION,), ACTIVE))
+
+    report = run_watch(world.ports, data)
+
+    assert report.declare_tasks == 0
+    assert _declare_tasks(world, claim_id) == [first]
+    # Still open, so the watch prepares the letter the person may post.
+    assert report.declarations == 1
+
+
+def test_the_watch_writes_no_letter_for_a_claim_already_declared(
+        world: FakeWorld, caller: Caller) -> None:
+    from domain.services.judicial_proceedings import EventDraft, record_event
+
+    debtor_id, claim_id = _one_claim_in_liquidation(world, caller)
+    record_proceedings(debtor_id, ProceedingsDraft(
+        kind="liquidation_judiciaire", opened_on=date(2026, 2, 20),
+        court="TRIBUNAL DE COMMERCE DE LYON", bodacc_published_on=date(2026, 3, 2)),
+        caller, world.ports)
+    _start_declaration(world, caller, claim_id)
+    record_event(claim_id, EventDraft(type="declared", occurred_on=date(2026, 3, 9)), None,
+                 caller, world.ports)
+    data = FakeCompanyData()
+    data.set(CompanyFacts(SIREN, (LIQUIDATION,), ACTIVE))
+
+    report = run_watch(world.ports, data)
+
+    assert (report.declare_tasks, report.declarations) == (0, 0)
+    assert [t.status.value for t in _declare_tasks(world, claim_id)] == ["done"]
+    assert _letters(world) == [] and world.queue.jobs == []

@@ -49,6 +49,10 @@ from domain.ports.company_data import (
 from domain.ports.letters import RenderJob
 from domain.ports.watch import WATCH_SHARDS, DebtorWatch
 from domain.services.caller import Caller, Ports
+from domain.services.judicial_proceedings import (
+    declaration_task_id,
+    existing_declaration_task,
+)
 from domain.services.proceedings import ProceedingsDraft, creditor_abroad, record_proceedings
 from domain.shared.errors import DomainError, DomainValidationError
 from domain.shared.ids import new_id
@@ -188,17 +192,23 @@ def _declare(claim_id: str, proceedings: CollectiveProceedings, published: date,
             return
         deadline = declaration_deadline(published, creditor_abroad=creditor_abroad(creditor))
         now = ports.clock.now()
-        has_task = any(t.kind is TaskKind.DECLARE_CLAIM
-                       for t in uow.tasks.open_tasks_of_claim(caller.creditor_id, claim.id))
+        # One task per opening, shared with a declaration_of_claim proceeding.
+        task = existing_declaration_task(uow, caller.creditor_id, claim.id,
+                                         proceedings.opened_on)
+        has_task = task is not None
         letters = uow.letters.list_letters(caller.creditor_id, claim.id)
-        has_letter = any(x.kind is LetterKind.DECLARATION_OF_CLAIM for x in letters)
+        # A task no longer open is one a person dealt with (declared, or judged moot):
+        # a letter now would declare the claim a second time.
+        has_letter = (task is not None and task.status is not TaskStatus.OPEN) or any(
+            x.kind is LetterKind.DECLARATION_OF_CLAIM for x in letters)
         mandataire = notice.mandataire
         address = (MandataireAddress(mandataire.name, mandataire.street or "",
                                      mandataire.postal_code or "", mandataire.city or "")
                    if mandataire is not None and mandataire.has_address else None)
         if not has_task:
             uow.tasks.add_task(Task(
-                id=new_id("tsk"), creditor_id=claim.creditor_id, claim_id=claim.id,
+                id=declaration_task_id(claim.id, proceedings.opened_on),
+                creditor_id=claim.creditor_id, claim_id=claim.id,
                 debtor_id=claim.debtor_id, kind=TaskKind.DECLARE_CLAIM,
                 status=TaskStatus.OPEN, created_at=now,
                 due_at=datetime.combine(deadline, DUE_AT, ZONE),
