@@ -51,6 +51,9 @@ class Settings:
     # SSM SecureString named here.
     company_data: str = "fake"
     sirene_key_parameter: str | None = None
+    # The registers' quota the watch keeps: INSEE's API Sirene allows a key about 30
+    # requests a minute (adapters.company_data.pacing).
+    company_data_per_minute: int = 30
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -78,4 +81,5 @@ class Settings:
             clock_file=env.get("RELANCE_CLOCK_FILE", ""),
             company_data=env.get("RELANCE_COMPANY_DATA", "fake"),
             sirene_key_parameter=env.get("RELANCE_SIRENE_KEY_PARAMETER") or None,
+            company_data_per_minute=int(env.get("RELANCE_COMPANY_DATA_PER_MINUTE", "30")),
         )

@@ -19,13 +19,19 @@ what it acted on is remembered per debtor (the BODACC notice ids, the day it not
 cessation), and each effect is checked against the state before it is made (the debtor
 already carries the proceedings, the claim already has its task or its letter), so a run
 repeated, or one that died half-way, records nothing twice.
+
+It keeps the registers' pace (domain.ports.company_data.Pacer: Sirene allows about 30
+requests a minute per key), so a run may not reach every SIREN before its Lambda's time
+is spent: it asks the least recently checked first and stops cleanly before the end, and
+the next run starts with those it left (2,000 SIRENs at 30 a minute take five daily runs
+of 15 minutes: bench/bench_insolvency_watch.py).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from domain.claims.model import Phase
@@ -44,6 +50,7 @@ from domain.ports.company_data import (
     CompanyFacts,
     CompanyState,
     NoticeKind,
+    Pacer,
     ProceedingsNotice,
 )
 from domain.ports.letters import RenderJob
@@ -63,6 +70,7 @@ ZONE = ZoneInfo("Europe/Paris")  # the BODACC's and the courts' days
 # A task falls due in the morning of its day, as the ladder's do.
 DUE_AT = time(9, 0)
 INDEX_PAGE = 1000
+_NEVER = datetime.min.replace(tzinfo=UTC)
 
 _KINDS = {NoticeKind.SAUVEGARDE: ProceedingsKind.SAUVEGARDE,
           NoticeKind.REDRESSEMENT: ProceedingsKind.REDRESSEMENT,
@@ -78,6 +86,7 @@ class WatchReport:
     without_siren: int = 0
     sirens: int = 0
     unavailable: int = 0  # SIRENs a register did not answer for: asked again tomorrow
+    deferred: int = 0  # SIRENs left for the next run (the registers' pace, the run's time)
     openings: int = 0  # debtors whose proceedings were recorded
     declare_tasks: int = 0
     declarations: int = 0  # letters to a mandataire requested
@@ -85,7 +94,11 @@ class WatchReport:
     errors: int = 0  # debtors the watch could not act on (kept for the next run)
 
 
-def run_watch(ports: Ports, company_data: CompanyData) -> WatchReport:
+def run_watch(ports: Ports, company_data: CompanyData,
+              pacer: Pacer | None = None) -> WatchReport:
+    """One run: every SIREN of the open claims' debtors, the least recently checked first,
+    each at the `pacer`'s pace (None: no pace, the tests' and the bench's fakes) until it
+    says the run's time is spent."""
     report = WatchReport()
     uow = ports.unit_of_work()
     claims_of: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -108,16 +121,23 @@ def run_watch(ports: Ports, company_data: CompanyData) -> WatchReport:
             continue
         by_siren[debtor.siren].append((debtor, watch))
     report.sirens = len(by_siren)
-    today = ports.clock.now().astimezone(ZONE).date()
-    for siren, debtors in by_siren.items():
+    now = ports.clock.now()
+    today = now.astimezone(ZONE).date()
+    order = sorted(by_siren, key=lambda siren: (_last_checked(by_siren[siren]), siren))
+    for done, siren in enumerate(order):
+        if pacer is not None and not pacer.wait_turn():
+            # The quota or the Lambda's time is spent: the rest, never asked, come first
+            # in the next run (they are now the least recently checked).
+            report.deferred = len(order) - done
+            break
         try:
             facts = company_data.company(siren)
         except CompanyDataUnavailable:
             report.unavailable += 1
             continue
-        for debtor, watch in debtors:
+        for debtor, watch in by_siren[siren]:
             try:
-                _check(debtor, watch, facts, today, ports, report)
+                _check(debtor, watch, facts, today, now, ports, report)
             except DomainError:
                 # This debtor's claims could not take the change (say, more claims than
                 # one write takes): nothing is remembered, the next run tries again.
@@ -125,12 +145,18 @@ def run_watch(ports: Ports, company_data: CompanyData) -> WatchReport:
     return report
 
 
+def _last_checked(debtors: list[tuple[Debtor, DebtorWatch | None]]) -> datetime:
+    """When the SIREN was last asked about: the oldest of its debtors' (one never checked,
+    or checked before the instant was recorded, sorts first)."""
+    return min((w.checked_at if w is not None and w.checked_at is not None else _NEVER)
+               for _, w in debtors)
+
+
 def _check(debtor: Debtor, watch: DebtorWatch | None, facts: CompanyFacts, today: date,
-           ports: Ports, report: WatchReport) -> None:
+           now: datetime, ports: Ports, report: WatchReport) -> None:
     watch = watch or DebtorWatch(debtor.creditor_id, debtor.id, facts.siren)
     seen = set(watch.seen_notices)
     new = [n for n in facts.openings if n.notice_id not in seen]
-    changed = False
     if new:
         # The latest opening (a sauvegarde converted later is a new opening notice).
         notice = max(new, key=lambda n: (n.judgment_on or n.published_on, n.published_on))
@@ -138,18 +164,16 @@ def _check(debtor: Debtor, watch: DebtorWatch | None, facts: CompanyFacts, today
     unseen = {n.notice_id for n in facts.notices} - seen
     if unseen:
         watch = replace(watch, seen_notices=tuple(sorted(seen | unseen)))
-        changed = True
     status = facts.status
     if status is not None and status.state is CompanyState.CEASED and (
             watch.ceased_noted_on is None):
         _ceased(debtor, status.since, ports, report)
         watch = replace(watch, ceased_noted_on=today)
-        changed = True
-    if changed or watch.checked_on is None:
-        watch = replace(watch, checked_on=today)
-        with ports.unit_of_work() as uow:
-            uow.watch.save_watch(watch)
-            uow.commit()
+    # Written on every check, changed or not: when it was checked orders the next runs.
+    watch = replace(watch, checked_on=today, checked_at=now)
+    with ports.unit_of_work() as uow:
+        uow.watch.save_watch(watch)
+        uow.commit()
 
 
 def _opening(debtor: Debtor, notice: ProceedingsNotice, today: date, ports: Ports,
