@@ -2,7 +2,12 @@
 registers, for a table of N claims of which M are open, on K distinct SIRENs (moto, the
 fake registers answering "nothing new"). The figures are counts, not timings: a run reads
 the sparse index of open claims (GSI5), its debtors in batches and asks once per SIREN,
-so they follow M and K and stay flat as N grows."""
+so they follow M and K and stay flat as N grows. Each debtor checked is written once (the
+instant of its check orders the next runs), so the writes follow the debtors.
+
+The pace: 2,000 SIRENs on the in-memory fakes, each run a simulated 15-minute Lambda at
+Sirene's 30 requests a minute (adapters.company_data.pacing on a simulated clock: nothing
+sleeps), to count the SIRENs a run reaches and the runs that cover them all."""
 
 from __future__ import annotations
 
@@ -17,7 +22,6 @@ from bench.common import Row
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 # (N claims, M open, K SIRENs); two claims per debtor when M allows.
 CASES = [(200, 20, 5), (5000, 20, 5), (5000, 2000, 50), (5000, 2000, 500)]
-
 
 
 def _siren(n: int) -> str:
@@ -40,15 +44,73 @@ def run() -> list[Row]:
     rows: list[Row] = []
     with mock_aws():
         for n, m, k in CASES:
-            reads, port = _case(n, m, k)
+            reads, writes, port = _case(n, m, k)
             rows.append((f"insolvency watch N={n} M={m} K={k}",
-                         f"{sum(reads.values())} DynamoDB reads, {port} port calls",
+                         f"{sum(reads.values())} DynamoDB reads, {writes} writes, "
+                         f"{port} port calls",
                          " ".join(f"{name}={count}" for name, count in sorted(reads.items()))
                          + "; grows with M and K, not N"))
+    rows.append(_pacing(2000, per_minute=30, timeout_seconds=900))
     return rows
 
 
-def _case(n: int, m: int, k: int) -> tuple[Counter[str], int]:
+class _SimulatedRun:
+    """One invocation's time: it passes only when the pacer sleeps (the fakes take none)."""
+
+    def __init__(self, timeout_seconds: float) -> None:
+        self.elapsed, self.timeout = 0.0, timeout_seconds
+
+    def monotonic(self) -> float:
+        return self.elapsed
+
+    def sleep(self, seconds: float) -> None:
+        self.elapsed += seconds
+
+    def remaining(self) -> float:
+        return self.timeout - self.elapsed
+
+
+def _pacing(k: int, *, per_minute: int, timeout_seconds: float) -> Row:
+    from tests.fakes import fake_ports
+
+    from adapters.clock import FrozenClock
+    from adapters.company_data.fake import FakeCompanyData
+    from adapters.company_data.pacing import QuotaPacer
+    from domain import services
+    from domain.creditors.model import Address
+    from domain.debtors.model import DebtorKind
+    from domain.services.caller import Caller
+    from domain.services.insolvency_watch import run_watch
+
+    clock = FrozenClock(NOW)
+    world = fake_ports(clock)
+    caller = Caller(services.create_creditor(services.CreditorDraft(
+        legal_name="Menuiserie Leroy SARL", siren="732829320",
+        address=Address(("8 rue des Lilas",), "69003", "Lyon", "FR")), world.ports).id, "bench")
+    for j in range(k):
+        debtor = services.create_debtor(services.DebtorDraft(
+            kind=DebtorKind.BUSINESS, name=f"Client {j}", country="FR", siren=_siren(j)),
+            caller, world.ports)
+        services.create_claim(services.ClaimDraft(
+            debtor_id=debtor.id, currency="EUR", invoices=[services.InvoiceDraft(
+                f"F-{j}", date(2026, 1, 1), date(2026, 1, 15), "100.00")]),
+            caller, world.ports)
+    fake = FakeCompanyData()
+    per_run: list[int] = []
+    while len(fake.calls) < k and len(per_run) < 30:
+        run = _SimulatedRun(timeout_seconds)
+        pacer = QuotaPacer(per_minute, run.remaining, monotonic=run.monotonic,
+                           sleep=run.sleep)
+        before = sum(fake.calls.values())
+        run_watch(world.ports, fake, pacer)
+        per_run.append(sum(fake.calls.values()) - before)
+        clock.advance(timedelta(days=1))
+    return (f"insolvency watch pace K={k} at {per_minute}/min, {timeout_seconds:.0f} s runs",
+            f"{per_run[0]} SIRENs a run, all {k} covered in {len(per_run)} daily runs",
+            "the least recently checked first; each stops 60 s before the timeout")
+
+
+def _case(n: int, m: int, k: int) -> tuple[Counter[str], int, int]:
     import boto3
 
     from adapters.clock import FrozenClock
@@ -100,14 +162,17 @@ def _case(n: int, m: int, k: int) -> tuple[Counter[str], int]:
     fake = FakeCompanyData()
     run_watch(ports, fake)  # the first run writes what it saw; the second is the steady day
     reads: Counter[str] = Counter()
+    writes = [0]
 
     def count(model: Any, **_: Any) -> None:
         if model.name in {"Query", "GetItem", "BatchGetItem", "Scan"}:
             reads[model.name] += 1
+        elif model.name in {"TransactWriteItems", "PutItem", "BatchWriteItem"}:
+            writes[0] += 1
 
     client.meta.events.register("before-call.dynamodb.*", count)
     before = sum(fake.calls.values())
     run_watch(ports, fake)
     client.meta.events.unregister("before-call.dynamodb.*", count)
     client.delete_table(TableName=table)
-    return reads, sum(fake.calls.values()) - before
+    return reads, writes[0], sum(fake.calls.values()) - before

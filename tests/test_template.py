@@ -35,7 +35,8 @@ LOCAL_ONLY = {"RELANCE_OPERATOR_API_KEY", "RELANCE_DEMO_API_KEY", "RELANCE_FAKE_
               "RELANCE_CLOCK_FILE"}
 LOCAL_ONLY_SUFFIX = "_ENDPOINT_URL"
 # Settings only the insolvency watch reads (the HTTP function does not ask the registers).
-WATCH_ONLY = {"RELANCE_COMPANY_DATA", "RELANCE_SIRENE_KEY_PARAMETER"}
+WATCH_ONLY = {"RELANCE_COMPANY_DATA", "RELANCE_SIRENE_KEY_PARAMETER",
+              "RELANCE_COMPANY_DATA_PER_MINUTE"}
 
 ACTION_WILDCARD = re.compile(r"\*")
 # A bucket's objects, all of them or under one fixed prefix: `${Bucket.Arn}/letters/*`.
@@ -794,6 +795,7 @@ def test_the_insolvency_watch(resources: dict[str, Any], template: dict[str, Any
     env = _env(resources, "InsolvencyWatchFunction")
     assert env["RELANCE_COMPANY_DATA"] == {"Ref": "CompanyData"}
     assert env["RELANCE_SIRENE_KEY_PARAMETER"] == {"Ref": "SireneKeyParameterName"}
+    assert env["RELANCE_COMPANY_DATA_PER_MINUTE"] == "30"  # INSEE's quota for a Sirene key
     assert env["RELANCE_LETTER_QUEUE_URL"] == {"Ref": "LetterQueue"}
     assert template["Parameters"]["CompanyData"]["Default"] == "fake"
     # Least privilege: reads, puts (every change is puts in one transaction), its two

@@ -54,6 +54,9 @@ class Settings:
     # The largest piece an upload slot (a presigned PUT to S3) is signed for: above the
     # 4 MiB a request's body carries, a file goes that way.
     upload_max_bytes: int = 25 * 1024 * 1024
+    # The registers' quota the watch keeps: INSEE's API Sirene allows a key about 30
+    # requests a minute (adapters.company_data.pacing).
+    company_data_per_minute: int = 30
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -82,4 +85,5 @@ class Settings:
             company_data=env.get("RELANCE_COMPANY_DATA", "fake"),
             sirene_key_parameter=env.get("RELANCE_SIRENE_KEY_PARAMETER") or None,
             upload_max_bytes=int(env.get("RELANCE_UPLOAD_MAX_BYTES", str(25 * 1024 * 1024))),
+            company_data_per_minute=int(env.get("RELANCE_COMPANY_DATA_PER_MINUTE", "30")),
         )

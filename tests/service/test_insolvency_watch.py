@@ -4,12 +4,13 @@ stops at the opening; R622-24: 2 months from the BODACC publication)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import msgspec
 
+from adapters.clock import FrozenClock
 from adapters.company_data.fake import ACTIVE, FakeCompanyData
 from domain import services
 from domain.claims.model import HoldReason
@@ -25,8 +26,10 @@ from domain.ports.company_data import (
     NoticeKind,
     ProceedingsNotice,
 )
+from domain.ports.watch import DebtorWatch
 from domain.services.caller import Caller
 from domain.services.insolvency_watch import run_watch
+from domain.services.proceedings import ProceedingsDraft, record_proceedings
 from tests.fakes import FakeWorld
 from tests.service.conftest import open_claim
 
@@ -258,3 +261,150 @@ def test_one_siren_under_two_creditors_is_asked_once_and_each_creditor_told(
     assert (report.debtors, report.sirens, report.openings, report.declare_tasks) == (
         2, 1, 2, 3)
     assert services.get_debtor(theirs, other, world.ports).collective_proceedings
+
+
+# ---------------------------------------------- one declare_claim task per opening
+
+def _declare_tasks(world: FakeWorld, claim_id: str) -> list[Task]:
+    return [t for t in _tasks(world) if t.kind is TaskKind.DECLARE_CLAIM
+            and t.claim_id == claim_id]
+
+
+def _start_declaration(world: FakeWorld, caller: Caller, claim_id: str) -> None:
+    services.apply_action(claim_id, services.ActionRequest(
+        "start_judicial", "declare to the liquidateur", route="declaration_of_claim"),
+        caller, world.ports)
+
+
+def _one_claim_in_liquidation(world: FakeWorld, caller: Caller) -> tuple[str, str]:
+    debtor_id = _debtor(world, caller, SIREN)
+    return debtor_id, open_claim(world, caller, amount="1200.00", due=date(2026, 1, 15),
+                                 number="F-1", debtor_id=debtor_id).id
+
+
+def test_a_declaration_proceeding_started_after_the_watch_shares_its_task(
+        world: FakeWorld, caller: Caller) -> None:
+    _, claim_id = _one_claim_in_liquidation(world, caller)
+    data = FakeCompanyData()
+    data.set(CompanyFacts(SIREN, (LIQUIDATION,), ACTIVE))
+    assert run_watch(world.ports, data).declare_tasks == 1
+
+    _start_declaration(world, caller, claim_id)
+
+    [task] = _declare_tasks(world, claim_id)
+    assert "prepared" in task.title  # the watch's, which came first
+    # The declaration recorded in the proceeding does that one task.
+    from domain.services.judicial_proceedings import EventDraft, record_event
+
+    record_event(claim_id, EventDraft(type="declared", occurred_on=date(2026, 3, 10)), None,
+                 caller, world.ports)
+    [done] = _declare_tasks(world, claim_id)
+    assert done.status.value == "done"
+
+
+def test_the_watch_after_a_declaration_proceeding_adds_no_second_task(
+        world: FakeWorld, caller: Caller) -> None:
+    debtor_id, claim_id = _one_claim_in_liquidation(world, caller)
+    # A person recorded the same opening first, then started the declaration.
+    record_proceedings(debtor_id, ProceedingsDraft(
+        kind="liquidation_judiciaire", opened_on=date(2026, 2, 20),
+        court="TRIBUNAL DE COMMERCE DE LYON", bodacc_published_on=date(2026, 3, 2)),
+        caller, world.ports)
+    _start_declaration(world, caller, claim_id)
+    [first] = _declare_tasks(world, claim_id)
+    data = FakeCompanyData()
+    data.set(CompanyFacts(SIREN, (LIQUIDATION,), ACTIVE))
+
+    report = run_watch(world.ports, data)
+
+    assert report.declare_tasks == 0
+    assert _declare_tasks(world, claim_id) == [first]
+    # Still open, so the watch prepares the letter the person may post.
+    assert report.declarations == 1
+
+
+def test_the_watch_writes_no_letter_for_a_claim_already_declared(
+        world: FakeWorld, caller: Caller) -> None:
+    from domain.services.judicial_proceedings import EventDraft, record_event
+
+    debtor_id, claim_id = _one_claim_in_liquidation(world, caller)
+    record_proceedings(debtor_id, ProceedingsDraft(
+        kind="liquidation_judiciaire", opened_on=date(2026, 2, 20),
+        court="TRIBUNAL DE COMMERCE DE LYON", bodacc_published_on=date(2026, 3, 2)),
+        caller, world.ports)
+    _start_declaration(world, caller, claim_id)
+    record_event(claim_id, EventDraft(type="declared", occurred_on=date(2026, 3, 9)), None,
+                 caller, world.ports)
+    data = FakeCompanyData()
+    data.set(CompanyFacts(SIREN, (LIQUIDATION,), ACTIVE))
+
+    report = run_watch(world.ports, data)
+
+    assert (report.declare_tasks, report.declarations) == (0, 0)
+    assert [t.status.value for t in _declare_tasks(world, claim_id)] == ["done"]
+    assert _letters(world) == [] and world.queue.jobs == []
+
+
+# ------------------------------------------------------ pace and rotation over runs
+
+def _luhn_siren(n: int) -> str:
+    body = f"{70000000 + n:08d}"
+    for last in "0123456789":
+        digits = [int(c) for c in body + last]
+        total = sum(d if i % 2 == 0 else (d * 2 - 9 if d > 4 else d * 2)
+                    for i, d in enumerate(digits))
+        if total % 10 == 0:
+            return body + last
+    raise AssertionError
+
+
+class _TwoTurnsARun:
+    """The pacer of a run with time for two SIRENs: 30 a minute (a turn every 2 s), a 60 s
+    reserve and 63 s left: turns at 0 and 2 s; the third would start at 4 s with 59 s
+    left, under the reserve, so the run stops."""
+
+    def __init__(self) -> None:
+        from adapters.company_data.pacing import QuotaPacer
+
+        self.t = 0.0
+        self.pacer = QuotaPacer(30, lambda: 63 - self.t, reserve_seconds=60,
+                                monotonic=lambda: self.t, sleep=self._sleep)
+
+    def _sleep(self, seconds: float) -> None:
+        self.t += seconds
+
+    def wait_turn(self) -> bool:
+        return self.pacer.wait_turn()
+
+
+def test_a_run_short_of_time_leaves_the_rest_to_the_next_the_least_recently_checked_first(
+        world: FakeWorld, caller: Caller, clock: FrozenClock) -> None:
+    from datetime import timedelta
+
+    sirens = sorted(_luhn_siren(n) for n in range(5))
+    for i, siren in enumerate(sirens):
+        open_claim(world, caller, number=f"F-{i}", debtor_id=_debtor(world, caller, siren))
+    data = FakeCompanyData()
+    # The last SIREN's company went into liquidation: found when its turn comes.
+    data.set(CompanyFacts(sirens[4], (LIQUIDATION,), ACTIVE))
+
+    asked: list[list[str]] = []
+    reports = []
+    for _ in range(3):  # three daily runs
+        before = dict(data.calls)
+        reports.append(run_watch(world.ports, data, _TwoTurnsARun()))
+        asked.append(sorted(s for s in data.calls if data.calls[s] != before.get(s, 0)))
+        clock.advance(timedelta(days=1))
+
+    assert [r.deferred for r in reports] == [3, 3, 3]
+    # Never checked first (in SIREN order), then the one checked longest ago.
+    assert asked == [sirens[0:2], sirens[2:4], sorted([sirens[4], sirens[0]])]
+    assert set(data.calls) == set(sirens)
+    assert [r.openings for r in reports] == [0, 0, 1]
+    # Each check is remembered with its instant, which orders the next run.
+    checked = {msgspec.json.decode(raw, type=DebtorWatch).siren:
+               msgspec.json.decode(raw, type=DebtorWatch).checked_at
+               for raw in world.db.watches.values()}
+    assert checked[sirens[0]] == checked[sirens[4]] == datetime(2026, 3, 12, 9, 30,
+                                                                 tzinfo=UTC)
+    assert checked[sirens[1]] == datetime(2026, 3, 10, 9, 30, tzinfo=UTC)

@@ -91,6 +91,31 @@ def test_the_mandataire_is_found_after_an_administrateur_and_a_digit_in_its_name
     ("Jugement prononçant l'ouverture d'une procédure de sauvegarde, désignant mandataire "
      "judiciaire SCP Essai.", Mandataire("SCP Essai")),
     ("Jugement prononçant la clôture pour insuffisance d'actif.", None),
+    # The shapes the BODACC's notices take, as published (the names invented).
+    # A title with a colon, the mandataire before the administrateur, "…, et".
+    ("Jugement d'ouverture d'une procédure de redressement judiciaire, désignant mandataire "
+     "judiciaire : Maître Jean Exemple, 3 place du Palais 33000 Bordeaux, et administrateur "
+     "SELARL AJ Essai 10 cours de Verdun 33000 Bordeaux.",
+     Mandataire("Maître Jean Exemple", "3 PLACE DU PALAIS", "33000", "BORDEAUX")),
+    # A CS (or BP) number of five digits before the postcode, and a CEDEX with its number.
+    ("Jugement prononçant la liquidation judiciaire, désignant liquidateur SELARL Essai "
+     "12 avenue de la Gare CS 12345 13100 Aix-en-Provence Cedex 1. Les déclarations des "
+     "créances sont à adresser au liquidateur …",
+     Mandataire("SELARL Essai", "12 AVENUE DE LA GARE CS 12345", "13100",
+                "AIX-EN-PROVENCE CEDEX 1")),
+    # "demeurant" between the name and the address; a numbered range "23-25".
+    ("Jugement d'ouverture de liquidation judiciaire, liquidateur Maître Anne Modèle "
+     "demeurant 23-25 rue du Faubourg Saint-Jean 45000 Orléans. Les créances …",
+     Mandataire("Maître Anne Modèle", "23-25 RUE DU FAUBOURG SAINT-JEAN", "45000",
+                "ORLÉANS")),
+    # A street without a number, after a comma; an apostrophe in the city.
+    ("Jugement d'ouverture de sauvegarde, désignant mandataire judiciaire SCP Essai, "
+     "rue de la République 38080 L’Isle-d’Abeau. Les déclarations …",
+     Mandataire("SCP Essai", "RUE DE LA RÉPUBLIQUE", "38080", "L’ISLE-D’ABEAU")),
+    # "Liquidateur judiciaire" in capitals, then an industrial zone; an overseas postcode.
+    ("Jugement prononçant la liquidation judiciaire. Liquidateur judiciaire : SELAS Essai "
+     "Mandataires 7 bis ZI du Port 97420 Le Port.",
+     Mandataire("SELAS Essai Mandataires", "7 BIS ZI DU PORT", "97420", "LE PORT")),
 ])
 def test_the_mandataire_in_free_text(complement: str, expected: Mandataire | None) -> None:
     assert mandataire_of(complement) == expected

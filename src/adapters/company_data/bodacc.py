@@ -10,7 +10,10 @@ annulation), `tribunal`, `registre` (the SIREN, twice: "123456789" and "123 456 
 or liquidateur and their address ("… désignant liquidateur SELARL X prise en la personne
 de Me Y 23 rue Victor Hugo 95300 Pontoise. Les déclarations des créances …"). That sentence
 is free text: what cannot be read from it is left out (the watch then asks a person), never
-guessed.
+guessed. The shapes read (tests/unit/test_company_data.py): a title with or without a
+colon, the mandataire before or after an administrateur, "demeurant" or "en son étude"
+before the address, a numbered range or suffix ("23-25", "14/16", "7 bis"), a street
+without a number after a comma, a BP or CS number and a CEDEX.
 """
 
 from __future__ import annotations
@@ -45,12 +48,23 @@ _SIREN = re.compile(r"^\d{9}$")
 # administrateur judiciaire is someone else, whose name may come first).
 _TITLE = re.compile(r"(?:mandataire judiciaire|liquidateur(?: judiciaire)?)\s*:?\s+",
                     re.IGNORECASE)
-_POSTCODE_CITY = re.compile(r"(?P<cp>\b\d{5})\s+(?P<city>[A-Za-zÀ-ÿ' -]+?)\s*(?=[.,;]|\s+Les\s|"
-                            r"\s+avec\s|$)")
+# A postcode, then the city, which may end with CEDEX and its number ("13100
+# Aix-en-Provence Cedex 1"); a 5-digit BP or CS number is not followed by a city.
+_POSTCODE_CITY = re.compile(r"(?P<cp>\b\d{5})\s+"
+                            r"(?P<city>[A-Za-zÀ-ÿ'’ -]+?(?:\s+cedex(?:\s+\d{1,2})?)?)"
+                            r"\s*(?=[.,;]|\s+Les\s|\s+avec\s|\s+et\s|$)", re.IGNORECASE)
 _STREET_TYPES = ("rue|avenue|av|boulevard|bd|place|chemin|allée|allee|quai|route|impasse|"
-                 "cours|square|passage|esplanade|parvis|promenade|rond-point|voie|mail")
-_STREET = re.compile(r"\b\d+(?:/\d+)?(?:\s?(?:bis|ter|[A-Z]))?\b,?\s+(?:" + _STREET_TYPES
-                     + r")\b", re.IGNORECASE)
+                 "cours|square|passage|esplanade|parvis|promenade|rond-point|voie|mail|"
+                 "faubourg|cité|cite|résidence|residence|parc|zone|za|zi|zac|lieu-dit|"
+                 "hameau|domaine|sentier|traverse|montée|montee|port|centre")
+# The number keeps a range ("23-25", "14/16") and a suffix ("2 B", "7 bis"); a street
+# without a number is taken only after a comma, where a name does not go on.
+_STREET = re.compile(r"(?:\b\d+(?:\s?[-/]\s?\d+)?(?:\s?(?:bis|ter|quater|[A-Z]))?\b,?\s+|"
+                     r"(?<=,)\s*)(?:" + _STREET_TYPES + r")\b", re.IGNORECASE)
+# What links a name to its address: "Maître X demeurant 8 rue …", "… en son étude 8 rue …".
+_LINK = re.compile(r"[\s,]+(?:demeurant|domicili[ée]e?|sise?|situ[ée]e?|en son étude|"
+                   r"dont l'étude est située|dont le siège est)(?:\s+(?:au|à|a))?\s*$",
+                   re.IGNORECASE)
 
 
 class BodaccClient:
@@ -185,10 +199,10 @@ def mandataire_of(complement: str) -> Mandataire | None:
     street = _STREET.search(before)
     if street is None:
         return Mandataire(_clean(before))
-    name = _clean(before[:street.start()])
+    name = _clean(_LINK.sub("", before[:street.start()]))
     line = _clean(before[street.start():]).replace(",", "")
     return Mandataire(name or _clean(before), " ".join(line.split()).upper(), place["cp"],
-                      place["city"].strip().upper())
+                      " ".join(place["city"].split()).upper())
 
 
 def _clean(text: str) -> str:

@@ -5,7 +5,8 @@ and to the 40 EUR indemnity is in domain.amounts.law, beside the other rules of 
 Sources: C. com. L622-21 (individual actions stop), L622-24 and R622-24 (declaration within
 2 months of the BODACC publication, 2 more months for a creditor outside metropolitan
 France), L622-28 (interest stops), applied to redressement by L631-14 and to liquidation
-by L641-3.
+by L641-3. The declaration periods are dated parameters (data/insolvency.json), read for
+the publication day: the décret that sets them can change them, for publications from then.
 """
 
 from __future__ import annotations
@@ -15,12 +16,28 @@ from datetime import date
 from enum import StrEnum
 
 from domain.shared.dates import add_months
+from domain.shared.parameters import ParameterTable, load_parameters
 
-# C. com. R622-24 al. 1: claims are declared within two months of the opening judgment's
-# publication in the BODACC; two months more for a creditor who does not live in
-# metropolitan France (the court sitting there).
-DECLARATION_MONTHS = 2
-DECLARATION_EXTRA_MONTHS_ABROAD = 2
+# The rows of data/insolvency.json (domain.judicial's table reads the same ones).
+DECLARATION_MONTHS = "insolvency.declaration_months"
+DECLARATION_EXTRA_MONTHS_ABROAD = "insolvency.declaration_extra_months_abroad"
+
+
+def insolvency_parameters() -> ParameterTable:
+    return load_parameters("domain.debtors")
+
+
+def declaration_deadline(published_on: date, *, creditor_abroad: bool = False,
+                         parameters: ParameterTable | None = None) -> date:
+    """C. com. R622-24 al. 1: the BODACC publication + the declaration months, + the months
+    more for a creditor who does not live in metropolitan France (the court sitting there);
+    both as in force on the publication day. Raises UnknownParameter for a publication no
+    row covers (never guessed)."""
+    table = parameters or insolvency_parameters()
+    months = table.at(DECLARATION_MONTHS, published_on).whole
+    if creditor_abroad:
+        months += table.at(DECLARATION_EXTRA_MONTHS_ABROAD, published_on).whole
+    return add_months(published_on, months)
 
 
 class ProceedingsKind(StrEnum):
@@ -48,5 +65,4 @@ class CollectiveProceedings:
         publication date is not known."""
         if self.bodacc_published_on is None:
             return None
-        months = DECLARATION_MONTHS + (DECLARATION_EXTRA_MONTHS_ABROAD if creditor_abroad else 0)
-        return add_months(self.bodacc_published_on, months)
+        return declaration_deadline(self.bodacc_published_on, creditor_abroad=creditor_abroad)

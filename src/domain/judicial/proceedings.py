@@ -689,7 +689,8 @@ def deadlines(p: Proceeding, params: ParameterTable, today: date) -> list[Deadli
         out.append(_deadline("appeal", rule, "by", Party.DEBTOR,
                              Status.MISSED if today > rule.last_day else Status.OPEN))
     if p.route is JudicialRoute.DECLARATION_OF_CLAIM and p.bodacc_published_on is not None:
-        param = params.at("declaration_of_claim.declare_months", p.bodacc_published_on)
+        # The period the debtor's proceedings read (domain/debtors/data/insolvency.json).
+        param = params.at("insolvency.declaration_months", p.bodacc_published_on)
         due = _months(p.bodacc_published_on, param)
         if p.declaration_deadline is not None and p.declaration_deadline > due:
             due = p.declaration_deadline  # R622-24 al. 2: the creditor lives abroad

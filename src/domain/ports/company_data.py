@@ -83,3 +83,15 @@ class CompanyData(Protocol):
         """Every collective-proceedings notice the BODACC holds for the SIREN, and its
         Sirene status. Raises CompanyDataUnavailable."""
         ...
+
+
+class Pacer(Protocol):
+    """The registers' pace, kept by the watch's runner: Sirene allows a number of requests
+    a minute per key (a setting), and a run must stop before its Lambda is killed, leaving
+    the SIRENs it did not reach to the next run."""
+
+    def wait_turn(self) -> bool:
+        """Wait until the next SIREN may be asked about; False when the run has no time
+        left to ask and act on one more (the run then stops, having recorded nothing for
+        it)."""
+        ...

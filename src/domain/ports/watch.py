@@ -6,7 +6,7 @@ next day's run records nothing twice."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -36,6 +36,9 @@ class DebtorWatch:
     seen_notices: tuple[str, ...] = ()
     ceased_noted_on: date | None = None  # the day it raised the company_ceased tasks
     checked_on: date | None = None
+    # The instant of the last run that asked about it: a run that cannot ask about every
+    # SIREN (the registers' quota, the Lambda's time) asks the least recently checked first.
+    checked_at: datetime | None = None
     notes: tuple[str, ...] = field(default=())  # what it could not do, for the person
 
 

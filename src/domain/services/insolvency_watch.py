@@ -6,8 +6,8 @@ against the public registers (domain.ports.company_data: the BODACC and Sirene).
   of its claims carry it, interest stops at the opening, open claims are held (insolvency),
   so no letter goes to the debtor. Then each open claim of the debtor gets a
   `declare_claim` task, due on the declaration deadline (the publication + 2 months, + 2
-  more for a creditor outside metropolitan France: C. com. R622-24, a dated parameter of
-  domain/judicial/data/insolvency.json), and its declaration of claim, a registered letter
+  more for a creditor outside metropolitan France: C. com. R622-24, dated parameters of
+  domain/debtors/data/insolvency.json), and its declaration of claim, a registered letter
   to the mandataire the notice names (domain.letters.declaration).
 - A company the Sirene register records as ceased (C) raises a `company_ceased` task on
   each open claim of the debtor.
@@ -19,21 +19,29 @@ what it acted on is remembered per debtor (the BODACC notice ids, the day it not
 cessation), and each effect is checked against the state before it is made (the debtor
 already carries the proceedings, the claim already has its task or its letter), so a run
 repeated, or one that died half-way, records nothing twice.
+
+It keeps the registers' pace (domain.ports.company_data.Pacer: Sirene allows about 30
+requests a minute per key), so a run may not reach every SIREN before its Lambda's time
+is spent: it asks the least recently checked first and stops cleanly before the end, and
+the next run starts with those it left (2,000 SIRENs at 30 a minute take five daily runs
+of 15 minutes: bench/bench_insolvency_watch.py).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from domain.claims.model import Phase
-from domain.creditors.model import Creditor
 from domain.debtors.model import Debtor
-from domain.debtors.proceedings import CollectiveProceedings, ProceedingsKind
+from domain.debtors.proceedings import (
+    CollectiveProceedings,
+    ProceedingsKind,
+    declaration_deadline,
+)
 from domain.escalation.tasks import Task, TaskKind, TaskStatus
-from domain.judicial.parameters import judicial_parameters
 from domain.letters.declaration import MandataireAddress, compose_declaration
 from domain.letters.model import DispatchMode, Letter, LetterKind, LetterStatus
 from domain.ports.company_data import (
@@ -42,13 +50,17 @@ from domain.ports.company_data import (
     CompanyFacts,
     CompanyState,
     NoticeKind,
+    Pacer,
     ProceedingsNotice,
 )
 from domain.ports.letters import RenderJob
 from domain.ports.watch import WATCH_SHARDS, DebtorWatch
 from domain.services.caller import Caller, Ports
+from domain.services.judicial_proceedings import (
+    declaration_task_id,
+    existing_declaration_task,
+)
 from domain.services.proceedings import ProceedingsDraft, creditor_abroad, record_proceedings
-from domain.shared.dates import add_months
 from domain.shared.errors import DomainError, DomainValidationError
 from domain.shared.ids import new_id
 from domain.shared.retry import retry_on_stale
@@ -58,6 +70,7 @@ ZONE = ZoneInfo("Europe/Paris")  # the BODACC's and the courts' days
 # A task falls due in the morning of its day, as the ladder's do.
 DUE_AT = time(9, 0)
 INDEX_PAGE = 1000
+_NEVER = datetime.min.replace(tzinfo=UTC)
 
 _KINDS = {NoticeKind.SAUVEGARDE: ProceedingsKind.SAUVEGARDE,
           NoticeKind.REDRESSEMENT: ProceedingsKind.REDRESSEMENT,
@@ -73,6 +86,7 @@ class WatchReport:
     without_siren: int = 0
     sirens: int = 0
     unavailable: int = 0  # SIRENs a register did not answer for: asked again tomorrow
+    deferred: int = 0  # SIRENs left for the next run (the registers' pace, the run's time)
     openings: int = 0  # debtors whose proceedings were recorded
     declare_tasks: int = 0
     declarations: int = 0  # letters to a mandataire requested
@@ -80,17 +94,11 @@ class WatchReport:
     errors: int = 0  # debtors the watch could not act on (kept for the next run)
 
 
-def declaration_deadline(published_on: date, creditor: Creditor | None) -> date:
-    """R622-24: the BODACC publication + 2 months, + 2 more for a creditor outside
-    metropolitan France; the months in force on the publication day."""
-    table = judicial_parameters()
-    months = table.at("insolvency.declaration_months", published_on).whole
-    if creditor_abroad(creditor):
-        months += table.at("insolvency.declaration_extra_months_abroad", published_on).whole
-    return add_months(published_on, months)
-
-
-def run_watch(ports: Ports, company_data: CompanyData) -> WatchReport:
+def run_watch(ports: Ports, company_data: CompanyData,
+              pacer: Pacer | None = None) -> WatchReport:
+    """One run: every SIREN of the open claims' debtors, the least recently checked first,
+    each at the `pacer`'s pace (None: no pace, the tests' and the bench's fakes) until it
+    says the run's time is spent."""
     report = WatchReport()
     uow = ports.unit_of_work()
     claims_of: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -113,16 +121,23 @@ def run_watch(ports: Ports, company_data: CompanyData) -> WatchReport:
             continue
         by_siren[debtor.siren].append((debtor, watch))
     report.sirens = len(by_siren)
-    today = ports.clock.now().astimezone(ZONE).date()
-    for siren, debtors in by_siren.items():
+    now = ports.clock.now()
+    today = now.astimezone(ZONE).date()
+    order = sorted(by_siren, key=lambda siren: (_last_checked(by_siren[siren]), siren))
+    for done, siren in enumerate(order):
+        if pacer is not None and not pacer.wait_turn():
+            # The quota or the Lambda's time is spent: the rest, never asked, come first
+            # in the next run (they are now the least recently checked).
+            report.deferred = len(order) - done
+            break
         try:
             facts = company_data.company(siren)
         except CompanyDataUnavailable:
             report.unavailable += 1
             continue
-        for debtor, watch in debtors:
+        for debtor, watch in by_siren[siren]:
             try:
-                _check(debtor, watch, facts, today, ports, report)
+                _check(debtor, watch, facts, today, now, ports, report)
             except DomainError:
                 # This debtor's claims could not take the change (say, more claims than
                 # one write takes): nothing is remembered, the next run tries again.
@@ -130,12 +145,18 @@ def run_watch(ports: Ports, company_data: CompanyData) -> WatchReport:
     return report
 
 
+def _last_checked(debtors: list[tuple[Debtor, DebtorWatch | None]]) -> datetime:
+    """When the SIREN was last asked about: the oldest of its debtors' (one never checked,
+    or checked before the instant was recorded, sorts first)."""
+    return min((w.checked_at if w is not None and w.checked_at is not None else _NEVER)
+               for _, w in debtors)
+
+
 def _check(debtor: Debtor, watch: DebtorWatch | None, facts: CompanyFacts, today: date,
-           ports: Ports, report: WatchReport) -> None:
+           now: datetime, ports: Ports, report: WatchReport) -> None:
     watch = watch or DebtorWatch(debtor.creditor_id, debtor.id, facts.siren)
     seen = set(watch.seen_notices)
     new = [n for n in facts.openings if n.notice_id not in seen]
-    changed = False
     if new:
         # The latest opening (a sauvegarde converted later is a new opening notice).
         notice = max(new, key=lambda n: (n.judgment_on or n.published_on, n.published_on))
@@ -143,18 +164,16 @@ def _check(debtor: Debtor, watch: DebtorWatch | None, facts: CompanyFacts, today
     unseen = {n.notice_id for n in facts.notices} - seen
     if unseen:
         watch = replace(watch, seen_notices=tuple(sorted(seen | unseen)))
-        changed = True
     status = facts.status
     if status is not None and status.state is CompanyState.CEASED and (
             watch.ceased_noted_on is None):
         _ceased(debtor, status.since, ports, report)
         watch = replace(watch, ceased_noted_on=today)
-        changed = True
-    if changed or watch.checked_on is None:
-        watch = replace(watch, checked_on=today)
-        with ports.unit_of_work() as uow:
-            uow.watch.save_watch(watch)
-            uow.commit()
+    # Written on every check, changed or not: when it was checked orders the next runs.
+    watch = replace(watch, checked_on=today, checked_at=now)
+    with ports.unit_of_work() as uow:
+        uow.watch.save_watch(watch)
+        uow.commit()
 
 
 def _opening(debtor: Debtor, notice: ProceedingsNotice, today: date, ports: Ports,
@@ -195,19 +214,25 @@ def _declare(claim_id: str, proceedings: CollectiveProceedings, published: date,
                                                                 claim.debtor_id)
         if debtor is None or creditor is None:
             return
-        deadline = declaration_deadline(published, creditor)
+        deadline = declaration_deadline(published, creditor_abroad=creditor_abroad(creditor))
         now = ports.clock.now()
-        has_task = any(t.kind is TaskKind.DECLARE_CLAIM
-                       for t in uow.tasks.open_tasks_of_claim(caller.creditor_id, claim.id))
+        # One task per opening, shared with a declaration_of_claim proceeding.
+        task = existing_declaration_task(uow, caller.creditor_id, claim.id,
+                                         proceedings.opened_on)
+        has_task = task is not None
         letters = uow.letters.list_letters(caller.creditor_id, claim.id)
-        has_letter = any(x.kind is LetterKind.DECLARATION_OF_CLAIM for x in letters)
+        # A task no longer open is one a person dealt with (declared, or judged moot):
+        # a letter now would declare the claim a second time.
+        has_letter = (task is not None and task.status is not TaskStatus.OPEN) or any(
+            x.kind is LetterKind.DECLARATION_OF_CLAIM for x in letters)
         mandataire = notice.mandataire
         address = (MandataireAddress(mandataire.name, mandataire.street or "",
                                      mandataire.postal_code or "", mandataire.city or "")
                    if mandataire is not None and mandataire.has_address else None)
         if not has_task:
             uow.tasks.add_task(Task(
-                id=new_id("tsk"), creditor_id=claim.creditor_id, claim_id=claim.id,
+                id=declaration_task_id(claim.id, proceedings.opened_on),
+                creditor_id=claim.creditor_id, claim_id=claim.id,
                 debtor_id=claim.debtor_id, kind=TaskKind.DECLARE_CLAIM,
                 status=TaskStatus.OPEN, created_at=now,
                 due_at=datetime.combine(deadline, DUE_AT, ZONE),

@@ -103,6 +103,27 @@ def _task(change: Change, kind: TaskKind, day: date) -> Task:
                 title=_TITLES[kind].format(day=day.isoformat()))
 
 
+def declaration_task_id(claim_id: str, opened_on: date) -> str:
+    """The id of a claim's one `declare_claim` task for the opening judgment of `opened_on`.
+    The insolvency watch and a declaration_of_claim proceeding each open it, whichever comes
+    first; derived rather than random, so that two writers racing each other cannot both
+    add one (the second write fails on the id: 409 to the person, the watch's next run) and
+    a task already done is found too. A new opening (another judgment's day) is a new task.
+    """
+    return f"tsk_declare_{claim_id}_{opened_on:%Y%m%d}"
+
+
+def existing_declaration_task(uow: UnitOfWork, creditor_id: str, claim_id: str,
+                              opened_on: date) -> Task | None:
+    """The claim's `declare_claim` task for that opening, in any status, or an open one
+    whose id was not derived (opened before ids were, or by hand)."""
+    found = uow.tasks.get_task(creditor_id, declaration_task_id(claim_id, opened_on))
+    if found is not None:
+        return found
+    return next((t for t in uow.tasks.open_tasks_of_claim(creditor_id, claim_id)
+                 if t.kind is TaskKind.DECLARE_CLAIM), None)
+
+
 # ------------------------------------------------------------------------------ start
 
 
@@ -136,8 +157,11 @@ def stage_start(uow: UnitOfWork, change: Change, route: JudicialRoute, *,
     tasks: list[Task] = []
     declare = next((d for d in jp.deadlines(p, judicial_parameters(), change.today)
                     if d.what == "declare"), None)
-    if declare is not None:
-        tasks.append(_task(change, TaskKind.DECLARE_CLAIM, declare.last_day))
+    # The watch may have opened this opening's task already (and a person done it): shared.
+    if declare is not None and proceedings is not None and existing_declaration_task(
+            uow, claim.creditor_id, claim.id, proceedings.opened_on) is None:
+        tasks.append(replace(_task(change, TaskKind.DECLARE_CLAIM, declare.last_day),
+                             id=declaration_task_id(claim.id, proceedings.opened_on)))
     for task in tasks:
         uow.tasks.add_task(task)
     return p, tasks
