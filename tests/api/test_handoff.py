@@ -247,3 +247,94 @@ def test_a_letter_the_recipient_requests_carries_the_r124_4_mentions(
     assert later.mandate.first_letter_on.isoformat() == "2026-03-10"
     _, mine = uow.letters.get_letter(tenant.creditor_id, claims[1]["id"], own.json()["id"])
     assert mine.mandate is None  # the creditor's own letters carry no mandate block
+
+
+# ------------------------------------------------------------ holds that compose
+
+def _action(client: Any, tenant: Tenant, claim_id: str, action: str,
+            reason: str | None = None) -> dict[str, Any]:
+    response = client.post(f"/v1/claims/{claim_id}/actions/{action}",
+                           json={"reason": reason} if reason else {}, headers=tenant.headers)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def _holds(claim: dict[str, Any]) -> list[str | None]:
+    top = claim["hold"]["reason"] if claim["hold"] else None
+    return [top, *(h["reason"] for h in claim["covered_holds"])]
+
+
+def _read(client: Any, tenant: Tenant, claim_id: str) -> dict[str, Any]:
+    return dict(client.get(f"/v1/claims/{claim_id}", headers=tenant.headers).json())
+
+
+def test_a_dispute_under_a_mandate_covers_it_resolved_first_the_mandate_holds_on(
+        client: Any, tenant: Tenant, claims: list[dict[str, Any]]) -> None:
+    claim_id = claims[0]["id"]
+    headers = recipient(hand_off(client, tenant, claim_id).json()["secret"])
+    disputed = _action(client, tenant, claim_id, "open_dispute", "goods damaged")
+    assert _holds(disputed) == ["dispute", "mandate"]
+    # Disputed: the recipient sends no letter, yet still reports what the debtor says.
+    assert "send_letter" not in disputed["allowed_actions"]
+    assert_problem(client.post(f"/v1/claims/{claim_id}/letters", json={"kind": "reminder_1"},
+                               headers=headers), 409)
+    assert client.post(f"/v1/claims/{claim_id}/handoff/contacts", json={
+        "channel": "phone", "occurred_on": "2026-03-10", "summary": "says the crates broke"},
+        headers=headers).status_code == 201
+    resolved = _action(client, tenant, claim_id, "resolve_dispute", "credit note agreed")
+    # The mandate's pause stands: the ladder does not restart, the recipient goes on.
+    assert _holds(resolved) == ["mandate"]
+    assert "escalate" not in resolved["allowed_actions"]
+    assert client.get(f"/v1/claims/{claim_id}", headers=headers).status_code == 200
+    withdrawn = client.post(f"/v1/claims/{claim_id}/handoff/withdraw", json={},
+                            headers=tenant.headers).json()
+    assert _holds(withdrawn["claim"]) == [None]
+    assert "escalate" in withdrawn["claim"]["allowed_actions"]
+
+
+def test_a_dispute_under_a_mandate_stays_when_the_mandate_is_withdrawn_or_closed(
+        client: Any, tenant: Tenant, claims: list[dict[str, Any]]) -> None:
+    first, second = claims[0]["id"], claims[1]["id"]
+    handed = hand_off(client, tenant, first).json()
+    hand_off(client, tenant, second, mandate_id=handed["mandate"]["id"])
+    for claim_id in (first, second):
+        _action(client, tenant, claim_id, "open_dispute", "goods damaged")
+    withdrawn = client.post(f"/v1/claims/{first}/handoff/withdraw", json={},
+                            headers=tenant.headers)
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert _holds(withdrawn.json()["claim"]) == ["dispute"]
+    assert "resolve_dispute" in withdrawn.json()["claim"]["allowed_actions"]
+    # Returned by the recipient as unrecoverable: still held for the dispute, not manually.
+    closed = client.post(f"/v1/claims/{second}/handoff/close",
+                         json={"outcome": "unrecoverable"}, headers=recipient(handed["secret"]))
+    assert closed.status_code == 200, closed.text
+    assert _holds(closed.json()["claim"]) == ["dispute"]
+    resolved = _action(client, tenant, first, "resolve_dispute", "credit note agreed")
+    assert _holds(resolved) == [None] and "escalate" in resolved["allowed_actions"]
+
+
+PROCEEDINGS = {"kind": "redressement_judiciaire", "opened_on": "2026-03-02",
+               "court": "Tribunal des activités économiques de Lyon",
+               "bodacc_published_on": "2026-03-06"}
+
+
+def test_proceedings_opened_under_a_mandate_cover_it_in_either_order_of_ending(
+        client: Any, tenant: Tenant, claims: list[dict[str, Any]]) -> None:
+    first, second = claims[0]["id"], claims[1]["id"]
+    debtor_id = claims[0]["debtor_id"]
+    handed = hand_off(client, tenant, first).json()
+    hand_off(client, tenant, second, mandate_id=handed["mandate"]["id"])
+    opened = client.put(f"/v1/debtors/{debtor_id}/collective-proceedings", json=PROCEEDINGS,
+                        headers=tenant.headers)
+    assert opened.status_code == 200, opened.text
+    assert _holds(_read(client, tenant, first)) == ["insolvency", "mandate"]
+    # The mandate ends first on one claim: the proceedings' hold stays (L622-21).
+    withdrawn = client.post(f"/v1/claims/{first}/handoff/withdraw", json={},
+                            headers=tenant.headers).json()
+    assert _holds(withdrawn["claim"]) == ["insolvency"]
+    # The proceedings end (recorded in error): the other claim is still handed off.
+    ended = client.delete(f"/v1/debtors/{debtor_id}/collective-proceedings",
+                          headers=tenant.headers)
+    assert ended.status_code == 200, ended.text
+    assert _holds(_read(client, tenant, second)) == ["mandate"]
+    assert _holds(_read(client, tenant, first)) == [None]

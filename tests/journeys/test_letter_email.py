@@ -26,7 +26,6 @@ from domain.ports.escalation import ChannelUnavailable, EmailMessage
 from domain.ports.letters import RenderedLetter, RenderJob
 from domain.services import amounts, escalation, letter_email, letters, policies, queries
 from domain.services.caller import Caller
-from domain.shared.errors import ActionNotAllowed
 from tests.fakes import FakeWorld, fake_ports
 from tests.journeys.test_ladder import CREDITOR, START, open_claim
 
@@ -181,18 +180,21 @@ def test_a_claim_paid_before_the_letter_is_rendered_gets_no_email(
     amounts.record_payment(claim_id, amounts.PaymentDraft(
         amount="2440.80", received_on=date(2026, 3, 17)), caller, world.ports)
     assert services.get_claim(claim_id, caller, world.ports).outcome is not None
-    # The e-mail is settled first; the post after it refuses a closed claim, as it did
-    # before e-mails were attached (the job then fails until its dead-letter queue).
-    with pytest.raises(ActionNotAllowed):
-        world.run_letter_jobs()
+    # The e-mail is settled first, then the post: neither goes, each says why, and the
+    # job is done (it no longer retries into its dead-letter queue).
+    world.run_letter_jobs()
     assert sends == []
     letter = the_letter(world, caller, claim_id)
     assert letter.email_on_ready is not None
     assert letter.email_on_ready.skipped == "claim_paid"
+    assert letter.dispatch is None and letter.dispatch_skipped == "claim_paid"
     (skipped,) = [e for e in timeline(world, caller, claim_id)
                   if e.action == "letter_email_skipped"]
     assert skipped.data == {"letter_id": letter.id, "step": "letter_and_email",
                             "cause": "claim_paid"}
+    (post,) = [e for e in timeline(world, caller, claim_id)
+               if e.action == "letter_dispatch_skipped"]
+    assert post.data["cause"] == "claim_paid" and post.data["state"] == "closed (paid)"
 
 
 def test_without_a_valid_email_the_letter_goes_by_post_and_a_person_checks_the_contact(

@@ -5,16 +5,22 @@ reference, not from the code); everything else in the letter keeps the wording l
 from __future__ import annotations
 
 import html
+import io
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
+import pypdf
 import pytest
 
 from adapters.letters.renderer import WeasyPrintRenderer
-from domain.letters.content import MandateMentions
+from domain.letters.content import LetterContent, MandateMentions
+from domain.letters.model import AddressFrame, LetterKind
+from domain.ports.letters import RenderedLetter
 from domain.shared.language import Language
-from tests.letters.builders import content
+from tests.letters.builders import CREDITOR_NAME, content
+from tests.letters.conftest import pdf_text
 from tests.letters.test_wording_lint import findings
 
 PARAGRAPH_2 = ("Les frais de recouvrement entrepris sans titre exécutoire restent à la charge "
@@ -84,3 +90,61 @@ def test_outside_the_quoted_law_the_letter_keeps_the_lint() -> None:
     assert 'class="mandate"' not in WeasyPrintRenderer().html(content())
     assert PARAGRAPH_2 not in text(WeasyPrintRenderer().html(
         replace(content(), mandate=None)))
+
+
+# ------------------------------------------------------------ who signs, on the PDF
+
+def _letterhead(pdf: bytes) -> str:
+    """The lines printed on page 1 above the address window, left of it: the letterhead
+    (a PDF's text order puts absolutely placed blocks anywhere, their position does not)."""
+    page = pypdf.PdfReader(io.BytesIO(pdf)).pages[0]
+    window_top = float(page.mediabox.height) - float(AddressFrame().top) * 72 / 25.4
+    lines: list[str] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        x, y = tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]
+        if text.strip() and y > window_top and x < float(AddressFrame().left) * 72 / 25.4:
+            lines.append(text.strip())
+    page.extract_text(visitor_text=visit)
+    return " | ".join(lines).replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize("kind", [LetterKind.REMINDER_1, LetterKind.REMINDER_2,
+                                  LetterKind.FORMAL_NOTICE])
+def test_the_recipient_writes_and_signs_for_the_creditor(
+        kind: LetterKind, render: Callable[[LetterContent], RenderedLetter]) -> None:
+    pdf = render(content(kind, mandate=mentions(), signatory="Claire Fontaine, gérante")).pdf
+    said = pdf_text(pdf)
+    # R124-4 1°: the collector heads the letter (name, address, SIREN), for the creditor,
+    # whose identity the letter keeps (2°: its address is in the mandate block).
+    assert _letterhead(pdf) == ("Recouvrement Rhône SAS | 4 quai Perrache | 69002 Lyon | "
+                                f"SIREN 732829320 | pour le compte de {CREDITOR_NAME}")
+    assert (f"pour le compte et au nom de {CREDITOR_NAME}, 12 rue de la Paix, 75002 Paris"
+            in said)
+    assert f"Recouvrement Rhône SAS, pour le compte de {CREDITOR_NAME}" in said
+    # The creditor's own signatory does not sign what the recipient sends.
+    assert "Claire Fontaine" not in said and f"Pour {CREDITOR_NAME}" not in said
+
+
+def test_an_english_letter_is_signed_on_behalf_of_the_creditor(
+        render: Callable[[LetterContent], RenderedLetter]) -> None:
+    pdf = render(content(language=Language.EN, mandate=mentions())).pdf
+    assert f"Recouvrement Rhône SAS, on behalf of {CREDITOR_NAME}" in pdf_text(pdf)
+    assert _letterhead(pdf).endswith(f"| on behalf of {CREDITOR_NAME}")
+
+
+def test_a_creditors_own_letter_is_still_headed_and_signed_by_it(
+        render: Callable[[LetterContent], RenderedLetter]) -> None:
+    pdf = render(content(signatory="Claire Fontaine, gérante")).pdf
+    said = pdf_text(pdf)
+    assert _letterhead(pdf) == (f"{CREDITOR_NAME} | 12 rue de la Paix | 75002 Paris | "
+                                "SIREN 552100554")
+    assert f"Pour {CREDITOR_NAME} Claire Fontaine, gérante" in said
+    assert "Recouvrement" not in said and "pour le compte de" not in said
+
+
+def test_the_terms_of_sale_are_the_creditors_in_a_recipients_reminder(
+        text_of: Callable[[LetterContent], str]) -> None:
+    said = text_of(content(LetterKind.REMINDER_2, mandate=mentions()))
+    assert f"les conditions générales de vente de {CREDITOR_NAME}" in said
+    assert "nos conditions générales" not in said

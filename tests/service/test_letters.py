@@ -516,3 +516,72 @@ def test_a_letter_the_provider_holds_under_another_id_is_a_conflict_not_a_retry(
     assert "already holds" in str(refused.value)
     stored = letters.get_letter(claim_id, letter.id, caller, world.ports).letter
     assert stored.dispatch is None  # nothing recorded: a person matches it by hand
+
+
+# ------------------------------------------------------------ the ladder's post, skipped
+
+def _ladder_letter(world: FakeWorld, caller: Caller, claim_id: str) -> Letter:
+    return request(world, caller, claim_id, LetterKind.REMINDER_1, step_key="reminder_1",
+                   dispatch_on_ready=DispatchMode.SIMPLE)
+
+
+def test_a_letter_whose_claim_was_paid_before_the_worker_is_rendered_not_posted(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = claim(world, caller, F1)
+    letter = _ladder_letter(world, caller, claim_id)
+    job = world.queue.jobs[-1]
+    pay(world, caller, claim_id, "1300.00")  # more than all it owes: the claim closes, paid
+    assert services.get_claim(claim_id, caller, world.ports).phase is Phase.CLOSED
+    settled = letters.render_letter(job, world.ports)  # no ActionNotAllowed: the job is done
+    assert settled.id == letter.id and settled.status is LetterStatus.READY
+    assert settled.dispatch is None and settled.dispatch_skipped == "claim_paid"
+    assert world.postal.prints == 0
+    last = timeline(world, caller, claim_id)[-1]
+    assert last.action == "letter_dispatch_skipped"
+    assert last.data["cause"] == "claim_paid" and last.data["letter_id"] == letter.id
+    assert last.data["state"] == "closed (paid)" and last.data["mode"] == "simple"
+    # Delivered again, the job changes nothing and records nothing more.
+    entries = len(timeline(world, caller, claim_id))
+    assert letters.render_letter(job, world.ports) == settled
+    assert len(timeline(world, caller, claim_id)) == entries and world.postal.prints == 0
+
+
+def test_a_letter_whose_claim_was_disputed_meanwhile_is_skipped_as_not_allowed(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = claim(world, caller, F1)
+    _ladder_letter(world, caller, claim_id)
+    services.apply_action(claim_id, services.ActionRequest("open_dispute", "goods damaged"),
+                          caller, world.ports)
+    settled = letters.render_letter(world.queue.jobs[-1], world.ports)
+    assert settled.dispatch_skipped == "not_allowed" and world.postal.prints == 0
+    assert timeline(world, caller, claim_id)[-1].data["state"] == "amicable, held for dispute"
+
+
+def test_the_worker_acknowledges_the_job_of_a_letter_it_may_no_longer_post(
+        world: FakeWorld, caller: Caller, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+    from pathlib import Path
+
+    from api import bootstrap
+    from api.entrypoints import lambda_letters
+    from tests.integration.test_lambda_letters import Context
+
+    claim_id = claim(world, caller, F1)
+    letter = _ladder_letter(world, caller, claim_id)
+    pay(world, caller, claim_id, "1300.00")
+    monkeypatch.setenv("RELANCE_TABLE", "relance-letters-test")
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "Relance")
+    monkeypatch.setattr(bootstrap, "build_worker_ports", lambda settings: world.ports)
+    lambda_letters._ports.cache_clear()
+    event = json.loads((Path(__file__).resolve().parents[1] / "events"
+                        / "sqs-letter-batch.json").read_text())
+    record = event["Records"][0]
+    record["body"] = json.dumps({"creditor_id": caller.creditor_id, "claim_id": claim_id,
+                                 "letter_id": letter.id})
+    event["Records"] = [record]
+    try:
+        assert lambda_letters.handler(event, Context()) == {"batchItemFailures": []}
+    finally:
+        lambda_letters._ports.cache_clear()
+    read = letters.get_letter(claim_id, letter.id, caller, world.ports).letter
+    assert read.dispatch_skipped == "claim_paid" and read.dispatch is None

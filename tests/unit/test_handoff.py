@@ -96,8 +96,9 @@ def test_a_claim_held_for_its_mandate_is_not_chased_by_the_creditor() -> None:
     allowed = set(lifecycle.allowed_actions(claim(MANDATE)))
     assert {"withdraw_handoff", "close_handoff", "record_contact", "record_promise",
             "record_payment", "send_letter"} <= allowed
-    assert not allowed & {"escalate", "hold", "resume", "handoff", "open_dispute",
-                          "start_payment_plan"}
+    assert not allowed & {"escalate", "hold", "resume", "handoff", "start_payment_plan"}
+    # A dispute may still be recorded: it covers the mandate's hold (below).
+    assert "open_dispute" in allowed
 
 
 @pytest.mark.parametrize(("hold", "possible"), [
@@ -114,3 +115,52 @@ def test_a_claim_paid_under_a_mandate_may_still_have_it_closed_or_withdrawn() ->
     assert lifecycle.allowed_actions(paid) == ["reverse_payment", "withdraw_handoff",
                                                "close_handoff"]
     assert lifecycle.allowed_actions(replace(paid, closed_hold=None)) == ["reverse_payment"]
+
+
+DISPUTE = Hold(HoldReason.DISPUTE, NOW, None, "goods damaged")
+INSOLVENCY = Hold(HoldReason.INSOLVENCY, NOW, None, "TC Lyon")
+
+
+def test_a_dispute_over_a_mandate_covers_it_and_each_ends_on_its_own() -> None:
+    handed = claim(MANDATE)
+    lifecycle.apply_manual(handed, "open_dispute", NOW, "goods damaged")
+    assert handed.hold is not None and handed.hold.reason is HoldReason.DISPUTE
+    assert handed.covered_holds == (MANDATE,)
+    assert lifecycle.describe_state(handed) == "amicable, held for dispute and mandate"
+    allowed = set(lifecycle.allowed_actions(handed))
+    # Disputed: no letter, no promise; handed off: the mandate may still end or be reported on.
+    assert {"resolve_dispute", "withdraw_handoff", "close_handoff", "record_contact"} <= allowed
+    assert not allowed & {"send_letter", "record_promise", "escalate", "open_dispute"}
+    lifecycle.apply_manual(handed, "resolve_dispute", NOW)
+    assert handed.hold == MANDATE and handed.covered_holds == ()
+
+    disputed = claim(MANDATE)
+    lifecycle.apply_manual(disputed, "open_dispute", NOW, "goods damaged")
+    lifecycle.end_hold(disputed, HoldReason.MANDATE)  # the mandate withdrawn first
+    assert disputed.hold is not None and disputed.hold.reason is HoldReason.DISPUTE
+    assert disputed.covered_holds == ()
+
+
+def test_lasting_holds_order_themselves_whatever_came_first() -> None:
+    # Proceedings opened over a mandate, then a dispute over both: the dispute governs.
+    held = claim(MANDATE)
+    lifecycle.place_hold(held, INSOLVENCY)
+    assert (held.hold, held.covered_holds) == (INSOLVENCY, (MANDATE,))
+    lifecycle.place_hold(held, DISPUTE)
+    assert (held.hold, held.covered_holds) == (DISPUTE, (INSOLVENCY, MANDATE))
+    lifecycle.end_hold(held, HoldReason.INSOLVENCY)
+    assert (held.hold, held.covered_holds) == (DISPUTE, (MANDATE,))
+    # A promise or a manual hold gives way to a lasting one, never the reverse.
+    promised = claim(Hold(HoldReason.PROMISE, NOW))
+    lifecycle.place_hold(promised, MANDATE)
+    assert (promised.hold, promised.covered_holds) == (MANDATE, ())
+    with pytest.raises(ValueError, match="lasting"):
+        lifecycle.place_hold(promised, Hold(HoldReason.MANUAL, NOW))
+
+
+def test_a_claim_paid_under_a_covered_mandate_may_still_have_it_ended() -> None:
+    paid = claim(None, phase=Phase.CLOSED, outcome=Outcome.PAID, closed_hold=DISPUTE,
+                 covered_holds=(MANDATE,))
+    assert "close_handoff" in lifecycle.allowed_actions(paid)
+    lifecycle.end_hold(paid, HoldReason.MANDATE)
+    assert (paid.closed_hold, paid.covered_holds) == (DISPUTE, ())

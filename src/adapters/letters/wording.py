@@ -54,6 +54,9 @@ _FR = {
                       "({status} le {defaulted_on})",
     "earlier_letter": "le {issued_on}, {kind} envoyée par {mode}",
     "signature": "Pour {name}",
+    # A letter a mandate's recipient sends: it signs, for the creditor (CPCE R124-4).
+    "signature_mandate": "{collector}, pour le compte de {name}",
+    "on_behalf": "pour le compte de {name}",
     "schedule": "Échéancier",
     "instalment": "Échéance",
     "instalment_due": "Date",
@@ -102,6 +105,8 @@ _EN = {
                       "({status} on {defaulted_on})",
     "earlier_letter": "on {issued_on}, a {kind} sent by {mode}",
     "signature": "For {name}",
+    "signature_mandate": "{collector}, on behalf of {name}",
+    "on_behalf": "on behalf of {name}",
     "schedule": "Payment schedule",
     "instalment": "Instalment",
     "instalment_due": "Date",

@@ -379,6 +379,19 @@ class LetterEmailSkipped(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class LetterDispatchSkipped(Event):
+    """The ladder's letter was rendered but not posted: the claim no longer allows a letter
+    (`cause`: claim_paid, claim_closed, not_allowed), `state` says where it stood."""
+
+    action: ClassVar[str] = "letter_dispatch_skipped"
+    letter_id: str
+    step: str | None = None
+    mode: str
+    cause: str
+    state: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class LetterTracked(Event):
     """A status the postal provider reported, with the proof it sent (its SHA-256)."""
 

@@ -49,6 +49,55 @@ def effective_phase(claim: Claim, today: date | None) -> Phase:
     return claim.phase
 
 
+# ---------------------------------------------------------------------------- holds
+# Holds that last until their own end (the dispute resolved, the proceedings withdrawn or
+# resumed past, the mandate withdrawn or closed): one recorded over another covers it
+# instead of replacing it, so that ending one never releases another's pause. In this
+# order the first governs: it is the claim's `hold`, the others its `covered_holds`. A
+# promise, a plan or a manual hold is not lasting: it gives way to what replaces it.
+LASTING_HOLDS = (HoldReason.DISPUTE, HoldReason.INSOLVENCY, HoldReason.MANDATE)
+
+
+def holds(claim: Claim) -> tuple[Hold, ...]:
+    """Every hold the claim is under, the governing one first; while closed, the ones it
+    closed under (a reversed payment or a reopening brings them back)."""
+    top = claim.closed_hold if claim.phase is Phase.CLOSED else claim.hold
+    return () if top is None else (top, *claim.covered_holds)
+
+
+def hold_reasons(claim: Claim) -> frozenset[HoldReason]:
+    return frozenset(h.reason for h in holds(claim))
+
+
+def place_hold(claim: Claim, hold: Hold) -> None:
+    """Put the open claim under `hold`: a lasting hold covers (or is covered by) the
+    lasting holds already running, any other replaces the hold it finds."""
+    if hold.reason not in LASTING_HOLDS:
+        if hold_reasons(claim) & set(LASTING_HOLDS):
+            raise ValueError(f"a {hold.reason.value} hold would end a lasting hold")
+        claim.hold, claim.covered_holds = hold, ()
+        return
+    kept = [h for h in holds(claim) if h.reason in LASTING_HOLDS and h.reason is not hold.reason]
+    ordered = sorted([*kept, hold], key=lambda h: LASTING_HOLDS.index(h.reason))
+    claim.hold, claim.covered_holds = ordered[0], tuple(ordered[1:])
+
+
+def end_hold(claim: Claim, *reasons: HoldReason) -> None:
+    """End the claim's holds for `reasons` wherever they stand; the holds they covered go
+    on (the next in LASTING_HOLDS' order governs)."""
+    rest = [h for h in holds(claim) if h.reason not in reasons]
+    _set_holds(claim, rest)
+
+
+def _set_holds(claim: Claim, ordered: list[Hold]) -> None:
+    top = ordered[0] if ordered else None
+    if claim.phase is Phase.CLOSED:
+        claim.closed_hold = top
+    else:
+        claim.hold = top
+    claim.covered_holds = tuple(ordered[1:])
+
+
 def _open(claim: Claim) -> bool:
     return claim.phase in OPEN_PHASES
 
@@ -62,42 +111,39 @@ def _open_or_paid(claim: Claim) -> bool:
 
 
 def _held_for(*reasons: HoldReason) -> Callable[[Claim], bool]:
-    return lambda claim: _open(claim) and claim.hold is not None and claim.hold.reason in reasons
+    return lambda claim: _open(claim) and bool(hold_reasons(claim) & set(reasons))
 
 
 def _not_disputed(claim: Claim) -> bool:
-    # A claim under a mandate has one hold, the mandate's: a dispute the debtor raises goes
-    # through the recipient (it closes the mandate as `disputed`) or a withdrawal first.
-    return _open(claim) and (claim.hold is None or claim.hold.reason not in (
-        HoldReason.DISPUTE, HoldReason.MANDATE))
+    # A dispute raised while the claim is under a mandate covers the mandate's hold: the
+    # recipient may report it (closing as `disputed`) or the creditor record it here.
+    return _open(claim) and HoldReason.DISPUTE not in hold_reasons(claim)
 
 
 def _promise_possible(claim: Claim) -> bool:
     # Under a mandate the recipient reports the debtor's proposals (R124-5): a promise is
     # recorded, and the mandate's hold stays (domain.services.amounts.apply_promise).
-    return _open(claim) and (claim.hold is None or claim.hold.reason is HoldReason.MANDATE)
+    return _open(claim) and hold_reasons(claim) <= {HoldReason.MANDATE}
 
 
 def _handoff_possible(claim: Claim) -> bool:
     # A promise or a manual hold gives way to the mandate; a dispute, a plan being kept,
     # collective proceedings (L622-21 stays individual action) or a mandate do not.
-    return _open(claim) and (claim.hold is None or claim.hold.reason in (
-        HoldReason.PROMISE, HoldReason.MANUAL))
+    return _open(claim) and hold_reasons(claim) <= {HoldReason.PROMISE, HoldReason.MANUAL}
 
 
 def _handed_off(claim: Claim) -> bool:
     """Under a mandate, or closed as paid while under one (the recipient collected the
     last payment: the mandate is still to be closed or withdrawn)."""
     return _held_for(HoldReason.MANDATE)(claim) or (
-        claim.outcome is Outcome.PAID and claim.closed_hold is not None
-        and claim.closed_hold.reason is HoldReason.MANDATE)
+        claim.outcome is Outcome.PAID and HoldReason.MANDATE in hold_reasons(claim))
 
 
 def _letter_possible(claim: Claim) -> bool:
     # A disputed claim is not chased until the dispute is resolved; collective proceedings
     # stay every individual demand for a pre-opening debt (C. com. L622-21, L622-7).
-    return _open(claim) and (claim.hold is None or claim.hold.reason not in (
-        HoldReason.DISPUTE, HoldReason.INSOLVENCY))
+    return _open(claim) and not hold_reasons(claim) & {HoldReason.DISPUTE,
+                                                        HoldReason.INSOLVENCY}
 
 
 def _disputed(claim: Claim) -> bool:
@@ -106,9 +152,10 @@ def _disputed(claim: Claim) -> bool:
 
 
 def _plan_possible(claim: Claim) -> bool:
-    # Collective proceedings bar paying a pre-opening debt (C. com. L622-7): no plan then.
-    return _not_disputed(claim) and (claim.hold is None
-                                     or claim.hold.reason is not HoldReason.INSOLVENCY)
+    # Collective proceedings bar paying a pre-opening debt (C. com. L622-7): no plan then;
+    # nor while disputed or handed off (the recipient reports proposals as promises).
+    return _open(claim) and not hold_reasons(claim) & {
+        HoldReason.DISPUTE, HoldReason.MANDATE, HoldReason.INSOLVENCY}
 
 
 # Closed otherwise than paid: a person decided it, a person may undo it. A claim closed as
@@ -124,8 +171,7 @@ def _reopenable(claim: Claim) -> bool:
 
 
 def _in_proceedings(claim: Claim) -> bool:
-    return claim.proceedings is not None or (
-        claim.hold is not None and claim.hold.reason is HoldReason.INSOLVENCY)
+    return claim.proceedings is not None or HoldReason.INSOLVENCY in hold_reasons(claim)
 
 
 def _individual_action(claim: Claim, today: date | None) -> bool:
@@ -138,8 +184,7 @@ def _individual_action(claim: Claim, today: date | None) -> bool:
     return (_open(claim)
             and effective_phase(claim, today) in (Phase.AMICABLE, Phase.FORMAL_NOTICE)
             and not _in_proceedings(claim)
-            and (claim.hold is None or claim.hold.reason not in (
-                HoldReason.DISPUTE, HoldReason.PAYMENT_PLAN)))
+            and not hold_reasons(claim) & {HoldReason.DISPUTE, HoldReason.PAYMENT_PLAN})
 
 
 def _declaration(claim: Claim, today: date | None) -> bool:
@@ -214,7 +259,8 @@ def describe_state(claim: Claim) -> str:
     if claim.phase is Phase.CLOSED:
         return f"closed ({claim.outcome.value if claim.outcome else 'no outcome'})"
     if claim.hold is not None:
-        return f"{claim.phase.value}, held for {claim.hold.reason.value}"
+        return f"{claim.phase.value}, held for " + " and ".join(
+            h.reason.value for h in holds(claim))
     if claim.disputed_invoices:
         return f"{claim.phase.value}, invoices {', '.join(claim.disputed_invoices)} disputed"
     return claim.phase.value
@@ -280,13 +326,12 @@ def apply_manual(claim: Claim, action: str, now: datetime, reason: str | None = 
             # Scoped to these invoices: every automatic step goes on for the others.
             claim.disputed_invoices = tuple(sorted({*claim.disputed_invoices, *invoices}))
         case "open_dispute":
-            claim.hold = Hold(HoldReason.DISPUTE, now, None, reason)
+            place_hold(claim, Hold(HoldReason.DISPUTE, now, None, reason))
         case "resolve_dispute":
-            if claim.hold is not None and claim.hold.reason is HoldReason.DISPUTE:
-                claim.hold = None
+            end_hold(claim, HoldReason.DISPUTE)  # a mandate it covered goes on
             claim.disputed_invoices = ()
         case "resume":
-            claim.hold = None
+            end_hold(claim, HoldReason.MANUAL, HoldReason.INSOLVENCY)
         case "cancel" | "write_off" | "transfer":
             outcome = {"cancel": Outcome.CANCELLED, "write_off": Outcome.WRITTEN_OFF,
                        "transfer": Outcome.TRANSFERRED}[action]
@@ -302,11 +347,10 @@ def apply_manual(claim: Claim, action: str, now: datetime, reason: str | None = 
             phase = claim.closed_from
             if phase is None or phase is Phase.PRE_DUE:  # it may have fallen due since
                 phase = initial_phase(claim.earliest_due_date, today)
-            held = claim.closed_hold
+            kept = [h for h in holds(claim) if h.reason in HOLDS_A_CLOSURE_DOES_NOT_END]
             claim.phase, claim.outcome = phase, None
-            claim.hold = held if held is not None and held.reason in (
-                HOLDS_A_CLOSURE_DOES_NOT_END) else None
             claim.closed_from = claim.closed_hold = None
+            _set_holds(claim, kept)
             extra = {"phase": phase.value}
         case "start_judicial":
             assert route is not None

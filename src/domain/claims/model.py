@@ -93,6 +93,10 @@ class Claim:
     # The hold it was under when it closed as paid: a dispute, a manual or an insolvency
     # hold did not end because money came in, so it comes back if that money bounces.
     closed_hold: Hold | None = None
+    # Holds still running beneath `hold` (or beneath `closed_hold` while closed): a
+    # dispute or collective proceedings recorded over a mandate cover its pause rather
+    # than end it, and each ends only by its own action (domain.claims.lifecycle holds).
+    covered_holds: tuple[Hold, ...] = ()
     # Half-years (up to the opening) in which the agreed B2B rate is below 3 × the legal
     # rate, so that the floor runs instead (domain.amounts.law.BelowFloorPolicy): kept on
     # the claim so its warnings show them without reading the account.

@@ -175,3 +175,7 @@ class Letter:
     dispatch_on_ready: DispatchMode | None = None
     # ... and the e-mail to send with it attached, once it is rendered.
     email_on_ready: LetterEmail | None = None
+    # Why the post the ladder asked for was not made (the claim was paid, closed, disputed
+    # or put under collective proceedings before the letter was ready): the letter stays
+    # rendered and on record, and a job delivered again does not try to post it.
+    dispatch_skipped: str | None = None

@@ -108,7 +108,7 @@ def hand_off(claim_id: str, draft: HandoffDraft, caller: Caller,
                                         "new mandate's terms (recipient, reference, "
                                         "document, insurance, commission, signed_on)",
                                         code="required")
-        claim.hold = Hold(HoldReason.MANDATE, now, None, draft.note)
+        lifecycle.place_hold(claim, Hold(HoldReason.MANDATE, now, None, draft.note))
         change.record(events.HandedOff(
             reason=draft.note, mandate_id=mandate.id,
             recipient_kind=mandate.recipient.kind.value, mandate_reference=mandate.reference,
@@ -211,17 +211,16 @@ def _end(claim_id: str, action: str, status: MandateStatus, outcome: CloseOutcom
         mandate = _current(uow, caller, claim.id)
         now = claim.updated_at
         before = describe_state(claim)
+        # Only the mandate's hold ends: a dispute or proceedings it covered go on. Paid
+        # while handed off, a payment reversed later reopens it without the mandate's hold.
+        lifecycle.end_hold(claim, HoldReason.MANDATE)
         if claim.phase is Phase.CLOSED:
-            # Paid while handed off: a payment reversed later reopens it without the
-            # mandate's hold, as the mandate is over.
-            claim.closed_hold = None
+            pass
         elif outcome is CloseOutcome.DISPUTED:
-            claim.hold = Hold(HoldReason.DISPUTE, now, None, reason)
-        elif outcome is not None:
+            lifecycle.place_hold(claim, Hold(HoldReason.DISPUTE, now, None, reason))
+        elif outcome is not None and claim.hold is None:
             claim.hold = Hold(HoldReason.MANUAL, now, None,
                               f"mandate {mandate.reference} closed: {outcome.value}")
-        else:
-            claim.hold = None
         ended = mandate.ended(claim.id, status, now, outcome)
         uow.mandates.save_mandate(ended, mandate.version)
         key = _rescope(uow, ended, now)

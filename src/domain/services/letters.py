@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, TypeVar
 
 from domain.claims import events, lifecycle
+from domain.claims.model import Outcome, Phase
 from domain.debtors.model import ContactKind, ContactValidation, Debtor, DebtorKind
 from domain.letters.content import LetterContent, LetterRequest, MandateMentions, compose
 from domain.letters.model import (
@@ -49,6 +50,7 @@ from domain.ports.unit_of_work import UnitOfWork
 from domain.services.amounts import Change, _load, _save, _settle, apply_formal_notice
 from domain.services.caller import Caller, Ports
 from domain.shared.errors import (
+    ActionNotAllowed,
     Conflict,
     DomainError,
     DomainValidationError,
@@ -275,10 +277,41 @@ def _post_if_asked(letter: Letter, ports: Ports) -> Letter:
         from domain.services.letter_email import email_letter
 
         letter = email_letter(letter, ports)
-    if letter.dispatch_on_ready is None or letter.dispatch is not None:
+    if (letter.dispatch_on_ready is None or letter.dispatch is not None
+            or letter.dispatch_skipped is not None):
         return letter
-    return dispatch_letter(letter.claim_id, letter.id, letter.dispatch_on_ready,
-                           Caller(letter.creditor_id, "ladder"), ports)
+    try:
+        return dispatch_letter(letter.claim_id, letter.id, letter.dispatch_on_ready,
+                               Caller(letter.creditor_id, "ladder"), ports)
+    except ActionNotAllowed:
+        # The claim was paid, closed, disputed or held for proceedings before the letter
+        # was ready, and nothing was posted (dispatch_letter checks before the provider):
+        # a retry would find the same claim, so the job is settled here, not redelivered
+        # into the dead-letter queue.
+        return _record_dispatch_skipped(letter, ports)
+
+
+@retry_on_stale
+def _record_dispatch_skipped(letter: Letter, ports: Ports) -> Letter:
+    with ports.unit_of_work() as uow:
+        change = _load(uow, ports, Caller(letter.creditor_id, "letter-worker"),
+                       letter.claim_id)
+        letter, _ = _letter(uow, letter.creditor_id, letter.claim_id, letter.id)
+        if letter.dispatch is not None or letter.dispatch_skipped is not None:
+            return letter  # another delivery of the job settled it first
+        claim = change.claim
+        cause = ("claim_paid" if claim.outcome is Outcome.PAID else
+                 "claim_closed" if claim.phase is Phase.CLOSED else "not_allowed")
+        expected = letter.version
+        letter = replace(letter, dispatch_skipped=cause, updated_at=claim.updated_at,
+                         version=letter.version + 1)
+        uow.letters.save_letter(letter, expected)
+        assert letter.dispatch_on_ready is not None  # _post_if_asked
+        change.record(events.LetterDispatchSkipped(
+            letter_id=letter.id, step=letter.step_key, mode=letter.dispatch_on_ready.value,
+            cause=cause, state=lifecycle.describe_state(claim)))
+        _save(uow, change)
+    return letter
 
 
 @retry_on_stale

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from domain.claims.lifecycle import end_hold, place_hold
 from domain.claims.model import Claim, ClaimEvent, Hold, HoldReason, Phase
 from domain.creditors.model import Creditor
 from domain.debtors.model import Debtor
@@ -95,7 +96,8 @@ def record_proceedings(debtor_id: str, draft: ProceedingsDraft, caller: Caller,
             claim.proceedings, claim.declaration_deadline = proceedings, deadline
             if claim.phase is not Phase.CLOSED and (
                     claim.hold is None or claim.hold.reason is not HoldReason.DISPUTE):
-                claim.hold = Hold(HoldReason.INSOLVENCY, now, None, proceedings.court)
+                # Over a mandate, the proceedings' hold covers it: each ends on its own.
+                place_hold(claim, Hold(HoldReason.INSOLVENCY, now, None, proceedings.court))
             noted = ProceedingsOpened(
                 kind=proceedings.kind.value, opened_on=proceedings.opened_on,
                 court=proceedings.court, bodacc_published_on=proceedings.bodacc_published_on,
@@ -130,8 +132,7 @@ def withdraw_proceedings(debtor_id: str, caller: Caller, ports: Ports) -> Debtor
             before = claim.version
             claim.version, claim.updated_at = claim.version + 1, now
             claim.proceedings, claim.declaration_deadline = None, None
-            if claim.hold is not None and claim.hold.reason is HoldReason.INSOLVENCY:
-                claim.hold = None
+            end_hold(claim, HoldReason.INSOLVENCY)  # a mandate it covered goes on
             _save_recomputed(uow, ports, caller, claim, before, timeline_entry(
                 claim, ProceedingsWithdrawn(opened_on=proceedings.opened_on), now,
                 caller.actor))

@@ -174,6 +174,11 @@ class ClaimOut(Output):
     outcome: str | None
     step_index: int
     hold: HoldOut | None
+    covered_holds: Annotated[list[HoldOut], Meta(description=(
+        "Holds still running beneath `hold`: a dispute or collective proceedings recorded "
+        "while the claim is handed off cover the mandate's hold, and each ends on its own "
+        "(resolving the dispute leaves the claim held for its mandate, withdrawing the "
+        "mandate leaves it held for the dispute)"))]
     invoices: list[InvoiceOut]
     warnings: list[WarningOut]
     total: str
@@ -202,6 +207,7 @@ class ClaimOut(Output):
             outcome=c.outcome.value if c.outcome else None,
             step_index=c.step_index,
             hold=HoldOut.of(c.hold) if c.hold else None,
+            covered_holds=[HoldOut.of(h) for h in c.covered_holds] if c.hold else [],
             invoices=[InvoiceOut.of(i, c.currency, c.debtor_kind, c.acknowledged)
                       for i in c.invoices],
             warnings=claim_warnings(c, today),
