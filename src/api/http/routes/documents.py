@@ -104,7 +104,7 @@ class DocumentController(Controller):
         return Response(DocumentOut.of(record), status_code=201 if new else 200, headers={
             "Location": f"/v1/claims/{claim_id}/documents/{record.id}"})
 
-    @post("/uploads", **_slot_operation(400, 401, 403, 404, 422, 503),
+    @post("/uploads", **_slot_operation(400, 401, 403, 404, 413, 422, 503),
           guards=[requires("write")], status_code=201,
           summary="Declare a file too large for a request's body (above 4 MiB, at most "
           "`max_size`): a presigned PUT for exactly those bytes, valid a few minutes")
@@ -127,7 +127,7 @@ class DocumentController(Controller):
             status_code=201)
 
     @post("/uploads/{upload_id:str}/complete",
-          **_complete_operation(401, 403, 404, 409, 422, 503),
+          **_complete_operation(400, 401, 403, 404, 409, 413, 422, 503),
           guards=[requires("write")], status_code=201,
           summary="Check the file sent to the upload's slot (size, type, SHA-256 of the "
           "bytes) and record it as an upload is; again: the same record (200)")
