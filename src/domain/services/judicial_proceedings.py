@@ -32,6 +32,7 @@ from domain.services.amounts import (
     _settle,
     apply_judgment,
     apply_payment,
+    stage_change,
 )
 from domain.services.caller import Caller, Ports
 from domain.shared.errors import DomainValidationError, NotFound, StaleVersion

@@ -201,7 +201,7 @@ class JudicialOut(Output):
             court=CourtOut(p.court.name, p.court.kind,
                            p.court.seat.value if p.court.seat else None) if p.court else None,
             filer=p.filer.value, started_at=p.started_at,
-            debtor_residence=p.debtor_residence.value,  # type: ignore[arg-type]
+            debtor_residence=p.debtor_residence.value,
             deadlines=[DeadlineOut(d.what, d.due, d.last_day, d.kind, d.party.value, d.rule,
                                    d.source, d.effective_from, d.confirmed, d.status.value)
                        for d in view.deadlines],
