@@ -49,8 +49,9 @@ def _journey() -> tuple[list[float], jps.JudicialView]:
         debtor_id=debtor.id, currency="EUR", invoices=[services.InvoiceDraft(
             "F-1", date(2026, 2, 14), date(2026, 3, 16), "2400.00")]), caller, world.ports)
     world.clock.at = datetime(2026, 9, 1, 10, tzinfo=PARIS).astimezone(UTC)
-    view = jps.start_proceeding(claim.id, JudicialRoute.INJONCTION_DE_PAYER, caller,
-                                world.ports)
+    services.apply_action(claim.id, services.ActionRequest(
+        "start_judicial", route=JudicialRoute.INJONCTION_DE_PAYER.value), caller, world.ports)
+    view = jps.get_judicial(claim.id, caller, world.ports)
     times = []
     for kind, day, extra in STEPS:
         world.clock.at = datetime(day.year, day.month, day.day, 10,

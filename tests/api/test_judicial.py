@@ -10,20 +10,16 @@ from typing import Any
 
 import pytest
 
-from domain.claims.judicial import JudicialRoute
-from domain.judicial.proceedings import Court
-from domain.services import judicial_proceedings as jps
-from domain.services.caller import Caller
 from tests.api._helpers import assert_problem
 from tests.conftest import make_tenant, new_claim, new_debtor
 
 
 @pytest.fixture
-def claim(client: Any, tenant: Any, ports: Any) -> dict[str, Any]:
+def claim(client: Any, tenant: Any) -> dict[str, Any]:
     found = new_claim(client, tenant, new_debtor(client, tenant)["id"])
-    jps.start_proceeding(found["id"], JudicialRoute.INJONCTION_DE_PAYER,
-                         Caller(tenant.creditor_id, "test"), ports,
-                         court=Court("Tribunal de commerce de Lyon", "TC"))
+    started = client.post(f"/v1/claims/{found['id']}/actions/start_judicial",
+                          json={"route": "injonction_de_payer"}, headers=tenant.headers)
+    assert started.status_code == 200, started.text
     return found
 
 
@@ -48,9 +44,9 @@ def test_the_proceeding_as_started(client: Any, tenant: Any, claim: dict[str, An
     assert response.status_code == 200, response.text
     assert response.headers["etag"] == '"1"'
     body = response.json()
-    assert (body["route"], body["state"], body["filer"], body["court"]) == (
-        "injonction_de_payer", "draft", "creditor",
-        {"name": "Tribunal de commerce de Lyon", "kind": "TC"})
+    assert (body["route"], body["state"], body["filer"], body["court"],
+            body["debtor_residence"]) == ("injonction_de_payer", "draft", "creditor", None,
+                                          "metropolitan")
     assert body["allowed_events"] == ["filed", "withdrawn", "cost", "document"]
     assert body["deadlines"] == [] and body["events"] == []
     claim_now = client.get(f"/v1/claims/{claim['id']}", headers=tenant.headers).json()
@@ -95,8 +91,12 @@ def test_if_match_on_the_proceedings_version(client: Any, tenant: Any,
 
 def test_an_order_sets_its_service_deadline_a_task_and_a_timeline_entry(
         client: Any, tenant: Any, claim: dict[str, Any]) -> None:
-    post(client, tenant, claim, {"type": "filed", "occurred_on": "2026-03-02",
-                                 "cost": {"kind": "greffe", "amount": "33.47"}})
+    filed = post(client, tenant, claim, {
+        "type": "filed", "occurred_on": "2026-03-02",
+        "cost": {"kind": "greffe", "amount": "33.47"},
+        "court": {"name": "Tribunal de commerce de Lyon", "kind": "TC"}, "filer": "agency"})
+    assert (filed.json()["court"], filed.json()["filer"]) == (
+        {"name": "Tribunal de commerce de Lyon", "kind": "TC", "seat": None}, "agency")
     response = post(client, tenant, claim, {
         "type": "order_granted", "occurred_on": "2026-03-06", "order_date": "2026-03-04",
         "amount": "1200.00",

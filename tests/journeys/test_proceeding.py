@@ -20,7 +20,7 @@ from domain.claims.judicial import JudicialRoute
 from domain.creditors.model import Address
 from domain.debtors.model import ContactKind, DebtorKind, PostalAddress
 from domain.escalation.tasks import Task, TaskKind, TaskStatus
-from domain.judicial.proceedings import Court, Status
+from domain.judicial.proceedings import Court, Residence, Status
 from domain.ports.repositories import PageRequest
 from domain.ports.tasks import TaskFilter
 from domain.services import judicial_proceedings as jps
@@ -58,6 +58,14 @@ def open_claim(world: FakeWorld, caller: Caller) -> str:
     return claim.id
 
 
+def start_judicial(world: FakeWorld, caller: Caller, claim_id: str,
+                   route: JudicialRoute) -> jps.JudicialView:
+    """The real start: the lifecycle's action, which opens the proceeding in its write."""
+    services.apply_action(claim_id, services.ActionRequest("start_judicial", route=route.value),
+                          caller, world.ports)
+    return jps.get_judicial(claim_id, caller, world.ports)
+
+
 def on(world: FakeWorld, day: date) -> None:
     """Ten in the morning in Paris on `day`."""
     world.clock.at = datetime(day.year, day.month, day.day, 10, tzinfo=PARIS).astimezone(UTC)
@@ -93,15 +101,17 @@ def test_an_order_of_15_september_2026_is_served_then_enforced_and_closed(
         world: FakeWorld, caller: Caller) -> None:
     claim_id = open_claim(world, caller)
     on(world, date(2026, 9, 1))
-    view = jps.start_proceeding(claim_id, JudicialRoute.INJONCTION_DE_PAYER, caller,
-                                world.ports, court=Court("Tribunal de commerce de Lyon", "TC"))
+    view = start_judicial(world, caller, claim_id, JudicialRoute.INJONCTION_DE_PAYER)
     assert view.proceeding.state == "draft" and view.deadlines == []
+    assert view.proceeding.debtor_residence is Residence.METROPOLITAN  # Lyon
     with pytest.raises(ActionNotAllowed) as refused:
         event(world, caller, claim_id, "served", date(2026, 9, 1))
     assert refused.value.allowed == ["filed", "withdrawn", "cost", "document"]
 
     view = event(world, caller, claim_id, "filed", date(2026, 9, 1),
-                 cost=jps.CostDraft("greffe", "33.47"))
+                 cost=jps.CostDraft("greffe", "33.47"),
+                 court=Court("Tribunal de commerce de Lyon", "TC"))
+    assert view.proceeding.court == Court("Tribunal de commerce de Lyon", "TC")
     # Filing does not interrupt prescription (Cass. 1re civ. 10/07/1990).
     assert view.proceeding.prescription_interrupted_on is None
 
@@ -186,7 +196,7 @@ def test_an_order_of_20_august_2026_not_served_within_6_months_lapses(
         world: FakeWorld, caller: Caller) -> None:
     claim_id = open_claim(world, caller)
     on(world, date(2026, 8, 3))
-    jps.start_proceeding(claim_id, JudicialRoute.INJONCTION_DE_PAYER, caller, world.ports)
+    start_judicial(world, caller, claim_id, JudicialRoute.INJONCTION_DE_PAYER)
     event(world, caller, claim_id, "filed", date(2026, 8, 3))
     # Dated before 1 September 2026: 6 months (CPC 1411), to Saturday 20 February 2027,
     # so Monday 22 February (CPC 642).
@@ -210,7 +220,41 @@ def test_an_order_of_20_august_2026_not_served_within_6_months_lapses(
     assert view.proceeding.prescription_interrupted_on is None
     assert [(t.kind, t.status) for t in tasks(world, caller, claim_id)] == [
         (TaskKind.SERVE_ORDER, TaskStatus.SKIPPED)]
-    # A new route may start once this one has lapsed.
-    again = jps.start_proceeding(claim_id, JudicialRoute.ASSIGNATION_AU_FOND, caller,
-                                 world.ports)
-    assert (again.proceeding.number, again.proceeding.state) == (2, "draft")
+
+
+def test_an_assignation_against_a_debtor_in_la_reunion_before_a_court_in_lyon(
+        world: FakeWorld, caller: Caller) -> None:
+    debtor = services.create_debtor(services.DebtorDraft(
+        kind=DebtorKind.BUSINESS, name="Pâtisserie Hoarau SARL", country="FR",
+        contact_points=[services.ContactPointDraft(
+            ContactKind.POSTAL_ADDRESS, address=PostalAddress(
+                "Pâtisserie Hoarau SARL", ("3 rue de Paris",), "97400", "Saint-Denis",
+                "FR"))]), caller, world.ports)
+    claim, _ = services.create_claim(services.ClaimDraft(
+        debtor_id=debtor.id, currency="EUR", invoices=[services.InvoiceDraft(
+            "F-2", date(2026, 2, 14), date(2026, 3, 16), "6000.00")]), caller, world.ports)
+    on(world, date(2026, 9, 1))
+    view = start_judicial(world, caller, claim.id, JudicialRoute.ASSIGNATION_AU_FOND)
+    # Read from the debtor's address when the proceeding starts.
+    assert view.proceeding.debtor_residence is Residence.OVERSEAS
+    lyon = Court("Tribunal judiciaire de Lyon", "TJ", Residence.METROPOLITAN)
+    event(world, caller, claim.id, "summons_served", date(2026, 9, 1), court=lyon)
+    # Hearing Monday 2 November 2026: before the TJ the assignation is placed 15 days
+    # before, Sunday 18 October, so Friday 16 October (counted back).
+    view = event(world, caller, claim.id, "hearing_set", date(2026, 9, 2),
+                 hearing_on=date(2026, 11, 2))
+    assert deadline(view, "place_summons") == (date(2026, 10, 18), date(2026, 10, 16),
+                                               Status.OPEN)
+    assert open_kinds(world, caller, claim.id) == {
+        TaskKind.ATTEND_HEARING: date(2026, 11, 2), TaskKind.PLACE_SUMMONS: date(2026, 10, 16)}
+    view = event(world, caller, claim.id, "summons_placed", date(2026, 10, 5))
+    assert deadline(view, "place_summons")[2] is Status.MET
+    assert open_kinds(world, caller, claim.id) == {TaskKind.ATTEND_HEARING: date(2026, 11, 2)}
+    event(world, caller, claim.id, "judgment", date(2026, 11, 20), amount="6000.00")
+    # Served Monday 30 November: a month to appeal (CPC 538), a month more for a debtor
+    # overseas before a court in metropolitan France (CPC 643 1°): Saturday 30 January
+    # 2027, so Monday 1 February.
+    view = event(world, caller, claim.id, "judgment_served", date(2026, 11, 30))
+    appeal = next(d for d in view.deadlines if d.what == "appeal")
+    assert (appeal.due, appeal.last_day, appeal.party.value, appeal.confirmed) == (
+        date(2027, 1, 30), date(2027, 2, 1), "debtor", False)

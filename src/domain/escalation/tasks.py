@@ -33,6 +33,7 @@ class TaskKind(StrEnum):
     # Also the insolvency watch's (domain.services.insolvency_watch): declare the claim to
     # the mandataire before its deadline; a company the Sirene register records as ceased.
     DECLARE_CLAIM = "declare_claim"
+    PLACE_SUMMONS = "place_summons"  # the served assignation to the greffe before the hearing
     COMPANY_CEASED = "company_ceased"
 
 
@@ -59,7 +60,8 @@ OUTCOMES: dict[TaskKind, frozenset[str]] = {
     # Done by hand (outside Relance) or, usually, closed by the proceeding's event.
     **{kind: frozenset({"done"}) for kind in (
         TaskKind.SERVE_ORDER, TaskKind.WATCH_OPPOSITION, TaskKind.INSTRUCT_LAWYER,
-        TaskKind.ATTEND_HEARING, TaskKind.SERVE_JUDGMENT, TaskKind.INSTRUCT_ENFORCEMENT)},
+        TaskKind.ATTEND_HEARING, TaskKind.SERVE_JUDGMENT, TaskKind.INSTRUCT_ENFORCEMENT,
+        TaskKind.PLACE_SUMMONS)},
     # declared: the declaration went (by the letter Relance prepared, or otherwise);
     # not_declared: the creditor chose not to (a claim too small, already paid); done: the
     # proceeding's own event closed it.

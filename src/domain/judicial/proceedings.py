@@ -52,6 +52,7 @@ class EventType(StrEnum):
     ORDER_GRANTED = "order_granted"
     ORDER_REJECTED = "order_rejected"
     SUMMONS_SERVED = "summons_served"
+    SUMMONS_PLACED = "summons_placed"  # the served assignation handed to the greffe
     SERVED = "served"
     OPPOSED = "opposed"
     CONTESTED = "contested"
@@ -141,10 +142,15 @@ MACHINES: dict[JudicialRoute, dict[State, dict[EventType, State]]] = {
         S.SUMMONS_SERVED: {E.HEARING_SET: S.HEARING_SET},
         **_HEARING, **_TAIL,
     },
+    # The served assignation is placed at the greffe before the hearing, else it lapses
+    # (caducité, CPC 754 before the TJ, 857 before the TC: unconfirmed).
     JudicialRoute.ASSIGNATION_AU_FOND: {
         S.DRAFT: {E.SUMMONS_SERVED: S.SUMMONS_SERVED},
         S.SUMMONS_SERVED: {E.HEARING_SET: S.HEARING_SET},
-        **_HEARING, **_TAIL,
+        **_HEARING,
+        S.HEARING_SET: {**_HEARING[S.HEARING_SET], E.SUMMONS_PLACED: S.HEARING_SET,
+                        E.LAPSED: S.LAPSED},
+        **_TAIL,
     },
     # CPCE L125-1: the commissaire invites the debtor; an agreement is the title, a refusal
     # or silence ends it (and opens the court, CPC 750-1 5°).
@@ -231,10 +237,34 @@ def allowed_events(route: JudicialRoute, state: State) -> list[str]:
     return [*moves, EventType.COST.value, EventType.DOCUMENT.value]
 
 
+class Residence(StrEnum):
+    """Where a party lives, as the distance extensions of CPC 643-644 tell places apart."""
+
+    METROPOLITAN = "metropolitan"
+    OVERSEAS = "overseas"  # the DROM-COM: Guadeloupe … Nouvelle-Calédonie, Wallis-et-Futuna
+    ABROAD = "abroad"
+
+
+def residence_of(country: str, postal_code: str | None) -> Residence:
+    """From an address: the overseas departments and collectivities by their postal code
+    (97x, 986-988) or their own ISO code, the way the working-day calendar reads them;
+    any other country is abroad."""
+    from domain.escalation.calendar import holiday_region
+
+    region = holiday_region(postal_code, country)
+    if region is not None and region not in ("57", "6AE"):  # Alsace-Moselle is metropolitan
+        return Residence.OVERSEAS
+    return Residence.METROPOLITAN if country.strip().upper() == "FR" else Residence.ABROAD
+
+
 @dataclass(frozen=True, slots=True)
 class Court:
     name: str
     kind: str | None = None  # TJ, JCP, TC, TAE, TJ_CH_COM, FOREIGN
+    # Where it sits (metropolitan or overseas). None: where the debtor lives when in
+    # France, the default competence (CPC 42; the injonction de payer's, d'ordre public,
+    # CPC 1406), else metropolitan France.
+    seat: Residence | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,7 +318,9 @@ class Proceeding:
     # Known at the start, so that the deadlines need neither the debtor nor the account.
     amount_claimed: Decimal
     currency: str
-    debtor_abroad: bool = False
+    # From the debtor's address at the start: it extends the periods that run from a
+    # service (CPC 643-644).
+    debtor_residence: Residence = Residence.METROPOLITAN
     bodacc_published_on: date | None = None
     declaration_deadline: date | None = None  # the claim's, R622-24 with its extension
     events: tuple[ProceedingEvent, ...] = ()
@@ -304,6 +336,7 @@ class Proceeding:
     judgment_on: date | None = None
     judgment_amount: Decimal | None = None
     judgment_served_on: date | None = None
+    summons_placed_on: date | None = None
     uncontested_on: date | None = None
     declared_on: date | None = None
     enforceable_on: date | None = None
@@ -311,6 +344,17 @@ class Proceeding:
     prescription_interrupted_on: date | None = None
     number: int = 1  # its rank among the claim's proceedings (a new route after a rejection)
     version: int = 1
+
+    @property
+    def debtor_abroad(self) -> bool:
+        return self.debtor_residence is Residence.ABROAD
+
+    @property
+    def court_seat(self) -> Residence:
+        if self.court is not None and self.court.seat is not None:
+            return self.court.seat
+        return (Residence.METROPOLITAN if self.debtor_residence is Residence.ABROAD
+                else self.debtor_residence)
 
     @property
     def last_event_on(self) -> date | None:
@@ -341,6 +385,10 @@ class EventInput:
     note: str | None = None
     document: Document | None = None
     cost: Cost | None = None
+    # The court seized and who acts, when the event names them (the request filed, the
+    # assignation served, a lawyer taking the case after an opposition).
+    court: Court | None = None
+    filer: Filer | None = None
 
 
 def _field(path: str, message: str, code: str) -> DomainValidationError:
@@ -375,6 +423,14 @@ def apply_event(p: Proceeding, e: EventInput, today: date, params: ParameterTabl
     changes: dict[str, object] = {}
     details: dict[str, str] = {}
     day = e.occurred_on
+    if e.court is not None:
+        changes["court"] = e.court
+        details["court"] = e.court.name
+    if e.filer is not None:
+        changes["filer"] = e.filer
+        details["filer"] = e.filer.value
+    if to is State.LAPSED:
+        _check_lapse(replace(p, **changes), day, params)  # type: ignore[arg-type]
     match kind:
         case EventType.FILED:
             changes["filed_on"] = day
@@ -399,6 +455,11 @@ def apply_event(p: Proceeding, e: EventInput, today: date, params: ParameterTabl
             changes["served_on"] = day
         case EventType.SUMMONS_SERVED:
             changes["served_on"] = day
+        case EventType.SUMMONS_PLACED:
+            if p.hearing_on is not None and day > p.hearing_on:
+                raise _field("occurred_on", f"after the hearing ({p.hearing_on.isoformat()})",
+                             "after_hearing")
+            changes["summons_placed_on"] = day
         case EventType.OPPOSED:
             changes["opposed_on"] = day
         case EventType.UNCONTESTED:
@@ -460,9 +521,11 @@ def apply_event(p: Proceeding, e: EventInput, today: date, params: ParameterTabl
         changes["ended_on"] = day
     if kind in INTERRUPTING[p.route] and p.prescription_interrupted_on is None:
         changes["prescription_interrupted_on"] = day
-    if to is State.LAPSED or kind is EventType.WITHDRAWN:
-        # C. civ. 2243: discontinuance, lapse or an extinguished opposition leave the
-        # interruption void (Cass. 2e civ. 19/11/2020, n° 19-20.238).
+    if (to is State.LAPSED or kind is EventType.WITHDRAWN
+            or (to is State.CLOSED and p.state is State.REJECTED)):
+        # C. civ. 2243: discontinuance, lapse, an extinguished opposition (Cass. 2e civ.
+        # 19/11/2020, n° 19-20.238) or a demand rejected for good (closed after the
+        # rejection: the creditor does not appeal) leave the interruption void.
         changes["prescription_interrupted_on"] = None
     if e.amount is not None:
         details["amount"] = str(e.amount)
@@ -557,12 +620,35 @@ def _opposition_deadline(p: Proceeding, params: ParameterTable) -> _Rule | None:
         param = params.at("european_order_for_payment.opposition_days", p.served_on)
         return _rule(param, _days(p.served_on, param))
     param = params.at("injonction_de_payer.opposition_months", p.served_on)
-    months = param.whole
-    extra: tuple[Parameter, ...] = ()
-    if p.debtor_abroad:
-        more = params.at("injonction_de_payer.opposition_abroad_extra_months", p.served_on)
-        months, extra = months + more.whole, (more,)
-    return _rule(param, add_months(p.served_on, months), *extra)
+    return _with_distance(p, param, p.served_on, params)
+
+
+def distance_extension(p: Proceeding, params: ParameterTable, on: date) -> Parameter | None:
+    """CPC 643 (a court in metropolitan France: +1 month for a party living overseas, +2
+    abroad) and 644 (a court overseas: +1 for a party living outside its collectivity, +2
+    abroad), for the periods of appeal and opposition among others. A debtor overseas
+    before the court where they live (the default competence) has no extension: a court
+    overseas is taken to sit in the debtor's own collectivity, which is not known here."""
+    seat, lives = p.court_seat, p.debtor_residence
+    if lives is Residence.ABROAD:
+        return params.at("distance.abroad_extra_months", on)
+    if lives is not seat:
+        return params.at("distance.overseas_extra_months", on)
+    return None
+
+
+def _with_distance(p: Proceeding, param: Parameter, start: date,
+                   params: ParameterTable) -> _Rule:
+    """A period in months or days from `start`, extended for distance. The months are added
+    together before the day is clamped to a month's end (CPC 641): 31 October + 1 + 2
+    months is 31 January, not the 30th that chaining through November would give."""
+    more = distance_extension(p, params, start)
+    extra = more.whole if more is not None else 0
+    if param.unit == "months":
+        due = add_months(start, param.whole + extra)
+    else:
+        due = add_months(_days(start, param), extra)
+    return _rule(param, due, *((more,) if more is not None else ()))
 
 
 def _enforce_without_notice(p: Proceeding, params: ParameterTable) -> _Rule | None:
@@ -595,14 +681,97 @@ def enforceable_from(p: Proceeding, params: ParameterTable) -> tuple[date, _Rule
     return found
 
 
+def _pay_or_contest(served_on: date, params: ParameterTable) -> _Rule:
+    month = params.at("commercial_uncontested.pay_or_contest_months", served_on)
+    return _rule(month, _months(served_on, month))
+
+
 def _non_contestation_from(p: Proceeding, params: ParameterTable) -> tuple[date, _Rule] | None:
     if p.route is not JudicialRoute.COMMERCIAL_UNCONTESTED or p.served_on is None:
         return None
-    month = params.at("commercial_uncontested.pay_or_contest_months", p.served_on)
+    month = _pay_or_contest(p.served_on, params)
     eight = params.at("commercial_uncontested.non_contestation_days", p.served_on)
-    end = _months(p.served_on, month)
-    return add_days(end, eight.whole), _rule(eight, add_days(end, eight.whole), month,
-                                             extend=False)
+    # The 8 days count from the month's last day as CPC 642 moves it: the debtor may
+    # contest until then.
+    day = add_days(month.last_day, eight.whole)
+    return day, _rule(eight, day, month.param, extend=False)
+
+
+def _appeal_deadline(p: Proceeding, params: ParameterTable) -> _Rule | None:
+    """The debtor's appeal, from the decision's service (CPC 528): a month against a
+    judgment (CPC 538), 15 days against an ordonnance de référé (CPC 490), extended for
+    distance (CPC 643-644). None when the decision is in last resort by its amount (the
+    claim's value up to the threshold: no appeal, CPC 490 al. 1 for the référé) or the
+    route's appeal is another law's (the European procedures)."""
+    if p.judgment_served_on is None or p.route not in _APPEAL_DAYS:
+        return None
+    on = p.judgment_served_on
+    last_resort = params.at("appeal.last_resort_up_to", on)
+    if p.amount_claimed <= last_resort.value:
+        return None
+    rule = _with_distance(p, params.at(_APPEAL_DAYS[p.route], on), on, params)
+    return replace(rule, extra=(*rule.extra, last_resort))
+
+
+_APPEAL_DAYS = {
+    JudicialRoute.REFERE_PROVISION: "refere_provision.appeal_days",
+    JudicialRoute.ASSIGNATION_AU_FOND: "appeal.months",
+    JudicialRoute.INJONCTION_DE_PAYER: "appeal.months",  # the judgment on the opposition
+}
+
+
+def _previous_working_day(day: date) -> date:
+    from domain.escalation.calendar import is_business_day
+
+    while not is_business_day(day, None):
+        day = add_days(day, -1)
+    return day
+
+
+def _placement_deadline(p: Proceeding, params: ParameterTable) -> _Rule | None:
+    """The served assignation goes to the greffe some days before the hearing (CPC 754
+    before the TJ, 857 before a commercial court), else it lapses. A limit counted back
+    from the hearing moves to the working day BEFORE a weekend or holiday: moving it on,
+    as CPC 642 does a limit that runs forward, would leave fewer days than the rule asks.
+    An unknown court counts the TJ's period, the longer."""
+    if p.route is not JudicialRoute.ASSIGNATION_AU_FOND or p.hearing_on is None:
+        return None
+    commercial = p.court is not None and p.court.kind in ("TC", "TAE", "TJ_CH_COM")
+    name = ("assignation_au_fond.placement_days_tc" if commercial
+            else "assignation_au_fond.placement_days_tj")
+    param = params.at(name, p.hearing_on)
+    due = add_days(p.hearing_on, -param.whole)
+    return _Rule(param, due, _previous_working_day(due))
+
+
+def _check_lapse(p: Proceeding, day: date, params: ParameterTable) -> None:
+    """A proceeding lapses only once the limit that makes it lapse has passed: before, the
+    creditor can still act (or withdraws, which is its own event)."""
+    rule: _Rule | None = None
+    if p.state is State.ORDER_GRANTED and p.order_on is not None:
+        rule = _service_deadline(p.order_on, params)  # non avenue, CPC 1411
+    elif p.state is State.OPPOSED and p.opposed_on is not None:
+        rule = _lawyer_deadline(p, params)  # extinguished, CPC 1418
+    elif p.state is State.HEARING_SET:
+        rule = _placement_deadline(p, params)  # caducité, CPC 754 / 857
+        if rule is not None and p.summons_placed_on is not None:
+            raise _field("type", f"the assignation was placed on "
+                         f"{p.summons_placed_on.isoformat()}", "placed")
+    if rule is not None and day <= rule.last_day:
+        raise _field("occurred_on", f"it lapses after {rule.last_day.isoformat()} "
+                     f"({rule.source}); withdraw to give it up before", "too_early")
+
+
+def _lawyer_deadline(p: Proceeding, params: ParameterTable) -> _Rule | None:
+    """CPC 1418: after an opposition, a lawyer within 15 days where one is mandatory
+    (above the threshold, before the TJ and the TC alike)."""
+    if p.route is not JudicialRoute.INJONCTION_DE_PAYER or p.opposed_on is None:
+        return None
+    above = params.at("lawyer.required_above", p.opposed_on)
+    if p.amount_claimed <= above.value:
+        return None
+    param = params.at("injonction_de_payer.opposition_lawyer_days", p.opposed_on)
+    return _rule(param, _days(p.opposed_on, param), above)
 
 
 def _status_by(done_on: date | None, last_day: date, today: date, ended: bool) -> Status:
@@ -646,19 +815,17 @@ def deadlines(p: Proceeding, params: ParameterTable, today: date) -> list[Deadli
             out.append(_deadline("enforce_from", enforce, "from", Party.CREDITOR,
                                  Status.MET if p.enforceable_on else
                                  Status.MOOT if ended else Status.OPEN))
-    if ip and p.opposed_on is not None:
-        above = params.at("lawyer.required_above", p.opposed_on)
-        if p.amount_claimed > above.value:
-            param = params.at("injonction_de_payer.opposition_lawyer_days", p.opposed_on)
-            rule = _rule(param, _days(p.opposed_on, param), above)
-            # The hearing set is the sign a lawyer took the case on.
-            done = next((ev.occurred_on for ev in p.events
-                         if ev.type is EventType.HEARING_SET), None)
-            out.append(_deadline("instruct_lawyer", rule, "by", Party.CREDITOR,
-                                 _status_by(done, rule.last_day, today, ended)))
+    lawyer = _lawyer_deadline(p, params)
+    if lawyer is not None:
+        # A lawyer named as the filer, or the hearing set, is the sign one took the case.
+        opposed = next(ev.seq for ev in p.events if ev.type is EventType.OPPOSED)
+        done = next((ev.occurred_on for ev in p.events[opposed:]
+                     if ev.type is EventType.HEARING_SET
+                     or ev.details.get("filer") == Filer.LAWYER.value), None)
+        out.append(_deadline("instruct_lawyer", lawyer, "by", Party.CREDITOR,
+                             _status_by(done, lawyer.last_day, today, ended)))
     if p.route is JudicialRoute.COMMERCIAL_UNCONTESTED and p.served_on is not None:
-        month = params.at("commercial_uncontested.pay_or_contest_months", p.served_on)
-        rule = _rule(month, _months(p.served_on, month))
+        rule = _pay_or_contest(p.served_on, params)
         contested = next((ev.occurred_on for ev in p.events
                           if ev.type is EventType.CONTESTED), None)
         out.append(_deadline("pay_or_contest", rule, "by", Party.DEBTOR,
@@ -683,11 +850,17 @@ def deadlines(p: Proceeding, params: ParameterTable, today: date) -> list[Deadli
         out.append(_deadline("debtor_answer", rule, "by", Party.DEBTOR,
                              Status.MISSED if today > rule.last_day
                              else Status.MOOT if ended or p.judgment_on else Status.OPEN))
-    if p.route is JudicialRoute.REFERE_PROVISION and p.judgment_served_on is not None:
-        param = params.at("refere_provision.appeal_days", p.judgment_served_on)
-        rule = _rule(param, _days(p.judgment_served_on, param))
-        out.append(_deadline("appeal", rule, "by", Party.DEBTOR,
-                             Status.MISSED if today > rule.last_day else Status.OPEN))
+    appeal = _appeal_deadline(p, params)
+    if appeal is not None:
+        out.append(_deadline("appeal", appeal, "by", Party.DEBTOR,
+                             Status.MISSED if today > appeal.last_day else Status.OPEN))
+    placement = _placement_deadline(p, params)
+    if placement is not None:
+        out.append(_deadline("place_summons", placement, "by", Party.CREDITOR,
+                             # A judgment says the court was seized, so it was placed.
+                             _status_by(p.summons_placed_on or (
+                                 placement.last_day if p.judgment_on else None),
+                                 placement.last_day, today, ended)))
     if p.route is JudicialRoute.DECLARATION_OF_CLAIM and p.bodacc_published_on is not None:
         # The period the debtor's proceedings read (domain/debtors/data/insolvency.json).
         param = params.at("insolvency.declaration_months", p.bodacc_published_on)

@@ -338,7 +338,8 @@ def _start_judicial(claim_id: str, request: ActionRequest, caller: Caller, ports
         entry = change.record(transition)
         debtor = uow.debtors.get_debtor(caller.creditor_id, change.claim.debtor_id)
         judicial_proceedings.stage_start(
-            uow, change, route, debtor_abroad=debtor is not None and debtor.country != "FR")
+            uow, change, route,
+            debtor_residence=judicial_proceedings.debtor_residence(debtor))
         stage_change(uow, change, ports)
         uow.commit()
     return change.claim, entry

@@ -19,8 +19,7 @@ from zoneinfo import ZoneInfo
 
 from domain.claims import events
 from domain.claims.judicial import JudicialRoute
-from domain.claims.lifecycle import OPEN_PHASES
-from domain.claims.model import Phase
+from domain.debtors.model import ContactKind, Debtor
 from domain.escalation.tasks import Task, TaskKind, TaskStatus
 from domain.judicial import proceedings as jp
 from domain.judicial.parameters import ParameterTable, judicial_parameters
@@ -39,12 +38,12 @@ from domain.services.caller import Caller, Ports
 from domain.shared.errors import DomainValidationError, NotFound, StaleVersion
 from domain.shared.ids import new_id
 from domain.shared.money import parse_amount
-from domain.shared.retry import retry_on_stale, run_retrying
+from domain.shared.retry import run_retrying
 
 JUDICIAL_TASKS = frozenset({
     TaskKind.SERVE_ORDER, TaskKind.WATCH_OPPOSITION, TaskKind.INSTRUCT_LAWYER,
     TaskKind.ATTEND_HEARING, TaskKind.SERVE_JUDGMENT, TaskKind.INSTRUCT_ENFORCEMENT,
-    TaskKind.DECLARE_CLAIM})
+    TaskKind.DECLARE_CLAIM, TaskKind.PLACE_SUMMONS})
 
 # The tasks an event does (closed as done); a proceeding that ends closes the rest as moot.
 _DONE_BY: dict[jp.EventType, frozenset[TaskKind]] = {
@@ -55,11 +54,12 @@ _DONE_BY: dict[jp.EventType, frozenset[TaskKind]] = {
     jp.EventType.UNCONTESTED: frozenset({TaskKind.WATCH_OPPOSITION}),
     # A new date replaces the hearing task; a lawyer setting it did what was asked.
     jp.EventType.HEARING_SET: frozenset({TaskKind.INSTRUCT_LAWYER, TaskKind.ATTEND_HEARING}),
+    jp.EventType.JUDGMENT_SERVED: frozenset({TaskKind.SERVE_JUDGMENT}),
     jp.EventType.JUDGMENT: frozenset({TaskKind.ATTEND_HEARING}),
     jp.EventType.REJECTED: frozenset({TaskKind.ATTEND_HEARING}),
-    jp.EventType.JUDGMENT_SERVED: frozenset({TaskKind.SERVE_JUDGMENT}),
     jp.EventType.ENFORCEMENT_STEP: frozenset({TaskKind.INSTRUCT_ENFORCEMENT}),
     jp.EventType.DECLARED: frozenset({TaskKind.DECLARE_CLAIM}),
+    jp.EventType.SUMMONS_PLACED: frozenset({TaskKind.PLACE_SUMMONS}),
 }
 
 _TITLES = {
@@ -72,6 +72,8 @@ _TITLES = {
                              "the debtor",
     TaskKind.INSTRUCT_ENFORCEMENT: "Instruct a commissaire de justice to enforce the title",
     TaskKind.DECLARE_CLAIM: "Declare the claim to the mandataire by {day}",
+    TaskKind.PLACE_SUMMONS: "Place the served assignation at the greffe by {day} (else it "
+                            "lapses)",
 }
 
 
@@ -129,7 +131,8 @@ def existing_declaration_task(uow: UnitOfWork, creditor_id: str, claim_id: str,
 
 def stage_start(uow: UnitOfWork, change: Change, route: JudicialRoute, *,
                 court: jp.Court | None = None, filer: jp.Filer = jp.Filer.CREDITOR,
-                debtor_abroad: bool = False) -> tuple[jp.Proceeding, list[Task]]:
+                debtor_residence: jp.Residence = jp.Residence.METROPOLITAN,
+                ) -> tuple[jp.Proceeding, list[Task]]:
     """A proceeding in `draft` on the claim being changed, staged with its first tasks;
     the caller stages the claim (`stage_change`) and commits. For start_judicial, whose
     write moves the claim to the judicial phase.
@@ -146,7 +149,7 @@ def stage_start(uow: UnitOfWork, change: Change, route: JudicialRoute, *,
         id=new_id("prc"), creditor_id=claim.creditor_id, claim_id=claim.id, route=route,
         state=jp.State.DRAFT, filer=filer, court=court, started_at=claim.updated_at,
         amount_claimed=claim.outstanding, currency=claim.currency,
-        debtor_abroad=debtor_abroad,
+        debtor_residence=debtor_residence,
         bodacc_published_on=proceedings.bodacc_published_on if proceedings else None,
         declaration_deadline=claim.declaration_deadline,
         number=1 if current is None else current.number + 1)
@@ -167,25 +170,15 @@ def stage_start(uow: UnitOfWork, change: Change, route: JudicialRoute, *,
     return p, tasks
 
 
-@retry_on_stale
-def start_proceeding(claim_id: str, route: JudicialRoute, caller: Caller, ports: Ports, *,
-                     court: jp.Court | None = None,
-                     filer: jp.Filer = jp.Filer.CREDITOR) -> JudicialView:
-    """Start a proceeding in `draft` on an open claim, moving it to the judicial phase (what
-    start_judicial does; the lead wires that action to `stage_start`)."""
-    with ports.unit_of_work() as uow:
-        change = _load(uow, ports, caller, claim_id)
-        claim = change.claim
-        if claim.phase not in OPEN_PHASES:
-            raise DomainValidationError("claim", "the claim is closed", code="claim_closed")
-        debtor = uow.debtors.get_debtor(caller.creditor_id, claim.debtor_id)
-        abroad = debtor is not None and debtor.country != "FR"
-        p, _ = stage_start(uow, change, route, court=court, filer=filer,
-                           debtor_abroad=abroad)
-        claim.phase = Phase.JUDICIAL
-        stage_change(uow, change, ports)
-        uow.commit()
-    return _view(p, change.today, claim.currency)
+def debtor_residence(debtor: Debtor | None) -> jp.Residence:
+    """Where the debtor lives, from their first postal address (else their country): it
+    extends the periods that run from a service (CPC 643-644)."""
+    if debtor is None:
+        return jp.Residence.METROPOLITAN
+    for point in debtor.contact_points:
+        if point.kind is ContactKind.POSTAL_ADDRESS and point.address is not None:
+            return jp.residence_of(point.address.country, point.address.postal_code)
+    return jp.residence_of(debtor.country, None)
 
 
 # ------------------------------------------------------------------------------- read
@@ -229,6 +222,8 @@ class EventDraft:
     document_sha256: str | None = None
     document_id: str | None = None
     cost: CostDraft | None = None
+    court: jp.Court | None = None
+    filer: str | None = None
 
 
 def _cost(draft: CostDraft, currency: str, route: JudicialRoute, day: date) -> jp.Cost:
@@ -261,6 +256,16 @@ def _document(draft: EventDraft, day: date) -> jp.Document | None:
                                     "the id of an uploaded document", code="required")
     return jp.Document(name=(draft.document_name or draft.document_id or "").strip(),
                        recorded_on=day, event="", sha256=sha, document_id=draft.document_id)
+
+
+def _filer(name: str | None) -> jp.Filer | None:
+    if name is None:
+        return None
+    try:
+        return jp.Filer(name)
+    except ValueError:
+        raise DomainValidationError("filer", "must be one of " + ", ".join(
+            f.value for f in jp.Filer), code="invalid") from None
 
 
 class _IfMatchFailed(Exception):
@@ -296,11 +301,13 @@ def _record_event(claim_id: str, draft: EventDraft, expected_version: int | None
         cost = (_cost(draft.cost, claim.currency, p.route, draft.occurred_on)
                 if draft.cost is not None else None)
         document = _document(draft, draft.occurred_on)
+        filer = _filer(draft.filer)
         params = judicial_parameters()
         new = jp.apply_event(p, jp.EventInput(
             type=draft.type, occurred_on=draft.occurred_on, order_date=draft.order_date,
             amount=amount, pronounced_on=draft.pronounced_on, hearing_on=draft.hearing_on,
-            step=draft.step, note=draft.note, document=document, cost=cost),
+            step=draft.step, note=draft.note, document=document, cost=cost,
+            court=draft.court, filer=filer),
             change.today, params, claim.updated_at, caller.actor)
         new = replace(new, version=p.version + 1)
         kind = new.events[-1].type
@@ -388,6 +395,9 @@ def _move_tasks(uow: UnitOfWork, change: Change, p: jp.Proceeding, kind: jp.Even
         case jp.EventType.HEARING_SET:
             assert p.hearing_on is not None
             opened.append((TaskKind.ATTEND_HEARING, p.hearing_on))
+            place = by_what.get("place_summons")
+            if place is not None and place.status is jp.Status.OPEN:
+                opened.append((TaskKind.PLACE_SUMMONS, place.last_day))
         case jp.EventType.JUDGMENT:
             opened.append((TaskKind.SERVE_JUDGMENT, day))
         case _:

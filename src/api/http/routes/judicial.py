@@ -1,12 +1,25 @@
 """A claim's judicial proceeding: read it, record what happened. Starting one is the
 lifecycle's `start_judicial` action."""
 
+from typing import TYPE_CHECKING
+
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, JSONBody
 
 from api.http.auth import requires
 from api.http.deps import CallerDep, IfMatch, PortsDep, etag, expected_version, operation
-from api.http.schemas.judicial import JudicialEventCreate, JudicialOut
+from api.http.schemas.judicial import CourtIn, JudicialEventCreate, JudicialOut
+
+if TYPE_CHECKING:
+    from domain.judicial.proceedings import Court
+
+
+def _court(data: CourtIn | None) -> "Court | None":
+    from domain.judicial.proceedings import Court, Residence
+
+    if data is None:
+        return None
+    return Court(data.name.strip(), data.kind, Residence(data.seat) if data.seat else None)
 
 
 class JudicialController(Controller):
@@ -54,5 +67,6 @@ class JudicialController(Controller):
             document_id=document.document_id if document else None,
             cost=jps.CostDraft(kind=cost.kind, amount=cost.amount, vat=cost.vat,
                                recoverable=cost.recoverable, note=cost.note)
-            if cost else None), version, caller, ports)
+            if cost else None,
+            court=_court(data.court), filer=data.filer), version, caller, ports)
         return Response(JudicialOut.of(view), headers={"ETag": etag(view.proceeding.version)})

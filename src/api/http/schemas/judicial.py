@@ -19,6 +19,7 @@ JudicialEventType = Literal[
     "order_granted",
     "order_rejected",
     "summons_served",
+    "summons_placed",
     "served",
     "opposed",
     "contested",
@@ -40,6 +41,9 @@ JudicialEventType = Literal[
     "cost",
     "document",
 ]
+CourtKindName = Literal["TJ", "JCP", "TC", "TAE", "TJ_CH_COM", "FOREIGN"]
+ResidenceName = Literal["metropolitan", "overseas", "abroad"]
+FilerName = Literal["creditor", "lawyer", "commissaire_de_justice", "agency"]
 CostKindName = Literal["greffe", "commissaire", "taxe", "lawyer", "cje",
                        "agency_commission", "other"]
 
@@ -52,6 +56,15 @@ class DocumentIn(Input):
     sha256: Sha256 | None = None
     document_id: Annotated[str, Meta(min_length=1, max_length=100,
                                      pattern=r"^[A-Za-z0-9_-]+$")] | None = None
+
+
+class CourtIn(Input):
+    """The court seized. Its seat decides the distance extensions (CPC 643-644); without
+    one, the court is taken to sit where the debtor lives in France (CPC 42, 1406)."""
+
+    name: ShortText
+    kind: CourtKindName | None = None
+    seat: Literal["metropolitan", "overseas"] | None = None
 
 
 class CostIn(Input):
@@ -85,6 +98,12 @@ class JudicialEventCreate(Input):
         "enforcement_step: which (saisie-attribution, saisie-vente, …)"))] | None = None
     document: DocumentIn | None = None
     cost: CostIn | None = None
+    court: Annotated[CourtIn, Meta(description=(
+        "The court seized, when this event names it (the request filed, the assignation "
+        "served)"))] | None = None
+    filer: Annotated[FilerName, Meta(description=(
+        "Who acts from now on (CPC 1407: the creditor or any mandataire; a lawyer taking "
+        "the case after an opposition)"))] | None = None
     note: Note | None = None
 
 
@@ -137,6 +156,7 @@ class JudicialEventOut(Output):
 class CourtOut(Output):
     name: str
     kind: str | None
+    seat: str | None
 
 
 class CostTotalsOut(Output):
@@ -154,6 +174,9 @@ class JudicialOut(Output):
     court: CourtOut | None
     filer: str
     started_at: datetime
+    debtor_residence: Annotated[ResidenceName, Meta(description=(
+        "From the debtor's address at the start: extends the periods that run from a "
+        "service, opposition and appeal (CPC 643-644)"))]
     deadlines: list[DeadlineOut]
     documents: list[DocumentOut]
     costs: list[CostOut]
@@ -175,8 +198,10 @@ class JudicialOut(Output):
         return cls(
             id=p.id, claim_id=p.claim_id, route=p.route.value, state=p.state.value,
             allowed_events=allowed_events(p.route, p.state),
-            court=CourtOut(p.court.name, p.court.kind) if p.court else None,
+            court=CourtOut(p.court.name, p.court.kind,
+                           p.court.seat.value if p.court.seat else None) if p.court else None,
             filer=p.filer.value, started_at=p.started_at,
+            debtor_residence=p.debtor_residence.value,
             deadlines=[DeadlineOut(d.what, d.due, d.last_day, d.kind, d.party.value, d.rule,
                                    d.source, d.effective_from, d.confirmed, d.status.value)
                        for d in view.deadlines],

@@ -24,7 +24,7 @@ TaskKindName = Annotated[
     Literal["call", "visit", "approval", "judicial_assessment", "verify_contact",
             "check_pass_back", "serve_order", "watch_opposition", "instruct_lawyer",
             "attend_hearing", "serve_judgment", "instruct_enforcement", "declare_claim",
-            "company_ceased"],
+            "company_ceased", "place_summons"],
     Meta(description="`approval`: a ladder step a person approves before it runs; "
                      "`verify_contact`: a channel had no valid contact point, or failed; "
                      "`check_pass_back`: a payment a mandate's recipient collected is due "
