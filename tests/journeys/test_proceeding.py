@@ -16,6 +16,7 @@ import pytest
 from adapters.clock import FrozenClock
 from domain import services
 from domain.amounts import deadlines as limits
+from domain.claims import lifecycle
 from domain.claims.judicial import JudicialRoute
 from domain.creditors.model import Address
 from domain.debtors.model import ContactKind, DebtorKind, PostalAddress
@@ -220,6 +221,18 @@ def test_an_order_of_20_august_2026_not_served_within_6_months_lapses(
     assert view.proceeding.prescription_interrupted_on is None
     assert [(t.kind, t.status) for t in tasks(world, caller, claim_id)] == [
         (TaskKind.SERVE_ORDER, TaskStatus.SKIPPED)]
+    # The claim is still owed: another route may start, as the proceeding's second.
+    stored = services.get_claim(claim_id, caller, world.ports)
+    assert stored.proceeding_ended_on == date(2027, 2, 23)
+    assert "start_judicial" in lifecycle.allowed_actions(stored, date(2027, 2, 23))
+    second = start_judicial(world, caller, claim_id, JudicialRoute.ASSIGNATION_AU_FOND)
+    assert (second.proceeding.number, second.proceeding.state) == (2, "draft")
+    stored = services.get_claim(claim_id, caller, world.ports)
+    assert (stored.judicial_route, stored.proceeding_ended_on) == (
+        JudicialRoute.ASSIGNATION_AU_FOND, None)
+    # ... and never two at once.
+    with pytest.raises(ActionNotAllowed):
+        start_judicial(world, caller, claim_id, JudicialRoute.REFERE_PROVISION)
 
 
 def test_an_assignation_against_a_debtor_in_la_reunion_before_a_court_in_lyon(

@@ -59,6 +59,14 @@ def sent_formal_notice(world: FakeWorld, caller: Caller, claim_id: str) -> None:
     letters.reconcile_dispatches(world.ports)  # printed, posted, delivered: two proofs
 
 
+def start(world: FakeWorld, caller: Caller, claim_id: str, route: Any) -> None:
+    """The real start: the lifecycle's action opens the proceeding in its write."""
+    from domain import services
+
+    services.apply_action(claim_id, services.ActionRequest(
+        "start_judicial", "no answer", route=route.value), caller, world.ports)
+
+
 def unzip(archive: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(archive)) as z:
         return {name: z.read(name) for name in z.namelist()}
@@ -323,7 +331,7 @@ def test_a_proceeding_under_way_decides_the_dossiers_route(world: FakeWorld,
     claim_id = claim(world, caller, F1)
     assert "injonction-de-payer/request.json" in paths()  # none under way: the default
     assert "injonction-de-payer/request.json" not in paths("none")  # ... or the query
-    jps.start_proceeding(claim_id, JudicialRoute.REFERE_PROVISION, caller, world.ports)
+    start(world, caller, claim_id, JudicialRoute.REFERE_PROVISION)
     assert not any(p.startswith("injonction-de-payer/") for p in paths())
     with pytest.raises(Conflict) as contradicted:
         paths("injonction_de_payer")
@@ -336,10 +344,9 @@ def test_a_proceeding_under_way_decides_the_dossiers_route(world: FakeWorld,
 def test_an_injonction_under_way_keeps_its_request_in_the_dossier(world: FakeWorld,
                                                                  caller: Caller) -> None:
     from domain.claims.judicial import JudicialRoute
-    from domain.services import judicial_proceedings as jps
 
     claim_id = claim(world, caller, F1)
-    jps.start_proceeding(claim_id, JudicialRoute.INJONCTION_DE_PAYER, caller, world.ports)
+    start(world, caller, claim_id, JudicialRoute.INJONCTION_DE_PAYER)
     assert dossier.dossier_route(claim_id, None, caller, world.ports) is (
         JudicialRoute.INJONCTION_DE_PAYER)
     with pytest.raises(Conflict):

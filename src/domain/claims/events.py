@@ -136,6 +136,7 @@ class JudicialStarted(Transition):
 
     action: ClassVar[str] = "start_judicial"
     route: str
+    previous_route: str | None = None  # the route whose proceeding ended before this one
 
 
 MANUAL_TRANSITIONS: dict[str, type[Transition]] = {

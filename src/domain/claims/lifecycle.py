@@ -182,9 +182,17 @@ def _individual_action(claim: Claim, today: date | None) -> bool:
     # individual action for a pre-opening debt (C. com. L622-21). A promise or a manual
     # hold does not bar it: the creditor decides.
     return (_open(claim)
-            and effective_phase(claim, today) in (Phase.AMICABLE, Phase.FORMAL_NOTICE)
+            and (effective_phase(claim, today) in (Phase.AMICABLE, Phase.FORMAL_NOTICE)
+                 or _proceeding_ended(claim))
             and not _in_proceedings(claim)
             and not hold_reasons(claim) & {HoldReason.DISPUTE, HoldReason.PAYMENT_PLAN})
+
+
+def _proceeding_ended(claim: Claim) -> bool:
+    # Judicial, and the route's proceeding came to an end with the claim still owed (an
+    # order not served in time, a request rejected, a summons withdrawn): another route
+    # may be tried, never two at once.
+    return claim.phase is Phase.JUDICIAL and claim.proceeding_ended_on is not None
 
 
 def _declaration(claim: Claim, today: date | None) -> bool:
@@ -354,8 +362,11 @@ def apply_manual(claim: Claim, action: str, now: datetime, reason: str | None = 
             extra = {"phase": phase.value}
         case "start_judicial":
             assert route is not None
-            claim.phase, claim.judicial_route = Phase.JUDICIAL, route
             extra = {"route": route.value}
+            if claim.phase is Phase.JUDICIAL and claim.judicial_route is not None:
+                extra["previous_route"] = claim.judicial_route.value  # it ended: the next
+            claim.phase, claim.judicial_route = Phase.JUDICIAL, route
+            claim.proceeding_ended_on = None
         case _:
             raise ValueError(f"{action!r} is not a manual action")
     return MANUAL_TRANSITIONS[action](reason=reason, from_state=before,

@@ -144,6 +144,9 @@ class Claim:
     # The judicial route taken (`start_judicial`): the proceedings build on it, and the
     # automatic ladder stops while the claim is judicial.
     judicial_route: JudicialRoute | None = None
+    # The day the proceeding of that route ended without closing the claim (lapsed,
+    # rejected, withdrawn, closed unpaid): another route may then start.
+    proceeding_ended_on: date | None = None
     # The provider's e-mail events already applied (`kind:message id`, the latest few:
     # domain.services.email_feedback), written with their effects, so a notification
     # delivered twice (SNS is at least once) changes nothing the second time.

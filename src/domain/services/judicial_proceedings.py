@@ -312,6 +312,8 @@ def _record_event(claim_id: str, draft: EventDraft, expected_version: int | None
         new = replace(new, version=p.version + 1)
         kind = new.events[-1].type
         interruption_changed = new.prescription_interrupted_on != p.prescription_interrupted_on
+        if new.state in jp.TERMINAL and p.state not in jp.TERMINAL:
+            claim.proceeding_ended_on = draft.occurred_on  # another route may start
         if interruption_changed:
             change.account.prescription_interrupted_on = new.prescription_interrupted_on
         change.record(events.JudicialEventRecorded(
