@@ -71,8 +71,18 @@ def test_dates_in_the_future_or_before_the_previous_event_are_422(
                    422, "occurred_on")
     assert_problem(post(client, tenant, claim, {"type": "order_granted",
                                                 "occurred_on": "2026-03-05",
-                                                "order_date": "2026-03-01"}),
+                                                "order_date": "2026-03-01",
+                                                "amount": "1200.00"}),
                    422, "order_date")  # before the request was filed
+    # The order's amount is what enforcement and the interest since the order run on.
+    assert_problem(post(client, tenant, claim, {"type": "order_granted",
+                                                "occurred_on": "2026-03-05"}),
+                   422, "amount")
+    assert_problem(post(client, tenant, claim, {"type": "order_granted",
+                                                "occurred_on": "2026-03-05",
+                                                "amount": "0.00"}),
+                   422, "amount")
+    assert client.get(url(claim), headers=tenant.headers).json()["state"] == "filed"
     assert_problem(post(client, tenant, claim, {"type": "bogus", "occurred_on": "2026-03-05"}),
                    400)
 
@@ -83,8 +93,8 @@ def test_if_match_on_the_proceedings_version(client: Any, tenant: Any,
               **{"If-Match": '"1"'})
     assert ok.status_code == 200, ok.text
     assert ok.headers["etag"] == '"2"'
-    stale = post(client, tenant, claim, {"type": "order_granted", "occurred_on": "2026-03-05"},
-                 **{"If-Match": '"1"'})
+    stale = post(client, tenant, claim, {"type": "order_granted", "occurred_on": "2026-03-05",
+                                         "amount": "1200.00"}, **{"If-Match": '"1"'})
     assert_problem(stale, 412)
     assert client.get(url(claim), headers=tenant.headers).json()["state"] == "filed"
 

@@ -202,7 +202,7 @@ def test_an_order_of_20_august_2026_not_served_within_6_months_lapses(
     # Dated before 1 September 2026: 6 months (CPC 1411), to Saturday 20 February 2027,
     # so Monday 22 February (CPC 642).
     view = event(world, caller, claim_id, "order_granted", date(2026, 8, 25),
-                 order_date=date(2026, 8, 20))
+                 order_date=date(2026, 8, 20), amount="2400.00")
     assert deadline(view, "serve_order") == (date(2027, 2, 20), date(2027, 2, 22),
                                              Status.OPEN)
     rule = next(d for d in view.deadlines if d.what == "serve_order")
@@ -271,3 +271,27 @@ def test_an_assignation_against_a_debtor_in_la_reunion_before_a_court_in_lyon(
     appeal = next(d for d in view.deadlines if d.what == "appeal")
     assert (appeal.due, appeal.last_day, appeal.party.value, appeal.confirmed) == (
         date(2027, 1, 30), date(2027, 2, 1), "debtor", False)
+
+
+def test_an_adjourned_hearing_moves_the_placement_task_instead_of_adding_one(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = open_claim(world, caller)
+    on(world, date(2026, 9, 1))
+    start_judicial(world, caller, claim_id, JudicialRoute.ASSIGNATION_AU_FOND)
+    lyon = Court("Tribunal judiciaire de Lyon", "TJ", Residence.METROPOLITAN)
+    event(world, caller, claim_id, "summons_served", date(2026, 9, 1), court=lyon)
+    event(world, caller, claim_id, "hearing_set", date(2026, 9, 2),
+          hearing_on=date(2026, 11, 2))
+    # Adjourned before the assignation was placed: Monday 7 December, so 15 days before
+    # is Sunday 22 November, counted back to Friday 20 November.
+    view = event(world, caller, claim_id, "hearing_set", date(2026, 9, 20),
+                 hearing_on=date(2026, 12, 7))
+    assert deadline(view, "place_summons")[1] == date(2026, 11, 20)
+    placement = [t for t in tasks(world, caller, claim_id)
+                 if t.kind is TaskKind.PLACE_SUMMONS]
+    assert sorted((t.status, t.due_at.astimezone(PARIS).date()) for t in placement) == [
+        (TaskStatus.OPEN, date(2026, 11, 20)), (TaskStatus.SKIPPED, date(2026, 10, 16))]
+    assert next(t for t in placement if t.status is TaskStatus.SKIPPED).note == (
+        "judicial event hearing_set (replaced)")
+    assert open_kinds(world, caller, claim_id) == {
+        TaskKind.ATTEND_HEARING: date(2026, 12, 7), TaskKind.PLACE_SUMMONS: date(2026, 11, 20)}

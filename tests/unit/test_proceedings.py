@@ -51,6 +51,8 @@ def play(p: Proceeding, *steps: tuple[str, date, dict[str, object]] | tuple[str,
     for step in steps:
         kind, day = step[0], step[1]
         extra = step[2] if len(step) == 3 else {}  # type: ignore[misc]
+        if kind == "order_granted" and "amount" not in extra:
+            extra = {**extra, "amount": p.amount_claimed}  # the order grants what was asked
         p = apply_event(p, EventInput(type=kind, occurred_on=day, **extra),  # type: ignore[arg-type]
                         today, PARAMS, AT, "test")
     return p

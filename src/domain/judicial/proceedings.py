@@ -442,6 +442,11 @@ def apply_event(p: Proceeding, e: EventInput, today: date, params: ParameterTabl
             if p.filed_on is not None and order_on < p.filed_on:
                 raise _field("order_date", f"before the request was filed "
                              f"({p.filed_on.isoformat()})", "before_filing")
+            # The order states what the debtor is enjoined to pay: the statement's interest
+            # since the order and the enforcement run on that figure, not on the request's.
+            if e.amount is None or e.amount <= 0:
+                raise _field("amount", "the amount the order enjoins the debtor to pay is "
+                             "required", "required" if e.amount is None else "out_of_range")
             changes["order_on"], changes["order_amount"] = order_on, e.amount
             details["order_date"] = order_on.isoformat()
         case EventType.SERVED:

@@ -62,6 +62,12 @@ _DONE_BY: dict[jp.EventType, frozenset[TaskKind]] = {
     jp.EventType.SUMMONS_PLACED: frozenset({TaskKind.PLACE_SUMMONS}),
 }
 
+# The tasks an event makes obsolete without doing them (closed as skipped): an adjourned
+# hearing moves the day the served assignation must be placed by, and its own task opens.
+_REPLACED_BY: dict[jp.EventType, frozenset[TaskKind]] = {
+    jp.EventType.HEARING_SET: frozenset({TaskKind.PLACE_SUMMONS}),
+}
+
 _TITLES = {
     TaskKind.SERVE_ORDER: "Have the order served by a commissaire de justice by {day} "
                           "(else it is non avenue)",
@@ -372,13 +378,16 @@ def _move_tasks(uow: UnitOfWork, change: Change, p: jp.Proceeding, kind: jp.Even
     claim = change.claim
     ended = p.state in jp.TERMINAL
     done = _DONE_BY.get(kind, frozenset())
+    replaced = _REPLACED_BY.get(kind, frozenset())
     for task in uow.tasks.open_tasks_of_claim(claim.creditor_id, claim.id):
-        if task.kind not in JUDICIAL_TASKS or not (task.kind in done or ended):
+        if task.kind not in JUDICIAL_TASKS or not (task.kind in done | replaced or ended):
             continue
         status = TaskStatus.DONE if task.kind in done else TaskStatus.SKIPPED
+        note = f"judicial event {kind.value}" + (
+            " (replaced)" if task.kind in replaced and not ended else "")
         uow.tasks.save_task(replace(
             task, status=status, outcome="done" if status is TaskStatus.DONE else None,
-            note=f"judicial event {kind.value}", completed_at=claim.updated_at,
+            note=note, completed_at=claim.updated_at,
             completed_by=change.actor, version=task.version + 1), task.version)
     if ended:
         return

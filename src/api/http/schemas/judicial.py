@@ -88,7 +88,8 @@ class JudicialEventCreate(Input):
         "order_granted: the order's date when it is not the day recorded; the service "
         "deadline runs from it (CPC 1411, décret 2026-96)"))] | None = None
     amount: Annotated[DecimalString, Meta(description=(
-        "judgment: the amount awarded (required); order_granted: the amount ordered; "
+        "judgment: the amount awarded (required); order_granted: the amount ordered "
+        "(required); "
         "commissaire_payment: the amount passed on (required), recorded as a payment"))
     ] | None = None
     pronounced_on: Annotated[date, Meta(description=(
