@@ -159,3 +159,24 @@ def test_the_notice_days_are_a_creditor_setting(client: Any, tenant: Tenant,
     assert_problem(client.patch("/v1/creditor", json={"formal_notice_days": 2},
                                 headers={**tenant.headers, "If-Match": etag}), 400,
                    "formal_notice_days")
+
+
+def test_a_ladder_letter_not_posted_because_the_claim_was_paid_says_so(
+        client: Any, tenant: Tenant, claim: dict[str, Any], ports: Any,
+        letter_queue: Any) -> None:
+    from domain.letters.model import DispatchMode, LetterKind
+    from domain.services.caller import Caller
+
+    # What the ladder asks: rendered in the background, then posted at once.
+    letter = letter_services.request_letter(claim["id"], letter_services.LetterDraft(
+        LetterKind.REMINDER_1, step_key="reminder_1", dispatch_on_ready=DispatchMode.SIMPLE),
+        Caller(tenant.creditor_id, "ladder"), ports)
+    path = f"/v1/claims/{claim['id']}/letters/{letter.id}"
+    assert client.get(path, headers=tenant.headers).json()["dispatch_skipped"] is None
+    paid = client.post(f"/v1/claims/{claim['id']}/payments", headers=tenant.headers, json={
+        "amount": "1300.00", "received_on": "2026-03-09", "method": "transfer"})
+    assert paid.status_code == 201, paid.text
+    run_jobs(ports, letter_queue)
+    read = client.get(path, headers=tenant.headers).json()
+    assert (read["status"], read["dispatch"], read["dispatch_skipped"]) == (
+        "ready", None, "claim_paid")

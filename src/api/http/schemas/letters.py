@@ -128,6 +128,10 @@ class LetterOut(Output):
         description="SHA-256 of the stored PDF: what was sent is provably what is stored")]
     renderer_version: str | None
     dispatch: DispatchOut | None
+    dispatch_skipped: Annotated[Literal["claim_paid", "claim_closed", "not_allowed"] | None,
+                                Meta(description=(
+        "Why a letter the ladder asked to post once rendered was not posted: the claim was "
+        "paid or closed, or no longer allowed a dispatch (a dispute, a hold), by then"))]
     proofs: list[ProofOut]
 
     @classmethod
@@ -145,6 +149,7 @@ class LetterOut(Output):
             render_attempts=letter.render_attempts, size=letter.size, pages=letter.pages,
             sha256=letter.sha256, renderer_version=letter.renderer_version,
             dispatch=DispatchOut.of(letter.dispatch) if letter.dispatch else None,
+            dispatch_skipped=letter.dispatch_skipped,  # type: ignore[arg-type]
             proofs=[ProofOut.of(p) for p in letter.proofs])
 
 
