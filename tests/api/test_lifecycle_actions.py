@@ -348,7 +348,7 @@ def test_a_pre_due_claim_goes_to_court_once_due(client, tenant, clock):
     claim = new_claim(client, tenant, debtor["id"], due="2026-03-12")
     clock.advance(timedelta(days=3))
     read = client.get(f"/v1/claims/{claim['id']}", headers=tenant.headers).json()
-    assert read["phase"] == "pre_due" and "start_judicial" in read["allowed_actions"]
+    assert read["phase"] == "amicable" and "start_judicial" in read["allowed_actions"]
     _ok(_act(client, tenant, claim["id"], "start_judicial", {"route": "refere_provision"}))
     started = [e for e in _events(client, tenant, claim["id"]) if e["action"] == "start_judicial"]
     assert started[-1]["data"]["from"] == "amicable"
@@ -401,3 +401,35 @@ def test_an_action_with_if_match_applies_to_that_version_only(client, tenant, cl
     fresh = {**tenant.headers, "If-Match": held.headers["ETag"]}
     assert client.post(f"/v1/claims/{claim['id']}/actions/write_off",
                        headers=fresh).status_code == 200
+
+
+def test_a_claim_that_falls_due_shows_amicable_and_its_next_write_says_it_fell_due(
+        client, tenant, clock):
+    from datetime import timedelta
+
+    debtor = new_debtor(client, tenant)
+    claim = new_claim(client, tenant, debtor["id"], due="2026-03-12")  # today is 10 March
+    assert claim["phase"] == "pre_due"
+    clock.advance(timedelta(days=3))  # 13 March: a day late
+    read = client.get(f"/v1/claims/{claim['id']}", headers=tenant.headers).json()
+    assert (read["phase"], read["version"]) == ("amicable", 1)  # shown, not yet written
+    held = _ok(_act(client, tenant, claim["id"], "hold", {"reason": "client on holiday"}))
+    assert (held["phase"], held["version"]) == ("amicable", 2)
+    fell, hold = _events(client, tenant, claim["id"])[-2:]
+    assert (fell["action"], fell["data"]) == ("fell_due",
+                                              {"due_date": "2026-03-12", "phase": "amicable"})
+    assert (hold["action"], hold["data"]["from"]) == ("hold", "amicable")
+    listed = client.get("/v1/claims?phase=amicable", headers=tenant.headers).json()["items"]
+    assert [c["id"] for c in listed] == [claim["id"]]
+
+
+def test_a_payment_before_the_due_date_leaves_the_claim_pre_due(client, tenant):
+    debtor = new_debtor(client, tenant)
+    claim = new_claim(client, tenant, debtor["id"], due="2026-03-12", amount="1200.00")
+    paid = client.post(f"/v1/claims/{claim['id']}/payments", headers=tenant.headers,
+                       json={"amount": "200.00", "received_on": "2026-03-10",
+                             "method": "transfer"})
+    assert paid.status_code == 201, paid.text
+    read = client.get(f"/v1/claims/{claim['id']}", headers=tenant.headers).json()
+    assert read["phase"] == "pre_due"
+    assert "fell_due" not in [e["action"] for e in _events(client, tenant, claim["id"])]

@@ -70,6 +70,16 @@ class ClaimOpened(Event):
     flags: tuple[str, ...] | None = None  # payment terms beyond the legal caps
 
 
+@dataclass(frozen=True, kw_only=True)
+class ClaimFellDue(Event):
+    """A claim opened before its due date is stored pre_due until a write after that day:
+    that write records the phase it has been in since, before what the write itself does."""
+
+    action: ClassVar[str] = "fell_due"
+    due_date: date
+    phase: str
+
+
 # ---------------------------------------------------------------- manual transitions
 
 @dataclass(frozen=True, kw_only=True)

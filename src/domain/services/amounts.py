@@ -55,10 +55,26 @@ class Change:
     # The claim as read, before any change: what a change that is not saved answers with.
     loaded: Claim | None = None
 
+    def __post_init__(self) -> None:
+        if (fell := fall_due(self.claim, self.today)) is not None:
+            self.record(fell)
+
     def record(self, event: events.Event) -> ClaimEvent:
         entry = timeline_entry(self.claim, event, self.claim.updated_at, self.actor)
         self.entries.append(entry)
         return entry
+
+
+def fall_due(claim: Claim, today: date) -> events.ClaimFellDue | None:
+    """A claim opened before its due date is stored pre_due and shown as it is on the day
+    (lifecycle.effective_phase): the first write after the due date stores the phase it is
+    in, and its timeline says so before what the write does. Every write of a claim calls
+    this (a Change does, on being made)."""
+    phase = lifecycle.effective_phase(claim, today)
+    if phase is claim.phase:
+        return None
+    claim.phase = phase
+    return events.ClaimFellDue(due_date=claim.earliest_due_date, phase=phase.value)
 
 
 def _load(uow: UnitOfWork, ports: Ports, caller: Caller, claim_id: str) -> Change:

@@ -303,6 +303,11 @@ def _apply_action(claim_id: str, request: ActionRequest, caller: Caller, ports: 
                 raise DomainValidationError.many(errors)
         expected = claim.version
         changed = replace(claim, version=claim.version + 1, updated_at=now)
+        from domain.services.amounts import fall_due
+
+        fell = fall_due(changed, changed.today(now))
+        # Its sequence number first: the timeline tells it before the action.
+        entries = [] if fell is None else [timeline_entry(changed, fell, now, caller.actor)]
         transition = lifecycle.apply_manual(
             changed, request.action, now, request.reason, request.hold_until,
             tuple(request.invoices),
@@ -311,7 +316,7 @@ def _apply_action(claim_id: str, request: ActionRequest, caller: Caller, ports: 
             mandate_reference=(request.mandate_reference.strip()
                                if request.mandate_reference else None))
         entry = timeline_entry(changed, transition, now, caller.actor)
-        uow.claims.save_claim(changed, [entry], expected)
+        uow.claims.save_claim(changed, [*entries, entry], expected)
         from domain.services.escalation import keep_schedule
 
         keep_schedule(uow, changed, ports)

@@ -203,7 +203,8 @@ class ClaimOut(Output):
             id=c.id,
             debtor_id=c.debtor_id,
             currency=c.currency,
-            phase=c.phase.value,
+            # Stored pre_due until its first write after the due date; shown as it is today.
+            phase=(lifecycle.effective_phase(c, today) if today is not None else c.phase).value,
             outcome=c.outcome.value if c.outcome else None,
             step_index=c.step_index,
             hold=HoldOut.of(c.hold) if c.hold else None,
