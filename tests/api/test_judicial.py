@@ -106,7 +106,8 @@ def test_an_order_sets_its_service_deadline_a_task_and_a_timeline_entry(
         "cost": {"kind": "greffe", "amount": "33.47"},
         "court": {"name": "Tribunal de commerce de Lyon", "kind": "TC"}, "filer": "agency"})
     assert (filed.json()["court"], filed.json()["filer"]) == (
-        {"name": "Tribunal de commerce de Lyon", "kind": "TC", "seat": None}, "agency")
+        {"name": "Tribunal de commerce de Lyon", "kind": "TC", "seat": None,
+         "postal_code": None}, "agency")
     response = post(client, tenant, claim, {
         "type": "order_granted", "occurred_on": "2026-03-06", "order_date": "2026-03-04",
         "amount": "1200.00",
@@ -160,3 +161,18 @@ def test_start_judicial_opens_the_proceeding_in_the_same_write(client: Any,
     again = client.post(f"/v1/claims/{found['id']}/actions/start_judicial",
                         json={"route": "refere_provision"}, headers=tenant.headers)
     assert again.status_code in (409, 422), again.text
+
+
+def test_a_court_s_postal_code_sets_its_seat_and_its_local_holidays(
+        client: Any, tenant: Any, claim: dict[str, Any]) -> None:
+    bad = post(client, tenant, claim, {"type": "filed", "occurred_on": "2026-03-02", "court": {
+        "name": "Tribunal judiciaire de Strasbourg", "seat": "overseas", "postal_code": "67000"}})
+    assert_problem(bad, 422, "court.seat")
+    assert_problem(post(client, tenant, claim, {"type": "filed", "occurred_on": "2026-03-02",
+                                                "court": {"name": "TJ", "postal_code": "ABCDE"}}),
+                   422, "court.postal_code")
+    filed = post(client, tenant, claim, {"type": "filed", "occurred_on": "2026-03-02", "court": {
+        "name": "Tribunal judiciaire de Strasbourg", "kind": "TJ", "postal_code": "67000"}})
+    assert filed.status_code == 200, filed.text
+    assert filed.json()["court"] == {"name": "Tribunal judiciaire de Strasbourg", "kind": "TJ",
+                                     "seat": "metropolitan", "postal_code": "67000"}

@@ -34,7 +34,7 @@ def proceeding(number: int = 1, *, creditor: str = "cred_a", claim: str = "clm_1
     return Proceeding(
         id=f"prc_{number}", creditor_id=creditor, claim_id=claim, route=route,
         state=State.ORDER_GRANTED, filer=Filer.COMMISSAIRE,
-        court=Court("Tribunal de commerce de Lyon", "TC", Residence.METROPOLITAN),
+        court=Court("Tribunal de commerce de Lyon", "TC", Residence.METROPOLITAN, "69002"),
         started_at=NOW,
         amount_claimed=Decimal("2400.00"), currency="EUR", debtor_residence=Residence.ABROAD,
         events=(ProceedingEvent(1, EventType.ORDER_GRANTED, date(2026, 9, 18), NOW, "erp",

@@ -27,6 +27,7 @@ from domain.judicial.proceedings import (
     State,
     Status,
     apply_event,
+    court_of,
     deadlines,
     residence_of,
 )
@@ -326,3 +327,51 @@ def test_an_event_names_the_court_and_a_lawyer_taking_the_case_meets_the_deadlin
         court, Filer.LAWYER, "Tribunal de commerce de Lyon")
     # The lawyer named on 30 October, within the 15 days to 4 November (CPC 1418).
     assert due(p, "instruct_lawyer", date(2026, 11, 10))[2] is Status.MET
+
+
+def _opposition_before(court: Court | None) -> tuple[date, date, Status]:
+    # Served Friday 26 February 2027: a month, to Friday 26 March 2027, Good Friday.
+    p = play(start(JudicialRoute.INJONCTION_DE_PAYER, court=court),
+             ("filed", date(2027, 2, 1)), ("order_granted", date(2027, 2, 10)),
+             ("served", date(2027, 2, 26)))
+    return due(p, "opposition", date(2027, 3, 1))
+
+
+def test_a_court_in_alsace_moselle_keeps_good_friday_as_a_holiday() -> None:
+    # Good Friday is a working day in Lyon: the limit stays on the 26th.
+    assert _opposition_before(court_of("Tribunal judiciaire de Lyon", "TJ",
+                                       postal_code="69003")) == (
+        date(2027, 3, 26), date(2027, 3, 26), Status.OPEN)
+    # In Strasbourg it is a public holiday (local law): then the weekend and Easter
+    # Monday, to Tuesday 30 March. A TJ with a commercial chamber sits there too.
+    for court in (court_of("Tribunal judiciaire de Strasbourg", "TJ", postal_code="67000"),
+                  Court("Tribunal judiciaire de Metz, chambre commerciale", "TJ_CH_COM")):
+        assert _opposition_before(court) == (date(2027, 3, 26), date(2027, 3, 30),
+                                             Status.OPEN)
+    assert _opposition_before(None)[1] == date(2027, 3, 26)  # unknown: the national list
+
+
+def test_a_court_overseas_keeps_its_abolition_day() -> None:
+    # La Réunion's abolition day is 20 December: served Wednesday 20 November 2024, the
+    # month ends on Friday 20 December, a holiday before the court in Saint-Denis: then
+    # the weekend, to Monday 23rd. The debtor lives there: no distance extension.
+    p = play(start(JudicialRoute.INJONCTION_DE_PAYER, lives=Residence.OVERSEAS,
+                   court=court_of("Tribunal judiciaire de Saint-Denis", "TJ",
+                                  postal_code="97400")),
+             ("filed", date(2024, 10, 1)), ("order_granted", date(2024, 10, 10)),
+             ("served", date(2024, 11, 20)))
+    assert due(p, "opposition", date(2024, 11, 21)) == (date(2024, 12, 20),
+                                                         date(2024, 12, 23), Status.OPEN)
+
+
+def test_a_court_s_postal_code_tells_its_seat_and_never_contradicts_it() -> None:
+    assert court_of("TJ de Saint-Denis", "TJ", postal_code="97400").seat is Residence.OVERSEAS
+    assert court_of("TJ de Lyon", "TJ", postal_code="69 003") == Court(
+        "TJ de Lyon", "TJ", Residence.METROPOLITAN, "69003")
+    for args, path in (((Residence.OVERSEAS, "69003"), "court.seat"),
+                       ((None, "6900"), "court.postal_code")):
+        with pytest.raises(DomainValidationError) as wrong:
+            court_of("TJ", "TJ", *args)
+        assert wrong.value.errors[0].field == path
+    with pytest.raises(DomainValidationError):
+        court_of("Landgericht Köln", "FOREIGN", postal_code="50667")

@@ -265,6 +265,27 @@ class Court:
     # France, the default competence (CPC 42; the injonction de payer's, d'ordre public,
     # CPC 1406), else metropolitan France.
     seat: Residence | None = None
+    # Its postal code, for the request's address and its local holidays (days_off_region).
+    postal_code: str | None = None
+
+
+def court_of(name: str, kind: str | None = None, seat: Residence | None = None,
+             postal_code: str | None = None) -> Court:
+    """A court as recorded: a French postal code tells where it sits (its seat when not
+    given, and never against one given); a foreign court has none."""
+    if postal_code is None:
+        return Court(name, kind, seat)
+    code = postal_code.replace(" ", "")
+    if kind == "FOREIGN":
+        raise _field("court.postal_code", "a foreign court has no French postal code",
+                     "unexpected")
+    if len(code) != 5 or not code.isdigit():
+        raise _field("court.postal_code", "a French postal code of 5 digits, e.g. 67000",
+                     "invalid")
+    sits = residence_of("FR", code)
+    if seat is not None and seat is not sits:
+        raise _field("court.seat", f"the postal code {code} is {sits.value}", "contradicts")
+    return Court(name, kind, sits, code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,7 +472,7 @@ def apply_event(p: Proceeding, e: EventInput, today: date, params: ParameterTabl
             details["order_date"] = order_on.isoformat()
         case EventType.SERVED:
             if p.route is JudicialRoute.INJONCTION_DE_PAYER and p.order_on is not None:
-                due = _service_deadline(p.order_on, params)
+                due = _service_deadline(p.order_on, params, days_off_region(p))
                 if day > due.last_day:
                     # Non avenue (CPC 1411): a late service cannot revive it; record `lapsed`.
                     raise _field("occurred_on", f"after the last day to serve the order "
@@ -578,12 +599,29 @@ class Deadline:
     status: Status
 
 
-def _extended(day: date) -> date:
+def days_off_region(p: Proceeding) -> str | None:
+    """Whose public holidays move a limit (CPC 642): the court's, where it is known. From
+    its postal code (Alsace-Moselle's Good Friday and 26 December, each overseas
+    department's abolition day: local public holidays, its greffe closed), else a TJ with
+    a commercial chamber, which only Alsace-Moselle has; otherwise the national list only
+    (never the debtor's region: a creditor's own limit must not gain a day that the court
+    does not give)."""
+    from domain.escalation.calendar import holiday_region
+
+    court = p.court
+    if court is None:
+        return None
+    if court.postal_code is not None:
+        return holiday_region(court.postal_code, "FR")
+    return "6AE" if court.kind == "TJ_CH_COM" else None
+
+
+def _extended(day: date, region: str | None = None) -> date:
     """CPC 642: a time limit ending on a Saturday, Sunday or public holiday runs to the next
-    working day (the national list: the court's local days off are not known here)."""
+    working day (the national holidays and those of the court's region, days_off_region)."""
     from domain.escalation.calendar import is_business_day
 
-    while not is_business_day(day, None):
+    while not is_business_day(day, region):
         day = add_days(day, 1)
     return day
 
@@ -608,14 +646,16 @@ class _Rule:
         return "; ".join(p.source for p in (self.param, *self.extra))
 
 
-def _rule(param: Parameter, due: date, *extra: Parameter, extend: bool = True) -> _Rule:
-    return _Rule(param, due, _extended(due) if extend else due, extra)
+def _rule(param: Parameter, due: date, *extra: Parameter, extend: bool = True,
+          region: str | None = None) -> _Rule:
+    return _Rule(param, due, _extended(due, region) if extend else due, extra)
 
 
-def _service_deadline(order_on: date, params: ParameterTable) -> _Rule:
+def _service_deadline(order_on: date, params: ParameterTable,
+                      region: str | None = None) -> _Rule:
     # The order's date picks the rule: 6 months before 1 September 2026, 3 from it.
     param = params.at("injonction_de_payer.service_months", order_on)
-    return _rule(param, _months(order_on, param))
+    return _rule(param, _months(order_on, param), region=region)
 
 
 def _opposition_deadline(p: Proceeding, params: ParameterTable) -> _Rule | None:
@@ -623,7 +663,7 @@ def _opposition_deadline(p: Proceeding, params: ParameterTable) -> _Rule | None:
         return None
     if p.route is JudicialRoute.EUROPEAN_ORDER_FOR_PAYMENT:
         param = params.at("european_order_for_payment.opposition_days", p.served_on)
-        return _rule(param, _days(p.served_on, param))
+        return _rule(param, _days(p.served_on, param), region=days_off_region(p))
     param = params.at("injonction_de_payer.opposition_months", p.served_on)
     return _with_distance(p, param, p.served_on, params)
 
@@ -653,7 +693,8 @@ def _with_distance(p: Proceeding, param: Parameter, start: date,
         due = add_months(start, param.whole + extra)
     else:
         due = add_months(_days(start, param), extra)
-    return _rule(param, due, *((more,) if more is not None else ()))
+    return _rule(param, due, *((more,) if more is not None else ()),
+                 region=days_off_region(p))
 
 
 def _enforce_without_notice(p: Proceeding, params: ParameterTable) -> _Rule | None:
@@ -686,15 +727,16 @@ def enforceable_from(p: Proceeding, params: ParameterTable) -> tuple[date, _Rule
     return found
 
 
-def _pay_or_contest(served_on: date, params: ParameterTable) -> _Rule:
+def _pay_or_contest(served_on: date, params: ParameterTable,
+                    region: str | None = None) -> _Rule:
     month = params.at("commercial_uncontested.pay_or_contest_months", served_on)
-    return _rule(month, _months(served_on, month))
+    return _rule(month, _months(served_on, month), region=region)
 
 
 def _non_contestation_from(p: Proceeding, params: ParameterTable) -> tuple[date, _Rule] | None:
     if p.route is not JudicialRoute.COMMERCIAL_UNCONTESTED or p.served_on is None:
         return None
-    month = _pay_or_contest(p.served_on, params)
+    month = _pay_or_contest(p.served_on, params, days_off_region(p))
     eight = params.at("commercial_uncontested.non_contestation_days", p.served_on)
     # The 8 days count from the month's last day as CPC 642 moves it: the debtor may
     # contest until then.
@@ -725,10 +767,10 @@ _APPEAL_DAYS = {
 }
 
 
-def _previous_working_day(day: date) -> date:
+def _previous_working_day(day: date, region: str | None = None) -> date:
     from domain.escalation.calendar import is_business_day
 
-    while not is_business_day(day, None):
+    while not is_business_day(day, region):
         day = add_days(day, -1)
     return day
 
@@ -746,7 +788,7 @@ def _placement_deadline(p: Proceeding, params: ParameterTable) -> _Rule | None:
             else "assignation_au_fond.placement_days_tj")
     param = params.at(name, p.hearing_on)
     due = add_days(p.hearing_on, -param.whole)
-    return _Rule(param, due, _previous_working_day(due))
+    return _Rule(param, due, _previous_working_day(due, days_off_region(p)))
 
 
 def _check_lapse(p: Proceeding, day: date, params: ParameterTable) -> None:
@@ -754,7 +796,8 @@ def _check_lapse(p: Proceeding, day: date, params: ParameterTable) -> None:
     creditor can still act (or withdraws, which is its own event)."""
     rule: _Rule | None = None
     if p.state is State.ORDER_GRANTED and p.order_on is not None:
-        rule = _service_deadline(p.order_on, params)  # non avenue, CPC 1411
+        rule = _service_deadline(p.order_on, params,  # non avenue, CPC 1411
+                                 days_off_region(p))
     elif p.state is State.OPPOSED and p.opposed_on is not None:
         rule = _lawyer_deadline(p, params)  # extinguished, CPC 1418
     elif p.state is State.HEARING_SET:
@@ -776,7 +819,7 @@ def _lawyer_deadline(p: Proceeding, params: ParameterTable) -> _Rule | None:
     if p.amount_claimed <= above.value:
         return None
     param = params.at("injonction_de_payer.opposition_lawyer_days", p.opposed_on)
-    return _rule(param, _days(p.opposed_on, param), above)
+    return _rule(param, _days(p.opposed_on, param), above, region=days_off_region(p))
 
 
 def _status_by(done_on: date | None, last_day: date, today: date, ended: bool) -> Status:
@@ -801,7 +844,7 @@ def deadlines(p: Proceeding, params: ParameterTable, today: date) -> list[Deadli
     ended = p.state in TERMINAL
     ip = p.route is JudicialRoute.INJONCTION_DE_PAYER
     if ip and p.order_on is not None:
-        rule = _service_deadline(p.order_on, params)
+        rule = _service_deadline(p.order_on, params, days_off_region(p))
         status = _status_by(p.served_on, rule.last_day, today, ended)
         out.append(_deadline("serve_order", rule, "by", Party.CREDITOR, status))
     if p.route in (JudicialRoute.INJONCTION_DE_PAYER,
@@ -830,7 +873,7 @@ def deadlines(p: Proceeding, params: ParameterTable, today: date) -> list[Deadli
         out.append(_deadline("instruct_lawyer", lawyer, "by", Party.CREDITOR,
                              _status_by(done, lawyer.last_day, today, ended)))
     if p.route is JudicialRoute.COMMERCIAL_UNCONTESTED and p.served_on is not None:
-        rule = _pay_or_contest(p.served_on, params)
+        rule = _pay_or_contest(p.served_on, params, days_off_region(p))
         contested = next((ev.occurred_on for ev in p.events
                           if ev.type is EventType.CONTESTED), None)
         out.append(_deadline("pay_or_contest", rule, "by", Party.DEBTOR,
@@ -844,14 +887,14 @@ def deadlines(p: Proceeding, params: ParameterTable, today: date) -> list[Deadli
                              Status.MOOT if ended or contested else Status.OPEN))
     if p.route is JudicialRoute.SIMPLIFIED_SMALL_CLAIMS and p.filed_on is not None:
         param = params.at("simplified_small_claims.answer_months", p.filed_on)
-        rule = _rule(param, _months(p.filed_on, param))
+        rule = _rule(param, _months(p.filed_on, param), region=days_off_region(p))
         answered = next((ev.occurred_on for ev in p.events
                          if ev.type in (EventType.AGREED, EventType.REFUSED)), None)
         out.append(_deadline("debtor_answer", rule, "by", Party.DEBTOR,
                              _status_by(answered, rule.last_day, today, ended)))
     if p.route is JudicialRoute.EUROPEAN_SMALL_CLAIMS and p.served_on is not None:
         param = params.at("european_small_claims.answer_days", p.served_on)
-        rule = _rule(param, _days(p.served_on, param))
+        rule = _rule(param, _days(p.served_on, param), region=days_off_region(p))
         out.append(_deadline("debtor_answer", rule, "by", Party.DEBTOR,
                              Status.MISSED if today > rule.last_day
                              else Status.MOOT if ended or p.judgment_on else Status.OPEN))
@@ -872,7 +915,7 @@ def deadlines(p: Proceeding, params: ParameterTable, today: date) -> list[Deadli
         due = _months(p.bodacc_published_on, param)
         if p.declaration_deadline is not None and p.declaration_deadline > due:
             due = p.declaration_deadline  # R622-24 al. 2: the creditor lives abroad
-        rule = _rule(param, due)
+        rule = _rule(param, due, region=days_off_region(p))
         out.append(_deadline("declare", rule, "by", Party.CREDITOR,
                              _status_by(p.declared_on, rule.last_day, today, ended)))
     if p.hearing_on is not None:

@@ -15,11 +15,12 @@ if TYPE_CHECKING:
 
 
 def _court(data: CourtIn | None) -> "Court | None":
-    from domain.judicial.proceedings import Court, Residence
+    from domain.judicial.proceedings import Residence, court_of
 
     if data is None:
         return None
-    return Court(data.name.strip(), data.kind, Residence(data.seat) if data.seat else None)
+    return court_of(data.name.strip(), data.kind, Residence(data.seat) if data.seat else None,
+                    data.postal_code)
 
 
 class JudicialController(Controller):

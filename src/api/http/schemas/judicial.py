@@ -65,6 +65,10 @@ class CourtIn(Input):
     name: ShortText
     kind: CourtKindName | None = None
     seat: Literal["metropolitan", "overseas"] | None = None
+    postal_code: Annotated[str, Meta(max_length=10, description=(
+        "The court's French postal code: its seat when `seat` is not given, and its local "
+        "public holidays (Alsace-Moselle, overseas), which move a time limit ending on one "
+        "to the next working day (CPC 642)"))] | None = None
 
 
 class CostIn(Input):
@@ -158,6 +162,7 @@ class CourtOut(Output):
     name: str
     kind: str | None
     seat: str | None
+    postal_code: str | None
 
 
 class CostTotalsOut(Output):
@@ -200,7 +205,8 @@ class JudicialOut(Output):
             id=p.id, claim_id=p.claim_id, route=p.route.value, state=p.state.value,
             allowed_events=allowed_events(p.route, p.state),
             court=CourtOut(p.court.name, p.court.kind,
-                           p.court.seat.value if p.court.seat else None) if p.court else None,
+                           p.court.seat.value if p.court.seat else None,
+                           p.court.postal_code) if p.court else None,
             filer=p.filer.value, started_at=p.started_at,
             debtor_residence=p.debtor_residence.value,
             deadlines=[DeadlineOut(d.what, d.due, d.last_day, d.kind, d.party.value, d.rule,
