@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from adapters.dossier_archive import write_zip
+from adapters.dossier_archive import ZipArchive
 from domain.judicial.dossier import MANIFEST
 from domain.letters.model import DispatchMode, LetterKind
 from domain.services import claim_documents, dossier, letters
@@ -148,7 +148,7 @@ def test_a_business_debtor_with_a_siren_goes_to_the_tribunal_de_commerce(
 def test_the_manifest_hashes_every_file_of_the_zip_and_the_same_state_gives_the_same_bytes(
         world: FakeWorld, caller: Caller, full: tuple[str, dict[str, bytes]]) -> None:
     claim_id, _ = full
-    stored = dossier.build_dossier(claim_id, caller, world.ports, write_zip)
+    stored = dossier.build_dossier(claim_id, caller, world.ports, ZipArchive)
     archive, _ = world.documents.objects[stored.object_key]
     assert hashlib.sha256(archive).hexdigest() == stored.sha256
     entries = unzip(archive)
@@ -160,7 +160,7 @@ def test_the_manifest_hashes_every_file_of_the_zip_and_the_same_state_gives_the_
             assert listed[path]["sha256"] == hashlib.sha256(body).hexdigest(), path
             assert listed[path]["size"] == len(body)
     writes = world.documents.writes
-    again = dossier.build_dossier(claim_id, caller, world.ports, write_zip)
+    again = dossier.build_dossier(claim_id, caller, world.ports, ZipArchive)
     assert again.sha256 == stored.sha256 and world.documents.writes == writes
 
 
@@ -325,7 +325,7 @@ def test_a_proceeding_under_way_decides_the_dossiers_route(world: FakeWorld,
     from domain.services import judicial_proceedings as jps
 
     def paths(route: str | None = None) -> set[str]:
-        stored = dossier.build_dossier(claim_id, caller, world.ports, write_zip, route=route)
+        stored = dossier.build_dossier(claim_id, caller, world.ports, ZipArchive, route=route)
         return set(unzip(world.documents.objects[stored.object_key][0]))
 
     claim_id = claim(world, caller, F1)
