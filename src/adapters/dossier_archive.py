@@ -57,8 +57,9 @@ def write_zip(files: Sequence[DossierFile]) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class _Kept:
-    """Where a piece's bytes are in the scratch file."""
+    """Where a piece's bytes are in which archive's scratch file."""
 
+    space: ZipArchive
     offset: int
     size: int
 
@@ -86,7 +87,7 @@ class ZipArchive:
         for chunk in chunks:
             self._scratch.write(chunk)
         start, self._end = self._end, self._scratch.tell()
-        return _Kept(start, self._end - start)
+        return _Kept(self, start, self._end - start)
 
     def _chunks(self, kept: _Kept) -> Iterator[bytes]:
         self._scratch.seek(kept.offset)
@@ -106,7 +107,7 @@ class ZipArchive:
                 if f.stored is None:
                     _write_body(archive, f)
                     continue
-                if not isinstance(f.stored.ref, _Kept):
+                if not (isinstance(f.stored.ref, _Kept) and f.stored.ref.space is self):
                     raise ValueError(f"{f.path}: not kept by this archive")
                 info = _info(f)
                 # Known before the header is written, as writestr knows it: the same zip64
