@@ -463,11 +463,11 @@ def _piece(piece: Exhibit, content: bytes | StoredBytes) -> DossierFile:
     return DossierFile(piece.path, piece.content_type, content)
 
 
-def altered(pieces: Sequence[Exhibit], files: Sequence[DossierFile]) -> dict[str, str]:
-    """The pieces whose bytes, as read for the dossier, are not those whose SHA-256 was
-    recorded when they were stored (path: the recorded hash). A fact the dossier states
-    (manifest, cover note), never hides: the manifest hashes what the archive holds."""
-    read = {f.path: f.sha256 for f in files}
+def altered(pieces: Sequence[Exhibit], read: Mapping[str, str]) -> dict[str, str]:
+    """The pieces whose bytes, as read for the dossier (`read`: path to SHA-256), are not
+    those whose SHA-256 was recorded when they were stored (path: the recorded hash). A
+    fact the dossier states (manifest, cover note), never hides: the manifest hashes what
+    the archive holds."""
     return {p.path: p.sha256 for p in pieces
             if p.sha256 is not None and p.path in read and read[p.path] != p.sha256}
 
@@ -482,7 +482,7 @@ def build(data: DossierInput, bodies: Mapping[str, bytes | StoredBytes]) -> list
     pieces = exhibits(data)
     files: list[DossierFile] = [_piece(p, bodies[p.object_key]) for p in pieces]
     hashes = {f.path: f.sha256 for f in files}
-    differing = altered(pieces, files)
+    differing = altered(pieces, hashes)
     files += [
         DossierFile("01-parties.json", "application/json", _json(parties(data))),
         DossierFile("02-invoices.json", "application/json", _json(

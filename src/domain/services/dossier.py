@@ -167,8 +167,9 @@ def build_dossier(claim_id: str, caller: Caller, ports: Ports, archive: ArchiveF
     name = f"dossier-{claim_id}-{data.made_on.isoformat()}.zip"
     url = _need(ports.documents, "document store").download_url(key, name,
                                                                 DOWNLOAD_URL_SECONDS)
+    hashes = {f.path: f.sha256 for f in files}  # the pieces' taken as they streamed
     return StoredDossier(key, written.sha256, written.size, len(files), url,
-                         DOWNLOAD_URL_SECONDS, tuple(sorted(dossier.altered(pieces, files))))
+                         DOWNLOAD_URL_SECONDS, tuple(sorted(dossier.altered(pieces, hashes))))
 
 
 __all__ = ["ROUTE_CHOICES", "ArchiveFactory", "Language", "StoredDossier", "build_dossier",
