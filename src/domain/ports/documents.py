@@ -1,6 +1,8 @@
 """The port of the documents a creditor uploads for a claim: their records on the table.
 The bytes live in the document store (domain.ports.letters.DocumentStore), written once;
-a file too large for the HTTP function goes to it by a signed slot (UploadSlots)."""
+a file too large for the HTTP function goes to it by a signed slot (UploadSlots). The
+dossier reads them in chunks and stores its archive from a file (StreamedDocuments),
+written on scratch space (DossierArchive), so no piece is held whole."""
 
 from __future__ import annotations
 
