@@ -17,10 +17,10 @@ import binascii
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
@@ -38,7 +38,7 @@ from domain.judicial.handoff import Mandate
 from domain.judicial.proceedings import Proceeding
 from domain.letters.content import LetterContent
 from domain.letters.model import Letter
-from domain.ports.documents import ReceivedObject, UploadSlot
+from domain.ports.documents import CHUNK_BYTES, ReceivedObject, UploadSlot
 from domain.ports.letters import (
     AlreadyStored,
     DispatchRef,
@@ -736,6 +736,9 @@ class FakeDocumentStore:
         self.slots: dict[str, tuple[str, str, dict[str, str]]] = {}
         self.fail_writes = 0
         self.writes = 0
+        # What reads took: the keys read whole, the largest chunk a streamed read gave.
+        self.whole_reads: list[str] = []
+        self.largest_chunk = 0
 
     def put_once(self, key: str, body: bytes, content_type: str,
                  metadata: Mapping[str, str]) -> StoredObject:
@@ -754,7 +757,26 @@ class FakeDocumentStore:
     def read(self, key: str) -> bytes:
         if key not in self.objects:
             raise StorageFailed(f"no object at {key}")
+        self.whole_reads.append(key)
         return self.objects[key][0]
+
+    # domain.ports.documents.StreamedDocuments
+    def read_chunks(self, key: str) -> Iterator[bytes]:
+        if key not in self.objects:
+            raise StorageFailed(f"no object at {key}")
+        view = memoryview(self.objects[key][0])
+        for start in range(0, len(view), CHUNK_BYTES):
+            chunk = bytes(view[start:start + CHUNK_BYTES])
+            self.largest_chunk = max(self.largest_chunk, len(chunk))
+            yield chunk
+
+    def put_once_file(self, key: str, body: IO[bytes], size: int, sha256: str,
+                      content_type: str, metadata: Mapping[str, str]) -> StoredObject:
+        data = body.read(size)
+        # What S3 refuses on receipt: another length or another checksum (BadDigest).
+        if len(data) != size or hashlib.sha256(data).hexdigest() != sha256:
+            raise StorageFailed("S3 refused the object (BadDigest)")
+        return self.put_once(key, data, content_type, metadata)
 
     def download_url(self, key: str, filename: str, expires_in: int) -> str:
         return f"https://documents.example/{key}?expires={expires_in}&filename={filename}"

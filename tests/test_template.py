@@ -509,6 +509,15 @@ def _settings_env_names() -> set[str]:
     return names
 
 
+def test_the_http_function_has_the_scratch_space_a_dossier_is_built_in(
+        resources: dict[str, Any]) -> None:
+    # The pieces as read, then the zip (adapters.dossier_archive): twice the pieces, for
+    # 40 pieces at the largest an upload may be.
+    props = resources["HttpFunction"]["Properties"]
+    largest = int(props["Environment"]["Variables"]["RELANCE_UPLOAD_MAX_BYTES"])
+    assert props["EphemeralStorage"]["Size"] * 1024 * 1024 >= 2 * 40 * largest
+
+
 def test_function_environment_covers_settings(resources: dict[str, Any]) -> None:
     names = _settings_env_names()
     assert names, f"no RELANCE_* environment variable found in {SETTINGS}"

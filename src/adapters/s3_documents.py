@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import IO, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from domain.ports.documents import ReceivedObject, UploadSlot
+from domain.ports.documents import CHUNK_BYTES, ReceivedObject, UploadSlot
 from domain.ports.letters import AlreadyStored, StorageFailed, StoredObject
 
 _TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg",
@@ -30,7 +30,8 @@ _TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg",
 
 
 class S3DocumentStore:
-    """Implements domain.ports.letters.DocumentStore on one bucket."""
+    """Implements domain.ports.letters.DocumentStore, and domain.ports.documents'
+    UploadSlots and StreamedDocuments, on one bucket."""
 
     def __init__(self, client: Any, bucket: str, *,
                  max_upload_bytes: int = 25 * 1024 * 1024) -> None:
@@ -40,12 +41,24 @@ class S3DocumentStore:
 
     def put_once(self, key: str, body: bytes, content_type: str,
                  metadata: Mapping[str, str]) -> StoredObject:
-        digest = hashlib.sha256(body)
-        meta = {**metadata, "sha256": digest.hexdigest()}
+        return self._put(key, body, len(body), hashlib.sha256(body).hexdigest(),
+                         content_type, metadata)
+
+    def put_once_file(self, key: str, body: IO[bytes], size: int, sha256: str,
+                      content_type: str, metadata: Mapping[str, str]) -> StoredObject:
+        # One PUT from the file (botocore sends it in blocks, never whole; up to 5 GB): a
+        # multipart upload would lose neither, but If-None-Match and the checksum of the
+        # whole object are what a single PUT carries as letters do.
+        return self._put(key, body, size, sha256, content_type, metadata)
+
+    def _put(self, key: str, body: bytes | IO[bytes], size: int, sha256: str,
+             content_type: str, metadata: Mapping[str, str]) -> StoredObject:
+        meta = {**metadata, "sha256": sha256}
         try:
             self.client.put_object(
-                Bucket=self.bucket, Key=key, Body=body, ContentType=content_type,
-                IfNoneMatch="*", ChecksumSHA256=base64.b64encode(digest.digest()).decode(),
+                Bucket=self.bucket, Key=key, Body=body, ContentLength=size,
+                ContentType=content_type, IfNoneMatch="*",
+                ChecksumSHA256=base64.b64encode(bytes.fromhex(sha256)).decode(),
                 Metadata=meta)
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code")
@@ -54,7 +67,7 @@ class S3DocumentStore:
             raise StorageFailed(f"S3 refused the object ({code})") from None
         except BotoCoreError as exc:
             raise StorageFailed(f"S3 could not be reached ({type(exc).__name__})") from None
-        return StoredObject(key, len(body), digest.hexdigest(), meta)
+        return StoredObject(key, size, sha256, meta)
 
     def _head(self, key: str) -> StoredObject:
         try:
@@ -71,6 +84,20 @@ class S3DocumentStore:
         except (ClientError, BotoCoreError) as exc:
             raise StorageFailed(f"S3 did not give the object ({type(exc).__name__})") from None
         return body
+
+    def read_chunks(self, key: str) -> Iterator[bytes]:
+        # domain.ports.documents.StreamedDocuments: the body as it comes off the wire.
+        try:
+            body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
+        except (ClientError, BotoCoreError) as exc:
+            raise StorageFailed(f"S3 did not give the object ({type(exc).__name__})") from None
+        try:
+            yield from body.iter_chunks(CHUNK_BYTES)
+        except BotoCoreError as exc:  # cut midway (read timeout, connection reset)
+            raise StorageFailed(f"S3 stopped giving the object ({type(exc).__name__})"
+                                ) from None
+        finally:
+            body.close()
 
     def download_url(self, key: str, filename: str, expires_in: int) -> str:
         # The type follows the name's extension: letters are PDFs, uploaded pieces may be
@@ -110,7 +137,7 @@ class S3DocumentStore:
             raise StorageFailed(f"S3 could not be reached ({type(exc).__name__})") from None
         digest, size = hashlib.sha256(), 0
         # In chunks: a 25 MiB piece is hashed without being held whole.
-        for chunk in got["Body"].iter_chunks(1024 * 1024):
+        for chunk in got["Body"].iter_chunks(CHUNK_BYTES):
             digest.update(chunk)
             size += len(chunk)
         return ReceivedObject(size, str(got.get("ContentType") or ""), digest.hexdigest(),

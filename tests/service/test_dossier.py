@@ -16,19 +16,26 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import tracemalloc
 import zipfile
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, timedelta
-from typing import Any
+from typing import IO, Any
 
 import pytest
 
-from adapters.dossier_archive import write_zip
-from domain.judicial.dossier import MANIFEST
+from adapters.dossier_archive import ZipArchive, write_zip
+from domain.judicial.dossier import MANIFEST, exhibits
 from domain.letters.model import DispatchMode, LetterKind
+from domain.ports.documents import CHUNK_BYTES
+from domain.ports.letters import StoredObject
 from domain.services import claim_documents, dossier, letters
 from domain.services.caller import Caller
+from domain.services.letters import PortMissing
 from domain.shared.errors import Conflict, DomainValidationError, NotFound
-from tests.fakes import FakeWorld
+from tests.fakes import FakeDocumentStore, FakeWorld
 from tests.service.test_letters import claim, ready
 
 F1 = ("F-1", date(2026, 1, 1), date(2026, 1, 15), "1200.00")
@@ -148,7 +155,7 @@ def test_a_business_debtor_with_a_siren_goes_to_the_tribunal_de_commerce(
 def test_the_manifest_hashes_every_file_of_the_zip_and_the_same_state_gives_the_same_bytes(
         world: FakeWorld, caller: Caller, full: tuple[str, dict[str, bytes]]) -> None:
     claim_id, _ = full
-    stored = dossier.build_dossier(claim_id, caller, world.ports, write_zip)
+    stored = dossier.build_dossier(claim_id, caller, world.ports, ZipArchive)
     archive, _ = world.documents.objects[stored.object_key]
     assert hashlib.sha256(archive).hexdigest() == stored.sha256
     entries = unzip(archive)
@@ -160,7 +167,7 @@ def test_the_manifest_hashes_every_file_of_the_zip_and_the_same_state_gives_the_
             assert listed[path]["sha256"] == hashlib.sha256(body).hexdigest(), path
             assert listed[path]["size"] == len(body)
     writes = world.documents.writes
-    again = dossier.build_dossier(claim_id, caller, world.ports, write_zip)
+    again = dossier.build_dossier(claim_id, caller, world.ports, ZipArchive)
     assert again.sha256 == stored.sha256 and world.documents.writes == writes
 
 
@@ -325,7 +332,7 @@ def test_a_proceeding_under_way_decides_the_dossiers_route(world: FakeWorld,
     from domain.services import judicial_proceedings as jps
 
     def paths(route: str | None = None) -> set[str]:
-        stored = dossier.build_dossier(claim_id, caller, world.ports, write_zip, route=route)
+        stored = dossier.build_dossier(claim_id, caller, world.ports, ZipArchive, route=route)
         return set(unzip(world.documents.objects[stored.object_key][0]))
 
     claim_id = claim(world, caller, F1)
@@ -377,3 +384,130 @@ def test_the_statement_file_carries_the_proceedings_costs_by_who_bears_them(
         ("greffe", "debtor_if_ordered"), ("agency_commission", "creditor")]
     assert (judicial["costs_debtor_may_bear"], judicial["costs_left_to_creditor"]) == (
         "25.19", "120.00")
+
+
+# ------------------------------------------------------------ built in bounded memory
+
+def test_the_stored_archive_is_the_one_its_files_give_in_memory(
+        world: FakeWorld, caller: Caller, full: tuple[str, dict[str, bytes]]) -> None:
+    """Streamed or not, the same state gives the same bytes, so the same key."""
+    claim_id, _ = full
+    world.documents.whole_reads.clear()
+    stored = dossier.build_dossier(claim_id, caller, world.ports, ZipArchive)
+    assert world.documents.whole_reads == []  # every piece read in chunks
+    in_memory = write_zip(dossier.dossier_files(
+        dossier.dossier_input(claim_id, caller, world.ports), world.ports))
+    assert world.documents.objects[stored.object_key][0] == in_memory
+    assert stored.size == len(in_memory)
+    assert stored.object_key.endswith(f"/{hashlib.sha256(in_memory).hexdigest()}.zip")
+
+
+def test_the_manifest_hashes_are_those_of_the_stored_pieces_and_of_their_records(
+        world: FakeWorld, caller: Caller, full: tuple[str, dict[str, bytes]]) -> None:
+    claim_id, _ = full
+    stored = dossier.build_dossier(claim_id, caller, world.ports, ZipArchive)
+    listed = {f["path"]: f for f in json.loads(
+        unzip(world.documents.objects[stored.object_key][0])[MANIFEST])["files"]}
+    pieces = exhibits(dossier.dossier_input(claim_id, caller, world.ports))
+    assert len(pieces) == 8
+    for piece in pieces:
+        body = world.documents.objects[piece.object_key][0]
+        entry = listed[piece.path]
+        assert entry["sha256"] == hashlib.sha256(body).hexdigest() == piece.sha256
+        assert entry["size"] == len(body)
+        assert "recorded_sha256" not in entry  # intact: nothing to report
+    assert stored.altered == ()
+
+
+def test_a_piece_whose_stored_bytes_are_not_those_recorded_is_named(
+        world: FakeWorld, caller: Caller) -> None:
+    """It stays in the dossier as it is stored (the manifest hashes what the archive
+    holds), with the hash recorded at its upload beside it and a word in the cover note."""
+    claim_id = claim(world, caller, F1)
+    changed = upload(world, caller, claim_id, "invoice", PDF + b"F-1", "F-1")
+    upload(world, caller, claim_id, "terms_of_sale", PDF + b"cgv")
+    _, meta = world.documents.objects[changed.object_key]
+    world.documents.objects[changed.object_key] = (PDF + b"F-1, altered", meta)
+    stored = dossier.build_dossier(claim_id, caller, world.ports, ZipArchive)
+    path = "pieces/02-invoice-F-1.pdf"
+    assert stored.altered == (path,)
+    entries = unzip(world.documents.objects[stored.object_key][0])
+    assert entries[path] == PDF + b"F-1, altered"
+    listed = {f["path"]: f for f in json.loads(entries[MANIFEST])["files"]}
+    assert listed[path]["sha256"] == hashlib.sha256(PDF + b"F-1, altered").hexdigest()
+    assert listed[path]["recorded_sha256"] == changed.sha256 != listed[path]["sha256"]
+    assert "recorded_sha256" not in listed["pieces/01-terms_of_sale.pdf"]
+    cover = entries["00-cover-note.md"].decode()
+    assert "## Empreintes discordantes" in cover
+    assert f"- {path} : enregistrée {changed.sha256}" in cover
+    assert "pieces/01-terms_of_sale.pdf : enregistrée" not in cover
+    request = json.loads(entries["injonction-de-payer/request.json"])
+    assert {e["file"]: e["sha256"] for e in request["exhibits"]}[path] == (
+        listed[path]["sha256"])
+
+
+class _KeepsNoArchive(FakeDocumentStore):
+    """The fake store whose archive goes elsewhere, as to S3: it is hashed as it is read,
+    never held (so what the process holds is the build's own)."""
+
+    def __init__(self, objects: dict[str, tuple[bytes, dict[str, str]]]) -> None:
+        super().__init__()
+        self.objects = objects
+        self.archives: dict[str, str] = {}
+
+    def put_once_file(self, key: str, body: IO[bytes], size: int, sha256: str,
+                      content_type: str, metadata: Mapping[str, str]) -> StoredObject:
+        digest = hashlib.sha256()
+        while chunk := body.read(CHUNK_BYTES):
+            digest.update(chunk)
+        self.archives[key] = digest.hexdigest()
+        return StoredObject(key, size, sha256, dict(metadata))
+
+
+def test_a_large_piece_goes_through_in_chunks_never_whole(world: FakeWorld,
+                                                           caller: Caller) -> None:
+    claim_id = claim(world, caller, F1)
+    large = PDF + os.urandom(8 * 1024 * 1024)
+    started = slot_for(world, caller, claim_id, large)
+    world.documents.deliver(started.slot.url, large)
+    document, _ = claim_documents.complete_upload(claim_id, started.upload_id, caller,
+                                                  world.ports)
+    world.documents.whole_reads.clear()
+    stored = dossier.build_dossier(claim_id, caller, world.ports, ZipArchive)
+    # Read through the port in chunks of at most CHUNK_BYTES, never whole.
+    assert world.documents.whole_reads == []
+    assert 0 < world.documents.largest_chunk <= CHUNK_BYTES
+    entries = unzip(world.documents.objects[stored.object_key][0])
+    assert entries["pieces/01-contract.pdf"] == large
+    listed = {f["path"]: f for f in json.loads(entries[MANIFEST])["files"]}
+    assert listed["pieces/01-contract.pdf"]["size"] == len(large)
+    assert listed["pieces/01-contract.pdf"]["sha256"] == document.sha256
+    # And what the build itself holds stays well under the piece (the store holds it).
+    store = _KeepsNoArchive(world.documents.objects)
+    ports = replace(world.ports, documents=store)
+    tracemalloc.start()
+    try:
+        again = dossier.build_dossier(claim_id, caller, ports, ZipArchive)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert store.archives == {again.object_key: stored.sha256}
+    assert peak < len(large) // 2, f"{peak / 2**20:.1f} MiB held for an 8 MiB piece"
+
+
+def test_without_a_streamed_store_the_dossier_is_refused_as_a_wiring_error(
+        world: FakeWorld, caller: Caller) -> None:
+    class Whole:  # a DocumentStore that reads only whole objects
+        def put_once(self, *_: Any) -> StoredObject:
+            raise AssertionError("nothing is stored")
+
+        def read(self, key: str) -> bytes:
+            raise AssertionError("nothing is read whole")
+
+        def download_url(self, key: str, filename: str, expires_in: int) -> str:
+            return key
+
+    claim_id = claim(world, caller, F1)
+    with pytest.raises(PortMissing):
+        dossier.build_dossier(claim_id, caller, replace(world.ports, documents=Whole()),
+                              ZipArchive)

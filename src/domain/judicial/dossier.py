@@ -70,14 +70,33 @@ DISPUTE_ACTIONS = ("open_dispute", "resolve_dispute")
 
 
 @dataclass(frozen=True, slots=True)
+class StoredBytes:
+    """A stored piece as it was read, without its bytes: their size and SHA-256, taken as
+    they streamed by, and `ref`, where the archive writer kept them (its own handle). A
+    dossier of many 25 MiB pieces is never held whole in memory."""
+
+    size: int
+    sha256: str
+    ref: object = None
+
+
+@dataclass(frozen=True, slots=True)
 class DossierFile:
     path: str
     content_type: str
-    body: bytes
+    body: bytes = b""
+    # A stored piece read as a stream: its bytes are where they were kept, not in `body`.
+    stored: StoredBytes | None = None
 
     @property
     def sha256(self) -> str:
+        if self.stored is not None:
+            return self.stored.sha256
         return hashlib.sha256(self.body).hexdigest()
+
+    @property
+    def size(self) -> int:
+        return self.stored.size if self.stored is not None else len(self.body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,7 +400,8 @@ def letters_summary(letters: Sequence[Letter], pieces: Sequence[Exhibit]) -> lis
 
 
 def cover_note(data: DossierInput, pieces: Sequence[Exhibit], paths: Sequence[str],
-               request: Mapping[str, Any] | None) -> str:
+               request: Mapping[str, Any] | None,
+               differing: Mapping[str, str] | None = None) -> str:
     """The first page a lawyer reads: who, how much, what is inside, what is missing."""
     claim, st = data.claim, data.statement
     cur = claim.currency
@@ -424,22 +444,45 @@ def cover_note(data: DossierInput, pieces: Sequence[Exhibit], paths: Sequence[st
     out += [f"{p.number}. {p.title} — {p.path}" for p in pieces] or ["Aucune pièce."]
     out += ["", "## Pièces absentes", ""]
     out += [f"- {m}" for m in missing] or ["Aucune."]
+    if differing:
+        # Only when it happens: an intact dossier's note (and so its archive) is unchanged.
+        out += ["", "## Empreintes discordantes", "",
+                "Les octets lus de ces pièces ne sont pas ceux dont l'empreinte SHA-256 a été "
+                "enregistrée à leur dépôt (les deux sont dans manifest.json) :", ""]
+        out += [f"- {path} : enregistrée {recorded}" for path, recorded
+                in sorted(differing.items())]
     out += ["", "## Contenu", ""]
     out += [f"- {path}" for path in paths]
     out += ["", "Chaque fichier est listé dans manifest.json avec son empreinte SHA-256."]
     return "\n".join(out) + "\n"
 
 
-def build(data: DossierInput, bodies: Mapping[str, bytes]) -> list[DossierFile]:
-    """Every file of the dossier, the manifest last. `bodies` holds the bytes of each
-    stored piece by its object key (letters, proofs, uploaded documents).
+def _piece(piece: Exhibit, content: bytes | StoredBytes) -> DossierFile:
+    if isinstance(content, StoredBytes):
+        return DossierFile(piece.path, piece.content_type, stored=content)
+    return DossierFile(piece.path, piece.content_type, content)
+
+
+def altered(pieces: Sequence[Exhibit], read: Mapping[str, str]) -> dict[str, str]:
+    """The pieces whose bytes, as read for the dossier (`read`: path to SHA-256), are not
+    those whose SHA-256 was recorded when they were stored (path: the recorded hash). A
+    fact the dossier states (manifest, cover note), never hides: the manifest hashes what
+    the archive holds."""
+    return {p.path: p.sha256 for p in pieces
+            if p.sha256 is not None and p.path in read and read[p.path] != p.sha256}
+
+
+def build(data: DossierInput, bodies: Mapping[str, bytes | StoredBytes]) -> list[DossierFile]:
+    """Every file of the dossier, the manifest last. `bodies` holds each stored piece by
+    its object key (letters, proofs, uploaded documents): its bytes, or, read as a stream,
+    their size and SHA-256 and where they were kept (StoredBytes).
 
     Raises KeyError when a piece's bytes are missing: a dossier without a piece it lists
     would be worse than none."""
     pieces = exhibits(data)
-    files: list[DossierFile] = [
-        DossierFile(p.path, p.content_type, bodies[p.object_key]) for p in pieces]
+    files: list[DossierFile] = [_piece(p, bodies[p.object_key]) for p in pieces]
     hashes = {f.path: f.sha256 for f in files}
+    differing = altered(pieces, hashes)
     files += [
         DossierFile("01-parties.json", "application/json", _json(parties(data))),
         DossierFile("02-invoices.json", "application/json", _json(
@@ -471,19 +514,26 @@ def build(data: DossierInput, bodies: Mapping[str, bytes]) -> list[DossierFile]:
         ]
     paths = ["00-cover-note.md", *sorted(f.path for f in files), MANIFEST]
     files.append(DossierFile("00-cover-note.md", "text/markdown; charset=utf-8",
-                             cover_note(data, pieces, paths, request).encode()))
+                             cover_note(data, pieces, paths, request, differing).encode()))
     files.sort(key=lambda f: f.path)
-    files.append(DossierFile(MANIFEST, "application/json", _json(manifest(data, files))))
+    files.append(DossierFile(MANIFEST, "application/json",
+                             _json(manifest(data, files, differing))))
     return files
 
 
-def manifest(data: DossierInput, files: Sequence[DossierFile]) -> dict[str, Any]:
-    """Every other file with its SHA-256 and size (the manifest cannot hash itself)."""
+def manifest(data: DossierInput, files: Sequence[DossierFile],
+             differing: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Every other file with its SHA-256 and size (the manifest cannot hash itself); a
+    piece whose bytes are not those recorded also with the recorded hash."""
+    differing = differing or {}
     return {"claim_id": data.claim.id, "creditor_id": data.claim.creditor_id,
             "made_on": data.made_on, "format": "relance-dossier/1",
-            "files": [{"path": f.path, "content_type": f.content_type, "size": len(f.body),
-                       "sha256": f.sha256} for f in sorted(files, key=lambda f: f.path)]}
+            "files": [{"path": f.path, "content_type": f.content_type, "size": f.size,
+                       "sha256": f.sha256}
+                      | ({"recorded_sha256": differing[f.path]} if f.path in differing
+                         else {})
+                      for f in sorted(files, key=lambda f: f.path)]}
 
 
-__all__ = ["ALLOWED_CONTENT_TYPES", "DossierFile", "DossierInput", "Exhibit", "build",
-           "court_type", "exhibits", "request_data", "request_text"]
+__all__ = ["ALLOWED_CONTENT_TYPES", "DossierFile", "DossierInput", "Exhibit", "StoredBytes",
+           "altered", "build", "court_type", "exhibits", "request_data", "request_text"]

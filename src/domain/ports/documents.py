@@ -1,15 +1,22 @@
 """The port of the documents a creditor uploads for a claim: their records on the table.
 The bytes live in the document store (domain.ports.letters.DocumentStore), written once;
-a file too large for the HTTP function goes to it by a signed slot (UploadSlots)."""
+a file too large for the HTTP function goes to it by a signed slot (UploadSlots). The
+dossier reads them in chunks and stores its archive from a file (StreamedDocuments),
+written on scratch space (DossierArchive), so no piece is held whole."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import IO, TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from domain.judicial.documents import UploadedDocument
+    from domain.judicial.dossier import DossierFile
+    from domain.ports.letters import StoredObject
+
+# The largest chunk a streamed read gives: what one piece costs in memory at a time.
+CHUNK_BYTES = 1024 * 1024
 
 
 class UploadedDocumentRepository(Protocol):
@@ -65,4 +72,53 @@ class UploadSlots(Protocol):
 
     def received(self, key: str) -> ReceivedObject | None:
         """The object at `key` with the SHA-256 of its bytes, None when nothing came."""
+        ...
+
+
+@runtime_checkable
+class StreamedDocuments(Protocol):
+    """A document store that gives an object in chunks and takes one from a file, so a
+    dossier of many 25 MiB pieces is read and stored in bounded memory. Kept apart from
+    domain.ports.letters.DocumentStore, as UploadSlots is."""
+
+    def read_chunks(self, key: str) -> Iterator[bytes]:
+        """The object's bytes in order, each chunk at most CHUNK_BYTES. Raises StorageFailed
+        (at the first chunk when nothing is at the key, or midway)."""
+        ...
+
+    def put_once_file(self, key: str, body: IO[bytes], size: int, sha256: str,
+                      content_type: str, metadata: Mapping[str, str]) -> StoredObject:
+        """`put_once` of the `size` bytes `body` reads from where it stands, whose SHA-256
+        is `sha256`: the store checks it (other bytes are refused, StorageFailed).
+
+        Raises AlreadyStored or StorageFailed, as put_once."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenArchive:
+    """An archive written on scratch space: its size, its SHA-256 and the file, at its
+    start, to store it from."""
+
+    size: int
+    sha256: str
+    file: IO[bytes]
+
+
+class DossierArchive(Protocol):
+    """Scratch space (a Lambda's /tmp) a dossier's archive is written in, used once as a
+    context manager: leaving it deletes what it holds."""
+
+    def __enter__(self) -> DossierArchive: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def keep(self, chunks: Iterable[bytes]) -> object:
+        """Writes a stored piece's chunks as they come; where they are (its own handle, for
+        domain.judicial.dossier.StoredBytes.ref)."""
+        ...
+
+    def write(self, files: Sequence[DossierFile]) -> WrittenArchive:
+        """The archive of `files`, deterministic (the same files, the same bytes); a piece
+        read as a stream (DossierFile.stored) taken back from where `keep` put it."""
         ...

@@ -5,30 +5,37 @@ The archive is stored, not answered: with uploaded pieces of up to 25 MiB each i
 the 6 MB a Lambda response may carry, and a stored archive is what was handed over, with
 its hash. Its key is its own SHA-256 under the claim, so asking again for an unchanged
 dossier stores nothing new (`put_once` finds the same bytes there) and a changed one is a
-new object, the earlier kept: write-once, as letters are."""
+new object, the earlier kept: write-once, as letters are.
+
+Built in bounded memory: each piece is read from the store in chunks, hashed as it streams
+into scratch space (domain.ports.documents.DossierArchive, a Lambda's /tmp), the zip is
+written there from those chunks and stored from the file. A piece is read once; the
+manifest, which precedes the pieces in the zip, has their hashes from that read."""
 
 from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from domain.amounts.settlement import settle
 from domain.claims.judicial import JudicialRoute
 from domain.claims.model import ClaimEvent
 from domain.judicial import dossier
-from domain.judicial.dossier import DossierFile, DossierInput, exhibits
+from domain.judicial.dossier import DossierFile, DossierInput, StoredBytes, exhibits
 from domain.judicial.proceedings import TERMINAL
-from domain.ports.letters import AlreadyStored
+from domain.ports.documents import DossierArchive, StreamedDocuments
+from domain.ports.letters import AlreadyStored, DocumentStore
 from domain.ports.repositories import PageRequest
 from domain.services.amounts import judicial_section
 from domain.services.caller import Caller, Ports
-from domain.services.letters import DOWNLOAD_URL_SECONDS, _need
+from domain.services.letters import DOWNLOAD_URL_SECONDS, PortMissing, _need
 from domain.shared.errors import Conflict, DomainValidationError, NotFound
 from domain.shared.language import Language
 
-ArchiveWriter = Callable[[Sequence[DossierFile]], bytes]
+# A new scratch space per dossier (adapters.dossier_archive.ZipArchive).
+ArchiveFactory = Callable[[], DossierArchive]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +46,9 @@ class StoredDossier:
     files: int
     download_url: str
     expires_in: int
+    # The pieces whose bytes are not those recorded when they were stored (their paths):
+    # the archive says so too (manifest, cover note).
+    altered: tuple[str, ...] = ()
 
 
 def dossier_input(claim_id: str, caller: Caller, ports: Ports,
@@ -79,7 +89,8 @@ def dossier_input(claim_id: str, caller: Caller, ports: Ports,
 
 
 def dossier_files(data: DossierInput, ports: Ports) -> list[DossierFile]:
-    """The dossier's files, each stored piece read through the document store."""
+    """The dossier's files, each stored piece read whole through the document store: to
+    look at them in memory. build_dossier streams them instead."""
     documents = _need(ports.documents, "document store")
     bodies = {p.object_key: documents.read(p.object_key) for p in exhibits(data)}
     return dossier.build(data, bodies)
@@ -112,25 +123,54 @@ def dossier_route(claim_id: str, requested: str | None, caller: Caller,
     return route
 
 
-def build_dossier(claim_id: str, caller: Caller, ports: Ports, write: ArchiveWriter, *,
+def _streamed(ports: Ports) -> StreamedDocuments:
+    documents: DocumentStore = _need(ports.documents, "document store")
+    if not isinstance(documents, StreamedDocuments):
+        raise PortMissing("this function's document store reads no object in chunks")
+    return documents
+
+
+def _kept(space: DossierArchive, chunks: Iterable[bytes]) -> StoredBytes:
+    """The piece's chunks into scratch space, its size and SHA-256 taken as they pass."""
+    digest, size = hashlib.sha256(), 0
+
+    def counted() -> Iterator[bytes]:
+        nonlocal size
+        for chunk in chunks:
+            digest.update(chunk)
+            size += len(chunk)
+            yield chunk
+
+    ref = space.keep(counted())
+    return StoredBytes(size, digest.hexdigest(), ref)
+
+
+def build_dossier(claim_id: str, caller: Caller, ports: Ports, archive: ArchiveFactory, *,
                   route: str | None = None, court_type: str | None = None) -> StoredDossier:
     """`route`: the query's choice (`injonction_de_payer`, `none`), see dossier_route."""
     data = dossier_input(claim_id, caller, ports, dossier_route(claim_id, route, caller, ports),
                          court_type)
-    files = dossier_files(data, ports)
-    archive = write(files)
-    sha = hashlib.sha256(archive).hexdigest()
-    key = f"dossiers/{caller.creditor_id}/{claim_id}/{sha}.zip"
-    documents = _need(ports.documents, "document store")
-    try:
-        documents.put_once(key, archive, "application/zip",
-                           {"claim": claim_id, "made_on": data.made_on.isoformat()})
-    except AlreadyStored:
-        pass  # the same bytes, asked for again: the key is their hash
+    documents = _streamed(ports)
+    pieces = exhibits(data)
+    with archive() as space:
+        read = {key: _kept(space, documents.read_chunks(key))
+                for key in dict.fromkeys(p.object_key for p in pieces)}
+        files = dossier.build(data, read)
+        written = space.write(files)
+        key = f"dossiers/{caller.creditor_id}/{claim_id}/{written.sha256}.zip"
+        try:
+            documents.put_once_file(key, written.file, written.size, written.sha256,
+                                    "application/zip",
+                                    {"claim": claim_id, "made_on": data.made_on.isoformat()})
+        except AlreadyStored:
+            pass  # the same bytes, asked for again: the key is their hash
     name = f"dossier-{claim_id}-{data.made_on.isoformat()}.zip"
-    url = documents.download_url(key, name, DOWNLOAD_URL_SECONDS)
-    return StoredDossier(key, sha, len(archive), len(files), url, DOWNLOAD_URL_SECONDS)
+    url = _need(ports.documents, "document store").download_url(key, name,
+                                                                DOWNLOAD_URL_SECONDS)
+    hashes = {f.path: f.sha256 for f in files}  # the pieces' taken as they streamed
+    return StoredDossier(key, written.sha256, written.size, len(files), url,
+                         DOWNLOAD_URL_SECONDS, tuple(sorted(dossier.altered(pieces, hashes))))
 
 
-__all__ = ["ROUTE_CHOICES", "ArchiveWriter", "Language", "StoredDossier", "build_dossier",
+__all__ = ["ROUTE_CHOICES", "ArchiveFactory", "Language", "StoredDossier", "build_dossier",
            "dossier_files", "dossier_input", "dossier_route"]

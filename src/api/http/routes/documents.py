@@ -178,10 +178,10 @@ class DossierController(Controller):
                   "way this chooses: `injonction_de_payer` (the default) or `none`")] = None,
               court_type: Annotated[CourtTypeName | None, QueryParameter()] = None,
               ) -> Redirect:
-        from adapters.dossier_archive import write_zip
+        from adapters.dossier_archive import ZipArchive
         from domain.services import dossier
 
-        stored = dossier.build_dossier(claim_id, caller, ports, write_zip, route=route,
+        stored = dossier.build_dossier(claim_id, caller, ports, ZipArchive, route=route,
                                        court_type=court_type)
         return Redirect(stored.download_url, status_code=303, headers={
             "X-Dossier-SHA256": stored.sha256, "X-Dossier-Size": str(stored.size)})
