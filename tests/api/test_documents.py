@@ -111,6 +111,27 @@ def test_the_dossier_is_a_redirect_to_a_zip_whose_manifest_hashes_every_file(
         assert not any(n.startswith("injonction-de-payer/") for n in z.namelist())
 
 
+def test_a_piece_altered_in_the_store_is_counted_and_named_in_the_manifest(
+        client: Any, tenant: Tenant) -> None:
+    claim = new_claim(client, tenant, new_debtor(client, tenant)["id"])
+    record = upload(client, tenant, claim["id"], PDF, invoice_number="F-001").json()
+    intact = client.get(f"/v1/claims/{claim['id']}/dossier", headers=tenant.headers,
+                        follow_redirects=False)
+    assert intact.headers["x-dossier-altered"] == "0"
+    s3 = boto3.client("s3")
+    (key,) = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="documents/")[
+        "Contents"] if record["id"] in o["Key"]]
+    s3.put_object(Bucket=BUCKET, Key=key, Body=PDF + b"tampered")  # behind Relance's back
+    altered = client.get(f"/v1/claims/{claim['id']}/dossier", headers=tenant.headers,
+                         follow_redirects=False)
+    assert altered.status_code == 303 and altered.headers["x-dossier-altered"] == "1"
+    with zipfile.ZipFile(io.BytesIO(stored_object(altered.headers["location"]))) as z:
+        manifest = json.loads(z.read("manifest.json"))
+    (entry,) = [f for f in manifest["files"] if f.get("recorded_sha256")]
+    assert entry["recorded_sha256"] == record["sha256"] == hashlib.sha256(PDF).hexdigest()
+    assert entry["sha256"] == hashlib.sha256(PDF + b"tampered").hexdigest()
+
+
 BIG = PDF + b"z" * (5 * 1024 * 1024)  # above what a request's body may carry (4 MiB)
 
 

@@ -14,6 +14,7 @@ whose signature binds those; the client sends the bytes to S3, then `POST
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import ResponseHeader
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter, RawBody
 from litestar.response import Redirect
@@ -166,7 +167,16 @@ class DossierController(Controller):
     tags = ["documents"]
 
     @get("/", **operation("BuildDossier", 400, 401, 403, 404, 409, 503),
-         guards=[requires("read")], status_code=303,
+         guards=[requires("read")], status_code=303, response_headers=[
+             ResponseHeader(name="X-Dossier-SHA256", documentation_only=True, required=True,
+                            description="The zip's SHA-256, also its object's name"),
+             ResponseHeader(name="X-Dossier-Size", documentation_only=True, required=True,
+                            description="The zip's size in bytes"),
+             ResponseHeader(name="X-Dossier-Altered", documentation_only=True, required=True,
+                            description="How many stored pieces no longer have the SHA-256 "
+                            "recorded when they were uploaded (0 for an intact dossier; the "
+                            "manifest gives each one's `recorded_sha256`, the cover note "
+                            "lists them)")],
          summary="Build the claim's evidence dossier (a zip with its manifest of SHA-256) "
          "and redirect (303) to it by a presigned link valid a few minutes")
     def build(self, caller: CallerDep, ports: PortsDep, claim_id: FromPath[str],
@@ -184,4 +194,5 @@ class DossierController(Controller):
         stored = dossier.build_dossier(claim_id, caller, ports, ZipArchive, route=route,
                                        court_type=court_type)
         return Redirect(stored.download_url, status_code=303, headers={
-            "X-Dossier-SHA256": stored.sha256, "X-Dossier-Size": str(stored.size)})
+            "X-Dossier-SHA256": stored.sha256, "X-Dossier-Size": str(stored.size),
+            "X-Dossier-Altered": str(len(stored.altered))})
