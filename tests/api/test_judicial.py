@@ -176,3 +176,53 @@ def test_a_court_s_postal_code_sets_its_seat_and_its_local_holidays(
     assert filed.status_code == 200, filed.text
     assert filed.json()["court"] == {"name": "Tribunal judiciaire de Strasbourg", "kind": "TJ",
                                      "seat": "metropolitan", "postal_code": "67000"}
+
+
+def test_an_appeal_is_recorded_and_shown_and_a_decision_in_last_resort_takes_none(
+        client: Any, tenant: Any) -> None:
+    def judged(amount: str, number: str) -> dict[str, Any]:
+        debtor = new_debtor(client, tenant, name=f"Débiteur {number}")
+        made = client.post("/v1/claims", headers=tenant.headers, json={
+            "debtor_id": debtor["id"], "currency": "EUR", "invoices": [{
+                "number": number, "issue_date": "2026-01-15", "due_date": "2026-02-01",
+                "amount": amount}]})
+        assert made.status_code == 201, made.text
+        started = client.post(f"/v1/claims/{made.json()['id']}/actions/start_judicial",
+                              headers=tenant.headers, json={"route": "refere_provision"})
+        assert started.status_code == 200, started.text
+        claim = made.json()
+        for body in ({"type": "summons_served", "occurred_on": "2026-03-02"},
+                     {"type": "hearing_set", "occurred_on": "2026-03-03",
+                      "hearing_on": "2026-03-09"},
+                     {"type": "judgment", "occurred_on": "2026-03-09", "amount": amount},
+                     {"type": "judgment_served", "occurred_on": "2026-03-10"}):
+            answered = post(client, tenant, claim, body)
+            assert answered.status_code == 200, answered.text
+        return claim
+
+    big = judged("6000.00", "F-A1")
+    served = client.get(url(big), headers=tenant.headers).json()
+    assert "appealed" in served["allowed_events"] and served["appeal"] is None
+    assert_problem(post(client, tenant, big, {"type": "appealed", "occurred_on": "2026-03-10"}),
+                   422, "appellant")
+    appealed = post(client, tenant, big, {"type": "appealed", "occurred_on": "2026-03-10",
+                                          "appellant": "debtor"})
+    assert appealed.status_code == 200, appealed.text
+    body = appealed.json()
+    assert (body["state"], body["appeal"]) == ("enforceable", {
+        "appealed_on": "2026-03-10", "appellant": "debtor", "decided_on": None})
+    assert "appeal_decided" in body["allowed_events"] and "appealed" not in body["allowed_events"]
+    # Référé: 15 days from its service (CPC 490), met by the appeal.
+    appeal = next(d for d in body["deadlines"] if d["what"] == "appeal")
+    assert (appeal["last_day"], appeal["status"]) == ("2026-03-25", "met")
+    assert_problem(post(client, tenant, big, {"type": "appeal_decided",
+                                              "occurred_on": "2026-03-10"}), 422, "amount")
+    assert_problem(post(client, tenant, big, {"type": "appeal_decided",
+                                              "occurred_on": "2026-03-10", "amount": "-1.00"}),
+                   400, "amount")
+
+    small = judged("3000.00", "F-A2")  # up to 5,000 EUR: in last resort
+    assert "appealed" not in client.get(url(small), headers=tenant.headers).json()[
+        "allowed_events"]
+    assert_problem(post(client, tenant, small, {"type": "appealed", "occurred_on": "2026-03-10",
+                                                "appellant": "debtor"}), 409)

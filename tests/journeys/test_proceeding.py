@@ -295,3 +295,137 @@ def test_an_adjourned_hearing_moves_the_placement_task_instead_of_adding_one(
         "judicial event hearing_set (replaced)")
     assert open_kinds(world, caller, claim_id) == {
         TaskKind.ATTEND_HEARING: date(2026, 12, 7), TaskKind.PLACE_SUMMONS: date(2026, 11, 20)}
+
+
+def _judged(world: FakeWorld, caller: Caller, amount: str = "6000.00",
+            number: str = "F-9") -> str:
+    """A claim of 6,000 EUR (above the last resort: appealable) taken to the TJ of Lyon on
+    the merits, the hearing set for Monday 2 November 2026."""
+    debtor = services.create_debtor(services.DebtorDraft(
+        kind=DebtorKind.BUSINESS, name="Boulangerie Martin SAS", country="FR",
+        contact_points=[services.ContactPointDraft(
+            ContactKind.POSTAL_ADDRESS, address=PostalAddress(
+                "Boulangerie Martin SAS", ("12 rue de la République",), "69002", "Lyon",
+                "FR"))]), caller, world.ports)
+    claim, _ = services.create_claim(services.ClaimDraft(
+        debtor_id=debtor.id, currency="EUR", invoices=[services.InvoiceDraft(
+            number, date(2026, 2, 14), date(2026, 3, 16), amount)]), caller, world.ports)
+    on(world, date(2026, 9, 1))
+    start_judicial(world, caller, claim.id, JudicialRoute.ASSIGNATION_AU_FOND)
+    event(world, caller, claim.id, "summons_served", date(2026, 9, 1),
+          court=Court("Tribunal judiciaire de Lyon", "TJ", Residence.METROPOLITAN))
+    event(world, caller, claim.id, "hearing_set", date(2026, 9, 2),
+          hearing_on=date(2026, 11, 2))
+    event(world, caller, claim.id, "summons_placed", date(2026, 10, 5))
+    return claim.id
+
+
+def judgment_of(world: FakeWorld, caller: Caller, claim_id: str) -> object:
+    found = world.ports.unit_of_work().claims.get_claim_account(caller.creditor_id, claim_id)
+    assert found is not None
+    return found[1].judgment
+
+
+def test_the_debtor_appeals_enforcement_goes_on_and_the_arret_lowers_the_award(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = _judged(world, caller)
+    event(world, caller, claim_id, "judgment", date(2026, 11, 20), amount="6000.00")
+    view = event(world, caller, claim_id, "judgment_served", date(2026, 11, 30))
+    assert "appealed" in jp_events(view)
+    # Served Monday 30 November: a month to appeal, to Wednesday 30 December (CPC 538).
+    with pytest.raises(DomainValidationError) as nobody:
+        event(world, caller, claim_id, "appealed", date(2026, 12, 15))
+    assert nobody.value.errors[0].field == "appellant"
+    view = event(world, caller, claim_id, "appealed", date(2026, 12, 15), appellant="debtor")
+    # The decision stays enforceable (CPC 514): the same state, enforcement goes on.
+    assert view.proceeding.state == "enforceable"
+    assert deadline(view, "appeal") == (date(2026, 12, 30), date(2026, 12, 30), Status.MET)
+    assert "appealed" not in jp_events(view) and "appeal_decided" in jp_events(view)
+    # A lawyer before the cour d'appel within the month (CPC 902): Friday 15 January.
+    lawyer = next(t for t in tasks(world, caller, claim_id)
+                  if t.kind is TaskKind.INSTRUCT_LAWYER)
+    assert (lawyer.status, lawyer.due_at.astimezone(PARIS).date()) == (
+        TaskStatus.OPEN, date(2027, 1, 15))
+    assert "cour d'appel" in lawyer.title
+    view = event(world, caller, claim_id, "enforcement_step", date(2027, 1, 5),
+                 step="saisie-attribution")
+    assert view.proceeding.state == "enforcement"
+
+    with pytest.raises(DomainValidationError) as missing:
+        event(world, caller, claim_id, "appeal_decided", date(2027, 6, 10))
+    assert missing.value.errors[0].field == "amount"
+    # The arrêt awards 4,000: it is the title now, to be served; no second appeal.
+    view = event(world, caller, claim_id, "appeal_decided", date(2027, 6, 10),
+                 amount="4000.00", pronounced_on=date(2027, 6, 8))
+    assert view.proceeding.state == "judgment"
+    judgment = judgment_of(world, caller, claim_id)
+    assert (judgment.pronounced_on, judgment.amount_awarded) == (  # type: ignore[attr-defined]
+        date(2027, 6, 8), Decimal("4000.00"))
+    assert open_kinds(world, caller, claim_id) == {TaskKind.SERVE_JUDGMENT: date(2027, 6, 10)}
+    lawyer = next(t for t in tasks(world, caller, claim_id)
+                  if t.kind is TaskKind.INSTRUCT_LAWYER)
+    assert lawyer.status is TaskStatus.DONE
+    view = event(world, caller, claim_id, "judgment_served", date(2027, 6, 20))
+    assert view.proceeding.state == "enforceable"
+    assert not any(d.what == "appeal" for d in view.deadlines)
+    assert "appealed" not in jp_events(view)
+    timeline = [e.data.get("type") for e in world.ports.unit_of_work().claims.list_events(
+        caller.creditor_id, claim_id, PageRequest(100)).items]
+    assert ["appealed", "appeal_decided"] == [t for t in timeline
+                                              if t in ("appealed", "appeal_decided")]
+
+
+def test_the_arret_that_confirms_leaves_the_title_and_its_enforcement(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = _judged(world, caller)
+    event(world, caller, claim_id, "judgment", date(2026, 11, 20), amount="6000.00")
+    event(world, caller, claim_id, "judgment_served", date(2026, 11, 30))
+    event(world, caller, claim_id, "appealed", date(2026, 12, 15), appellant="debtor")
+    event(world, caller, claim_id, "enforcement_step", date(2027, 1, 5), step="saisie-vente")
+    view = event(world, caller, claim_id, "appeal_decided", date(2027, 6, 10),
+                 amount="6000.00")
+    assert view.proceeding.state == "enforcement"
+    assert judgment_of(world, caller, claim_id).pronounced_on == date(  # type: ignore[attr-defined]
+        2026, 11, 20)
+
+
+def test_the_creditor_appeals_a_dismissal_and_wins_or_loses(
+        world: FakeWorld, caller: Caller) -> None:
+    won = _judged(world, caller)
+    view = event(world, caller, won, "rejected", date(2026, 11, 20))
+    with pytest.raises(DomainValidationError):  # the debtor has nothing to appeal
+        event(world, caller, won, "appealed", date(2026, 12, 1), appellant="debtor")
+    view = event(world, caller, won, "appealed", date(2026, 12, 1), appellant="creditor")
+    assert view.proceeding.state == "rejected"
+    # CPC 908: the appellant's conclusions within 3 months, Monday 1 March 2027.
+    assert open_kinds(world, caller, won) == {TaskKind.INSTRUCT_LAWYER: date(2027, 3, 1)}
+    view = event(world, caller, won, "appeal_decided", date(2027, 9, 1), amount="6000.00")
+    assert (view.proceeding.state, view.proceeding.judgment_amount) == (
+        "judgment", Decimal("6000.00"))
+    assert view.proceeding.prescription_interrupted_on == date(2026, 9, 1)
+
+    lost = _judged(world, caller, number="F-10")
+    event(world, caller, lost, "judgment", date(2026, 11, 20), amount="6000.00")
+    event(world, caller, lost, "judgment_served", date(2026, 11, 30))
+    event(world, caller, lost, "appealed", date(2026, 12, 15), appellant="debtor")
+    view = event(world, caller, lost, "appeal_decided", date(2027, 6, 10), amount="0.00")
+    assert view.proceeding.state == "rejected"
+    assert judgment_of(world, caller, lost) is None  # no title left to run interest on
+    view = event(world, caller, lost, "closed", date(2027, 6, 11))
+    assert view.proceeding.prescription_interrupted_on is None  # C. civ. 2243
+
+
+def test_a_decision_in_last_resort_takes_no_appeal(world: FakeWorld, caller: Caller) -> None:
+    claim_id = _judged(world, caller, amount="4800.00")
+    event(world, caller, claim_id, "judgment", date(2026, 11, 20), amount="4800.00")
+    view = event(world, caller, claim_id, "judgment_served", date(2026, 11, 30))
+    assert "appealed" not in jp_events(view)
+    with pytest.raises(ActionNotAllowed):
+        event(world, caller, claim_id, "appealed", date(2026, 12, 15), appellant="debtor")
+
+
+def jp_events(view: jps.JudicialView) -> list[str]:
+    from domain.judicial.parameters import judicial_parameters
+    from domain.judicial.proceedings import proceeding_events
+
+    return proceeding_events(view.proceeding, judicial_parameters())

@@ -71,6 +71,10 @@ class EventType(StrEnum):
     LAPSED = "lapsed"
     WITHDRAWN = "withdrawn"
     CLOSED = "closed"
+    # An appeal against the decision on the merits (appealable_now), and the cour d'appel's
+    # arrêt: taken beside the table, by the decision's state, not by MACHINES.
+    APPEALED = "appealed"
+    APPEAL_DECIDED = "appeal_decided"
     # Neither moves the state: a cost or a document recorded on its own.
     COST = "cost"
     DOCUMENT = "document"
@@ -237,6 +241,37 @@ def allowed_events(route: JudicialRoute, state: State) -> list[str]:
     return [*moves, EventType.COST.value, EventType.DOCUMENT.value]
 
 
+# A decision on the merits may be appealed from these states: pronounced (before or after
+# its service), enforced, or the demand dismissed. The order of an injonction de payer is
+# not (it is opposed); a decision in last resort is not (appeal.last_resort_up_to).
+_APPEALABLE = frozenset({State.JUDGMENT, State.ENFORCEABLE, State.ENFORCEMENT,
+                         State.REJECTED})
+
+
+def appealable_now(p: Proceeding, params: ParameterTable) -> bool:
+    """Whether an appeal may be recorded: a decision on the merits of a route that has one
+    (_APPEAL_DAYS), not yet appealed, above the last-resort threshold on the day."""
+    if p.route not in _APPEAL_DAYS or p.state not in _APPEALABLE or p.appealed_on is not None:
+        return False
+    if p.state is not State.REJECTED and p.judgment_on is None:
+        return False  # enforceable without a judgment: an unopposed order
+    on = p.judgment_served_on or p.judgment_on or p.last_event_on or p.started_at.date()
+    return p.amount_claimed > params.at("appeal.last_resort_up_to", on).value
+
+
+def proceeding_events(p: Proceeding, params: ParameterTable) -> list[str]:
+    """What the proceeding takes now: its state's events (allowed_events), and the appeal's
+    where they apply (appealable_now; the arrêt once appealed)."""
+    moves = allowed_events(p.route, p.state)
+    if p.state in TERMINAL:
+        return moves
+    if appealable_now(p, params):
+        moves.insert(-2, EventType.APPEALED.value)
+    elif p.appealed_on is not None and p.appeal_decided_on is None:
+        moves.insert(-2, EventType.APPEAL_DECIDED.value)
+    return moves
+
+
 class Residence(StrEnum):
     """Where a party lives, as the distance extensions of CPC 643-644 tell places apart."""
 
@@ -363,6 +398,9 @@ class Proceeding:
     enforceable_on: date | None = None
     ended_on: date | None = None
     prescription_interrupted_on: date | None = None
+    appealed_on: date | None = None
+    appellant: Party | None = None
+    appeal_decided_on: date | None = None
     number: int = 1  # its rank among the claim's proceedings (a new route after a rejection)
     version: int = 1
 
@@ -410,10 +448,26 @@ class EventInput:
     # assignation served, a lawyer taking the case after an opposition).
     court: Court | None = None
     filer: Filer | None = None
+    appellant: str | None = None  # appealed: `debtor` or `creditor`
 
 
 def _field(path: str, message: str, code: str) -> DomainValidationError:
     return DomainValidationError(path, message, code=code)
+
+
+def _after_arret(p: Proceeding, e: EventInput) -> State:
+    """The state the cour d'appel's arrêt leaves: the same when it confirms the decision in
+    full (its title stands, its enforcement goes on); `judgment` when it awards another
+    amount or reverses a dismissal (the arrêt is the new title, to be served); `rejected`
+    when it dismisses the demand."""
+    if e.amount is None or e.amount < 0:
+        raise _field("amount", "the amount the arrêt awards (0.00 when it dismisses the "
+                     "demand) is required", "required")
+    if e.amount == 0:
+        return State.REJECTED
+    if p.state is not State.REJECTED and e.amount == p.judgment_amount:
+        return p.state
+    return State.JUDGMENT
 
 
 def apply_event(p: Proceeding, e: EventInput, today: date, params: ParameterTable,
@@ -423,7 +477,7 @@ def apply_event(p: Proceeding, e: EventInput, today: date, params: ParameterTabl
     Raises ActionNotAllowed (the state does not take this event: 409 with the ones it
     does) or DomainValidationError (a date in the future, before the previous event or
     before the law allows, a missing field)."""
-    allowed = allowed_events(p.route, p.state)
+    allowed = proceeding_events(p, params)
     if e.type not in allowed:
         raise ActionNotAllowed(f"judicial event {e.type}", f"judicial, {p.state.value}",
                                allowed, f"a {p.route.value} in state {p.state.value} "
@@ -437,8 +491,10 @@ def apply_event(p: Proceeding, e: EventInput, today: date, params: ParameterTabl
                      "before_previous_event")
     if kind is EventType.WITHDRAWN:
         to = State.CLOSED
-    elif kind in (EventType.COST, EventType.DOCUMENT):
-        to = p.state
+    elif kind in (EventType.COST, EventType.DOCUMENT, EventType.APPEALED):
+        to = p.state  # an appeal does not stop enforcement (CPC 514: appeal.provisional)
+    elif kind is EventType.APPEAL_DECIDED:
+        to = _after_arret(p, e)
     else:
         to = MACHINES[p.route][p.state][kind]
     changes: dict[str, object] = {}
@@ -535,6 +591,31 @@ def apply_event(p: Proceeding, e: EventInput, today: date, params: ParameterTabl
                              "required")
         case EventType.DECLARED:
             changes["declared_on"] = day
+        case EventType.APPEALED:
+            if e.appellant not in (Party.DEBTOR.value, Party.CREDITOR.value):
+                raise _field("appellant", "who appeals: debtor or creditor", "required")
+            if p.state is State.REJECTED and e.appellant != Party.CREDITOR.value:
+                raise _field("appellant", "the demand was dismissed: only the creditor "
+                             "appeals that", "invalid")
+            changes["appealed_on"], changes["appellant"] = day, Party(e.appellant)
+            details["appellant"] = e.appellant
+        case EventType.APPEAL_DECIDED:
+            pronounced = e.pronounced_on or day
+            if pronounced > day:
+                raise _field("pronounced_on", "after the day it is recorded", "after_occurred_on")
+            assert p.appealed_on is not None  # proceeding_events
+            if pronounced < p.appealed_on:
+                raise _field("pronounced_on", f"before the appeal "
+                             f"({p.appealed_on.isoformat()})", "before_appeal")
+            assert e.amount is not None  # _after_arret
+            changes["appeal_decided_on"] = pronounced
+            details["pronounced_on"] = pronounced.isoformat()
+            if to is State.JUDGMENT:
+                # The arrêt is the title now: served, it is enforceable (CPC 503).
+                changes.update(judgment_on=pronounced, judgment_amount=e.amount,
+                               judgment_served_on=None, enforceable_on=None)
+            elif to is State.REJECTED:
+                changes.update(judgment_amount=None, enforceable_on=None)
         case EventType.COST:
             if e.cost is None:
                 raise _field("cost", "a cost event records a cost", "required")
@@ -750,7 +831,8 @@ def _appeal_deadline(p: Proceeding, params: ParameterTable) -> _Rule | None:
     distance (CPC 643-644). None when the decision is in last resort by its amount (the
     claim's value up to the threshold: no appeal, CPC 490 al. 1 for the référé) or the
     route's appeal is another law's (the European procedures)."""
-    if p.judgment_served_on is None or p.route not in _APPEAL_DAYS:
+    if (p.judgment_served_on is None or p.route not in _APPEAL_DAYS
+            or p.appeal_decided_on is not None):  # an arrêt: a pourvoi, not modelled
         return None
     on = p.judgment_served_on
     last_resort = params.at("appeal.last_resort_up_to", on)
@@ -900,8 +982,9 @@ def deadlines(p: Proceeding, params: ParameterTable, today: date) -> list[Deadli
                              else Status.MOOT if ended or p.judgment_on else Status.OPEN))
     appeal = _appeal_deadline(p, params)
     if appeal is not None:
-        out.append(_deadline("appeal", appeal, "by", Party.DEBTOR,
-                             Status.MISSED if today > appeal.last_day else Status.OPEN))
+        out.append(_deadline("appeal", appeal, "by", Party.DEBTOR, _status_by(
+            p.appealed_on if p.appellant is Party.DEBTOR else None, appeal.last_day, today,
+            ended)))
     placement = _placement_deadline(p, params)
     if placement is not None:
         out.append(_deadline("place_summons", placement, "by", Party.CREDITOR,
@@ -931,6 +1014,21 @@ def deadlines(p: Proceeding, params: ParameterTable, today: date) -> list[Deadli
                              Status.MET if p.state is State.CLOSED
                              else Status.MISSED if today > rule.last_day else Status.OPEN))
     return sorted(out, key=lambda d: (d.last_day, d.what))
+
+
+def appeal_task(p: Proceeding, params: ParameterTable) -> tuple[str, date, str] | None:
+    """What the creditor does once an appeal is lodged, by when and why: as respondent,
+    instruct a lawyer (representation is mandatory before the cour d'appel); as
+    appellant, have its lawyer file the conclusions, else the appeal lapses."""
+    if p.appealed_on is None or p.appellant is None:
+        return None
+    if p.appellant is Party.DEBTOR:
+        param = params.at("appeal.respondent_lawyer_months", p.appealed_on)
+        return ("respondent", _extended(_months(p.appealed_on, param), days_off_region(p)),
+                param.source)
+    param = params.at("appeal.appellant_conclusions_months", p.appealed_on)
+    return ("appellant", _extended(_months(p.appealed_on, param), days_off_region(p)),
+            param.source)
 
 
 def title_enforceable_until(p: Proceeding, params: ParameterTable) -> date | None:

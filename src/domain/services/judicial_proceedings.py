@@ -60,6 +60,7 @@ _DONE_BY: dict[jp.EventType, frozenset[TaskKind]] = {
     jp.EventType.ENFORCEMENT_STEP: frozenset({TaskKind.INSTRUCT_ENFORCEMENT}),
     jp.EventType.DECLARED: frozenset({TaskKind.DECLARE_CLAIM}),
     jp.EventType.SUMMONS_PLACED: frozenset({TaskKind.PLACE_SUMMONS}),
+    jp.EventType.APPEAL_DECIDED: frozenset({TaskKind.INSTRUCT_LAWYER}),
 }
 
 # The tasks an event makes obsolete without doing them (closed as skipped): an adjourned
@@ -83,6 +84,14 @@ _TITLES = {
 }
 
 
+# The creditor's act once an appeal is lodged (domain.judicial.proceedings.appeal_task).
+_APPEAL_TITLES = {
+    "respondent": "Instruct a lawyer before the cour d'appel by {day}: the debtor appealed, "
+                  "and representation is mandatory there (the decision stays enforceable)",
+    "appellant": "Have the appellant's conclusions filed by {day} (else the appeal lapses)",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class JudicialView:
     proceeding: jp.Proceeding
@@ -103,12 +112,12 @@ def _due_at(day: date, zone: str) -> datetime:
     return datetime.combine(day, time(9), tzinfo=ZoneInfo(zone))
 
 
-def _task(change: Change, kind: TaskKind, day: date) -> Task:
+def _task(change: Change, kind: TaskKind, day: date, title: str | None = None) -> Task:
     claim = change.claim
     return Task(id=new_id("tsk"), creditor_id=claim.creditor_id, claim_id=claim.id,
                 debtor_id=claim.debtor_id, kind=kind, status=TaskStatus.OPEN,
                 created_at=claim.updated_at, due_at=_due_at(day, claim.time_zone),
-                title=_TITLES[kind].format(day=day.isoformat()))
+                title=(title or _TITLES[kind]).format(day=day.isoformat()))
 
 
 def declaration_task_id(claim_id: str, opened_on: date) -> str:
@@ -230,6 +239,7 @@ class EventDraft:
     cost: CostDraft | None = None
     court: jp.Court | None = None
     filer: str | None = None
+    appellant: str | None = None
 
 
 def _cost(draft: CostDraft, currency: str, route: JudicialRoute, day: date) -> jp.Cost:
@@ -302,7 +312,9 @@ def _record_event(claim_id: str, draft: EventDraft, expected_version: int | None
             raise NotFound("judicial proceeding of claim", claim_id)
         if expected_version is not None and expected_version != p.version:
             raise _IfMatchFailed()
-        amount = (parse_amount(draft.amount, claim.currency, "amount")
+        # An arrêt may award nothing (0.00: the demand dismissed on appeal).
+        amount = (parse_amount(draft.amount, claim.currency, "amount",
+                               positive=draft.type != jp.EventType.APPEAL_DECIDED)
                   if draft.amount is not None else None)
         cost = (_cost(draft.cost, claim.currency, p.route, draft.occurred_on)
                 if draft.cost is not None else None)
@@ -313,7 +325,7 @@ def _record_event(claim_id: str, draft: EventDraft, expected_version: int | None
             type=draft.type, occurred_on=draft.occurred_on, order_date=draft.order_date,
             amount=amount, pronounced_on=draft.pronounced_on, hearing_on=draft.hearing_on,
             step=draft.step, note=draft.note, document=document, cost=cost,
-            court=draft.court, filer=filer),
+            court=draft.court, filer=filer, appellant=draft.appellant),
             change.today, params, claim.updated_at, caller.actor)
         new = replace(new, version=p.version + 1)
         kind = new.events[-1].type
@@ -326,7 +338,9 @@ def _record_event(claim_id: str, draft: EventDraft, expected_version: int | None
             reason=draft.note, proceeding_id=p.id, type=kind.value,
             occurred_on=draft.occurred_on, from_state=p.state.value, to_state=new.state.value,
             order_date=new.order_on if kind is jp.EventType.ORDER_GRANTED else None,
-            pronounced_on=new.judgment_on if kind is jp.EventType.JUDGMENT else None,
+            pronounced_on=(new.judgment_on if kind is jp.EventType.JUDGMENT
+                           else new.appeal_decided_on
+                           if kind is jp.EventType.APPEAL_DECIDED else None),
             hearing_on=draft.hearing_on, amount=amount, step=draft.step,
             document=document.name if document else None,
             document_sha256=document.sha256 if document else None,
@@ -362,6 +376,18 @@ def _apply_law(change: Change, before: jp.Proceeding, p: jp.Proceeding,
         apply_judgment(change, JudgmentDraft(
             pronounced_on=p.order_on, court=court, amount_awarded=str(p.order_amount),
             enforceable_on=p.enforceable_on))
+    elif kind is jp.EventType.APPEAL_DECIDED and p.state is jp.State.JUDGMENT:
+        # The arrêt awards another amount, or reverses a dismissal: it is the judgment
+        # the statement runs on from its day (its +5 points once it is served).
+        assert p.judgment_on is not None and p.judgment_amount is not None
+        apply_judgment(change, JudgmentDraft(
+            pronounced_on=p.judgment_on, court=f"{court} (appel)",
+            amount_awarded=str(p.judgment_amount)))
+    elif kind is jp.EventType.APPEAL_DECIDED and p.state is jp.State.REJECTED:
+        # The demand dismissed on appeal: no title is left to run interest or enforce on.
+        # What the commissaire collected under it stays recorded; its return is the
+        # creditor's to settle (restitution, not modelled).
+        change.account.judgment = None
     elif kind is jp.EventType.COMMISSAIRE_PAYMENT:
         seq = p.events[-1].seq
         amount = p.events[-1].details["amount"]
@@ -393,6 +419,7 @@ def _move_tasks(uow: UnitOfWork, change: Change, p: jp.Proceeding, kind: jp.Even
         return
     by_what = {d.what: d for d in jp.deadlines(p, params, change.today)}
     opened: list[tuple[TaskKind, date]] = []
+    titled: list[tuple[TaskKind, date, str]] = []
     day = p.events[-1].occurred_on
     match kind:
         case jp.EventType.ORDER_GRANTED if "serve_order" in by_what:
@@ -411,6 +438,13 @@ def _move_tasks(uow: UnitOfWork, change: Change, p: jp.Proceeding, kind: jp.Even
                 opened.append((TaskKind.PLACE_SUMMONS, place.last_day))
         case jp.EventType.JUDGMENT:
             opened.append((TaskKind.SERVE_JUDGMENT, day))
+        case jp.EventType.APPEAL_DECIDED if p.state is jp.State.JUDGMENT:
+            opened.append((TaskKind.SERVE_JUDGMENT, day))  # the arrêt, now the title
+        case jp.EventType.APPEALED:
+            found = jp.appeal_task(p, params)
+            assert found is not None
+            role, due, _ = found
+            titled.append((TaskKind.INSTRUCT_LAWYER, due, _APPEAL_TITLES[role]))
         case _:
             pass
     if p.state is jp.State.ENFORCEABLE and kind is not jp.EventType.COMMISSAIRE_PAYMENT \
@@ -418,6 +452,8 @@ def _move_tasks(uow: UnitOfWork, change: Change, p: jp.Proceeding, kind: jp.Even
         opened.append((TaskKind.INSTRUCT_ENFORCEMENT, day))
     for task_kind, due in opened:
         uow.tasks.add_task(_task(change, task_kind, due))
+    for task_kind, due, title in titled:
+        uow.tasks.add_task(_task(change, task_kind, due, title))
 
 
 def costs_summary(p: jp.Proceeding) -> tuple[Decimal, Decimal]:

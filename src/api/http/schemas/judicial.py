@@ -38,6 +38,8 @@ JudicialEventType = Literal[
     "lapsed",
     "withdrawn",
     "closed",
+    "appealed",
+    "appeal_decided",
     "cost",
     "document",
 ]
@@ -93,11 +95,16 @@ class JudicialEventCreate(Input):
         "deadline runs from it (CPC 1411, décret 2026-96)"))] | None = None
     amount: Annotated[DecimalString, Meta(description=(
         "judgment: the amount awarded (required); order_granted: the amount ordered "
-        "(required); "
+        "(required); appeal_decided: what the arrêt awards (required; 0.00 when it "
+        "dismisses the demand, the same as the judgment when it confirms it); "
         "commissaire_payment: the amount passed on (required), recorded as a payment"))
     ] | None = None
     pronounced_on: Annotated[date, Meta(description=(
-        "judgment: the day pronounced, when not the day recorded"))] | None = None
+        "judgment, appeal_decided: the day pronounced, when not the day recorded"))
+    ] | None = None
+    appellant: Annotated[Literal["debtor", "creditor"], Meta(description=(
+        "appealed (required): who appeals; the enforcement of the decision goes on (CPC "
+        "514)"))] | None = None
     hearing_on: Annotated[date, Meta(description="hearing_set: the hearing's date")] | None = None
     step: Annotated[str, Meta(min_length=1, max_length=100, description=(
         "enforcement_step: which (saisie-attribution, saisie-vente, …)"))] | None = None
@@ -171,6 +178,13 @@ class CostTotalsOut(Output):
     borne_by_creditor: Annotated[str, Meta(description="CPCE L111-8 al. 2 and the rest")]
 
 
+class AppealOut(Output):
+    appealed_on: date
+    appellant: Literal["debtor", "creditor"]
+    decided_on: Annotated[date, Meta(description=(
+        "The day the cour d'appel pronounced its arrêt (`appeal_decided`)"))] | None
+
+
 class JudicialOut(Output):
     id: str
     claim_id: str
@@ -193,17 +207,20 @@ class JudicialOut(Output):
         "de payer's request); the claim's limitation dates count from it"))] | None
     title_enforceable_until: Annotated[date, Meta(description=(
         "CPCE L111-4: 10 years from the day the title became enforceable"))] | None
+    appeal: Annotated[AppealOut, Meta(description=(
+        "An appeal against the decision on the merits, once recorded (`appealed`)"))] | None
     version: int
 
     @classmethod
     def of(cls, view: JudicialView) -> JudicialOut:
-        from domain.judicial.proceedings import allowed_events
+        from domain.judicial.parameters import judicial_parameters
+        from domain.judicial.proceedings import proceeding_events
 
         p, cur = view.proceeding, view.currency
         recoverable, creditor = costs_summary(p)
         return cls(
             id=p.id, claim_id=p.claim_id, route=p.route.value, state=p.state.value,
-            allowed_events=allowed_events(p.route, p.state),
+            allowed_events=proceeding_events(p, judicial_parameters()),
             court=CourtOut(p.court.name, p.court.kind,
                            p.court.seat.value if p.court.seat else None,
                            p.court.postal_code) if p.court else None,
@@ -223,4 +240,8 @@ class JudicialOut(Output):
                                      e.actor, e.from_state.value, e.to_state.value,
                                      dict(e.details)) for e in p.events],
             prescription_interrupted_on=p.prescription_interrupted_on,
-            title_enforceable_until=view.title_enforceable_until, version=p.version)
+            title_enforceable_until=view.title_enforceable_until,
+            appeal=AppealOut(p.appealed_on, p.appellant.value,
+                             p.appeal_decided_on)
+            if p.appealed_on is not None and p.appellant is not None else None,
+            version=p.version)
