@@ -146,3 +146,12 @@ def test_open_proceedings_leave_the_declaration_with_its_deadline(client, tenant
     assert declaration["deadline"] == "2026-05-06"  # BODACC + 2 months (R622-24)
     # 0.80 x 0.05 (liquidation) = 0.04
     assert body["probability"]["value"] == "0.0400"
+
+
+def test_the_injonction_is_enforceable_the_day_after_the_opposition_period(client, tenant):
+    # 10 Mar: order 24 Mar (14 days, TC), served 7 Apr, the opposition month's last day
+    # 7 May: enforceable from 8 May, as the proceeding itself counts it (CPC 642).
+    claim = new_claim(client, tenant, _debtor(client, tenant)["id"])
+    ip = _route(_assess(client, tenant, claim["id"]).json(), "injonction_de_payer")
+    assert ip["time_to_title"]["typical_title_on"] == "2026-05-08"
+    assert ip["time_to_title"]["typical_days"] == 59

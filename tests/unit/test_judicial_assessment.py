@@ -167,8 +167,9 @@ def test_a_debtor_in_belgium_has_the_european_routes_not_the_french_ones() -> No
     eop = route(a, EOP)
     assert eop.conditions_met is True and eop.representation.lawyer_required is False  # type: ignore[union-attr]
     assert eop.court is not None and not eop.court.exact_court_confirmed
-    # 30 days to issue, 30 to oppose (Reg. 1896/2006): 60 days.
-    assert eop.time_to_title is not None and eop.time_to_title.typical_days == 60
+    # 30 days to issue, 30 to oppose (Reg. 1896/2006) to a Saturday moved to the Monday,
+    # enforceable the day after: 63 days.
+    assert eop.time_to_title is not None and eop.time_to_title.typical_days == 63
     esc = route(a, ESC)
     # 4,000 principal <= 5,000, interest excluded; 14 + 30 + 30 days.
     assert esc.conditions_met is True and esc.time_to_title.typical_days == 74  # type: ignore[union-attr]
@@ -228,9 +229,10 @@ def test_the_b2b_procedure_is_not_in_force_before_the_law_and_unconfirmed_after(
     assert after.conditions_met is None  # the decree is not published
     # Served 15 June (14 days), one month to 15 July, PV 8 days after: 23 July, 52 days.
     assert after.time_to_title is not None and after.time_to_title.typical_days == 52
+    assert after.time_to_title.typical_title_on == date(2026, 7, 23)
     assert not after.time_to_title.confirmed
     assert after.costs is not None and not after.costs.complete
-    assert "commercial_uncontested.contest_months" in after.unconfirmed_parameters
+    assert "commercial_uncontested.pay_or_contest_months" in after.unconfirmed_parameters
     disputed = route(run(facts(on=date(2026, 6, 1), disputed_claim=True)), L126)
     assert disputed.conditions_met is False
     consumer = route(run(facts(on=date(2026, 6, 1), kind=DebtorKind.CONSUMER)), L126)
@@ -238,14 +240,31 @@ def test_the_b2b_procedure_is_not_in_force_before_the_law_and_unconfirmed_after(
 
 
 def test_an_order_issued_from_september_2026_is_enforceable_two_months_after_service() -> None:
-    # 10 Aug: order 24 Aug (14 days, TC), served 7 Sep, opposition month: 7 Oct, 58 days.
+    # 10 Aug: order 24 Aug (14 days, TC), served 7 Sep, opposition month's last day 7 Oct:
+    # enforceable the day after (CPC 642, as the proceeding counts it), 8 Oct, 59 days.
     old = route(run(facts(on=date(2026, 8, 10))), IP).time_to_title
-    assert old is not None and old.typical_title_on == date(2026, 10, 7)
+    assert old is not None and old.typical_title_on == date(2026, 10, 8)
+    assert old.typical_days == 59
     assert "6 months" in (old.note or "")
-    # 20 Aug: order 3 Sep, under décret 2026-96: served 17 Sep, +2 months: 17 Nov.
+    # 20 Aug: order 3 Sep, under décret 2026-96: served 17 Sep, +2 months: 17 Nov, so
+    # enforceable 18 Nov (the opposition month, 17 Oct a Saturday moved to 19 Oct, is over).
     new = route(run(facts(on=date(2026, 8, 20))), IP).time_to_title
-    assert new is not None and new.typical_title_on == date(2026, 11, 17)
-    assert new.typical_days == 89 and "3 months" in (new.note or "")
+    assert new is not None and new.typical_title_on == date(2026, 11, 18)
+    assert new.typical_days == 90 and "3 months" in (new.note or "")
+
+
+def test_the_title_day_is_the_one_the_proceeding_counts() -> None:
+    from domain.judicial.proceedings import Projection, enforceable_from
+
+    title = route(run(facts(on=date(2026, 8, 10))), IP).time_to_title
+    assert title is not None
+    found = enforceable_from(Projection(IP, date(2026, 9, 7), date(2026, 8, 24)),
+                             judicial_parameters())
+    assert found is not None and title.typical_title_on == found[0]
+    # The European order: issued 9 Apr (30 days), 30 days to oppose to 9 May, a Saturday,
+    # moved to Monday 11 May (CPC 642): enforceable 12 May, 63 days.
+    eop = route(run(facts(place=DebtorPlace("BE", "1000", "Bruxelles"))), EOP).time_to_title
+    assert eop is not None and eop.typical_title_on == date(2026, 5, 12)
 
 
 def test_a_tae_charges_its_contribution_only_to_a_large_claimant_above_50000() -> None:

@@ -26,7 +26,7 @@ from domain.amounts.promises import PaymentPromise, PromiseStatus
 from domain.claims.judicial import JudicialRoute
 from domain.debtors.model import DebtorKind
 from domain.debtors.proceedings import CollectiveProceedings, ProceedingsKind
-from domain.judicial import courts
+from domain.judicial import courts, proceedings
 from domain.judicial.courts import Court, CourtType, DebtorPlace
 from domain.judicial.parameters import Parameter, ParameterTable, UnknownParameter
 from domain.shared.dates import add_days, add_months
@@ -279,6 +279,10 @@ class _Params:
         self.used.append(found)
         return found
 
+    def record(self, *found: Parameter) -> None:
+        """Parameters another module read for this route (the proceedings' rules)."""
+        self.used.extend(found)
+
     def value(self, name: str, on: date | None = None) -> Decimal | None:
         found = self.get(name, on)
         return None if found is None else found.value
@@ -444,6 +448,35 @@ def _title(on: date, steps: list[tuple[str, date]], params: _Params,
                        confirmed=all(p is not None and p.confirmed for p in used), note=note)
 
 
+def _residence(facts: ClaimFacts) -> proceedings.Residence:
+    return proceedings.residence_of(facts.debtor_place.country, facts.debtor_place.postal_code)
+
+
+_TITLE_STEP = {
+    "injonction_de_payer.enforce_without_notice_months":
+        "enforceable: no greffe notice of opposition within the period after service",
+    "injonction_de_payer.opposition_months":
+        "enforceable: the opposition period is over (certificat de non-opposition)",
+    "european_order_for_payment.opposition_days":
+        "enforceable EU-wide: the opposition period is over (form G)",
+}
+
+
+def _enforceable_title(params: _Params, facts: ClaimFacts, projected: proceedings.Projection,
+                       steps: list[tuple[str, date]], used: list[Parameter],
+                       note: str | None = None) -> TimeToTitle | None:
+    """The title day as the proceeding will count it (domain.judicial.proceedings): the day
+    after the opposition period's last day (CPC 642), not that last day."""
+    found = proceedings.enforceable_from(projected, params.table)
+    if found is None:
+        return None
+    day, rule = found
+    params.record(rule.param, *rule.extra)
+    return _title(facts.on, [*steps, (_TITLE_STEP.get(rule.param.name, "enforceable"), day)],
+                  params, [*(p.name for p in used), rule.param.name,
+                           *(p.name for p in rule.extra)], note)
+
+
 def _common(facts: ClaimFacts, *, needs_france: bool) -> list[Condition]:
     conditions = [_no_proceedings(facts)]
     if needs_france:
@@ -499,37 +532,25 @@ def _injonction(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> RouteAs
                                banded=True, act="signification of the request and order"),
              *_tae_contribution(params, facts, court)]
     costs = _costs(lines)
-    order_days = params.value("injonction_de_payer.typical_order_days_tc" if commercial
-                              else "injonction_de_payer.typical_order_days_tj")
-    service_days = params.value("commissaire.typical_service_days")
+    order_days = params.get("injonction_de_payer.typical_order_days_tc" if commercial
+                            else "injonction_de_payer.typical_order_days_tj")
     title = None
-    if order_days is not None and service_days is not None:
-        order_on = add_days(facts.on, int(order_days))
-        served_on = add_days(order_on, int(service_days))
-        service_months = params.value("injonction_de_payer.service_months", order_on)
-        without_notice = params.value("injonction_de_payer.enforce_without_notice_months",
-                                      order_on)
-        opposition = params.value("injonction_de_payer.opposition_months", order_on)
-        names = ["injonction_de_payer.typical_order_days_tc" if commercial
-                 else "injonction_de_payer.typical_order_days_tj",
-                 "commissaire.typical_service_days", "injonction_de_payer.service_months"]
-        if without_notice is not None:
-            enforceable = add_months(served_on, int(without_notice))
-            last = "enforceable without a greffe notice of opposition"
-            names.append("injonction_de_payer.enforce_without_notice_months")
-        elif opposition is not None:
-            enforceable = add_months(served_on, int(opposition))
-            last = "opposition period over (certificat de non-opposition)"
-            names.append("injonction_de_payer.opposition_months")
-        else:
-            enforceable = None
-        if enforceable is not None:
-            steps = [("order issued with the formule exécutoire", order_on),
-                     ("order served by a commissaire", served_on), (last, enforceable)]
-            note = None if service_months is None else (
-                f"serve within {int(service_months)} months of the order or it lapses "
-                "(CPC 1411)")
-            title = _title(facts.on, steps, params, names, note)
+    if order_days is not None:
+        order_on = add_days(facts.on, order_days.whole)
+        service_days = params.get("commissaire.typical_service_days", order_on)
+        if service_days is not None:
+            served_on = add_days(order_on, service_days.whole)
+            service_months = params.get("injonction_de_payer.service_months", order_on)
+            title = _enforceable_title(
+                params, facts, proceedings.Projection(
+                    JudicialRoute.INJONCTION_DE_PAYER, served_on, order_on,
+                    _residence(facts)),
+                [("order issued with the formule exécutoire", order_on),
+                 ("order served by a commissaire", served_on)],
+                [order_days, service_days, *([service_months] if service_months else [])],
+                None if service_months is None else (
+                    f"serve within {service_months.whole} months of the order or it lapses "
+                    "(CPC 1411)"))
     facts_lines = [_disputed_fact(facts) + (
         ": an opposition leads to a hearing and a judgment" if facts.disputed else "")]
     return RouteAssessment(
@@ -596,7 +617,7 @@ def _commercial_uncontested(table: ParameterTable, facts: ClaimFacts,
         if facts.between_commercants else "the debtor is not a commerçant"))
     conditions.append(Condition("not_disputed", not facts.disputed,
                                 _disputed_fact(facts) + "; any contestation ends the procedure"))
-    months = params.get("commercial_uncontested.contest_months")
+    months = params.get("commercial_uncontested.pay_or_contest_months")
     if months is None:
         conditions.append(Condition(
             "in_force", False, f"the loi of 23/04/2026 (CPCE L126-1 ff.) is not in force on "
@@ -621,21 +642,24 @@ def _commercial_uncontested(table: ParameterTable, facts: ClaimFacts,
              _line("greffe fee for the formule exécutoire", None, [None], recoverable=None,
                    source="not published [UNVERIFIED] (SOURCES.md §2)")]
     costs = _costs(lines)
-    days = params.value("commercial_uncontested.non_contestation_min_days")
-    service = params.value("commissaire.typical_service_days")
+    service = params.get("commissaire.typical_service_days")
     title = None
-    if months is not None and days is not None and service is not None:
-        served = add_days(facts.on, int(service))
-        month_end = add_months(served, months.whole)
-        pv = add_days(month_end, int(days))
-        title = _title(facts.on, [("commandement de payer served", served),
-                                  ("month to pay or contest over", month_end),
-                                  ("procès-verbal de non-contestation, then the greffier's "
-                                   "formule exécutoire", pv)], params,
-                       ["commissaire.typical_service_days",
-                        "commercial_uncontested.contest_months",
-                        "commercial_uncontested.non_contestation_min_days"],
-                       "the greffier's delay is not known")
+    if months is not None and service is not None:
+        served = add_days(facts.on, service.whole)
+        # The proceeding's own count: the 8 days from the month's last day as CPC 642
+        # moves it.
+        found = proceedings.non_contestation_from(proceedings.Projection(
+            JudicialRoute.COMMERCIAL_UNCONTESTED, served), table)
+        if found is not None:
+            pv, rule = found
+            params.record(rule.param, *rule.extra)
+            month_end = add_days(pv, -rule.param.whole)  # the month's last day, as moved
+            title = _title(facts.on, [("commandement de payer served", served),
+                                      ("month to pay or contest over", month_end),
+                                      ("procès-verbal de non-contestation, then the "
+                                       "greffier's formule exécutoire", pv)], params,
+                           [service.name, *(p.name for p in rule.extra), rule.param.name],
+                           "the greffier's delay is not known")
     return RouteAssessment(
         JudicialRoute.COMMERCIAL_UNCONTESTED,
         True if all(c.met is True for c in conditions) else None, tuple(conditions), court=court,
@@ -730,18 +754,15 @@ def _european_order(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> Rou
                                  place=facts.debtor_place, on=facts.on)
     costs = _costs([_line("court fee", None, [None], recoverable=True,
                           source="fees [UNVERIFIED] (SOURCES.md §5)")])
-    issue = params.value("european_order_for_payment.issue_days")
-    opposition = params.value("european_order_for_payment.opposition_days")
+    issue = params.get("european_order_for_payment.issue_days")
     title = None
-    if issue is not None and opposition is not None:
-        issued = add_days(facts.on, int(issue))
-        enforceable = add_days(issued, int(opposition))
-        title = _title(facts.on, [("order issued (form E)", issued),
-                                  ("opposition period over: enforceable EU-wide (form G)",
-                                   enforceable)], params,
-                       ["european_order_for_payment.issue_days",
-                        "european_order_for_payment.opposition_days"],
-                       "plus the time to serve the order, not counted")
+    if issue is not None:
+        issued = add_days(facts.on, issue.whole)
+        title = _enforceable_title(
+            params, facts, proceedings.Projection(
+                JudicialRoute.EUROPEAN_ORDER_FOR_PAYMENT, issued, issued, _residence(facts)),
+            [("order issued (form E)", issued)], [issue],
+            "plus the time to serve the order, not counted")
     return RouteAssessment(
         JudicialRoute.EUROPEAN_ORDER_FOR_PAYMENT, True, tuple(conditions), court=court,
         representation=Representation(False, None, None, None,
