@@ -300,3 +300,23 @@ def test_a_time_barred_invoice_lowers_the_derived_probability() -> None:
     a = run(replace(facts(), oldest_unpaid=old))
     # 0.80 x 0.10 (time-barred) = 0.08
     assert a.probability.value == D("0.0800")
+
+
+def test_each_step_reads_its_period_in_force_on_the_day_it_starts() -> None:
+    from dataclasses import replace as changed
+
+    from domain.judicial.parameters import ParameterTable
+
+    base = judicial_parameters()
+    answer = base.at("european_small_claims.answer_days", ON)
+    # A hypothetical change from 20 March: the claim is served 24 March (14 days), so the
+    # answer period that counts is the new one, which is unconfirmed.
+    table = ParameterTable({**base.by_name, answer.name: (
+        changed(answer, effective_to=date(2026, 3, 19)),
+        changed(answer, value=D(45), effective_from=date(2026, 3, 20), confirmed=False))})
+    esc = route(assess(facts(place=DebtorPlace("BE", "1000", "Bruxelles")), table), ESC)
+    title = esc.time_to_title
+    assert title is not None
+    assert title.steps[1] == "answer due: 2026-05-08"  # 24 March + 45 days
+    assert title.typical_days == 14 + 45 + 30 and title.confirmed is False
+    assert answer.name in esc.unconfirmed_parameters

@@ -438,14 +438,33 @@ def _amicable(params: _Params, facts: ClaimFacts, court: Court | None, *,
         formal_notice_sent_on=facts.formal_notice_on, note=note)
 
 
-def _title(on: date, steps: list[tuple[str, date]], params: _Params,
-           names: Sequence[str], note: str | None = None) -> TimeToTitle:
-    used = [params.get(n) for n in names]
+def _title(on: date, steps: list[tuple[str, date]], used: Sequence[Parameter],
+           note: str | None = None) -> TimeToTitle:
+    """The steps as counted, with the very parameters that counted them (each read for
+    the day its step starts: `_chain`), not the same names read again on another day."""
     end = steps[-1][1]
     return TimeToTitle(typical_days=(end - on).days, typical_title_on=end,
                        steps=tuple(f"{label}: {day.isoformat()}" for label, day in steps),
-                       parameters=tuple(names),
-                       confirmed=all(p is not None and p.confirmed for p in used), note=note)
+                       parameters=tuple(p.name for p in used),
+                       confirmed=all(p.confirmed for p in used), note=note)
+
+
+def _chain(params: _Params, start: date, links: Sequence[tuple[str, str]]
+           ) -> tuple[list[tuple[str, date]], list[Parameter]] | None:
+    """Steps one after the other from `start`, each period (days or months) read as in
+    force on the day its step starts; None when one has no value that day."""
+    steps: list[tuple[str, date]] = []
+    used: list[Parameter] = []
+    day = start
+    for label, name in links:
+        found = params.get(name, day)
+        if found is None:
+            return None
+        day = (add_months(day, found.whole) if found.unit == "months"
+               else add_days(day, found.whole))
+        steps.append((label, day))
+        used.append(found)
+    return steps, used
 
 
 def _residence(facts: ClaimFacts) -> proceedings.Residence:
@@ -473,8 +492,7 @@ def _enforceable_title(params: _Params, facts: ClaimFacts, projected: proceeding
     day, rule = found
     params.record(rule.param, *rule.extra)
     return _title(facts.on, [*steps, (_TITLE_STEP.get(rule.param.name, "enforceable"), day)],
-                  params, [*(p.name for p in used), rule.param.name,
-                           *(p.name for p in rule.extra)], note)
+                  [*used, rule.param, *rule.extra], note)
 
 
 def _common(facts: ClaimFacts, *, needs_france: bool) -> list[Condition]:
@@ -532,25 +550,23 @@ def _injonction(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> RouteAs
                                banded=True, act="signification of the request and order"),
              *_tae_contribution(params, facts, court)]
     costs = _costs(lines)
-    order_days = params.get("injonction_de_payer.typical_order_days_tc" if commercial
-                            else "injonction_de_payer.typical_order_days_tj")
+    chain = _chain(params, facts.on, [
+        ("order issued with the formule exécutoire",
+         "injonction_de_payer.typical_order_days_tc" if commercial
+         else "injonction_de_payer.typical_order_days_tj"),
+        ("order served by a commissaire", "commissaire.typical_service_days")])
     title = None
-    if order_days is not None:
-        order_on = add_days(facts.on, order_days.whole)
-        service_days = params.get("commissaire.typical_service_days", order_on)
-        if service_days is not None:
-            served_on = add_days(order_on, service_days.whole)
-            service_months = params.get("injonction_de_payer.service_months", order_on)
-            title = _enforceable_title(
-                params, facts, proceedings.Projection(
-                    JudicialRoute.INJONCTION_DE_PAYER, served_on, order_on,
-                    _residence(facts)),
-                [("order issued with the formule exécutoire", order_on),
-                 ("order served by a commissaire", served_on)],
-                [order_days, service_days, *([service_months] if service_months else [])],
-                None if service_months is None else (
-                    f"serve within {service_months.whole} months of the order or it lapses "
-                    "(CPC 1411)"))
+    if chain is not None:
+        steps, used = chain
+        order_on, served_on = steps[0][1], steps[1][1]
+        service_months = params.get("injonction_de_payer.service_months", order_on)
+        title = _enforceable_title(
+            params, facts, proceedings.Projection(
+                JudicialRoute.INJONCTION_DE_PAYER, served_on, order_on, _residence(facts)),
+            steps, [*used, *([service_months] if service_months else [])],
+            None if service_months is None else (
+                f"serve within {service_months.whole} months of the order or it lapses "
+                "(CPC 1411)"))
     facts_lines = [_disputed_fact(facts) + (
         ": an opposition leads to a hearing and a judgment" if facts.disputed else "")]
     return RouteAssessment(
@@ -583,11 +599,11 @@ def _small_claims(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> Route
                    note="amicable: no title yet, so the costs stay with the creditor (CPCE "
                    "L111-8, L125-1)")]
     costs = _costs(lines)
-    months = params.value("simplified_small_claims.acceptance_months")
-    title = None if months is None else _title(
-        facts.on, [("the debtor accepts within the month (silence is a refusal)",
-                    add_months(facts.on, int(months)))], params,
-        ["simplified_small_claims.acceptance_months"],
+    chain = _chain(params, facts.on, [
+        ("the debtor accepts within the month (silence is a refusal)",
+         "simplified_small_claims.acceptance_months")])
+    title = None if chain is None else _title(
+        facts.on, *chain,
         "the title needs the debtor's agreement on the amount and terms; enforcing it "
         "needs a second commissaire")
     return RouteAssessment(
@@ -642,10 +658,11 @@ def _commercial_uncontested(table: ParameterTable, facts: ClaimFacts,
              _line("greffe fee for the formule exécutoire", None, [None], recoverable=None,
                    source="not published [UNVERIFIED] (SOURCES.md §2)")]
     costs = _costs(lines)
-    service = params.get("commissaire.typical_service_days")
+    chain = _chain(params, facts.on, [("commandement de payer served",
+                                       "commissaire.typical_service_days")])
     title = None
-    if months is not None and service is not None:
-        served = add_days(facts.on, service.whole)
+    if months is not None and chain is not None:
+        served = chain[0][0][1]
         # The proceeding's own count: the 8 days from the month's last day as CPC 642
         # moves it.
         found = proceedings.non_contestation_from(proceedings.Projection(
@@ -654,11 +671,11 @@ def _commercial_uncontested(table: ParameterTable, facts: ClaimFacts,
             pv, rule = found
             params.record(rule.param, *rule.extra)
             month_end = add_days(pv, -rule.param.whole)  # the month's last day, as moved
-            title = _title(facts.on, [("commandement de payer served", served),
+            title = _title(facts.on, [*chain[0],
                                       ("month to pay or contest over", month_end),
                                       ("procès-verbal de non-contestation, then the "
-                                       "greffier's formule exécutoire", pv)], params,
-                           [service.name, *(p.name for p in rule.extra), rule.param.name],
+                                       "greffier's formule exécutoire", pv)],
+                           [*chain[1], *rule.extra, rule.param],
                            "the greffier's delay is not known")
     return RouteAssessment(
         JudicialRoute.COMMERCIAL_UNCONTESTED,
@@ -715,10 +732,10 @@ def _summons(route: JudicialRoute, table: ParameterTable, facts: ClaimFacts,
     costs = _costs(lines)
     name = ("refere_provision.typical_title_days" if refere
             else "assignation_au_fond.typical_title_days")
-    days = params.value(name)
-    title = None if days is None else _title(
-        facts.on, [("ordonnance de référé, enforceable at once" if refere
-                    else "judgment", add_days(facts.on, int(days)))], params, [name],
+    chain = _chain(params, facts.on, [("ordonnance de référé, enforceable at once"
+                                       if refere else "judgment", name)])
+    title = None if chain is None else _title(
+        facts.on, *chain,
         "provisional, no res judicata; appeal within 15 days (CPC 490) [UNVERIFIED]"
         if refere else "the losing party pays the dépens, possibly an amount under CPC 700")
     return RouteAssessment(
@@ -754,14 +771,15 @@ def _european_order(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> Rou
                                  place=facts.debtor_place, on=facts.on)
     costs = _costs([_line("court fee", None, [None], recoverable=True,
                           source="fees [UNVERIFIED] (SOURCES.md §5)")])
-    issue = params.get("european_order_for_payment.issue_days")
+    chain = _chain(params, facts.on, [("order issued (form E)",
+                                       "european_order_for_payment.issue_days")])
     title = None
-    if issue is not None:
-        issued = add_days(facts.on, issue.whole)
+    if chain is not None:
+        issued = chain[0][0][1]
         title = _enforceable_title(
             params, facts, proceedings.Projection(
                 JudicialRoute.EUROPEAN_ORDER_FOR_PAYMENT, issued, issued, _residence(facts)),
-            [("order issued (form E)", issued)], [issue],
+            *chain,
             "plus the time to serve the order, not counted")
     return RouteAssessment(
         JudicialRoute.EUROPEAN_ORDER_FOR_PAYMENT, True, tuple(conditions), court=court,
@@ -794,17 +812,11 @@ def _european_small_claims(table: ParameterTable, facts: ClaimFacts,
                                  place=facts.debtor_place, on=facts.on)
     costs = _costs([_line("court fee", None, [None], recoverable=True,
                           source="fees [UNVERIFIED] (SOURCES.md §5)")])
-    names = ["european_small_claims.service_days", "european_small_claims.answer_days",
-             "european_small_claims.judgment_days"]
-    values = [params.value(n) for n in names]
-    title = None
-    if all(v is not None for v in values):
-        served = add_days(facts.on, int(values[0] or 0))
-        answered = add_days(served, int(values[1] or 0))
-        judged = add_days(answered, int(values[2] or 0))
-        title = _title(facts.on, [("claim served by the court", served),
-                                  ("answer due", answered),
-                                  ("judgment, enforceable EU-wide", judged)], params, names)
+    chain = _chain(params, facts.on, [
+        ("claim served by the court", "european_small_claims.service_days"),
+        ("answer due", "european_small_claims.answer_days"),
+        ("judgment, enforceable EU-wide", "european_small_claims.judgment_days")])
+    title = None if chain is None else _title(facts.on, *chain)
     return RouteAssessment(
         JudicialRoute.EUROPEAN_SMALL_CLAIMS, True, tuple(conditions), court=court,
         representation=Representation(False, None, None, None,
