@@ -155,3 +155,13 @@ def test_the_injonction_is_enforceable_the_day_after_the_opposition_period(clien
     ip = _route(_assess(client, tenant, claim["id"]).json(), "injonction_de_payer")
     assert ip["time_to_title"]["typical_title_on"] == "2026-05-08"
     assert ip["time_to_title"]["typical_days"] == 59
+
+
+def test_the_commissaire_lines_of_the_2026_2028_tariff_are_unconfirmed(client, tenant):
+    claim = new_claim(client, tenant, _debtor(client, tenant)["id"])
+    fond = _route(_assess(client, tenant, claim["id"]).json(), "assignation_au_fond")
+    lines = {line["item"]: line for line in fond["costs"]["lines"]}
+    for item in ("commissaire emolument: assignation", "commissaire travel"):
+        assert lines[item]["confirmed"] is False
+        assert "2026-2028" in lines[item]["source"]
+    assert "commissaire.assignation_ht" in fond["unconfirmed_parameters"]

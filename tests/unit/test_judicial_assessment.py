@@ -320,3 +320,23 @@ def test_each_step_reads_its_period_in_force_on_the_day_it_starts() -> None:
     assert title.steps[1] == "answer due: 2026-05-08"  # 24 March + 45 days
     assert title.typical_days == 14 + 45 + 30 and title.confirmed is False
     assert answer.name in esc.unconfirmed_parameters
+
+
+def test_the_commissaire_tariff_of_2026_2028_is_dated_and_unconfirmed() -> None:
+    table = judicial_parameters()
+    # The regulated tariff is revised every 2 years: each of its rows in force on the
+    # assessment's day belongs to the 2026-2028 arrêté, whose figures no source confirms.
+    for name in ("commissaire.signification_ht", "commissaire.coefficient_band_low_max",
+                 "commissaire.coefficient_band_mid_max", "commissaire.coefficient_low",
+                 "commissaire.coefficient_mid", "commissaire.coefficient_high",
+                 "commissaire.travel_ht", "commissaire.assignation_ht"):
+        row = table.at(name, ON)
+        assert (row.effective_from, row.effective_to) == (date(2026, 3, 1), date(2028, 2, 29))
+        assert row.confirmed is False, name
+        assert table.at(name, date(2026, 2, 28)).confirmed is True, name
+    fond = route(run(facts()), FOND)
+    assert fond.costs is not None
+    travel = next(x for x in fond.costs.lines if x.item == "commissaire travel")
+    assert travel.amount == D("8.80") and travel.confirmed is False
+    assert {"commissaire.travel_ht", "commissaire.assignation_ht"} <= set(
+        fond.unconfirmed_parameters)
