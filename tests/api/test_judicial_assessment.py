@@ -165,3 +165,15 @@ def test_the_commissaire_lines_of_the_2026_2028_tariff_are_unconfirmed(client, t
         assert lines[item]["confirmed"] is False
         assert "2026-2028" in lines[item]["source"]
     assert "commissaire.assignation_ht" in fond["unconfirmed_parameters"]
+
+
+def test_in_alsace_moselle_the_injonction_has_the_tj_greffe_fee(client, tenant):
+    strasbourg = {**LYON, "postal_code": "67000", "city": "Strasbourg"}
+    debtor = new_debtor(client, tenant, contact_points=[
+        {"kind": "postal_address", "address": strasbourg}])
+    claim = new_claim(client, tenant, debtor["id"])
+    ip = _route(_assess(client, tenant, claim["id"]).json(), "injonction_de_payer")
+    assert ip["court"]["type"] == "TJ_CH_COM"
+    greffe = ip["costs"]["lines"][0]
+    assert (greffe["parameter"], greffe["amount"]) == ("injonction_de_payer.greffe_fee_tj",
+                                                       "0.00")

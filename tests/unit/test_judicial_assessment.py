@@ -340,3 +340,15 @@ def test_the_commissaire_tariff_of_2026_2028_is_dated_and_unconfirmed() -> None:
     assert travel.amount == D("8.80") and travel.confirmed is False
     assert {"commissaire.travel_ht", "commissaire.assignation_ht"} <= set(
         fond.unconfirmed_parameters)
+
+
+def test_the_commercial_chamber_of_a_tj_charges_the_tj_greffe_fee_not_the_tc_one() -> None:
+    ip = route(run(facts(place=DebtorPlace("FR", "67000", "Strasbourg"))), IP)
+    assert ip.court is not None and ip.court.type is CourtType.TJ_CH_COM
+    assert ip.costs is not None
+    greffe = ip.costs.lines[0]
+    assert greffe.item == "greffe fee"
+    assert (greffe.parameter, greffe.amount) == ("injonction_de_payer.greffe_fee_tj", D("0.00"))
+    assert greffe.confirmed is False and "TJ" in (greffe.note or "")
+    tc = route(run(facts(place=DebtorPlace("FR", "35000", "Rennes"))), IP).costs
+    assert tc is not None and tc.lines[0].parameter == "injonction_de_payer.greffe_fee_tc"

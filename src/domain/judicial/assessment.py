@@ -543,9 +543,16 @@ def _injonction(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> RouteAs
     court = courts.domestic_court(commercial=facts.between_commercants,
                                   place=facts.debtor_place, on=facts.on, order_for_payment=True)
     commercial = court.type is not CourtType.TJ
-    fee = params.get("injonction_de_payer.greffe_fee_tc" if commercial
+    # The greffe fee is the commercial courts' (greffiers of the TC, a regulated tariff);
+    # Alsace-Moselle has none: its commercial chamber sits in the TJ, whose greffe charges
+    # no fee for an injonction de payer (judicial.md §1 Costs).
+    chamber = court.type is CourtType.TJ_CH_COM
+    fee = params.get("injonction_de_payer.greffe_fee_tc"
+                     if court.type in (CourtType.TC, CourtType.TAE)
                      else "injonction_de_payer.greffe_fee_tj")
-    lines = [_line("greffe fee", fee.value if fee else None, [fee], recoverable=True),
+    lines = [_line("greffe fee", fee.value if fee else None, [fee], recoverable=True,
+                   note="the commercial chamber's greffe is the TJ's; no fee for the chamber "
+                   "is stated in the sources [UNVERIFIED]" if chamber else None),
              *_commissaire_act(params, "commissaire.signification_ht", facts.amount_due,
                                banded=True, act="signification of the request and order"),
              *_tae_contribution(params, facts, court)]
