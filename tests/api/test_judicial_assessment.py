@@ -177,3 +177,11 @@ def test_in_alsace_moselle_the_injonction_has_the_tj_greffe_fee(client, tenant):
     greffe = ip["costs"]["lines"][0]
     assert (greffe["parameter"], greffe["amount"]) == ("injonction_de_payer.greffe_fee_tj",
                                                        "0.00")
+
+
+def test_the_injonctions_lawyer_rule_is_the_filing_one_and_the_opposition_one(client, tenant):
+    claim = new_claim(client, tenant, _debtor(client, tenant)["id"], amount="12000.00")
+    rule = _route(_assess(client, tenant, claim["id"]).json(),
+                  "injonction_de_payer")["representation"]
+    assert rule["lawyer_required"] is False and rule["lawyer_required_after_opposition"]
+    assert "CPC 1407" in rule["rule"] and "CPC 853" in rule["rule"]

@@ -352,3 +352,13 @@ def test_the_commercial_chamber_of_a_tj_charges_the_tj_greffe_fee_not_the_tc_one
     assert greffe.confirmed is False and "TJ" in (greffe.note or "")
     tc = route(run(facts(place=DebtorPlace("FR", "35000", "Rennes"))), IP).costs
     assert tc is not None and tc.lines[0].parameter == "injonction_de_payer.greffe_fee_tc"
+
+
+def test_the_injonctions_representation_rule_says_no_lawyer_to_file_one_after_opposition() -> None:
+    ip = route(run(facts("12000.00")), IP).representation
+    assert ip is not None
+    assert (ip.lawyer_required, ip.lawyer_required_after_opposition) == (False, True)
+    assert "CPC 1407" in ip.rule and "no lawyer at any amount" in ip.rule
+    assert "CPC 761" in ip.rule and "CPC 853" in ip.rule
+    fond = route(run(facts("12000.00")), FOND).representation
+    assert fond is not None and "1407" not in fond.rule

@@ -403,7 +403,11 @@ def _representation(params: _Params, facts: ClaimFacts, court: Court | None, *,
         lawyer_required_after_opposition=above if after_opposition else None,
         threshold=value, parameter=threshold.name if threshold else None,
         rule=("CPC 761 3° and 853: a lawyer above the threshold before the TJ and the TC"
-              if at_filing or after_opposition else
+              if at_filing else
+              "filed by the creditor or any mandataire (CPC 1407): no lawyer at any amount; "
+              "after an opposition, a lawyer above the threshold before the TJ (CPC 761 3°) "
+              "and the TC (CPC 853), appointed within the period of CPC 1418"
+              if after_opposition else
               "filed by the creditor or any mandataire (CPC 1407): no lawyer at any amount"))
 
 
