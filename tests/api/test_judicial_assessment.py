@@ -185,3 +185,15 @@ def test_the_injonctions_lawyer_rule_is_the_filing_one_and_the_opposition_one(cl
                   "injonction_de_payer")["representation"]
     assert rule["lawyer_required"] is False and rule["lawyer_required_after_opposition"]
     assert "CPC 1407" in rule["rule"] and "CPC 853" in rule["rule"]
+
+
+def test_commercants_assumed_from_a_business_debtor_are_unknown_for_the_l126(client, tenant):
+    claim = new_claim(client, tenant, _debtor(client, tenant)["id"])
+
+    def condition(**query: str) -> Any:
+        route = _route(_assess(client, tenant, claim["id"], **query).json(),
+                       "commercial_uncontested")
+        return next(c for c in route["conditions"] if c["code"] == "between_commercants")
+
+    assert condition()["met"] is None
+    assert condition(between_commercants="true")["met"] is True

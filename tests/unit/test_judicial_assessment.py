@@ -19,7 +19,7 @@ from domain.judicial.assessment import (
     assess,
 )
 from domain.judicial.courts import ClauseEffect, CourtType, DebtorPlace, normalise_city
-from domain.judicial.parameters import judicial_parameters
+from domain.judicial.parameters import ParameterTable, judicial_parameters
 
 D = Decimal
 ON = date(2026, 3, 10)
@@ -362,3 +362,34 @@ def test_the_injonctions_representation_rule_says_no_lawyer_to_file_one_after_op
     assert "CPC 761" in ip.rule and "CPC 853" in ip.rule
     fond = route(run(facts("12000.00")), FOND).representation
     assert fond is not None and "1407" not in fond.rule
+
+
+def _without(*names: str) -> ParameterTable:
+    base = judicial_parameters()
+    return ParameterTable({k: v for k, v in base.by_name.items() if k not in names})
+
+
+def test_a_condition_that_cannot_be_told_is_unknown_not_unmet() -> None:
+    # Without a ceiling in force the small-claims condition cannot be told: the route is
+    # not ruled out, its figures are given.
+    a = assess(facts(), _without("simplified_small_claims.ceiling",
+                                 "cpc_750_1.amount_ceiling"))
+    small = route(a, SMALL)
+    ceiling = next(c for c in small.conditions if c.code.endswith("ceiling"))
+    assert ceiling.met is None and small.conditions_met is None
+    assert small.costs is not None and small.time_to_title is not None
+    consumer = route(assess(facts(kind=DebtorKind.CONSUMER), _without(
+        "cpc_750_1.amount_ceiling")), FOND)
+    assert consumer.amicable_attempt is not None
+    assert consumer.amicable_attempt.required is None  # not told, not "not required"
+
+
+def test_an_assumed_commercant_leaves_the_l126_condition_unknown() -> None:
+    assumed = replace(facts(on=date(2026, 6, 1)),
+                      between_commercants_source=CommercialSource.ASSUMED_FROM_DEBTOR_KIND)
+    condition = next(c for c in route(run(assumed), L126).conditions
+                     if c.code == "between_commercants")
+    assert condition.met is None and "not stated" in condition.fact
+    stated = next(c for c in route(run(facts(on=date(2026, 6, 1))), L126).conditions
+                  if c.code == "between_commercants")
+    assert stated.met is True

@@ -421,8 +421,10 @@ def _amicable(params: _Params, facts: ClaimFacts, court: Court | None, *,
     value = ceiling.value if ceiling else None
     note = None
     required: bool | None
-    if not applies or ceiling is None or value is None:
+    if not applies:
         required = False
+    elif ceiling is None or value is None:
+        required = None  # the ceiling is not known on the day: not told, not "no"
     elif court is None or court.type in (CourtType.TC, CourtType.TAE, CourtType.FOREIGN):
         required = False
     elif court.type is CourtType.TJ_CH_COM:
@@ -499,6 +501,14 @@ def _enforceable_title(params: _Params, facts: ClaimFacts, projected: proceeding
                   [*used, rule.param, *rule.extra], note)
 
 
+def _met(conditions: Sequence[Condition]) -> bool | None:
+    """False when a condition is unmet; None when none is but one cannot be told (unknown
+    is not unmet: the route's figures are still given); True when all are met."""
+    if any(c.met is False for c in conditions):
+        return False
+    return None if any(c.met is None for c in conditions) else True
+
+
 def _common(facts: ClaimFacts, *, needs_france: bool) -> list[Condition]:
     conditions = [_no_proceedings(facts)]
     if needs_france:
@@ -541,8 +551,7 @@ def _injonction(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> RouteAs
     conditions = _common(facts, needs_france=True)
     conditions.append(Condition("fixed_contractual_amount", True,
                                 "invoiced amounts: a contractual claim of a fixed amount"))
-    met = all(c.met for c in conditions)
-    if not met:
+    if _met(conditions) is False:
         return RouteAssessment(JudicialRoute.INJONCTION_DE_PAYER, False, tuple(conditions))
     court = courts.domestic_court(commercial=facts.between_commercants,
                                   place=facts.debtor_place, on=facts.on, order_for_payment=True)
@@ -581,7 +590,7 @@ def _injonction(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> RouteAs
     facts_lines = [_disputed_fact(facts) + (
         ": an opposition leads to a hearing and a judgment" if facts.disputed else "")]
     return RouteAssessment(
-        JudicialRoute.INJONCTION_DE_PAYER, True, tuple(conditions), court=court,
+        JudicialRoute.INJONCTION_DE_PAYER, _met(conditions), tuple(conditions), court=court,
         representation=_representation(params, facts, court, at_filing=False,
                                        after_opposition=True),
         amicable_attempt=_amicable(params, facts, court, applies=False),
@@ -602,7 +611,7 @@ def _small_claims(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> Route
         None if ceiling is None else amount <= ceiling.value,
         f"principal and interest {_cents(amount)} {facts.currency}" +
         ("" if ceiling is None else f"; ceiling {ceiling.value} EUR (CPCE L125-1)")))
-    if not all(c.met for c in conditions):
+    if _met(conditions) is False:
         return RouteAssessment(JudicialRoute.SIMPLIFIED_SMALL_CLAIMS, False, tuple(conditions),
                                unconfirmed_parameters=params.unconfirmed())
     lines = [_line("commissaire fees for the procedure", None, [None], recoverable=False,
@@ -618,7 +627,7 @@ def _small_claims(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> Route
         "the title needs the debtor's agreement on the amount and terms; enforcing it "
         "needs a second commissaire")
     return RouteAssessment(
-        JudicialRoute.SIMPLIFIED_SMALL_CLAIMS, True, tuple(conditions),
+        JudicialRoute.SIMPLIFIED_SMALL_CLAIMS, _met(conditions), tuple(conditions),
         officer="a commissaire de justice of the debtor's cour d'appel area",
         representation=Representation(False, None, None, None,
                                       "no lawyer: run by a commissaire de justice"),
@@ -636,12 +645,17 @@ def _commercial_uncontested(table: ParameterTable, facts: ClaimFacts,
                             p: Decimal) -> RouteAssessment:
     params = _Params(table, facts.on)
     conditions = _common(facts, needs_france=True)
+    # Assumed from a business debtor, the creditor's own status is not known: a company
+    # may be civil (an SCI, a liberal profession), so the condition is not told.
+    assumed = facts.between_commercants_source is CommercialSource.ASSUMED_FROM_DEBTOR_KIND
     conditions.append(Condition(
-        "between_commercants", facts.between_commercants,
-        "both parties commerçants: " + (
-            "stated by the creditor" if facts.between_commercants_source
-            is CommercialSource.STATED else "assumed from a business debtor (C. com. L721-3)")
-        if facts.between_commercants else "the debtor is not a commerçant"))
+        "between_commercants",
+        None if assumed and facts.between_commercants else facts.between_commercants,
+        "not stated by the creditor: both parties are only assumed commerçants from a "
+        "business debtor (C. com. L721-3)" if assumed else
+        "both parties commerçants, stated by the creditor" if facts.between_commercants
+        else "the debtor is a consumer" if facts.debtor_kind is DebtorKind.CONSUMER
+        else "the creditor stated the parties are not both commerçants"))
     conditions.append(Condition("not_disputed", not facts.disputed,
                                 _disputed_fact(facts) + "; any contestation ends the procedure"))
     months = params.get("commercial_uncontested.pay_or_contest_months")
@@ -654,7 +668,7 @@ def _commercial_uncontested(table: ParameterTable, facts: ClaimFacts,
             "decree_published", None,
             "loi of 23/04/2026 (CPCE L126-1 ff.); implementing decree and tariff not "
             "published [UNVERIFIED]"))
-    if not all(c.met is not False for c in conditions):
+    if _met(conditions) is False:
         return RouteAssessment(JudicialRoute.COMMERCIAL_UNCONTESTED, False, tuple(conditions),
                                unconfirmed_parameters=params.unconfirmed())
     kind, _ = courts.commercial_court_type(facts.debtor_place, facts.on)
@@ -690,7 +704,7 @@ def _commercial_uncontested(table: ParameterTable, facts: ClaimFacts,
                            "the greffier's delay is not known")
     return RouteAssessment(
         JudicialRoute.COMMERCIAL_UNCONTESTED,
-        True if all(c.met is True for c in conditions) else None, tuple(conditions), court=court,
+        _met(conditions), tuple(conditions), court=court,
         representation=Representation(None, None, None, None,
                                       "not stated in the sources [UNVERIFIED]"),
         amicable_attempt=_amicable(params, facts, court, applies=False),
@@ -713,7 +727,7 @@ def _summons(route: JudicialRoute, table: ParameterTable, facts: ClaimFacts,
             "not_seriously_disputable", not facts.disputed,
             _disputed_fact(facts) + ("; a serious dispute leaves no room for a référé"
                                      if facts.disputed else "")))
-    if not all(c.met for c in conditions):
+    if _met(conditions) is False:
         return RouteAssessment(route, False, tuple(conditions),
                                unconfirmed_parameters=params.unconfirmed())
     if facts.debtor_place.in_france:
@@ -750,7 +764,7 @@ def _summons(route: JudicialRoute, table: ParameterTable, facts: ClaimFacts,
         "provisional, no res judicata; appeal within 15 days (CPC 490) [UNVERIFIED]"
         if refere else "the losing party pays the dépens, possibly an amount under CPC 700")
     return RouteAssessment(
-        route, True, tuple(conditions), court=court, representation=representation,
+        route, _met(conditions), tuple(conditions), court=court, representation=representation,
         amicable_attempt=_amicable(params, facts, court, applies=True),
         costs=costs, time_to_title=title,
         prescription_interrupted_by="the summons (C. civ. 2241), until the proceedings end; "
@@ -774,7 +788,7 @@ def _cross_border(facts: ClaimFacts, excluded: frozenset[str]) -> list[Condition
 def _european_order(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> RouteAssessment:
     params = _Params(table, facts.on)
     conditions = _cross_border(facts, courts.EOP_EXCLUDED)
-    if not all(c.met for c in conditions):
+    if _met(conditions) is False:
         return RouteAssessment(JudicialRoute.EUROPEAN_ORDER_FOR_PAYMENT, False,
                                tuple(conditions))
     court = courts.foreign_court(consumer=facts.debtor_kind is DebtorKind.CONSUMER,
@@ -793,7 +807,7 @@ def _european_order(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> Rou
             *chain,
             "plus the time to serve the order, not counted")
     return RouteAssessment(
-        JudicialRoute.EUROPEAN_ORDER_FOR_PAYMENT, True, tuple(conditions), court=court,
+        JudicialRoute.EUROPEAN_ORDER_FOR_PAYMENT, _met(conditions), tuple(conditions), court=court,
         representation=Representation(False, None, None, None,
                                       "no lawyer (Reg. 1896/2006 art. 24)"),
         amicable_attempt=_amicable(params, facts, court, applies=False),
@@ -815,7 +829,7 @@ def _european_small_claims(table: ParameterTable, facts: ClaimFacts,
         None if ceiling is None else facts.principal_outstanding <= ceiling.value,
         f"principal {_cents(facts.principal_outstanding)} {facts.currency}, interest and "
         "costs excluded" + ("" if ceiling is None else f"; ceiling {ceiling.value} EUR")))
-    if not all(c.met for c in conditions):
+    if _met(conditions) is False:
         return RouteAssessment(JudicialRoute.EUROPEAN_SMALL_CLAIMS, False, tuple(conditions),
                                unconfirmed_parameters=params.unconfirmed())
     court = courts.foreign_court(consumer=facts.debtor_kind is DebtorKind.CONSUMER,
@@ -829,7 +843,7 @@ def _european_small_claims(table: ParameterTable, facts: ClaimFacts,
         ("judgment, enforceable EU-wide", "european_small_claims.judgment_days")])
     title = None if chain is None else _title(facts.on, *chain)
     return RouteAssessment(
-        JudicialRoute.EUROPEAN_SMALL_CLAIMS, True, tuple(conditions), court=court,
+        JudicialRoute.EUROPEAN_SMALL_CLAIMS, _met(conditions), tuple(conditions), court=court,
         representation=Representation(False, None, None, None,
                                       "no lawyer: a written procedure (Reg. 861/2007)"),
         amicable_attempt=_amicable(params, facts, court, applies=False),
