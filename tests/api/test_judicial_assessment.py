@@ -197,3 +197,17 @@ def test_commercants_assumed_from_a_business_debtor_are_unknown_for_the_l126(cli
 
     assert condition()["met"] is None
     assert condition(between_commercants="true")["met"] is True
+
+
+def test_a_debtor_in_switzerland_is_told_no_eu_instrument_applies(client, tenant):
+    geneva = {**LYON, "postal_code": "1201", "city": "Genève", "country": "CH"}
+    debtor = new_debtor(client, tenant, country="CH", siren=None, contact_points=[
+        {"kind": "postal_address", "address": geneva}])
+    body = _assess(client, tenant, new_claim(client, tenant, debtor["id"])["id"]).json()
+    eop = _route(body, "european_order_for_payment")
+    unmet = [c for c in eop["conditions"] if c["met"] is False]
+    assert [c["code"] for c in unmet] == ["debtor_in_another_member_state"]
+    assert "not an EU member state" in unmet[0]["fact"]
+    fond = _route(body, "assignation_au_fond")
+    assert fond["court"]["basis"] == ["national_rules_outside_eu"]
+    assert any("Hague convention" in f for f in fond["facts"])

@@ -393,3 +393,21 @@ def test_an_assumed_commercant_leaves_the_l126_condition_unknown() -> None:
     stated = next(c for c in route(run(facts(on=date(2026, 6, 1))), L126).conditions
                   if c.code == "between_commercants")
     assert stated.met is True
+
+
+def test_a_debtor_outside_the_eu_is_told_why_the_european_routes_do_not_apply() -> None:
+    from domain.judicial.courts import CourtBasis
+
+    a = run(facts(place=DebtorPlace("CH", "1201", "Genève")))
+    for r in (EOP, ESC):
+        unmet = [c for c in route(a, r).conditions if c.met is False]
+        assert [c.code for c in unmet] == ["debtor_in_another_member_state"]
+        assert "not an EU member state" in unmet[0].fact
+    fond = route(a, FOND)
+    assert fond.court is not None
+    assert fond.court.basis == (CourtBasis.NATIONAL_RULES_OUTSIDE_EU,)
+    assert any("Hague convention" in f for f in fond.facts)
+    assert any("exequatur" in f for f in fond.facts)
+    belgium = route(run(facts(place=DebtorPlace("BE", "1000", "Bruxelles"))), FOND)
+    assert belgium.court is not None and belgium.court.basis == (CourtBasis.BRUSSELS_I_BIS,)
+    assert not any("Hague" in f for f in belgium.facts)

@@ -741,8 +741,8 @@ def _summons(route: JudicialRoute, table: ParameterTable, facts: ClaimFacts,
     representation = _representation(params, facts, court, at_filing=True,
                                      after_opposition=False)
     if court.type is CourtType.FOREIGN or not facts.debtor_place.in_france:
-        # Served abroad (Reg. 2020/1784) or before a foreign court: the French tariff
-        # does not give the figure.
+        # Served abroad (Reg. 2020/1784 in the EU, the Hague convention outside it) or
+        # before a foreign court: the French tariff does not give the figure.
         lines = [_line("service of the summons abroad", None, [None], recoverable=True,
                        source="no figure in the sources")]
     else:
@@ -770,8 +770,21 @@ def _summons(route: JudicialRoute, table: ParameterTable, facts: ClaimFacts,
         prescription_interrupted_by="the summons (C. civ. 2241), until the proceedings end; "
         "void on discontinuance, lapse or final rejection (2243)",
         expected_recovery=_recovery(p, facts, costs),
-        facts=() if refere else (_disputed_fact(facts),),
+        facts=(*(() if refere else (_disputed_fact(facts),)), *_outside_eu(facts)),
         unconfirmed_parameters=params.unconfirmed())
+
+
+def _outside_eu(facts: ClaimFacts) -> tuple[str, ...]:
+    """A debtor outside the EU: no EU instrument serves the summons or carries the title
+    there, so the facts say what takes their place (none of it in the sources)."""
+    if facts.debtor_in_eu:
+        return ()
+    return ("the debtor is outside the EU: no EU instrument applies (Reg. 1215/2012 on "
+            "jurisdiction and enforcement, 2020/1784 on service)",
+            "the summons is served abroad under the Hague convention of 15/11/1965 where "
+            "the debtor's state is a party, else through diplomatic channels [UNVERIFIED]",
+            "a French title is enforced there only after that state's exequatur "
+            "(recognition) [UNVERIFIED]")
 
 
 def _cross_border(facts: ClaimFacts, excluded: frozenset[str]) -> list[Condition]:
@@ -779,7 +792,9 @@ def _cross_border(facts: ClaimFacts, excluded: frozenset[str]) -> list[Condition
     return [_no_proceedings(facts),
             Condition("debtor_in_another_member_state",
                       facts.debtor_in_eu and not facts.debtor_place.in_france,
-                      f"the debtor's country is {country}"),
+                      f"the debtor's country is {country}" if facts.debtor_in_eu else
+                      f"the debtor's country, {country}, is not an EU member state: the "
+                      "European regulations (1896/2006, 861/2007) do not apply there"),
             Condition("member_state_takes_part", country not in excluded,
                       "Denmark does not take part" if country in excluded
                       else f"{country} is not excluded")]
