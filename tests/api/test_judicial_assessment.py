@@ -211,3 +211,17 @@ def test_a_debtor_in_switzerland_is_told_no_eu_instrument_applies(client, tenant
     fond = _route(body, "assignation_au_fond")
     assert fond["court"]["basis"] == ["national_rules_outside_eu"]
     assert any("Hague convention" in f for f in fond["facts"])
+
+
+def test_a_passed_declaration_deadline_shows_the_relief_deadline(client, tenant):
+    debtor = _debtor(client, tenant)
+    claim = new_claim(client, tenant, debtor["id"])
+    opened = client.put(f"/v1/debtors/{debtor['id']}/collective-proceedings", json={
+        "kind": "redressement_judiciaire", "opened_on": "2025-12-20",
+        "court": "Tribunal des activités économiques de Lyon",
+        "bodacc_published_on": "2026-01-02"}, headers=tenant.headers)
+    assert opened.status_code == 200, opened.text
+    declaration = _route(_assess(client, tenant, claim["id"]).json(), "declaration_of_claim")
+    assert declaration["deadline"] == "2026-03-02" and declaration["deadline_passed"] is True
+    assert declaration["relief_deadline"] == "2026-07-02"  # publication + 6 months
+    assert "relevé de forclusion" in declaration["facts"][0]

@@ -411,3 +411,21 @@ def test_a_debtor_outside_the_eu_is_told_why_the_european_routes_do_not_apply() 
     belgium = route(run(facts(place=DebtorPlace("BE", "1000", "Bruxelles"))), FOND)
     assert belgium.court is not None and belgium.court.basis == (CourtBasis.BRUSSELS_I_BIS,)
     assert not any("Hague" in f for f in belgium.facts)
+
+
+def test_a_passed_declaration_deadline_is_a_fact_with_the_relief_as_next_step() -> None:
+    late = CollectiveProceedings(ProceedingsKind.REDRESSEMENT, date(2025, 12, 20),
+                                 "TC de Lyon", bodacc_published_on=date(2026, 1, 5))
+    decl = route(run(facts(proceedings=late)), DECL)
+    # Published 5 Jan: declare by 5 Mar (R622-24), passed on 10 Mar; relief from
+    # foreclusion until 5 Jul (L622-26, 6 months from the publication).
+    assert decl.deadline == date(2026, 3, 5) and decl.deadline_passed is True
+    assert decl.relief_deadline == date(2026, 7, 5)
+    assert "relevé de forclusion" in decl.facts[0] and "L622-26" in decl.facts[0]
+    assert "insolvency.relief_months" in decl.unconfirmed_parameters
+    in_time = replace(late, bodacc_published_on=date(2026, 2, 12))
+    ok = route(run(facts(proceedings=in_time)), DECL)
+    assert ok.deadline_passed is False and "forclusion" not in ok.facts[0]
+    unknown = route(run(facts(proceedings=replace(late, bodacc_published_on=None))), DECL)
+    assert (unknown.deadline, unknown.deadline_passed, unknown.relief_deadline) == (
+        None, None, None)

@@ -25,7 +25,12 @@ from domain.amounts.ledger import Statement
 from domain.amounts.promises import PaymentPromise, PromiseStatus
 from domain.claims.judicial import JudicialRoute
 from domain.debtors.model import DebtorKind
-from domain.debtors.proceedings import CollectiveProceedings, ProceedingsKind
+from domain.debtors.proceedings import (
+    RELIEF_MONTHS,
+    CollectiveProceedings,
+    ProceedingsKind,
+    relief_deadline,
+)
 from domain.judicial import courts, proceedings
 from domain.judicial.courts import Court, CourtType, DebtorPlace
 from domain.judicial.parameters import Parameter, ParameterTable, UnknownParameter
@@ -248,6 +253,10 @@ class RouteAssessment:
     time_to_title: TimeToTitle | None = None
     prescription_interrupted_by: str | None = None
     deadline: date | None = None  # the declaration's, when known
+    # The declaration route: whether `deadline` is behind the assessment's day (None: not
+    # known), and the last day to ask for relief from foreclusion (L622-26).
+    deadline_passed: bool | None = None
+    relief_deadline: date | None = None
     expected_recovery: ExpectedRecovery | None = None
     facts: tuple[str, ...] = ()
     unconfirmed_parameters: tuple[str, ...] = ()
@@ -870,21 +879,40 @@ def _european_small_claims(table: ParameterTable, facts: ClaimFacts,
         unconfirmed_parameters=params.unconfirmed())
 
 
-def _declaration(facts: ClaimFacts, p: Decimal) -> RouteAssessment:
-    proceedings = facts.proceedings
+def _declaration(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> RouteAssessment:
+    params = _Params(table, facts.on)
+    opened = facts.proceedings
     conditions = (Condition(
-        "collective_proceedings_open", proceedings is not None,
-        "no collective proceedings recorded" if proceedings is None else
-        f"{proceedings.kind.value} opened on {proceedings.opened_on.isoformat()} by "
-        f"{proceedings.court}"),)
-    if proceedings is None:
+        "collective_proceedings_open", opened is not None,
+        "no collective proceedings recorded" if opened is None else
+        f"{opened.kind.value} opened on {opened.opened_on.isoformat()} by {opened.court}"),)
+    if opened is None:
         return RouteAssessment(JudicialRoute.DECLARATION_OF_CLAIM, False, conditions)
-    deadline = facts.declaration_deadline or proceedings.declaration_deadline()
+    deadline = facts.declaration_deadline or opened.declaration_deadline()
+    published = opened.bodacc_published_on
+    relief_months = None if published is None else params.get(RELIEF_MONTHS, published)
+    relief = None if published is None or relief_months is None else relief_deadline(
+        published, parameters=table)
+    passed = None if deadline is None else facts.on > deadline
     costs = _costs([_line("registered letter with acknowledgement of receipt", None, [None],
                           recoverable=False, source="postage: no parameter here")])
+    if passed is None:
+        timing = ("deadline unknown: the BODACC publication date is not recorded; it runs "
+                  "from that publication (R622-24)")
+    elif not passed:
+        timing = ("deadline from the BODACC publication (R622-24), longer for a creditor "
+                  "outside metropolitan France; the posting date counts")
+    elif relief is not None and facts.on <= relief:
+        timing = ("the declaration deadline has passed: unless the claim was declared, it "
+                  "is foreclosed; next step: ask the juge-commissaire for relief from "
+                  "foreclusion (relevé de forclusion, C. com. L622-26) by relief_deadline")
+    else:
+        timing = ("the declaration deadline has passed: unless the claim was declared, it "
+                  "is foreclosed; the period to ask for relief from foreclusion (C. com. "
+                  "L622-26) has passed too, or its start is not known")
     return RouteAssessment(
         JudicialRoute.DECLARATION_OF_CLAIM, True, conditions,
-        court=courts.proceedings_court(proceedings.court),
+        court=courts.proceedings_court(opened.court),
         officer="the mandataire judiciaire (the liquidateur in a liquidation)",
         representation=Representation(False, None, None, None,
                                       "the creditor or a holder of a special written power "
@@ -895,11 +923,10 @@ def _declaration(facts: ClaimFacts, p: Decimal) -> RouteAssessment:
                                   "juge-commissaire"),
         prescription_interrupted_by="the declaration, until the proceedings close "
         "(C. com. L622-25-1) [2ary]",
-        deadline=deadline, expected_recovery=_recovery(p, facts, costs),
-        facts=("deadline: 2 months from the BODACC publication (R622-24), 2 more for a "
-               "creditor outside metropolitan France; the posting date counts" if deadline
-               else "deadline unknown: the BODACC publication date is not recorded",
-               "interest stopped at the opening judgment (L622-28)"))
+        deadline=deadline, deadline_passed=passed, relief_deadline=relief,
+        expected_recovery=_recovery(p, facts, costs),
+        facts=(timing, "interest stopped at the opening judgment (L622-28)"),
+        unconfirmed_parameters=params.unconfirmed())
 
 
 # ---------------------------------------------------------------------- probability
@@ -1004,7 +1031,7 @@ def assess(facts: ClaimFacts, table: ParameterTable,
         _summons(JudicialRoute.ASSIGNATION_AU_FOND, table, facts, p),
         _european_order(table, facts, p),
         _european_small_claims(table, facts, p),
-        _declaration(facts, p),
+        _declaration(table, facts, p),
     )
     notes = [
         "facts and figures only: the choice of a route is the creditor's",

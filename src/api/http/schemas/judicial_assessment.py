@@ -195,6 +195,12 @@ class RouteOut(Output):
     time_to_title: TimeToTitleOut | None
     prescription_interrupted_by: str | None
     deadline: Annotated[date | None, Meta(description="The declaration's last day, when known")]
+    deadline_passed: Annotated[bool | None, Meta(description=(
+        "The declaration route: true when `deadline` is before the assessment's day; null: "
+        "not known or not this route"))]
+    relief_deadline: Annotated[date | None, Meta(description=(
+        "The declaration route: the last day to ask the juge-commissaire for relief from "
+        "foreclusion (relevé de forclusion, C. com. L622-26), when the publication is known"))]
     expected_recovery: ExpectedRecoveryOut | None
     facts: list[str]
     unconfirmed_parameters: list[str]
@@ -212,6 +218,7 @@ class RouteOut(Output):
             costs=None if r.costs is None else CostsOut.of(r.costs, currency),
             time_to_title=None if r.time_to_title is None else TimeToTitleOut.of(r.time_to_title),
             prescription_interrupted_by=r.prescription_interrupted_by, deadline=r.deadline,
+            deadline_passed=r.deadline_passed, relief_deadline=r.relief_deadline,
             expected_recovery=None if r.expected_recovery is None
             else ExpectedRecoveryOut.of(r.expected_recovery, currency),
             facts=list(r.facts), unconfirmed_parameters=list(r.unconfirmed_parameters))
