@@ -225,3 +225,17 @@ def test_a_passed_declaration_deadline_shows_the_relief_deadline(client, tenant)
     assert declaration["deadline"] == "2026-03-02" and declaration["deadline_passed"] is True
     assert declaration["relief_deadline"] == "2026-07-02"  # publication + 6 months
     assert "relevé de forclusion" in declaration["facts"][0]
+
+
+def test_a_claim_in_dollars_is_not_compared_with_euro_thresholds(client, tenant):
+    claim = new_claim(client, tenant, _debtor(client, tenant)["id"], currency="USD",
+                      amount="4000.00")
+    body = _assess(client, tenant, claim["id"]).json()
+    assert body["facts"]["currency"] == "USD"
+    small = _route(body, "simplified_small_claims")
+    assert small["conditions"][-1]["met"] is None
+    ip = _route(body, "injonction_de_payer")
+    assert ip["costs"]["currency"] == "EUR" and ip["costs"]["lines"][1]["amount"] is None
+    assert ip["representation"]["lawyer_required_after_opposition"] is None
+    assert all(r["expected_recovery"] is None for r in body["routes"])
+    assert any("not compared" in n for n in body["notes"])

@@ -429,3 +429,26 @@ def test_a_passed_declaration_deadline_is_a_fact_with_the_relief_as_next_step() 
     unknown = route(run(facts(proceedings=replace(late, bodacc_published_on=None))), DECL)
     assert (unknown.deadline, unknown.deadline_passed, unknown.relief_deadline) == (
         None, None, None)
+
+
+def test_a_claim_in_dollars_is_never_compared_with_the_euro_thresholds() -> None:
+    usd = replace(facts("4000.00", kind=DebtorKind.CONSUMER), currency="USD")
+    a = run(usd)
+    small = route(a, SMALL)
+    ceiling = next(c for c in small.conditions if c.code.endswith("ceiling"))
+    assert ceiling.met is None and "cannot be compared" in ceiling.fact
+    fond = route(a, FOND)
+    assert fond.representation is not None and fond.representation.lawyer_required is None
+    assert fond.amicable_attempt is not None and fond.amicable_attempt.required is None
+    ip = route(a, IP)
+    assert ip.costs is not None
+    emolument_line = ip.costs.lines[1]
+    assert emolument_line.amount is None and "EUR" in (emolument_line.note or "")
+    assert not ip.costs.complete
+    assert ip.representation is not None
+    assert ip.representation.lawyer_required_after_opposition is None
+    assert all(r.expected_recovery is None for r in a.routes)
+    assert any("USD" in n and "not compared" in n for n in a.notes)
+    eur = run(facts("4000.00", kind=DebtorKind.CONSUMER))
+    assert route(eur, SMALL).conditions_met is True
+    assert route(eur, FOND).amicable_attempt.required is True  # type: ignore[union-attr]

@@ -99,6 +99,18 @@ class ClaimFacts:
             + self.indemnity_outstanding
 
     @property
+    def in_euros(self) -> bool:
+        """The ceilings, thresholds and tariffs are in EUR: a claim in another currency is
+        never compared with them (no conversion rate is a fact of the claim)."""
+        return self.currency == "EUR"
+
+    @property
+    def amount_due_in_euros(self) -> Decimal | None:
+        """The amount to compare with a EUR threshold; None for a claim in another
+        currency (the comparison cannot be made)."""
+        return self.amount_due if self.in_euros else None
+
+    @property
     def principal_and_interest(self) -> Decimal:
         return self.principal_outstanding + self.interest_outstanding
 
@@ -330,7 +342,7 @@ def _costs(lines: Sequence[CostLine]) -> Costs:
                  complete=len(known) == len(lines))
 
 
-def _commissaire_act(params: _Params, emolument: str, claim: Decimal, *,
+def _commissaire_act(params: _Params, emolument: str, claim: Decimal | None, *,
                      banded: bool, act: str) -> list[CostLine]:
     """A commissaire's act: emolument (× the claim band's coefficient for a
     signification, C. com. A444-11), travel, VAT on both, taxe forfaitaire. Part of the
@@ -341,16 +353,21 @@ def _commissaire_act(params: _Params, emolument: str, claim: Decimal, *,
     if banded:
         low, mid = (params.get("commissaire.coefficient_band_low_max"),
                     params.get("commissaire.coefficient_band_mid_max"))
-        band = ("commissaire.coefficient_low" if low is not None and claim <= low.value
-                else "commissaire.coefficient_mid" if mid is not None and claim <= mid.value
-                else "commissaire.coefficient_high")
-        coefficient = params.get(band)
+        if claim is None:  # a claim in another currency: its EUR band is not known
+            coefficient = None
+        else:
+            band = ("commissaire.coefficient_low" if low is not None and claim <= low.value
+                    else "commissaire.coefficient_mid" if mid is not None
+                    and claim <= mid.value else "commissaire.coefficient_high")
+            coefficient = params.get(band)
         used += [coefficient, low, mid]
         amount = None if amount is None or coefficient is None else amount * coefficient.value
     travel = params.get("commissaire.travel_ht")
     vat = params.get("vat.standard_rate")
     tax = params.get("commissaire.taxe_forfaitaire")
-    lines = [_line(f"commissaire emolument: {act}", amount, used, recoverable=True),
+    lines = [_line(f"commissaire emolument: {act}", amount, used, recoverable=True,
+                   note="the coefficient's claim bands are in EUR: not compared with a claim "
+                   "in another currency" if banded and claim is None else None),
              _line("commissaire travel", travel.value if travel else None, [travel],
                    recoverable=True)]
     vat_base = None if amount is None or travel is None else _cents(amount) + travel.value
@@ -376,6 +393,11 @@ def _tae_contribution(params: _Params, facts: ClaimFacts, court: Court) -> list[
         return []
     employees, above = (params.get("tae.contribution_employees_min"),
                         params.get("tae.contribution_claim_above"))
+    if not facts.in_euros:
+        return [_line("contribution pour la justice économique (TAE)", None, [None],
+                      recoverable=None, source="loi 2023-1059 art. 27, décret 2024-1225",
+                      note="due for a claim above a EUR threshold, a share of the claim: "
+                      "not compared with a claim in another currency")]
     if employees is None or above is None or facts.amount_due <= above.value:
         return []
     if facts.creditor_headcount is not None and facts.creditor_headcount < employees.value:
@@ -404,7 +426,8 @@ def _representation(params: _Params, facts: ClaimFacts, court: Court | None, *,
     hearing after an opposition; never to file an injonction de payer (CPC 1407)."""
     threshold = params.get("lawyer.required_above")
     value = threshold.value if threshold else None
-    above = None if value is None else facts.amount_due > value
+    due = facts.amount_due_in_euros
+    above = None if value is None or due is None else due > value
     if court is not None and court.type is CourtType.FOREIGN:
         above = None
     return Representation(
@@ -439,6 +462,9 @@ def _amicable(params: _Params, facts: ClaimFacts, court: Court | None, *,
     elif court.type is CourtType.TJ_CH_COM:
         required = None
         note = "whether CPC 750-1 binds the TJ's commercial chamber is [UNVERIFIED]"
+    elif not facts.in_euros:
+        required = None
+        note = "the ceiling is in EUR: not compared with a claim in another currency"
     else:
         required = facts.amount_due <= value
     if required:
@@ -544,7 +570,12 @@ def _disputed_fact(facts: ClaimFacts) -> str:
     return "no dispute recorded"
 
 
-def _recovery(probability: Decimal, facts: ClaimFacts, costs: Costs) -> ExpectedRecovery:
+def _recovery(probability: Decimal, facts: ClaimFacts,
+              costs: Costs) -> ExpectedRecovery | None:
+    """None for a claim in another currency: the costs are in EUR and cannot be added to
+    it without a rate."""
+    if not facts.in_euros:
+        return None
     value = probability * (facts.amount_due + costs.recoverable) - costs.irrecoverable
     return ExpectedRecovery(probability=probability, amount_due=_cents(facts.amount_due),
                             recoverable_costs=costs.recoverable,
@@ -575,7 +606,7 @@ def _injonction(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> RouteAs
     lines = [_line("greffe fee", fee.value if fee else None, [fee], recoverable=True,
                    note="the commercial chamber's greffe is the TJ's; no fee for the chamber "
                    "is stated in the sources [UNVERIFIED]" if chamber else None),
-             *_commissaire_act(params, "commissaire.signification_ht", facts.amount_due,
+             *_commissaire_act(params, "commissaire.signification_ht", facts.amount_due_in_euros,
                                banded=True, act="signification of the request and order"),
              *_tae_contribution(params, facts, court)]
     costs = _costs(lines)
@@ -617,9 +648,10 @@ def _small_claims(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> Route
     amount = facts.principal_and_interest
     conditions.append(Condition(
         "principal_and_interest_at_most_ceiling",
-        None if ceiling is None else amount <= ceiling.value,
+        None if ceiling is None or not facts.in_euros else amount <= ceiling.value,
         f"principal and interest {_cents(amount)} {facts.currency}" +
-        ("" if ceiling is None else f"; ceiling {ceiling.value} EUR (CPCE L125-1)")))
+        ("" if ceiling is None else f"; ceiling {ceiling.value} EUR (CPCE L125-1)") +
+        ("" if facts.in_euros else "; a EUR ceiling cannot be compared with this currency")))
     if _met(conditions) is False:
         return RouteAssessment(JudicialRoute.SIMPLIFIED_SMALL_CLAIMS, False, tuple(conditions),
                                unconfirmed_parameters=params.unconfirmed())
@@ -755,7 +787,7 @@ def _summons(route: JudicialRoute, table: ParameterTable, facts: ClaimFacts,
         lines = [_line("service of the summons abroad", None, [None], recoverable=True,
                        source="no figure in the sources")]
     else:
-        lines = _commissaire_act(params, "commissaire.assignation_ht", facts.amount_due,
+        lines = _commissaire_act(params, "commissaire.assignation_ht", facts.amount_due_in_euros,
                                  banded=False, act="assignation")
     if court.type in (CourtType.TC, CourtType.TAE, CourtType.TJ_CH_COM):
         lines.append(_line("greffe fee for enrolling the case", None, [None],
@@ -850,9 +882,11 @@ def _european_small_claims(table: ParameterTable, facts: ClaimFacts,
     ceiling = params.get("european_small_claims.ceiling")
     conditions.append(Condition(
         "principal_at_most_ceiling",
-        None if ceiling is None else facts.principal_outstanding <= ceiling.value,
+        None if ceiling is None or not facts.in_euros
+        else facts.principal_outstanding <= ceiling.value,
         f"principal {_cents(facts.principal_outstanding)} {facts.currency}, interest and "
-        "costs excluded" + ("" if ceiling is None else f"; ceiling {ceiling.value} EUR")))
+        "costs excluded" + ("" if ceiling is None else f"; ceiling {ceiling.value} EUR") +
+        ("" if facts.in_euros else "; a EUR ceiling cannot be compared with this currency")))
     if _met(conditions) is False:
         return RouteAssessment(JudicialRoute.EUROPEAN_SMALL_CLAIMS, False, tuple(conditions),
                                unconfirmed_parameters=params.unconfirmed())
@@ -1043,9 +1077,10 @@ def assess(facts: ClaimFacts, table: ParameterTable,
     if facts.between_commercants_source is CommercialSource.ASSUMED_FROM_DEBTOR_KIND:
         notes.append("both parties are taken to be commerçants (C. com. L721-3) because the "
                      "debtor is a business: pass between_commercants=false otherwise")
-    if facts.currency != "EUR":
-        notes.append(f"the claim is in {facts.currency}: ceilings and tariffs are in EUR and "
-                     "were compared without conversion")
+    if not facts.in_euros:
+        notes.append(f"the claim is in {facts.currency}: the ceilings, thresholds and tariffs "
+                     "are in EUR and are not compared with it (no conversion); what depends "
+                     "on them is unknown, and no expected recovery is worked out")
     return Assessment(facts=facts, probability=Probability(
         value=p, origin="derived" if probability is None else "creditor",
         derived_value=derived, factors=tuple(factors)), routes=routes, notes=tuple(notes))

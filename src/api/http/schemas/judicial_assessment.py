@@ -44,6 +44,8 @@ RouteName = Literal["injonction_de_payer", "simplified_small_claims", "commercia
 CourtTypeName = Literal["TJ", "JCP", "TC", "TAE", "TJ_CH_COM", "FOREIGN"]
 
 _Q = Decimal("0.0001")
+# The tariffs, fees and thresholds are French law's, in euros, whatever the claim's currency.
+TARIFF_CURRENCY = "EUR"
 
 
 def _p(value: Decimal) -> str:
@@ -93,7 +95,8 @@ class RepresentationOut(Output):
     def of(cls, r: Representation, currency: str) -> RepresentationOut:
         return cls(lawyer_required=r.lawyer_required,
                    lawyer_required_after_opposition=r.lawyer_required_after_opposition,
-                   threshold=_m(r.threshold, currency), parameter=r.parameter, rule=r.rule)
+                   threshold=_m(r.threshold, TARIFF_CURRENCY), parameter=r.parameter,
+                   rule=r.rule)
 
 
 class AmicableAttemptOut(Output):
@@ -107,7 +110,7 @@ class AmicableAttemptOut(Output):
 
     @classmethod
     def of(cls, a: AmicableAttempt, currency: str) -> AmicableAttemptOut:
-        return cls(required=a.required, rule=a.rule, ceiling=_m(a.ceiling, currency),
+        return cls(required=a.required, rule=a.rule, ceiling=_m(a.ceiling, TARIFF_CURRENCY),
                    parameter=a.parameter, formal_notice_sent_on=a.formal_notice_sent_on,
                    note=a.note)
 
@@ -126,14 +129,17 @@ class CostLineOut(Output):
 
     @classmethod
     def of(cls, line: CostLine, currency: str) -> CostLineOut:
-        return cls(item=line.item, amount=_m(line.amount, currency),
-                   amount_up_to=_m(line.amount_up_to, currency), parameter=line.parameter,
+        return cls(item=line.item, amount=_m(line.amount, TARIFF_CURRENCY),
+                   amount_up_to=_m(line.amount_up_to, TARIFF_CURRENCY),
+                   parameter=line.parameter,
                    parameters=list(line.parameters), source=line.source,
                    confirmed=line.confirmed,
                    recoverable_from_debtor=line.recoverable_from_debtor, note=line.note)
 
 
 class CostsOut(Output):
+    currency: Annotated[Literal["EUR"], Meta(description=(
+        "The costs' currency, the French tariffs', whatever the claim's"))]
     lines: list[CostLineOut]
     upfront_known: DecimalString
     recoverable: DecimalString
@@ -142,10 +148,11 @@ class CostsOut(Output):
 
     @classmethod
     def of(cls, c: Costs, currency: str) -> CostsOut:
-        return cls(lines=[CostLineOut.of(line, currency) for line in c.lines],
-                   upfront_known=format_amount(c.upfront_known, currency),
-                   recoverable=format_amount(c.recoverable, currency),
-                   irrecoverable=format_amount(c.irrecoverable, currency), complete=c.complete)
+        return cls(currency="EUR", lines=[CostLineOut.of(line, currency) for line in c.lines],
+                   upfront_known=format_amount(c.upfront_known, TARIFF_CURRENCY),
+                   recoverable=format_amount(c.recoverable, TARIFF_CURRENCY),
+                   irrecoverable=format_amount(c.irrecoverable, TARIFF_CURRENCY),
+                   complete=c.complete)
 
 
 class TimeToTitleOut(Output):
@@ -201,7 +208,9 @@ class RouteOut(Output):
     relief_deadline: Annotated[date | None, Meta(description=(
         "The declaration route: the last day to ask the juge-commissaire for relief from "
         "foreclusion (relevé de forclusion, C. com. L622-26), when the publication is known"))]
-    expected_recovery: ExpectedRecoveryOut | None
+    expected_recovery: Annotated[ExpectedRecoveryOut | None, Meta(description=(
+        "null when the conditions are not met, or for a claim in another currency than "
+        "the costs' EUR (no rate to add them)"))]
     facts: list[str]
     unconfirmed_parameters: list[str]
 
