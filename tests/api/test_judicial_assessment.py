@@ -239,3 +239,26 @@ def test_a_claim_in_dollars_is_not_compared_with_euro_thresholds(client, tenant)
     assert ip["representation"]["lawyer_required_after_opposition"] is None
     assert all(r["expected_recovery"] is None for r in body["routes"])
     assert any("not compared" in n for n in body["notes"])
+
+
+def test_a_prescribed_invoice_is_weighed_on_its_share_only(client, tenant):
+    claim = new_claim(client, tenant, _debtor(client, tenant)["id"], invoices=[
+        {"number": "F-OLD", "issue_date": "2020-01-01", "due_date": "2020-01-15",
+         "amount": "1000.00"},
+        {"number": "F-NEW", "issue_date": "2026-01-15", "due_date": "2026-02-15",
+         "amount": "3000.00"}])
+    statement = client.get(f"/v1/claims/{claim['id']}/statement", headers=tenant.headers).json()
+    old = next(i for i in statement["invoices"] if i["number"] == "F-OLD")
+    assert old["prescribed"] is True
+    owed = sum(Decimal(old[k]) for k in ("principal_outstanding", "interest_outstanding")) \
+        + Decimal(old["indemnity"]["outstanding"])
+    body = _assess(client, tenant, claim["id"], recovery_probability="0.5").json()
+    assert "prescribed" not in {f["code"] for f in body["probability"]["factors"]}
+    recovery = _route(body, "injonction_de_payer")["expected_recovery"]
+    assert recovery["prescribed_amount"] == f"{owed:f}"
+    assert recovery["prescribed_factor"] == "0.1000"
+    due = Decimal(recovery["amount_due"])
+    costs = Decimal(recovery["recoverable_costs"])
+    expected = (Decimal("0.5") * (due - owed + costs)
+                + Decimal("0.5") * Decimal("0.1") * owed).quantize(Decimal("0.01"))
+    assert recovery["value"] == f"{expected:f}"

@@ -293,13 +293,22 @@ def test_small_claims_count_principal_and_interest_and_cost_the_creditor() -> No
     assert over.conditions_met is False
 
 
-def test_a_time_barred_invoice_lowers_the_derived_probability() -> None:
+def test_a_time_barred_invoice_lowers_only_its_share_of_the_expected_recovery() -> None:
     from domain.judicial.assessment import OldestUnpaid
 
     old = OldestUnpaid("F-1", date(2021, 1, 10), date(2026, 1, 10), True)
-    a = run(replace(facts(), oldest_unpaid=old))
-    # 0.80 x 0.10 (time-barred) = 0.08
-    assert a.probability.value == D("0.0800")
+    a = run(replace(facts(), oldest_unpaid=old, prescribed_outstanding=D("1000.00")), "0.6")
+    # The whole claim's probability is not touched by one prescribed invoice.
+    assert a.probability.derived_value == D("0.8000")
+    assert "prescribed" not in {f.code for f in a.probability.factors}
+    recovery = route(a, IP).expected_recovery
+    assert recovery is not None
+    assert (recovery.prescribed_amount, recovery.prescribed_factor) == (D("1000.00"), D("0.10"))
+    # 0.6 x (4,090 - 1,000 + 112.54) + 0.6 x 0.10 x 1,000 - 0 = 1,921.524 + 60 = 1,981.52
+    assert recovery.value == D("1981.52")
+    clean = route(run(facts(), "0.6"), IP).expected_recovery
+    assert clean is not None and clean.prescribed_factor is None
+    assert clean.value == D("2521.52")
 
 
 def test_each_step_reads_its_period_in_force_on_the_day_it_starts() -> None:

@@ -86,6 +86,9 @@ class ClaimFacts:
     partial_payments: int = 0
     broken_promises: int = 0
     oldest_unpaid: OldestUnpaid | None = None
+    # What the unpaid invoices past their limitation date still owe (principal, interest,
+    # indemnity): the share a plea of prescription would defeat, not the whole claim.
+    prescribed_outstanding: Decimal = Decimal(0)
     creditor_headcount: int | None = None
     public_accounts: PublicAccounts | None = None
     # The day the insolvency watch found the company recorded as ceased (Sirene state C).
@@ -154,6 +157,8 @@ def claim_facts(*, on: date, currency: str, debtor_kind: DebtorKind,
         broken_promises=sum(1 for p in promises if p.status is PromiseStatus.BROKEN),
         oldest_unpaid=None if oldest is None else OldestUnpaid(
             oldest.number, oldest.due_date, oldest.limitation_date, oldest.prescribed),
+        prescribed_outstanding=sum((inv.outstanding for inv in unpaid if inv.prescribed),
+                                   Decimal(0)),
         creditor_headcount=creditor_headcount, public_accounts=public_accounts,
         company_ceased_on=company_ceased_on)
 
@@ -241,13 +246,21 @@ class Probability:
 
 @dataclass(frozen=True, slots=True)
 class ExpectedRecovery:
+    """The prescribed share of the amount due is weighed apart: only it is exposed to a
+    plea of prescription (which the judge does not raise of his own motion, C. civ.
+    2247), so its factor lowers that share, not the whole claim."""
+
     probability: Decimal
     amount_due: Decimal
+    prescribed_amount: Decimal
+    prescribed_factor: Decimal | None  # None when nothing is prescribed
     recoverable_costs: Decimal
     irrecoverable_costs: Decimal
     value: Decimal
     complete: bool  # every cost line is known
-    formula: str = ("probability x (amount_due + recoverable_costs) - irrecoverable_costs")
+    formula: str = ("probability x (amount_due - prescribed_amount + recoverable_costs) + "
+                    "probability x prescribed_factor x prescribed_amount - "
+                    "irrecoverable_costs")
 
 
 @dataclass(frozen=True, slots=True)
@@ -570,14 +583,18 @@ def _disputed_fact(facts: ClaimFacts) -> str:
     return "no dispute recorded"
 
 
-def _recovery(probability: Decimal, facts: ClaimFacts,
-              costs: Costs) -> ExpectedRecovery | None:
+def _recovery(probability: Decimal, facts: ClaimFacts, costs: Costs,
+              params: _Params) -> ExpectedRecovery | None:
     """None for a claim in another currency: the costs are in EUR and cannot be added to
     it without a rate."""
     if not facts.in_euros:
         return None
-    value = probability * (facts.amount_due + costs.recoverable) - costs.irrecoverable
+    prescribed = min(facts.prescribed_outstanding, facts.amount_due)
+    factor = params.value("recovery.factor_prescribed") if prescribed > 0 else None
+    value = probability * (facts.amount_due - prescribed + costs.recoverable) \
+        + probability * (factor or Decimal(0)) * prescribed - costs.irrecoverable
     return ExpectedRecovery(probability=probability, amount_due=_cents(facts.amount_due),
+                            prescribed_amount=_cents(prescribed), prescribed_factor=factor,
                             recoverable_costs=costs.recoverable,
                             irrecoverable_costs=costs.irrecoverable, value=_cents(value),
                             complete=costs.complete)
@@ -637,7 +654,7 @@ def _injonction(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> RouteAs
         costs=costs, time_to_title=title,
         prescription_interrupted_by="service of the order, not the filing of the request "
         "(Cass. 1re civ. 10/07/1990 n° 89-13.345)",
-        expected_recovery=_recovery(p, facts, costs), facts=tuple(facts_lines),
+        expected_recovery=_recovery(p, facts, costs, params), facts=tuple(facts_lines),
         unconfirmed_parameters=params.unconfirmed())
 
 
@@ -676,7 +693,7 @@ def _small_claims(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> Route
         costs=costs, time_to_title=title,
         prescription_interrupted_by="the debtor's agreement to take part suspends it "
         "(C. civ. 2238)",
-        expected_recovery=_recovery(p, facts, costs),
+        expected_recovery=_recovery(p, facts, costs, params),
         facts=(_disputed_fact(facts),
                "a failed attempt exempts a later TJ action from CPC 750-1 (5°)"),
         unconfirmed_parameters=params.unconfirmed())
@@ -751,7 +768,7 @@ def _commercial_uncontested(table: ParameterTable, facts: ClaimFacts,
         amicable_attempt=_amicable(params, facts, court, applies=False),
         costs=costs, time_to_title=title,
         prescription_interrupted_by="[UNVERIFIED]: the decree is not published",
-        expected_recovery=_recovery(p, facts, costs),
+        expected_recovery=_recovery(p, facts, costs, params),
         facts=("no judge: the debtor's silence for a month produces the title",),
         unconfirmed_parameters=params.unconfirmed())
 
@@ -810,7 +827,7 @@ def _summons(route: JudicialRoute, table: ParameterTable, facts: ClaimFacts,
         costs=costs, time_to_title=title,
         prescription_interrupted_by="the summons (C. civ. 2241), until the proceedings end; "
         "void on discontinuance, lapse or final rejection (2243)",
-        expected_recovery=_recovery(p, facts, costs),
+        expected_recovery=_recovery(p, facts, costs, params),
         facts=(*(() if refere else (_disputed_fact(facts),)), *_outside_eu(facts)),
         unconfirmed_parameters=params.unconfirmed())
 
@@ -869,7 +886,7 @@ def _european_order(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> Rou
         amicable_attempt=_amicable(params, facts, court, applies=False),
         costs=costs, time_to_title=title,
         prescription_interrupted_by="[UNVERIFIED]: the law of the court seized",
-        expected_recovery=_recovery(p, facts, costs),
+        expected_recovery=_recovery(p, facts, costs, params),
         facts=(_disputed_fact(facts) + (": an opposition moves it to ordinary proceedings"
                                         if facts.disputed else ""), "no ceiling"),
         unconfirmed_parameters=params.unconfirmed())
@@ -907,7 +924,7 @@ def _european_small_claims(table: ParameterTable, facts: ClaimFacts,
         amicable_attempt=_amicable(params, facts, court, applies=False),
         costs=costs, time_to_title=title,
         prescription_interrupted_by="[UNVERIFIED]: the law of the court seized",
-        expected_recovery=_recovery(p, facts, costs),
+        expected_recovery=_recovery(p, facts, costs, params),
         facts=(_disputed_fact(facts) + ("; the procedure allows a contested claim"
                                         if facts.disputed else ""),),
         unconfirmed_parameters=params.unconfirmed())
@@ -958,7 +975,7 @@ def _declaration(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> RouteA
         prescription_interrupted_by="the declaration, until the proceedings close "
         "(C. com. L622-25-1) [2ary]",
         deadline=deadline, deadline_passed=passed, relief_deadline=relief,
-        expected_recovery=_recovery(p, facts, costs),
+        expected_recovery=_recovery(p, facts, costs, params),
         facts=(timing, "interest stopped at the opening judgment (L622-28)"),
         unconfirmed_parameters=params.unconfirmed())
 
@@ -999,11 +1016,8 @@ def recovery_probability(table: ParameterTable, facts: ClaimFacts) -> tuple[Deci
     factors.append(Factor("broken_promises", "recovery.factor_broken_promise",
                           broken ** counted if counted else broken, counted > 0,
                           f"{facts.broken_promises} broken promise(s), {counted} counted"))
-    prescribed = facts.oldest_unpaid is not None and facts.oldest_unpaid.prescribed
-    factors.append(Factor("prescribed", "recovery.factor_prescribed",
-                          at("recovery.factor_prescribed"), prescribed,
-                          "the oldest unpaid invoice is past its limitation date" if prescribed
-                          else "no unpaid invoice past its limitation date"))
+    # The prescribed invoices are weighed in the expected recovery, on their share only
+    # (ExpectedRecovery): not a factor of the whole claim's probability.
     factors.extend(_accounts_factors(table, facts))
     ceased = facts.company_ceased_on
     factors.append(Factor("company_ceased", "recovery.factor_company_ceased",

@@ -173,6 +173,11 @@ class TimeToTitleOut(Output):
 class ExpectedRecoveryOut(Output):
     probability: ProbabilityString
     amount_due: DecimalString
+    prescribed_amount: Annotated[DecimalString, Meta(description=(
+        "What the unpaid invoices past their limitation date owe: weighed apart, by "
+        "prescribed_factor"))]
+    prescribed_factor: Annotated[CoefficientString | None, Meta(description=(
+        "recovery.factor_prescribed, on the prescribed share only; null: none prescribed"))]
     recoverable_costs: DecimalString
     irrecoverable_costs: DecimalString
     value: SignedDecimalString
@@ -182,6 +187,9 @@ class ExpectedRecoveryOut(Output):
     @classmethod
     def of(cls, e: ExpectedRecovery, currency: str) -> ExpectedRecoveryOut:
         return cls(probability=_p(e.probability), amount_due=format_amount(e.amount_due, currency),
+                   prescribed_amount=format_amount(e.prescribed_amount, currency),
+                   prescribed_factor=None if e.prescribed_factor is None
+                   else _p(e.prescribed_factor),
                    recoverable_costs=format_amount(e.recoverable_costs, currency),
                    irrecoverable_costs=format_amount(e.irrecoverable_costs, currency),
                    value=format_amount(e.value, currency), complete=e.complete,
