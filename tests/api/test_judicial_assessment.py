@@ -262,3 +262,16 @@ def test_a_prescribed_invoice_is_weighed_on_its_share_only(client, tenant):
     expected = (Decimal("0.5") * (due - owed + costs)
                 + Decimal("0.5") * Decimal("0.1") * owed).quantize(Decimal("0.01"))
     assert recovery["value"] == f"{expected:f}"
+
+
+def test_each_route_shows_the_next_limitation_date_and_its_act(client, tenant):
+    claim = new_claim(client, tenant, _debtor(client, tenant)["id"])
+    body = _assess(client, tenant, claim["id"]).json()
+    limitation = body["facts"]["oldest_unpaid_invoice"]["limitation_date"]
+    ip = _route(body, "injonction_de_payer")
+    served = ip["time_to_title"]["steps"][1].rsplit(": ", 1)[1]
+    assert ip["prescription"] == {"limitation_date": limitation, "invoice_number": "F-001",
+                                  "act_typical_on": served, "act_before_limitation": True}
+    fond = _route(body, "assignation_au_fond")["prescription"]
+    assert fond["act_typical_on"] == "2026-03-24" and fond["act_before_limitation"] is True
+    assert _route(body, "european_order_for_payment")["prescription"] is None  # not met

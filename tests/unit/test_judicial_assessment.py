@@ -461,3 +461,26 @@ def test_a_claim_in_dollars_is_never_compared_with_the_euro_thresholds() -> None
     eur = run(facts("4000.00", kind=DebtorKind.CONSUMER))
     assert route(eur, SMALL).conditions_met is True
     assert route(eur, FOND).amicable_attempt.required is True  # type: ignore[union-attr]
+
+
+def test_each_route_shows_its_interrupting_act_against_the_next_limitation_date() -> None:
+    from domain.judicial.assessment import OldestUnpaid
+
+    # The next invoice to lapse does so on 1 April 2026.
+    soon = OldestUnpaid("F-7", date(2021, 4, 1), date(2026, 4, 1), False)
+    a = run(replace(facts(), next_limitation=soon))
+    ip = route(a, IP).prescription
+    # The order is served 7 April (14 + 14 days): after the 1 April limitation date.
+    assert ip is not None and (ip.limitation_date, ip.invoice_number) == (
+        date(2026, 4, 1), "F-7")
+    assert (ip.act_typical_on, ip.act_before_limitation) == (date(2026, 4, 7), False)
+    fond = route(a, FOND).prescription
+    # The summons is served on 24 March (14 days): before it.
+    assert fond is not None
+    assert (fond.act_typical_on, fond.act_before_limitation) == (date(2026, 3, 24), True)
+    small = route(a, SMALL).prescription
+    assert small is not None and small.act_typical_on is None
+    assert small.act_before_limitation is None and small.limitation_date == date(2026, 4, 1)
+    none_left = route(run(facts()), IP).prescription
+    assert none_left is not None and none_left.limitation_date is None
+    assert none_left.act_before_limitation is None

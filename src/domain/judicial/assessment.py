@@ -89,6 +89,9 @@ class ClaimFacts:
     # What the unpaid invoices past their limitation date still owe (principal, interest,
     # indemnity): the share a plea of prescription would defeat, not the whole claim.
     prescribed_outstanding: Decimal = Decimal(0)
+    # The unpaid invoice not yet prescribed whose limitation date comes first: the day a
+    # route's interrupting act must come by.
+    next_limitation: OldestUnpaid | None = None
     creditor_headcount: int | None = None
     public_accounts: PublicAccounts | None = None
     # The day the insolvency watch found the company recorded as ceased (Sirene state C).
@@ -138,6 +141,8 @@ def claim_facts(*, on: date, currency: str, debtor_kind: DebtorKind,
     totals = statement.totals
     unpaid = [inv for inv in statement.invoices if inv.outstanding > 0]
     oldest = min(unpaid, key=lambda inv: (inv.limitation_date, inv.number), default=None)
+    running = min((inv for inv in unpaid if not inv.prescribed),
+                  key=lambda inv: (inv.limitation_date, inv.number), default=None)
     if debtor_kind is DebtorKind.CONSUMER:
         commercial, source = False, CommercialSource.STATED
     elif between_commercants is None:
@@ -157,6 +162,8 @@ def claim_facts(*, on: date, currency: str, debtor_kind: DebtorKind,
         broken_promises=sum(1 for p in promises if p.status is PromiseStatus.BROKEN),
         oldest_unpaid=None if oldest is None else OldestUnpaid(
             oldest.number, oldest.due_date, oldest.limitation_date, oldest.prescribed),
+        next_limitation=None if running is None else OldestUnpaid(
+            running.number, running.due_date, running.limitation_date, running.prescribed),
         prescribed_outstanding=sum((inv.outstanding for inv in unpaid if inv.prescribed),
                                    Decimal(0)),
         creditor_headcount=creditor_headcount, public_accounts=public_accounts,
@@ -264,6 +271,19 @@ class ExpectedRecovery:
 
 
 @dataclass(frozen=True, slots=True)
+class RoutePrescription:
+    """The next limitation date of the claim (its first unpaid invoice not yet
+    prescribed) beside the typical day of the route's act that interrupts or suspends
+    prescription (`prescription_interrupted_by` names it). None: not known, or the act's
+    day cannot be projected (it depends on the debtor, or its effect is [UNVERIFIED])."""
+
+    limitation_date: date | None
+    invoice_number: str | None
+    act_typical_on: date | None
+    act_before_limitation: bool | None
+
+
+@dataclass(frozen=True, slots=True)
 class RouteAssessment:
     route: JudicialRoute
     # True: every condition is met by the facts; False: one is not (the figures are then
@@ -277,6 +297,7 @@ class RouteAssessment:
     costs: Costs | None = None
     time_to_title: TimeToTitle | None = None
     prescription_interrupted_by: str | None = None
+    prescription: RoutePrescription | None = None
     deadline: date | None = None  # the declaration's, when known
     # The declaration route: whether `deadline` is behind the assessment's day (None: not
     # known), and the last day to ask for relief from foreclusion (L622-26).
@@ -583,6 +604,15 @@ def _disputed_fact(facts: ClaimFacts) -> str:
     return "no dispute recorded"
 
 
+def _prescription(facts: ClaimFacts, act_on: date | None) -> RoutePrescription:
+    nxt = facts.next_limitation
+    limit = None if nxt is None else nxt.limitation_date
+    return RoutePrescription(
+        limitation_date=limit, invoice_number=None if nxt is None else nxt.invoice_number,
+        act_typical_on=act_on,
+        act_before_limitation=None if act_on is None or limit is None else act_on <= limit)
+
+
 def _recovery(probability: Decimal, facts: ClaimFacts, costs: Costs,
               params: _Params) -> ExpectedRecovery | None:
     """None for a claim in another currency: the costs are in EUR and cannot be added to
@@ -632,7 +662,7 @@ def _injonction(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> RouteAs
          "injonction_de_payer.typical_order_days_tc" if commercial
          else "injonction_de_payer.typical_order_days_tj"),
         ("order served by a commissaire", "commissaire.typical_service_days")])
-    title = None
+    title, served_on = None, None
     if chain is not None:
         steps, used = chain
         order_on, served_on = steps[0][1], steps[1][1]
@@ -654,6 +684,7 @@ def _injonction(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> RouteAs
         costs=costs, time_to_title=title,
         prescription_interrupted_by="service of the order, not the filing of the request "
         "(Cass. 1re civ. 10/07/1990 n° 89-13.345)",
+        prescription=_prescription(facts, served_on),
         expected_recovery=_recovery(p, facts, costs, params), facts=tuple(facts_lines),
         unconfirmed_parameters=params.unconfirmed())
 
@@ -693,6 +724,7 @@ def _small_claims(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> Route
         costs=costs, time_to_title=title,
         prescription_interrupted_by="the debtor's agreement to take part suspends it "
         "(C. civ. 2238)",
+        prescription=_prescription(facts, None),
         expected_recovery=_recovery(p, facts, costs, params),
         facts=(_disputed_fact(facts),
                "a failed attempt exempts a later TJ action from CPC 750-1 (5°)"),
@@ -768,6 +800,7 @@ def _commercial_uncontested(table: ParameterTable, facts: ClaimFacts,
         amicable_attempt=_amicable(params, facts, court, applies=False),
         costs=costs, time_to_title=title,
         prescription_interrupted_by="[UNVERIFIED]: the decree is not published",
+        prescription=_prescription(facts, None),
         expected_recovery=_recovery(p, facts, costs, params),
         facts=("no judge: the debtor's silence for a month produces the title",),
         unconfirmed_parameters=params.unconfirmed())
@@ -813,6 +846,11 @@ def _summons(route: JudicialRoute, table: ParameterTable, facts: ClaimFacts,
     if representation.lawyer_required:
         lines.append(_lawyer_fees_line())
     costs = _costs(lines)
+    # The summons interrupts once served by the commissaire (C. civ. 2241); abroad its
+    # service has no typical day here.
+    service = params.get("commissaire.typical_service_days") if facts.debtor_place.in_france \
+        else None
+    summons_served = None if service is None else add_days(facts.on, service.whole)
     name = ("refere_provision.typical_title_days" if refere
             else "assignation_au_fond.typical_title_days")
     chain = _chain(params, facts.on, [("ordonnance de référé, enforceable at once"
@@ -825,8 +863,9 @@ def _summons(route: JudicialRoute, table: ParameterTable, facts: ClaimFacts,
         route, _met(conditions), tuple(conditions), court=court, representation=representation,
         amicable_attempt=_amicable(params, facts, court, applies=True),
         costs=costs, time_to_title=title,
-        prescription_interrupted_by="the summons (C. civ. 2241), until the proceedings end; "
-        "void on discontinuance, lapse or final rejection (2243)",
+        prescription_interrupted_by="the summons served by a commissaire (C. civ. 2241), "
+        "until the proceedings end; void on discontinuance, lapse or final rejection (2243)",
+        prescription=_prescription(facts, summons_served),
         expected_recovery=_recovery(p, facts, costs, params),
         facts=(*(() if refere else (_disputed_fact(facts),)), *_outside_eu(facts)),
         unconfirmed_parameters=params.unconfirmed())
@@ -886,6 +925,7 @@ def _european_order(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> Rou
         amicable_attempt=_amicable(params, facts, court, applies=False),
         costs=costs, time_to_title=title,
         prescription_interrupted_by="[UNVERIFIED]: the law of the court seized",
+        prescription=_prescription(facts, None),
         expected_recovery=_recovery(p, facts, costs, params),
         facts=(_disputed_fact(facts) + (": an opposition moves it to ordinary proceedings"
                                         if facts.disputed else ""), "no ceiling"),
@@ -924,6 +964,7 @@ def _european_small_claims(table: ParameterTable, facts: ClaimFacts,
         amicable_attempt=_amicable(params, facts, court, applies=False),
         costs=costs, time_to_title=title,
         prescription_interrupted_by="[UNVERIFIED]: the law of the court seized",
+        prescription=_prescription(facts, None),
         expected_recovery=_recovery(p, facts, costs, params),
         facts=(_disputed_fact(facts) + ("; the procedure allows a contested claim"
                                         if facts.disputed else ""),),
@@ -974,6 +1015,7 @@ def _declaration(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> RouteA
                                   "juge-commissaire"),
         prescription_interrupted_by="the declaration, until the proceedings close "
         "(C. com. L622-25-1) [2ary]",
+        prescription=_prescription(facts, None),
         deadline=deadline, deadline_passed=passed, relief_deadline=relief,
         expected_recovery=_recovery(p, facts, costs, params),
         facts=(timing, "interest stopped at the opening judgment (L622-28)"),

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         Probability,
         Representation,
         RouteAssessment,
+        RoutePrescription,
         TimeToTitle,
     )
     from domain.judicial.courts import Court
@@ -196,6 +197,25 @@ class ExpectedRecoveryOut(Output):
                    formula=e.formula)
 
 
+class RoutePrescriptionOut(Output):
+    limitation_date: Annotated[date | None, Meta(description=(
+        "The first limitation date among the unpaid invoices not yet prescribed; null: "
+        "none left"))]
+    invoice_number: str | None
+    act_typical_on: Annotated[date | None, Meta(description=(
+        "The typical day of this route's act that interrupts prescription "
+        "(prescription_interrupted_by), from the same parameters as time_to_title; null: "
+        "it cannot be projected"))]
+    act_before_limitation: Annotated[bool | None, Meta(description=(
+        "Whether that typical day is on or before limitation_date; null: not known"))]
+
+    @classmethod
+    def of(cls, r: RoutePrescription) -> RoutePrescriptionOut:
+        return cls(limitation_date=r.limitation_date, invoice_number=r.invoice_number,
+                   act_typical_on=r.act_typical_on,
+                   act_before_limitation=r.act_before_limitation)
+
+
 class RouteOut(Output):
     route: RouteName
     conditions_met: Annotated[bool | None, Meta(description=(
@@ -209,6 +229,7 @@ class RouteOut(Output):
     costs: CostsOut | None
     time_to_title: TimeToTitleOut | None
     prescription_interrupted_by: str | None
+    prescription: RoutePrescriptionOut | None
     deadline: Annotated[date | None, Meta(description="The declaration's last day, when known")]
     deadline_passed: Annotated[bool | None, Meta(description=(
         "The declaration route: true when `deadline` is before the assessment's day; null: "
@@ -234,7 +255,9 @@ class RouteOut(Output):
             else AmicableAttemptOut.of(r.amicable_attempt, currency),
             costs=None if r.costs is None else CostsOut.of(r.costs, currency),
             time_to_title=None if r.time_to_title is None else TimeToTitleOut.of(r.time_to_title),
-            prescription_interrupted_by=r.prescription_interrupted_by, deadline=r.deadline,
+            prescription_interrupted_by=r.prescription_interrupted_by,
+            prescription=None if r.prescription is None
+            else RoutePrescriptionOut.of(r.prescription), deadline=r.deadline,
             deadline_passed=r.deadline_passed, relief_deadline=r.relief_deadline,
             expected_recovery=None if r.expected_recovery is None
             else ExpectedRecoveryOut.of(r.expected_recovery, currency),
