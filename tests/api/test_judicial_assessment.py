@@ -275,3 +275,17 @@ def test_each_route_shows_the_next_limitation_date_and_its_act(client, tenant):
     fond = _route(body, "assignation_au_fond")["prescription"]
     assert fond["act_typical_on"] == "2026-03-24" and fond["act_before_limitation"] is True
     assert _route(body, "european_order_for_payment")["prescription"] is None  # not met
+
+
+def test_totals_with_unknown_parts_are_bounds_and_never_a_guess(client, tenant):
+    claim = new_claim(client, tenant, _debtor(client, tenant)["id"], amount="25000.00")
+    body = _assess(client, tenant, claim["id"]).json()
+    ip = _route(body, "injonction_de_payer")
+    assert (ip["costs"]["bound"], ip["expected_recovery"]["bound"]) == ("exact", "exact")
+    fond = _route(body, "assignation_au_fond")
+    assert fond["costs"]["bound"] == "lower_bound"
+    lawyer = next(x for x in fond["costs"]["lines"] if x["item"] == "lawyer's fees")
+    assert lawyer["amount"] is None
+    assert fond["expected_recovery"]["bound"] == "unknown"
+    assert fond["expected_recovery"]["value"] is None
+    assert _route(body, "simplified_small_claims")["conditions_met"] is False

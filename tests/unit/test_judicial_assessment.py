@@ -484,3 +484,33 @@ def test_each_route_shows_its_interrupting_act_against_the_next_limitation_date(
     none_left = route(run(facts()), IP).prescription
     assert none_left is not None and none_left.limitation_date is None
     assert none_left.act_before_limitation is None
+
+
+def test_totals_with_an_unknown_part_are_flagged_as_bounds() -> None:
+    ip = route(run(facts()), IP)
+    assert ip.costs is not None and ip.costs.bound == "exact"
+    assert ip.expected_recovery is not None and ip.expected_recovery.bound == "exact"
+    # A summons to the TC: the greffe fee (the debtor may bear it) has no figure.
+    below = route(run(facts()), FOND)
+    assert below.costs is not None and below.costs.bound == "lower_bound"
+    assert below.expected_recovery is not None
+    assert below.expected_recovery.bound == "lower_bound"
+    # Above 10,000 EUR the lawyer's fees, left to the creditor, have none either: the
+    # expected recovery could move both ways, so it has no value.
+    above = route(run(facts("12000.00")), FOND).expected_recovery
+    assert above is not None and (above.bound, above.value) == ("unknown", None)
+    small = route(run(facts()), SMALL).expected_recovery
+    assert small is not None and small.bound == "upper_bound" and small.value is not None
+    # The European order's time leaves the service out: a lower bound.
+    eop = route(run(facts(place=DebtorPlace("BE", "1000", "Bruxelles"))), EOP).time_to_title
+    assert eop is not None and eop.bound == "lower_bound"
+    assert route(run(facts()), IP).time_to_title.bound == "exact"  # type: ignore[union-attr]
+    # A TAE contribution range counts its low end: the costs are a lower bound.
+    paris = route(run(facts("60000.00", place=DebtorPlace("FR", "75008", "Paris"),
+                            creditor_headcount=300)), IP)
+    assert paris.costs is not None and paris.costs.bound == "lower_bound"
+    # Its thresholds missing on the day: a line without a figure, not nothing.
+    gap = assess(facts("60000.00", place=DebtorPlace("FR", "75008", "Paris")),
+                 _without("tae.contribution_claim_above"))
+    costs = route(gap, IP).costs
+    assert costs is not None and costs.lines[-1].amount is None and not costs.complete

@@ -198,11 +198,15 @@ class CostLine:
 
 @dataclass(frozen=True, slots=True)
 class Costs:
+    """The totals count the known amounts only (a range by its low end): with a line
+    unknown or a range, they are lower bounds, and `bound` says so."""
+
     lines: tuple[CostLine, ...]
     upfront_known: Decimal
     recoverable: Decimal
     irrecoverable: Decimal
     complete: bool  # every line has an amount
+    bound: str = "exact"  # "exact" or "lower_bound"
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +236,8 @@ class TimeToTitle:
     parameters: tuple[str, ...]
     confirmed: bool
     note: str | None = None
+    # "lower_bound": a step has no figure and is not counted (the note names it).
+    bound: str = "exact"
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,8 +269,13 @@ class ExpectedRecovery:
     prescribed_factor: Decimal | None  # None when nothing is prescribed
     recoverable_costs: Decimal
     irrecoverable_costs: Decimal
-    value: Decimal
+    # None when unknown costs would move it both ways (`bound` "unknown")
+    value: Decimal | None
     complete: bool  # every cost line is known
+    # "exact"; "lower_bound": an unknown cost the debtor may be ordered to bear would
+    # raise it; "upper_bound": an unknown cost left to the creditor (or the top of a
+    # range) would lower it; "unknown": both.
+    bound: str
     formula: str = ("probability x (amount_due - prescribed_amount + recoverable_costs) + "
                     "probability x prescribed_factor x prescribed_amount - "
                     "irrecoverable_costs")
@@ -371,9 +382,12 @@ def _costs(lines: Sequence[CostLine]) -> Costs:
     total = sum((line.amount for line in known if line.amount is not None), Decimal(0))
     recoverable = sum((line.amount for line in known if line.amount is not None
                        and line.recoverable_from_debtor is True), Decimal(0))
+    complete = len(known) == len(lines)
+    ranged = any(line.amount_up_to is not None for line in lines)
     return Costs(lines=tuple(lines), upfront_known=_cents(total),
                  recoverable=_cents(recoverable), irrecoverable=_cents(total - recoverable),
-                 complete=len(known) == len(lines))
+                 complete=complete,
+                 bound="exact" if complete and not ranged else "lower_bound")
 
 
 def _commissaire_act(params: _Params, emolument: str, claim: Decimal | None, *,
@@ -432,7 +446,12 @@ def _tae_contribution(params: _Params, facts: ClaimFacts, court: Court) -> list[
                       recoverable=None, source="loi 2023-1059 art. 27, décret 2024-1225",
                       note="due for a claim above a EUR threshold, a share of the claim: "
                       "not compared with a claim in another currency")]
-    if employees is None or above is None or facts.amount_due <= above.value:
+    unknown = [_line("contribution pour la justice économique (TAE)", None, [None],
+                     recoverable=None, source="loi 2023-1059 art. 27, décret 2024-1225",
+                     note="its thresholds or rates have no value in force on the day")]
+    if employees is None or above is None:
+        return unknown
+    if facts.amount_due <= above.value:
         return []
     if facts.creditor_headcount is not None and facts.creditor_headcount < employees.value:
         return []
@@ -440,7 +459,7 @@ def _tae_contribution(params: _Params, facts: ClaimFacts, court: Court) -> list[
     cap_low, cap_high = (params.get("tae.contribution_cap_low"),
                          params.get("tae.contribution_cap_high"))
     if low is None or high is None or cap_low is None or cap_high is None:
-        return []
+        return unknown
     amount = min(facts.amount_due * low.value / 100, cap_low.value)
     top = min(facts.amount_due * high.value / 100, cap_high.value)
     note = ("3 % or 5 % of the claim, capped; which applies is not in the sources" +
@@ -514,14 +533,15 @@ def _amicable(params: _Params, facts: ClaimFacts, court: Court | None, *,
 
 
 def _title(on: date, steps: list[tuple[str, date]], used: Sequence[Parameter],
-           note: str | None = None) -> TimeToTitle:
+           note: str | None = None, *, uncounted: bool = False) -> TimeToTitle:
     """The steps as counted, with the very parameters that counted them (each read for
     the day its step starts: `_chain`), not the same names read again on another day."""
     end = steps[-1][1]
     return TimeToTitle(typical_days=(end - on).days, typical_title_on=end,
                        steps=tuple(f"{label}: {day.isoformat()}" for label, day in steps),
                        parameters=tuple(p.name for p in used),
-                       confirmed=all(p.confirmed for p in used), note=note)
+                       confirmed=all(p.confirmed for p in used), note=note,
+                       bound="lower_bound" if uncounted else "exact")
 
 
 def _chain(params: _Params, start: date, links: Sequence[tuple[str, str]]
@@ -558,7 +578,8 @@ _TITLE_STEP = {
 
 def _enforceable_title(params: _Params, facts: ClaimFacts, projected: proceedings.Projection,
                        steps: list[tuple[str, date]], used: list[Parameter],
-                       note: str | None = None) -> TimeToTitle | None:
+                       note: str | None = None, *,
+                       uncounted: bool = False) -> TimeToTitle | None:
     """The title day as the proceeding will count it (domain.judicial.proceedings): the day
     after the opposition period's last day (CPC 642), not that last day."""
     found = proceedings.enforceable_from(projected, params.table)
@@ -567,7 +588,7 @@ def _enforceable_title(params: _Params, facts: ClaimFacts, projected: proceeding
     day, rule = found
     params.record(rule.param, *rule.extra)
     return _title(facts.on, [*steps, (_TITLE_STEP.get(rule.param.name, "enforceable"), day)],
-                  [*used, rule.param, *rule.extra], note)
+                  [*used, rule.param, *rule.extra], note, uncounted=uncounted)
 
 
 def _met(conditions: Sequence[Condition]) -> bool | None:
@@ -623,10 +644,18 @@ def _recovery(probability: Decimal, facts: ClaimFacts, costs: Costs,
     factor = params.value("recovery.factor_prescribed") if prescribed > 0 else None
     value = probability * (facts.amount_due - prescribed + costs.recoverable) \
         + probability * (factor or Decimal(0)) * prescribed - costs.irrecoverable
+    raises = any(line.amount is None and line.recoverable_from_debtor is True
+                 for line in costs.lines)
+    lowers = any((line.amount is None or line.amount_up_to is not None)
+                 and line.recoverable_from_debtor is not True for line in costs.lines)
+    bound = ("unknown" if raises and lowers else "lower_bound" if raises
+             else "upper_bound" if lowers else "exact")
     return ExpectedRecovery(probability=probability, amount_due=_cents(facts.amount_due),
                             prescribed_amount=_cents(prescribed), prescribed_factor=factor,
+                            bound=bound,
                             recoverable_costs=costs.recoverable,
-                            irrecoverable_costs=costs.irrecoverable, value=_cents(value),
+                            irrecoverable_costs=costs.irrecoverable,
+                            value=None if bound == "unknown" else _cents(value),
                             complete=costs.complete)
 
 
@@ -791,7 +820,7 @@ def _commercial_uncontested(table: ParameterTable, facts: ClaimFacts,
                                       ("procès-verbal de non-contestation, then the "
                                        "greffier's formule exécutoire", pv)],
                            [*chain[1], *rule.extra, rule.param],
-                           "the greffier's delay is not known")
+                           "the greffier's delay is not known", uncounted=True)
     return RouteAssessment(
         JudicialRoute.COMMERCIAL_UNCONTESTED,
         _met(conditions), tuple(conditions), court=court,
@@ -917,7 +946,7 @@ def _european_order(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> Rou
             params, facts, proceedings.Projection(
                 JudicialRoute.EUROPEAN_ORDER_FOR_PAYMENT, issued, issued, _residence(facts)),
             *chain,
-            "plus the time to serve the order, not counted")
+            "plus the time to serve the order, not counted", uncounted=True)
     return RouteAssessment(
         JudicialRoute.EUROPEAN_ORDER_FOR_PAYMENT, _met(conditions), tuple(conditions), court=court,
         representation=Representation(False, None, None, None,

@@ -45,6 +45,9 @@ RouteName = Literal["injonction_de_payer", "simplified_small_claims", "commercia
 CourtTypeName = Literal["TJ", "JCP", "TC", "TAE", "TJ_CH_COM", "FOREIGN"]
 
 _Q = Decimal("0.0001")
+TotalBound = Annotated[Literal["exact", "lower_bound"], Meta(description=(
+    "`lower_bound`: a part has no figure (or is a range, counted by its low end) and is "
+    "left out of the total"))]
 # The tariffs, fees and thresholds are French law's, in euros, whatever the claim's currency.
 TARIFF_CURRENCY = "EUR"
 
@@ -146,6 +149,7 @@ class CostsOut(Output):
     recoverable: DecimalString
     irrecoverable: DecimalString
     complete: Annotated[bool, Meta(description="false: some line has no figure")]
+    bound: TotalBound
 
     @classmethod
     def of(cls, c: Costs, currency: str) -> CostsOut:
@@ -153,7 +157,7 @@ class CostsOut(Output):
                    upfront_known=format_amount(c.upfront_known, TARIFF_CURRENCY),
                    recoverable=format_amount(c.recoverable, TARIFF_CURRENCY),
                    irrecoverable=format_amount(c.irrecoverable, TARIFF_CURRENCY),
-                   complete=c.complete)
+                   complete=c.complete, bound="exact" if c.bound == "exact" else "lower_bound")
 
 
 class TimeToTitleOut(Output):
@@ -163,12 +167,13 @@ class TimeToTitleOut(Output):
     parameters: list[str]
     confirmed: bool
     note: str | None
+    bound: TotalBound
 
     @classmethod
     def of(cls, t: TimeToTitle) -> TimeToTitleOut:
         return cls(typical_days=t.typical_days, typical_title_on=t.typical_title_on,
                    steps=list(t.steps), parameters=list(t.parameters), confirmed=t.confirmed,
-                   note=t.note)
+                   note=t.note, bound="exact" if t.bound == "exact" else "lower_bound")
 
 
 class ExpectedRecoveryOut(Output):
@@ -181,8 +186,13 @@ class ExpectedRecoveryOut(Output):
         "recovery.factor_prescribed, on the prescribed share only; null: none prescribed"))]
     recoverable_costs: DecimalString
     irrecoverable_costs: DecimalString
-    value: SignedDecimalString
+    value: Annotated[SignedDecimalString | None, Meta(description=(
+        "null when costs without a figure would move it either way (bound `unknown`)"))]
     complete: Annotated[bool, Meta(description="false: some cost has no figure")]
+    bound: Annotated[Literal["exact", "lower_bound", "upper_bound", "unknown"], Meta(
+        description="`lower_bound`: a cost without a figure that the debtor may be "
+        "ordered to bear would raise it; `upper_bound`: one left to the creditor (or a "
+        "range's top) would lower it; `unknown`: both, so no value")]
     formula: str
 
     @classmethod
@@ -193,7 +203,10 @@ class ExpectedRecoveryOut(Output):
                    else _p(e.prescribed_factor),
                    recoverable_costs=format_amount(e.recoverable_costs, currency),
                    irrecoverable_costs=format_amount(e.irrecoverable_costs, currency),
-                   value=format_amount(e.value, currency), complete=e.complete,
+                   value=_m(e.value, currency), complete=e.complete,
+                   bound="exact" if e.bound == "exact" else "lower_bound"
+                   if e.bound == "lower_bound" else "upper_bound"
+                   if e.bound == "upper_bound" else "unknown",
                    formula=e.formula)
 
 
