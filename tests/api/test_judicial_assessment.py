@@ -269,7 +269,7 @@ def test_each_route_shows_the_next_limitation_date_and_its_act(client, tenant):
     body = _assess(client, tenant, claim["id"]).json()
     limitation = body["facts"]["oldest_unpaid_invoice"]["limitation_date"]
     ip = _route(body, "injonction_de_payer")
-    served = ip["time_to_title"]["steps"][1].rsplit(": ", 1)[1]
+    served = ip["time_to_title"]["steps"][1]["on"]
     assert ip["prescription"] == {"limitation_date": limitation, "invoice_number": "F-001",
                                   "act_typical_on": served, "act_before_limitation": True}
     fond = _route(body, "assignation_au_fond")["prescription"]
@@ -289,3 +289,18 @@ def test_totals_with_unknown_parts_are_bounds_and_never_a_guess(client, tenant):
     assert fond["expected_recovery"]["bound"] == "unknown"
     assert fond["expected_recovery"]["value"] is None
     assert _route(body, "simplified_small_claims")["conditions_met"] is False
+
+
+def test_figures_are_fields_of_their_own_not_words(client, tenant):
+    claim = new_claim(client, tenant, _debtor(client, tenant)["id"])
+    body = _assess(client, tenant, claim["id"]).json()
+    small = _route(body, "simplified_small_claims")["conditions"][-1]
+    facts = body["facts"]
+    owed = Decimal(facts["principal_outstanding"]) + Decimal(facts["interest_outstanding"])
+    assert small["amount"] == f"{owed:f}"
+    assert (small["limit"], small["parameter"]) == ("5000.00", "simplified_small_claims.ceiling")
+    assert not re.search(r"\d+\.\d{2}", small["fact"])
+    title = _route(body, "injonction_de_payer")["time_to_title"]
+    assert title["steps"][-1]["on"] == title["typical_title_on"]
+    assert title["deadlines"][0]["parameter"] == "injonction_de_payer.service_months"
+    assert title["note"] is None

@@ -245,12 +245,15 @@ def test_an_order_issued_from_september_2026_is_enforceable_two_months_after_ser
     old = route(run(facts(on=date(2026, 8, 10))), IP).time_to_title
     assert old is not None and old.typical_title_on == date(2026, 10, 8)
     assert old.typical_days == 59
-    assert "6 months" in (old.note or "")
+    # Serve within 6 months of the order (CPC 1411): a last day, not words.
+    assert [(d.on, d.parameter) for d in old.deadlines] == [
+        (date(2027, 2, 24), "injonction_de_payer.service_months")]
     # 20 Aug: order 3 Sep, under décret 2026-96: served 17 Sep, +2 months: 17 Nov, so
     # enforceable 18 Nov (the opposition month, 17 Oct a Saturday moved to 19 Oct, is over).
     new = route(run(facts(on=date(2026, 8, 20))), IP).time_to_title
     assert new is not None and new.typical_title_on == date(2026, 11, 18)
-    assert new.typical_days == 90 and "3 months" in (new.note or "")
+    assert new.typical_days == 90
+    assert [d.on for d in new.deadlines] == [date(2026, 12, 3)]  # 3 months from 3 Sep
 
 
 def test_the_title_day_is_the_one_the_proceeding_counts() -> None:
@@ -326,7 +329,7 @@ def test_each_step_reads_its_period_in_force_on_the_day_it_starts() -> None:
     esc = route(assess(facts(place=DebtorPlace("BE", "1000", "Bruxelles")), table), ESC)
     title = esc.time_to_title
     assert title is not None
-    assert title.steps[1] == "answer due: 2026-05-08"  # 24 March + 45 days
+    assert (title.steps[1].step, title.steps[1].on) == ("answer due", date(2026, 5, 8))
     assert title.typical_days == 14 + 45 + 30 and title.confirmed is False
     assert answer.name in esc.unconfirmed_parameters
 
@@ -514,3 +517,30 @@ def test_totals_with_an_unknown_part_are_flagged_as_bounds() -> None:
                  _without("tae.contribution_claim_above"))
     costs = route(gap, IP).costs
     assert costs is not None and costs.lines[-1].amount is None and not costs.complete
+
+
+def test_the_words_do_not_repeat_the_figures_given_as_numbers() -> None:
+    import re
+
+    a = run(facts("4000.00", place=DebtorPlace("BE", "1000", "Bruxelles")))
+    small = route(run(facts()), SMALL)
+    ceiling = small.conditions[-1]
+    assert (ceiling.amount, ceiling.limit) == (D("4050.00"), D("5000"))
+    assert ceiling.parameter == "simplified_small_claims.ceiling"
+    esc = route(a, ESC).conditions[-1]
+    assert (esc.amount, esc.limit) == (D("4000.00"), D("5000"))
+    ip = route(run(facts()), IP).time_to_title
+    assert ip is not None and ip.steps[-1].on == ip.typical_title_on
+    assert ip.steps[0].parameter == "injonction_de_payer.typical_order_days_tc"
+    # Dates and amounts: each is a field of its own (facts, steps, amount/limit).
+    figure = re.compile(r"\d{4}-\d{2}-\d{2}|\d+[.,]\d{2}\b")
+    everything = [run(facts()), a, run(facts(disputed_invoices=("F-2",), broken_promises=2,
+                                             partial_payments=1))]
+    for assessment in everything:
+        for r in assessment.routes:
+            for c in r.conditions:
+                assert not figure.search(c.fact), c.fact
+            for text in (*r.facts, r.time_to_title.note if r.time_to_title else None):
+                assert text is None or not figure.search(text), text
+        for f in assessment.probability.factors:
+            assert not figure.search(f.fact), f.fact

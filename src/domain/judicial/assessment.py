@@ -180,7 +180,10 @@ class Condition:
 
     code: str
     met: bool | None
-    fact: str
+    fact: str  # words only: the figures compared are `amount` and `limit`
+    amount: Decimal | None = None  # the claim's figure compared, in the claim's currency
+    limit: Decimal | None = None  # the rule's figure, in EUR
+    parameter: str | None = None  # where `limit` comes from
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,15 +232,26 @@ class AmicableAttempt:
 
 
 @dataclass(frozen=True, slots=True)
+class Step:
+    """A step toward the title on its typical day (or a last day the rules set, in
+    `TimeToTitle.deadlines`), with the parameter that counted it."""
+
+    step: str
+    on: date
+    parameter: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class TimeToTitle:
     typical_days: int | None
     typical_title_on: date | None
-    steps: tuple[str, ...]
+    steps: tuple[Step, ...]
     parameters: tuple[str, ...]
     confirmed: bool
     note: str | None = None
     # "lower_bound": a step has no figure and is not counted (the note names it).
     bound: str = "exact"
+    deadlines: tuple[Step, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -462,9 +476,11 @@ def _tae_contribution(params: _Params, facts: ClaimFacts, court: Court) -> list[
         return unknown
     amount = min(facts.amount_due * low.value / 100, cap_low.value)
     top = min(facts.amount_due * high.value / 100, cap_high.value)
-    note = ("3 % or 5 % of the claim, capped; which applies is not in the sources" +
+    note = ("a share of the claim, capped: amount at the lower rate, amount_up_to at the "
+            "higher; which applies is not in the sources" +
             ("" if facts.creditor_headcount is not None else
-             "; due only if the creditor has at least 250 employees (headcount not given)"))
+             "; due only from tae.contribution_employees_min employees (headcount not "
+             "given)"))
     return [_line("contribution pour la justice économique (TAE)", amount,
                   [low, high, cap_low, cap_high, employees, above], recoverable=None,
                   amount_up_to=top, note=note)]
@@ -532,23 +548,25 @@ def _amicable(params: _Params, facts: ClaimFacts, court: Court | None, *,
         formal_notice_sent_on=facts.formal_notice_on, note=note)
 
 
-def _title(on: date, steps: list[tuple[str, date]], used: Sequence[Parameter],
-           note: str | None = None, *, uncounted: bool = False) -> TimeToTitle:
+def _title(on: date, steps: Sequence[Step], used: Sequence[Parameter],
+           note: str | None = None, *, uncounted: bool = False,
+           deadlines: Sequence[Step] = ()) -> TimeToTitle:
     """The steps as counted, with the very parameters that counted them (each read for
     the day its step starts: `_chain`), not the same names read again on another day."""
-    end = steps[-1][1]
+    end = steps[-1].on
     return TimeToTitle(typical_days=(end - on).days, typical_title_on=end,
-                       steps=tuple(f"{label}: {day.isoformat()}" for label, day in steps),
+                       steps=tuple(steps),
                        parameters=tuple(p.name for p in used),
                        confirmed=all(p.confirmed for p in used), note=note,
-                       bound="lower_bound" if uncounted else "exact")
+                       bound="lower_bound" if uncounted else "exact",
+                       deadlines=tuple(deadlines))
 
 
 def _chain(params: _Params, start: date, links: Sequence[tuple[str, str]]
-           ) -> tuple[list[tuple[str, date]], list[Parameter]] | None:
+           ) -> tuple[list[Step], list[Parameter]] | None:
     """Steps one after the other from `start`, each period (days or months) read as in
     force on the day its step starts; None when one has no value that day."""
-    steps: list[tuple[str, date]] = []
+    steps: list[Step] = []
     used: list[Parameter] = []
     day = start
     for label, name in links:
@@ -557,7 +575,7 @@ def _chain(params: _Params, start: date, links: Sequence[tuple[str, str]]
             return None
         day = (add_months(day, found.whole) if found.unit == "months"
                else add_days(day, found.whole))
-        steps.append((label, day))
+        steps.append(Step(label, day, found.name))
         used.append(found)
     return steps, used
 
@@ -577,9 +595,9 @@ _TITLE_STEP = {
 
 
 def _enforceable_title(params: _Params, facts: ClaimFacts, projected: proceedings.Projection,
-                       steps: list[tuple[str, date]], used: list[Parameter],
-                       note: str | None = None, *,
-                       uncounted: bool = False) -> TimeToTitle | None:
+                       steps: list[Step], used: list[Parameter],
+                       note: str | None = None, *, uncounted: bool = False,
+                       deadlines: Sequence[Step] = ()) -> TimeToTitle | None:
     """The title day as the proceeding will count it (domain.judicial.proceedings): the day
     after the opposition period's last day (CPC 642), not that last day."""
     found = proceedings.enforceable_from(projected, params.table)
@@ -587,8 +605,10 @@ def _enforceable_title(params: _Params, facts: ClaimFacts, projected: proceeding
         return None
     day, rule = found
     params.record(rule.param, *rule.extra)
-    return _title(facts.on, [*steps, (_TITLE_STEP.get(rule.param.name, "enforceable"), day)],
-                  [*used, rule.param, *rule.extra], note, uncounted=uncounted)
+    return _title(facts.on, [*steps, Step(_TITLE_STEP.get(rule.param.name, "enforceable"),
+                                          day, rule.param.name)],
+                  [*used, rule.param, *rule.extra], note, uncounted=uncounted,
+                  deadlines=deadlines)
 
 
 def _met(conditions: Sequence[Condition]) -> bool | None:
@@ -613,7 +633,7 @@ def _no_proceedings(facts: ClaimFacts) -> Condition:
     return Condition(
         "no_collective_proceedings", p is None,
         "no collective proceedings recorded" if p is None else
-        f"{p.kind.value} opened on {p.opened_on.isoformat()}: individual actions are "
+        f"{p.kind.value} opened (facts.collective_proceedings): individual actions are "
         "stopped (C. com. L622-21), only the declaration of claim is open")
 
 
@@ -694,15 +714,15 @@ def _injonction(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> RouteAs
     title, served_on = None, None
     if chain is not None:
         steps, used = chain
-        order_on, served_on = steps[0][1], steps[1][1]
+        order_on, served_on = steps[0].on, steps[1].on
         service_months = params.get("injonction_de_payer.service_months", order_on)
         title = _enforceable_title(
             params, facts, proceedings.Projection(
                 JudicialRoute.INJONCTION_DE_PAYER, served_on, order_on, _residence(facts)),
             steps, [*used, *([service_months] if service_months else [])],
-            None if service_months is None else (
-                f"serve within {service_months.whole} months of the order or it lapses "
-                "(CPC 1411)"))
+            deadlines=() if service_months is None else (Step(
+                "last day to serve the order, else it lapses (CPC 1411)",
+                add_months(order_on, service_months.whole), service_months.name),))
     facts_lines = [_disputed_fact(facts) + (
         ": an opposition leads to a hearing and a judgment" if facts.disputed else "")]
     return RouteAssessment(
@@ -726,9 +746,11 @@ def _small_claims(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> Route
     conditions.append(Condition(
         "principal_and_interest_at_most_ceiling",
         None if ceiling is None or not facts.in_euros else amount <= ceiling.value,
-        f"principal and interest {_cents(amount)} {facts.currency}" +
-        ("" if ceiling is None else f"; ceiling {ceiling.value} EUR (CPCE L125-1)") +
-        ("" if facts.in_euros else "; a EUR ceiling cannot be compared with this currency")))
+        "principal and interest, the indemnity apart, against the ceiling (CPCE L125-1)" +
+        (": no ceiling in force" if ceiling is None else "") +
+        ("" if facts.in_euros else "; a EUR ceiling cannot be compared with this currency"),
+        amount=_cents(amount), limit=None if ceiling is None else ceiling.value,
+        parameter=None if ceiling is None else ceiling.name))
     if _met(conditions) is False:
         return RouteAssessment(JudicialRoute.SIMPLIFIED_SMALL_CLAIMS, False, tuple(conditions),
                                unconfirmed_parameters=params.unconfirmed())
@@ -780,8 +802,8 @@ def _commercial_uncontested(table: ParameterTable, facts: ClaimFacts,
     months = params.get("commercial_uncontested.pay_or_contest_months")
     if months is None:
         conditions.append(Condition(
-            "in_force", False, f"the loi of 23/04/2026 (CPCE L126-1 ff.) is not in force on "
-            f"{facts.on.isoformat()}"))
+            "in_force", False, "the loi of 23/04/2026 (CPCE L126-1 ff.) is not in force on "
+            "the assessment's day (facts.on)"))
     else:
         conditions.append(Condition(
             "decree_published", None,
@@ -806,7 +828,7 @@ def _commercial_uncontested(table: ParameterTable, facts: ClaimFacts,
                                        "commissaire.typical_service_days")])
     title = None
     if months is not None and chain is not None:
-        served = chain[0][0][1]
+        served = chain[0][0].on
         # The proceeding's own count: the 8 days from the month's last day as CPC 642
         # moves it.
         found = proceedings.non_contestation_from(proceedings.Projection(
@@ -816,9 +838,11 @@ def _commercial_uncontested(table: ParameterTable, facts: ClaimFacts,
             params.record(rule.param, *rule.extra)
             month_end = add_days(pv, -rule.param.whole)  # the month's last day, as moved
             title = _title(facts.on, [*chain[0],
-                                      ("month to pay or contest over", month_end),
-                                      ("procès-verbal de non-contestation, then the "
-                                       "greffier's formule exécutoire", pv)],
+                                      Step("month to pay or contest over", month_end,
+                                           rule.extra[0].name if rule.extra else None),
+                                      Step("procès-verbal de non-contestation, then the "
+                                           "greffier's formule exécutoire", pv,
+                                           rule.param.name)],
                            [*chain[1], *rule.extra, rule.param],
                            "the greffier's delay is not known", uncounted=True)
     return RouteAssessment(
@@ -941,7 +965,7 @@ def _european_order(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> Rou
                                        "european_order_for_payment.issue_days")])
     title = None
     if chain is not None:
-        issued = chain[0][0][1]
+        issued = chain[0][0].on
         title = _enforceable_title(
             params, facts, proceedings.Projection(
                 JudicialRoute.EUROPEAN_ORDER_FOR_PAYMENT, issued, issued, _residence(facts)),
@@ -970,9 +994,12 @@ def _european_small_claims(table: ParameterTable, facts: ClaimFacts,
         "principal_at_most_ceiling",
         None if ceiling is None or not facts.in_euros
         else facts.principal_outstanding <= ceiling.value,
-        f"principal {_cents(facts.principal_outstanding)} {facts.currency}, interest and "
-        "costs excluded" + ("" if ceiling is None else f"; ceiling {ceiling.value} EUR") +
-        ("" if facts.in_euros else "; a EUR ceiling cannot be compared with this currency")))
+        "principal, interest and costs excluded, against the ceiling (Reg. 861/2007)" +
+        (": no ceiling in force" if ceiling is None else "") +
+        ("" if facts.in_euros else "; a EUR ceiling cannot be compared with this currency"),
+        amount=_cents(facts.principal_outstanding),
+        limit=None if ceiling is None else ceiling.value,
+        parameter=None if ceiling is None else ceiling.name))
     if _met(conditions) is False:
         return RouteAssessment(JudicialRoute.EUROPEAN_SMALL_CLAIMS, False, tuple(conditions),
                                unconfirmed_parameters=params.unconfirmed())
@@ -1006,7 +1033,7 @@ def _declaration(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> RouteA
     conditions = (Condition(
         "collective_proceedings_open", opened is not None,
         "no collective proceedings recorded" if opened is None else
-        f"{opened.kind.value} opened on {opened.opened_on.isoformat()} by {opened.court}"),)
+        f"{opened.kind.value} opened by {opened.court} (facts.collective_proceedings)"),)
     if opened is None:
         return RouteAssessment(JudicialRoute.DECLARATION_OF_CLAIM, False, conditions)
     deadline = facts.declaration_deadline or opened.declaration_deadline()
@@ -1081,20 +1108,23 @@ def recovery_probability(table: ParameterTable, facts: ClaimFacts) -> tuple[Deci
                           f"the debtor's country is {facts.debtor_place.country}"))
     factors.append(Factor("partial_payments", "recovery.factor_partial_payments",
                           at("recovery.factor_partial_payments"), facts.partial_payments > 0,
-                          f"{facts.partial_payments} payment(s) recorded"))
+                          "a payment recorded (facts.partial_payments)"
+                          if facts.partial_payments else "no payment recorded"))
     counted = min(facts.broken_promises, int(at("recovery.broken_promises_counted")))
     broken = at("recovery.factor_broken_promise")
     factors.append(Factor("broken_promises", "recovery.factor_broken_promise",
                           broken ** counted if counted else broken, counted > 0,
-                          f"{facts.broken_promises} broken promise(s), {counted} counted"))
+                          "broken promises (facts.broken_promises), each counted up to "
+                          "recovery.broken_promises_counted" if counted
+                          else "no broken promise recorded"))
     # The prescribed invoices are weighed in the expected recovery, on their share only
     # (ExpectedRecovery): not a factor of the whole claim's probability.
     factors.extend(_accounts_factors(table, facts))
     ceased = facts.company_ceased_on
     factors.append(Factor("company_ceased", "recovery.factor_company_ceased",
                           at("recovery.factor_company_ceased"), ceased is not None,
-                          f"the Sirene register recorded the company as ceased (noted "
-                          f"{ceased.isoformat()})" if ceased is not None
+                          "the Sirene register records the company as ceased "
+                          "(facts.company_ceased_on)" if ceased is not None
                           else "not recorded as ceased"))
     value = at("recovery.base_probability")
     for factor in factors:
@@ -1117,17 +1147,18 @@ def _accounts_factors(table: ParameterTable, facts: ClaimFacts) -> list[Factor]:
         return [Factor(code, name, table.at(name, on).value, False, why)
                 for code, name in (negative, loss)]
     max_age = table.at("recovery.accounts_max_age_months", on).whole
-    closed = accounts.closed_on.isoformat()
     fresh = add_months(accounts.closed_on, max_age) >= on
     factors = []
     for (code, name), figure, what in ((negative, accounts.equity, "equity"),
                                        (loss, accounts.net_result, "net result")):
         if figure is None:
-            fact = f"the accounts closed {closed} give no {what}"
+            fact = f"the accounts given (facts.public_accounts) have no {what}"
         elif not fresh:
-            fact = f"the accounts closed {closed} are older than {max_age} months: not counted"
+            fact = ("the accounts given are older than recovery.accounts_max_age_months from "
+                    "their closing day: not counted")
         else:
-            fact = f"{what} {figure} in the accounts closed {closed}"
+            fact = (f"{what} {'negative' if figure < 0 else 'not negative'} in the accounts "
+                    "given (facts.public_accounts)")
         factors.append(Factor(code, name, table.at(name, on).value,
                               fresh and figure is not None and figure < 0, fact))
     return factors
@@ -1173,4 +1204,5 @@ def assess(facts: ClaimFacts, table: ParameterTable,
 
 __all__ = ["Assessment", "ClaimFacts", "CommercialSource", "Condition", "CostLine", "Costs",
            "DebtorPlace", "ExpectedRecovery", "Factor", "OldestUnpaid", "Probability",
-           "PublicAccounts", "RouteAssessment", "assess", "claim_facts", "recovery_probability"]
+           "PublicAccounts", "RouteAssessment", "Step", "assess", "claim_facts",
+           "recovery_probability"]

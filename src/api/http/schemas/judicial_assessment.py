@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         Representation,
         RouteAssessment,
         RoutePrescription,
+        Step,
         TimeToTitle,
     )
     from domain.judicial.courts import Court
@@ -63,11 +64,17 @@ def _m(amount: Decimal | None, currency: str) -> str | None:
 class ConditionOut(Output):
     code: str
     met: Annotated[bool | None, Meta(description="null: the facts recorded cannot tell")]
-    fact: str
+    fact: Annotated[str, Meta(description="Words only: the figures are `amount` and `limit`")]
+    amount: Annotated[DecimalString | None, Meta(description=(
+        "The claim's figure the condition compares, in the claim's currency"))]
+    limit: Annotated[DecimalString | None, Meta(description=(
+        "The rule's figure, in EUR; null: none in force, or no figure compared"))]
+    parameter: Annotated[str | None, Meta(description="The parameter `limit` comes from")]
 
     @classmethod
-    def of(cls, c: Condition) -> ConditionOut:
-        return cls(code=c.code, met=c.met, fact=c.fact)
+    def of(cls, c: Condition, currency: str) -> ConditionOut:
+        return cls(code=c.code, met=c.met, fact=c.fact, amount=_m(c.amount, currency),
+                   limit=_m(c.limit, TARIFF_CURRENCY), parameter=c.parameter)
 
 
 class CourtOut(Output):
@@ -160,10 +167,23 @@ class CostsOut(Output):
                    complete=c.complete, bound="exact" if c.bound == "exact" else "lower_bound")
 
 
+class StepOut(Output):
+    step: str
+    on: date
+    parameter: Annotated[str | None, Meta(description="The parameter that set this day")]
+
+    @classmethod
+    def of(cls, s: Step) -> StepOut:
+        return cls(step=s.step, on=s.on, parameter=s.parameter)
+
+
 class TimeToTitleOut(Output):
     typical_days: int | None
     typical_title_on: date | None
-    steps: list[str]
+    steps: Annotated[list[StepOut], Meta(description=(
+        "Each step on its typical day; the last is typical_title_on"))]
+    deadlines: Annotated[list[StepOut], Meta(description=(
+        "Last days the rules set on the way (e.g. to serve the order before it lapses)"))]
     parameters: list[str]
     confirmed: bool
     note: str | None
@@ -172,7 +192,9 @@ class TimeToTitleOut(Output):
     @classmethod
     def of(cls, t: TimeToTitle) -> TimeToTitleOut:
         return cls(typical_days=t.typical_days, typical_title_on=t.typical_title_on,
-                   steps=list(t.steps), parameters=list(t.parameters), confirmed=t.confirmed,
+                   steps=[StepOut.of(x) for x in t.steps],
+                   deadlines=[StepOut.of(x) for x in t.deadlines],
+                   parameters=list(t.parameters), confirmed=t.confirmed,
                    note=t.note, bound="exact" if t.bound == "exact" else "lower_bound")
 
 
@@ -260,7 +282,7 @@ class RouteOut(Output):
     def of(cls, r: RouteAssessment, currency: str) -> RouteOut:
         return cls(
             route=r.route.value, conditions_met=r.conditions_met,
-            conditions=[ConditionOut.of(c) for c in r.conditions],
+            conditions=[ConditionOut.of(c, currency) for c in r.conditions],
             court=None if r.court is None else CourtOut.of(r.court), officer=r.officer,
             representation=None if r.representation is None
             else RepresentationOut.of(r.representation, currency),
