@@ -47,6 +47,12 @@ def test_the_accounts_are_facts_and_factors(client: Any, tenant: Any) -> None:
     ({"accounts_closed_on": "2025-12-31", "equity": "lots"}, "equity"),
     ({"accounts_closed_on": "2025-12-31", "net_result": "1.234"}, "net_result"),
     ({"accounts_closed_on": "2025-12-31", "net_result": "NaN"}, "net_result"),
+    # Huge exponents: quantizing them overflows the decimal context (InvalidOperation).
+    ({"accounts_closed_on": "2025-12-31", "equity": "1E+99"}, "equity"),
+    ({"accounts_closed_on": "2025-12-31", "net_result": "-9E+999999"}, "net_result"),
+    # Beyond the 15 integer digits an amount of the API may have.
+    ({"accounts_closed_on": "2025-12-31", "equity": "1E+15"}, "equity"),
+    ({"recovery_probability": "1E+99"}, "recovery_probability"),
 ])
 def test_wrong_accounts_are_422_naming_the_field(client: Any, tenant: Any,
                                                  query: dict[str, str], field: str) -> None:

@@ -146,3 +146,161 @@ def test_open_proceedings_leave_the_declaration_with_its_deadline(client, tenant
     assert declaration["deadline"] == "2026-05-06"  # BODACC + 2 months (R622-24)
     # 0.80 x 0.05 (liquidation) = 0.04
     assert body["probability"]["value"] == "0.0400"
+
+
+def test_the_injonction_is_enforceable_the_day_after_the_opposition_period(client, tenant):
+    # 10 Mar: order 24 Mar (14 days, TC), served 7 Apr, the opposition month's last day
+    # 7 May: enforceable from 8 May, as the proceeding itself counts it (CPC 642).
+    claim = new_claim(client, tenant, _debtor(client, tenant)["id"])
+    ip = _route(_assess(client, tenant, claim["id"]).json(), "injonction_de_payer")
+    assert ip["time_to_title"]["typical_title_on"] == "2026-05-08"
+    assert ip["time_to_title"]["typical_days"] == 59
+
+
+def test_the_commissaire_lines_of_the_2026_2028_tariff_are_unconfirmed(client, tenant):
+    claim = new_claim(client, tenant, _debtor(client, tenant)["id"])
+    fond = _route(_assess(client, tenant, claim["id"]).json(), "assignation_au_fond")
+    lines = {line["item"]: line for line in fond["costs"]["lines"]}
+    for item in ("commissaire emolument: assignation", "commissaire travel"):
+        assert lines[item]["confirmed"] is False
+        assert "2026-2028" in lines[item]["source"]
+    assert "commissaire.assignation_ht" in fond["unconfirmed_parameters"]
+
+
+def test_in_alsace_moselle_the_injonction_has_the_tj_greffe_fee(client, tenant):
+    strasbourg = {**LYON, "postal_code": "67000", "city": "Strasbourg"}
+    debtor = new_debtor(client, tenant, contact_points=[
+        {"kind": "postal_address", "address": strasbourg}])
+    claim = new_claim(client, tenant, debtor["id"])
+    ip = _route(_assess(client, tenant, claim["id"]).json(), "injonction_de_payer")
+    assert ip["court"]["type"] == "TJ_CH_COM"
+    greffe = ip["costs"]["lines"][0]
+    assert (greffe["parameter"], greffe["amount"]) == ("injonction_de_payer.greffe_fee_tj",
+                                                       "0.00")
+
+
+def test_the_injonctions_lawyer_rule_is_the_filing_one_and_the_opposition_one(client, tenant):
+    claim = new_claim(client, tenant, _debtor(client, tenant)["id"], amount="12000.00")
+    rule = _route(_assess(client, tenant, claim["id"]).json(),
+                  "injonction_de_payer")["representation"]
+    assert rule["lawyer_required"] is False and rule["lawyer_required_after_opposition"]
+    assert "CPC 1407" in rule["rule"] and "CPC 853" in rule["rule"]
+
+
+def test_commercants_assumed_from_a_business_debtor_are_unknown_for_the_l126(client, tenant):
+    claim = new_claim(client, tenant, _debtor(client, tenant)["id"])
+
+    def condition(**query: str) -> Any:
+        route = _route(_assess(client, tenant, claim["id"], **query).json(),
+                       "commercial_uncontested")
+        return next(c for c in route["conditions"] if c["code"] == "between_commercants")
+
+    assert condition()["met"] is None
+    assert condition(between_commercants="true")["met"] is True
+
+
+def test_a_debtor_in_switzerland_is_told_no_eu_instrument_applies(client, tenant):
+    geneva = {**LYON, "postal_code": "1201", "city": "Genève", "country": "CH"}
+    debtor = new_debtor(client, tenant, country="CH", siren=None, contact_points=[
+        {"kind": "postal_address", "address": geneva}])
+    body = _assess(client, tenant, new_claim(client, tenant, debtor["id"])["id"]).json()
+    eop = _route(body, "european_order_for_payment")
+    unmet = [c for c in eop["conditions"] if c["met"] is False]
+    assert [c["code"] for c in unmet] == ["debtor_in_another_member_state"]
+    assert "not an EU member state" in unmet[0]["fact"]
+    fond = _route(body, "assignation_au_fond")
+    assert fond["court"]["basis"] == ["national_rules_outside_eu"]
+    assert any("Hague convention" in f for f in fond["facts"])
+
+
+def test_a_passed_declaration_deadline_shows_the_relief_deadline(client, tenant):
+    debtor = _debtor(client, tenant)
+    claim = new_claim(client, tenant, debtor["id"])
+    opened = client.put(f"/v1/debtors/{debtor['id']}/collective-proceedings", json={
+        "kind": "redressement_judiciaire", "opened_on": "2025-12-20",
+        "court": "Tribunal des activités économiques de Lyon",
+        "bodacc_published_on": "2026-01-02"}, headers=tenant.headers)
+    assert opened.status_code == 200, opened.text
+    declaration = _route(_assess(client, tenant, claim["id"]).json(), "declaration_of_claim")
+    assert declaration["deadline"] == "2026-03-02" and declaration["deadline_passed"] is True
+    assert declaration["relief_deadline"] == "2026-07-02"  # publication + 6 months
+    assert "relevé de forclusion" in declaration["facts"][0]
+
+
+def test_a_claim_in_dollars_is_not_compared_with_euro_thresholds(client, tenant):
+    claim = new_claim(client, tenant, _debtor(client, tenant)["id"], currency="USD",
+                      amount="4000.00")
+    body = _assess(client, tenant, claim["id"]).json()
+    assert body["facts"]["currency"] == "USD"
+    small = _route(body, "simplified_small_claims")
+    assert small["conditions"][-1]["met"] is None
+    ip = _route(body, "injonction_de_payer")
+    assert ip["costs"]["currency"] == "EUR" and ip["costs"]["lines"][1]["amount"] is None
+    assert ip["representation"]["lawyer_required_after_opposition"] is None
+    assert all(r["expected_recovery"] is None for r in body["routes"])
+    assert any("not compared" in n for n in body["notes"])
+
+
+def test_a_prescribed_invoice_is_weighed_on_its_share_only(client, tenant):
+    claim = new_claim(client, tenant, _debtor(client, tenant)["id"], invoices=[
+        {"number": "F-OLD", "issue_date": "2020-01-01", "due_date": "2020-01-15",
+         "amount": "1000.00"},
+        {"number": "F-NEW", "issue_date": "2026-01-15", "due_date": "2026-02-15",
+         "amount": "3000.00"}])
+    statement = client.get(f"/v1/claims/{claim['id']}/statement", headers=tenant.headers).json()
+    old = next(i for i in statement["invoices"] if i["number"] == "F-OLD")
+    assert old["prescribed"] is True
+    owed = sum(Decimal(old[k]) for k in ("principal_outstanding", "interest_outstanding")) \
+        + Decimal(old["indemnity"]["outstanding"])
+    body = _assess(client, tenant, claim["id"], recovery_probability="0.5").json()
+    assert "prescribed" not in {f["code"] for f in body["probability"]["factors"]}
+    recovery = _route(body, "injonction_de_payer")["expected_recovery"]
+    assert recovery["prescribed_amount"] == f"{owed:f}"
+    assert recovery["prescribed_factor"] == "0.1000"
+    due = Decimal(recovery["amount_due"])
+    costs = Decimal(recovery["recoverable_costs"])
+    expected = (Decimal("0.5") * (due - owed + costs)
+                + Decimal("0.5") * Decimal("0.1") * owed).quantize(Decimal("0.01"))
+    assert recovery["value"] == f"{expected:f}"
+
+
+def test_each_route_shows_the_next_limitation_date_and_its_act(client, tenant):
+    claim = new_claim(client, tenant, _debtor(client, tenant)["id"])
+    body = _assess(client, tenant, claim["id"]).json()
+    limitation = body["facts"]["oldest_unpaid_invoice"]["limitation_date"]
+    ip = _route(body, "injonction_de_payer")
+    served = ip["time_to_title"]["steps"][1]["on"]
+    assert ip["prescription"] == {"limitation_date": limitation, "invoice_number": "F-001",
+                                  "act_typical_on": served, "act_before_limitation": True}
+    fond = _route(body, "assignation_au_fond")["prescription"]
+    assert fond["act_typical_on"] == "2026-03-24" and fond["act_before_limitation"] is True
+    assert _route(body, "european_order_for_payment")["prescription"] is None  # not met
+
+
+def test_totals_with_unknown_parts_are_bounds_and_never_a_guess(client, tenant):
+    claim = new_claim(client, tenant, _debtor(client, tenant)["id"], amount="25000.00")
+    body = _assess(client, tenant, claim["id"]).json()
+    ip = _route(body, "injonction_de_payer")
+    assert (ip["costs"]["bound"], ip["expected_recovery"]["bound"]) == ("exact", "exact")
+    fond = _route(body, "assignation_au_fond")
+    assert fond["costs"]["bound"] == "lower_bound"
+    lawyer = next(x for x in fond["costs"]["lines"] if x["item"] == "lawyer's fees")
+    assert lawyer["amount"] is None
+    assert fond["expected_recovery"]["bound"] == "unknown"
+    assert fond["expected_recovery"]["value"] is None
+    assert _route(body, "simplified_small_claims")["conditions_met"] is False
+
+
+def test_figures_are_fields_of_their_own_not_words(client, tenant):
+    claim = new_claim(client, tenant, _debtor(client, tenant)["id"])
+    body = _assess(client, tenant, claim["id"]).json()
+    small = _route(body, "simplified_small_claims")["conditions"][-1]
+    facts = body["facts"]
+    owed = Decimal(facts["principal_outstanding"]) + Decimal(facts["interest_outstanding"])
+    assert small["amount"] == f"{owed:f}"
+    assert (small["limit"], small["parameter"]) == ("5000.00", "simplified_small_claims.ceiling")
+    assert not re.search(r"\d+\.\d{2}", small["fact"])
+    title = _route(body, "injonction_de_payer")["time_to_title"]
+    assert title["steps"][-1]["on"] == title["typical_title_on"]
+    assert title["deadlines"][0]["parameter"] == "injonction_de_payer.service_months"
+    assert title["note"] is None

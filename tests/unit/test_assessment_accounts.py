@@ -41,8 +41,9 @@ def test_negative_equity_and_a_loss_lower_the_probability() -> None:
         date(2024, 12, 31), equity=D("-12500.00"), net_result=D("-3000.00")))
     # 0.80 x 0.60 (negative equity) x 0.85 (a net loss) = 0.408
     assert value == D("0.4080")
+    # The figures are facts.public_accounts' own: the words do not repeat them.
     assert factors["accounts_negative_equity"] == (
-        True, "equity -12500.00 in the accounts closed 2024-12-31")
+        True, "equity negative in the accounts given (facts.public_accounts)")
 
 
 def test_a_profit_and_positive_equity_change_nothing() -> None:
@@ -57,7 +58,7 @@ def test_a_missing_figure_is_said_and_not_counted() -> None:
         date(2025, 12, 31), equity=D("-1.00")))
     assert value == D("0.4800")  # 0.80 x 0.60
     assert factors["accounts_net_loss"] == (
-        False, "the accounts closed 2025-12-31 give no net result")
+        False, "the accounts given (facts.public_accounts) have no net result")
 
 
 def test_accounts_older_than_24_months_are_not_counted() -> None:
@@ -65,7 +66,8 @@ def test_accounts_older_than_24_months_are_not_counted() -> None:
     stale = PublicAccounts(date(2024, 3, 9), equity=D("-5.00"), net_result=D("-5.00"))
     value, factors = probability(public_accounts=stale)
     assert value == D("0.8000")
-    assert "older than 24 months: not counted" in factors["accounts_negative_equity"][1]
+    assert "older than recovery.accounts_max_age_months" in \
+        factors["accounts_negative_equity"][1]
     # Closed on the 10th, 24 months ago to the day: still counted.
     value, _ = probability(public_accounts=PublicAccounts(date(2024, 3, 10), equity=D("-5")))
     assert value == D("0.4800")

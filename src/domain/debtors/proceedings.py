@@ -21,6 +21,7 @@ from domain.shared.parameters import ParameterTable, load_parameters
 # The rows of data/insolvency.json (domain.judicial's table reads the same ones).
 DECLARATION_MONTHS = "insolvency.declaration_months"
 DECLARATION_EXTRA_MONTHS_ABROAD = "insolvency.declaration_extra_months_abroad"
+RELIEF_MONTHS = "insolvency.relief_months"
 
 
 def insolvency_parameters() -> ParameterTable:
@@ -38,6 +39,15 @@ def declaration_deadline(published_on: date, *, creditor_abroad: bool = False,
     if creditor_abroad:
         months += table.at(DECLARATION_EXTRA_MONTHS_ABROAD, published_on).whole
     return add_months(published_on, months)
+
+
+def relief_deadline(published_on: date, *, parameters: ParameterTable | None = None) -> date:
+    """C. com. L622-26 al. 3: a creditor who missed the declaration deadline may ask the
+    juge-commissaire for relief from foreclusion (relevé de forclusion) until the
+    publication + the relief months, as in force on the publication day. Raises
+    UnknownParameter for a publication no row covers."""
+    table = parameters or insolvency_parameters()
+    return add_months(published_on, table.at(RELIEF_MONTHS, published_on).whole)
 
 
 class ProceedingsKind(StrEnum):

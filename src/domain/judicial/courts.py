@@ -41,6 +41,9 @@ class CourtBasis(StrEnum):
     # consumer is sued in his own state.
     BRUSSELS_I_BIS = "brussels_i_bis"
     CONSUMER_DOMICILE_STATE = "consumer_domicile_state"
+    # A defendant outside the EU: no EU instrument; a French court's jurisdiction follows
+    # the French rules (and any convention with that state) [UNVERIFIED].
+    NATIONAL_RULES_OUTSIDE_EU = "national_rules_outside_eu"
     # The court that opened the collective proceedings (its mandataire takes declarations).
     PROCEEDINGS_COURT = "proceedings_court"
 
@@ -193,7 +196,18 @@ def domestic_court(*, commercial: bool, place: DebtorPlace, on: date,
 
 def foreign_court(*, consumer: bool, commercial: bool, place: DebtorPlace, on: date) -> Court:
     """The court of a cross-border claim: Brussels I bis; a consumer in his own state.
-    Which French court hears the others is [UNVERIFIED] (SOURCES.md §5)."""
+    Which French court hears the others is [UNVERIFIED] (SOURCES.md §5). Outside the EU
+    Brussels I bis does not decide it: the French rules do, or the debtor's state's."""
+    if place.country not in EU_MEMBER_STATES:
+        kind = CourtType.TC if commercial and not consumer else CourtType.TJ
+        return Court(type=kind, name=f"{kind.value} (French court designation unconfirmed)",
+                     basis=(CourtBasis.NATIONAL_RULES_OUTSIDE_EU,),
+                     exact_court_confirmed=False,
+                     jurisdiction_clause=ClauseEffect.MAY_DESIGNATE_ANOTHER_COURT,
+                     note="the debtor is outside the EU: no EU instrument decides the "
+                     "court; whether a French court may hear it follows the French rules "
+                     "(a clause, the place of delivery) or the courts of the debtor's state "
+                     "do [UNVERIFIED]")
     if consumer:
         return Court(type=CourtType.FOREIGN, name=_name(CourtType.FOREIGN, place),
                      basis=(CourtBasis.BRUSSELS_I_BIS, CourtBasis.CONSUMER_DOMICILE_STATE),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Protocol
 
 from domain.claims.judicial import JudicialRoute
 from domain.judicial.parameters import Parameter, ParameterTable
@@ -361,6 +362,45 @@ class ProceedingEvent:
     details: dict[str, str] = field(default_factory=dict)
 
 
+def _seat(court: Court | None, debtor_residence: Residence) -> Residence:
+    if court is not None and court.seat is not None:
+        return court.seat
+    return (Residence.METROPOLITAN if debtor_residence is Residence.ABROAD
+            else debtor_residence)
+
+
+class Served(Protocol):
+    """What the periods running from a service read: a `Proceeding`, or a `Projection`."""
+
+    @property
+    def route(self) -> JudicialRoute: ...
+    @property
+    def order_on(self) -> date | None: ...
+    @property
+    def served_on(self) -> date | None: ...
+    @property
+    def debtor_residence(self) -> Residence: ...
+    @property
+    def court_seat(self) -> Residence: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Projection:
+    """A proceeding not started, as the judicial assessment projects it (an order on a
+    typical day, served on a typical day): the enforceability rules below then count its
+    title day exactly as they will count the real proceeding's (one rule, one place)."""
+
+    route: JudicialRoute
+    served_on: date | None
+    order_on: date | None = None
+    debtor_residence: Residence = Residence.METROPOLITAN
+    court: Court | None = None
+
+    @property
+    def court_seat(self) -> Residence:
+        return _seat(self.court, self.debtor_residence)
+
+
 @dataclass(frozen=True, slots=True)
 class Proceeding:
     id: str
@@ -410,10 +450,7 @@ class Proceeding:
 
     @property
     def court_seat(self) -> Residence:
-        if self.court is not None and self.court.seat is not None:
-            return self.court.seat
-        return (Residence.METROPOLITAN if self.debtor_residence is Residence.ABROAD
-                else self.debtor_residence)
+        return _seat(self.court, self.debtor_residence)
 
     @property
     def last_event_on(self) -> date | None:
@@ -545,7 +582,7 @@ def apply_event(p: Proceeding, e: EventInput, today: date, params: ParameterTabl
         case EventType.OPPOSED:
             changes["opposed_on"] = day
         case EventType.UNCONTESTED:
-            earliest = _non_contestation_from(p, params)
+            earliest = non_contestation_from(p, params)
             if earliest is not None and day < earliest[0]:
                 raise _field("occurred_on", f"the PV de non-contestation comes on "
                              f"{earliest[0].isoformat()} at the earliest", "too_early")
@@ -739,7 +776,7 @@ def _service_deadline(order_on: date, params: ParameterTable,
     return _rule(param, _months(order_on, param), region=region)
 
 
-def _opposition_deadline(p: Proceeding, params: ParameterTable) -> _Rule | None:
+def _opposition_deadline(p: Served, params: ParameterTable) -> _Rule | None:
     if p.served_on is None:
         return None
     if p.route is JudicialRoute.EUROPEAN_ORDER_FOR_PAYMENT:
@@ -749,7 +786,7 @@ def _opposition_deadline(p: Proceeding, params: ParameterTable) -> _Rule | None:
     return _with_distance(p, param, p.served_on, params)
 
 
-def distance_extension(p: Proceeding, params: ParameterTable, on: date) -> Parameter | None:
+def distance_extension(p: Served, params: ParameterTable, on: date) -> Parameter | None:
     """CPC 643 (a court in metropolitan France: +1 month for a party living overseas, +2
     abroad) and 644 (a court overseas: +1 for a party living outside its collectivity, +2
     abroad), for the periods of appeal and opposition among others. A debtor overseas
@@ -763,7 +800,7 @@ def distance_extension(p: Proceeding, params: ParameterTable, on: date) -> Param
     return None
 
 
-def _with_distance(p: Proceeding, param: Parameter, start: date,
+def _with_distance(p: Served, param: Parameter, start: date,
                    params: ParameterTable) -> _Rule:
     """A period in months or days from `start`, extended for distance. The months are added
     together before the day is clamped to a month's end (CPC 641): 31 October + 1 + 2
@@ -778,7 +815,7 @@ def _with_distance(p: Proceeding, param: Parameter, start: date,
                  region=days_off_region(p))
 
 
-def _enforce_without_notice(p: Proceeding, params: ParameterTable) -> _Rule | None:
+def _enforce_without_notice(p: Served, params: ParameterTable) -> _Rule | None:
     """Décret 2026-96: for orders from 1 September 2026 the greffe notifies only
     oppositions; without one within 2 months of service the creditor may enforce."""
     if (p.route is not JudicialRoute.INJONCTION_DE_PAYER or p.served_on is None
@@ -791,7 +828,7 @@ def _enforce_without_notice(p: Proceeding, params: ParameterTable) -> _Rule | No
     return _rule(param, _months(p.served_on, param), extend=False)
 
 
-def enforceable_from(p: Proceeding, params: ParameterTable) -> tuple[date, _Rule] | None:
+def enforceable_from(p: Served, params: ParameterTable) -> tuple[date, _Rule] | None:
     """The first day the title may be enforced, with the rule that sets it: the day after
     the opposition period (and, for the new orders, after the 2 months without a greffe
     notice)."""
@@ -814,7 +851,7 @@ def _pay_or_contest(served_on: date, params: ParameterTable,
     return _rule(month, _months(served_on, month), region=region)
 
 
-def _non_contestation_from(p: Proceeding, params: ParameterTable) -> tuple[date, _Rule] | None:
+def non_contestation_from(p: Served, params: ParameterTable) -> tuple[date, _Rule] | None:
     if p.route is not JudicialRoute.COMMERCIAL_UNCONTESTED or p.served_on is None:
         return None
     month = _pay_or_contest(p.served_on, params, days_off_region(p))
@@ -962,7 +999,7 @@ def deadlines(p: Proceeding, params: ParameterTable, today: date) -> list[Deadli
                              Status.MET if contested else
                              Status.MISSED if today > rule.last_day or p.uncontested_on
                              else Status.MOOT if ended else Status.OPEN))
-        found = _non_contestation_from(p, params)
+        found = non_contestation_from(p, params)
         assert found is not None
         out.append(_deadline("non_contestation_from", found[1], "from", Party.CREDITOR,
                              Status.MET if p.uncontested_on else

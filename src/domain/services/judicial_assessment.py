@@ -40,6 +40,22 @@ class AssessmentOptions:
     net_result: str | None = None
 
 
+_AMOUNT_LIMIT = Decimal(10) ** 15  # the API's amounts have at most 15 integer digits
+
+
+def _amount(text: str) -> Decimal | None:
+    """An amount in cents, or None. A huge exponent (1E+99) is a finite Decimal that
+    quantize cannot hold in the context's precision: it raises InvalidOperation too."""
+    try:
+        value = Decimal(text.strip())
+        if not value.is_finite() or abs(value) >= _AMOUNT_LIMIT \
+                or value != value.quantize(Decimal("0.01")):
+            return None
+    except InvalidOperation:
+        return None
+    return value
+
+
 def parse_accounts(options: AssessmentOptions, today: date,
                    debtor: Debtor | None) -> tuple[PublicAccounts | None, list[FieldError]]:
     """The accounts the creditor gave, or the fields that are wrong: a figure needs the
@@ -51,12 +67,10 @@ def parse_accounts(options: AssessmentOptions, today: date,
         if text is None:
             figures[name] = None
             continue
-        try:
-            value = Decimal(text.strip())
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite() or value != value.quantize(Decimal("0.01")):
-            errors.append(FieldError(name, "an amount in euros, e.g. -12500.00", "invalid"))
+        value = _amount(text)
+        if value is None:
+            errors.append(FieldError(name, "an amount in euros with at most 2 decimals and "
+                                     "15 integer digits, e.g. -12500.00", "invalid"))
         figures[name] = value
     closed_on = options.accounts_closed_on
     given = any(getattr(options, n) is not None for n in ("equity", "net_result"))

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
         Probability,
         Representation,
         RouteAssessment,
+        RoutePrescription,
+        Step,
         TimeToTitle,
     )
     from domain.judicial.courts import Court
@@ -44,6 +46,11 @@ RouteName = Literal["injonction_de_payer", "simplified_small_claims", "commercia
 CourtTypeName = Literal["TJ", "JCP", "TC", "TAE", "TJ_CH_COM", "FOREIGN"]
 
 _Q = Decimal("0.0001")
+TotalBound = Annotated[Literal["exact", "lower_bound"], Meta(description=(
+    "`lower_bound`: a part has no figure (or is a range, counted by its low end) and is "
+    "left out of the total"))]
+# The tariffs, fees and thresholds are French law's, in euros, whatever the claim's currency.
+TARIFF_CURRENCY = "EUR"
 
 
 def _p(value: Decimal) -> str:
@@ -57,11 +64,17 @@ def _m(amount: Decimal | None, currency: str) -> str | None:
 class ConditionOut(Output):
     code: str
     met: Annotated[bool | None, Meta(description="null: the facts recorded cannot tell")]
-    fact: str
+    fact: Annotated[str, Meta(description="Words only: the figures are `amount` and `limit`")]
+    amount: Annotated[DecimalString | None, Meta(description=(
+        "The claim's figure the condition compares, in the claim's currency"))]
+    limit: Annotated[DecimalString | None, Meta(description=(
+        "The rule's figure, in EUR; null: none in force, or no figure compared"))]
+    parameter: Annotated[str | None, Meta(description="The parameter `limit` comes from")]
 
     @classmethod
-    def of(cls, c: Condition) -> ConditionOut:
-        return cls(code=c.code, met=c.met, fact=c.fact)
+    def of(cls, c: Condition, currency: str) -> ConditionOut:
+        return cls(code=c.code, met=c.met, fact=c.fact, amount=_m(c.amount, currency),
+                   limit=_m(c.limit, TARIFF_CURRENCY), parameter=c.parameter)
 
 
 class CourtOut(Output):
@@ -93,7 +106,8 @@ class RepresentationOut(Output):
     def of(cls, r: Representation, currency: str) -> RepresentationOut:
         return cls(lawyer_required=r.lawyer_required,
                    lawyer_required_after_opposition=r.lawyer_required_after_opposition,
-                   threshold=_m(r.threshold, currency), parameter=r.parameter, rule=r.rule)
+                   threshold=_m(r.threshold, TARIFF_CURRENCY), parameter=r.parameter,
+                   rule=r.rule)
 
 
 class AmicableAttemptOut(Output):
@@ -107,7 +121,7 @@ class AmicableAttemptOut(Output):
 
     @classmethod
     def of(cls, a: AmicableAttempt, currency: str) -> AmicableAttemptOut:
-        return cls(required=a.required, rule=a.rule, ceiling=_m(a.ceiling, currency),
+        return cls(required=a.required, rule=a.rule, ceiling=_m(a.ceiling, TARIFF_CURRENCY),
                    parameter=a.parameter, formal_notice_sent_on=a.formal_notice_sent_on,
                    note=a.note)
 
@@ -126,59 +140,115 @@ class CostLineOut(Output):
 
     @classmethod
     def of(cls, line: CostLine, currency: str) -> CostLineOut:
-        return cls(item=line.item, amount=_m(line.amount, currency),
-                   amount_up_to=_m(line.amount_up_to, currency), parameter=line.parameter,
+        return cls(item=line.item, amount=_m(line.amount, TARIFF_CURRENCY),
+                   amount_up_to=_m(line.amount_up_to, TARIFF_CURRENCY),
+                   parameter=line.parameter,
                    parameters=list(line.parameters), source=line.source,
                    confirmed=line.confirmed,
                    recoverable_from_debtor=line.recoverable_from_debtor, note=line.note)
 
 
 class CostsOut(Output):
+    currency: Annotated[Literal["EUR"], Meta(description=(
+        "The costs' currency, the French tariffs', whatever the claim's"))]
     lines: list[CostLineOut]
     upfront_known: DecimalString
     recoverable: DecimalString
     irrecoverable: DecimalString
     complete: Annotated[bool, Meta(description="false: some line has no figure")]
+    bound: TotalBound
 
     @classmethod
     def of(cls, c: Costs, currency: str) -> CostsOut:
-        return cls(lines=[CostLineOut.of(line, currency) for line in c.lines],
-                   upfront_known=format_amount(c.upfront_known, currency),
-                   recoverable=format_amount(c.recoverable, currency),
-                   irrecoverable=format_amount(c.irrecoverable, currency), complete=c.complete)
+        return cls(currency="EUR", lines=[CostLineOut.of(line, currency) for line in c.lines],
+                   upfront_known=format_amount(c.upfront_known, TARIFF_CURRENCY),
+                   recoverable=format_amount(c.recoverable, TARIFF_CURRENCY),
+                   irrecoverable=format_amount(c.irrecoverable, TARIFF_CURRENCY),
+                   complete=c.complete, bound="exact" if c.bound == "exact" else "lower_bound")
+
+
+class StepOut(Output):
+    step: str
+    on: date
+    parameter: Annotated[str | None, Meta(description="The parameter that set this day")]
+
+    @classmethod
+    def of(cls, s: Step) -> StepOut:
+        return cls(step=s.step, on=s.on, parameter=s.parameter)
 
 
 class TimeToTitleOut(Output):
     typical_days: int | None
     typical_title_on: date | None
-    steps: list[str]
+    steps: Annotated[list[StepOut], Meta(description=(
+        "Each step on its typical day; the last is typical_title_on"))]
+    deadlines: Annotated[list[StepOut], Meta(description=(
+        "Last days the rules set on the way (e.g. to serve the order before it lapses)"))]
     parameters: list[str]
     confirmed: bool
     note: str | None
+    bound: TotalBound
 
     @classmethod
     def of(cls, t: TimeToTitle) -> TimeToTitleOut:
         return cls(typical_days=t.typical_days, typical_title_on=t.typical_title_on,
-                   steps=list(t.steps), parameters=list(t.parameters), confirmed=t.confirmed,
-                   note=t.note)
+                   steps=[StepOut.of(x) for x in t.steps],
+                   deadlines=[StepOut.of(x) for x in t.deadlines],
+                   parameters=list(t.parameters), confirmed=t.confirmed,
+                   note=t.note, bound="exact" if t.bound == "exact" else "lower_bound")
 
 
 class ExpectedRecoveryOut(Output):
     probability: ProbabilityString
     amount_due: DecimalString
+    prescribed_amount: Annotated[DecimalString, Meta(description=(
+        "What the unpaid invoices past their limitation date owe: weighed apart, by "
+        "prescribed_factor"))]
+    prescribed_factor: Annotated[CoefficientString | None, Meta(description=(
+        "recovery.factor_prescribed, on the prescribed share only; null: none prescribed"))]
     recoverable_costs: DecimalString
     irrecoverable_costs: DecimalString
-    value: SignedDecimalString
+    value: Annotated[SignedDecimalString | None, Meta(description=(
+        "null when costs without a figure would move it either way (bound `unknown`)"))]
     complete: Annotated[bool, Meta(description="false: some cost has no figure")]
+    bound: Annotated[Literal["exact", "lower_bound", "upper_bound", "unknown"], Meta(
+        description="`lower_bound`: a cost without a figure that the debtor may be "
+        "ordered to bear would raise it; `upper_bound`: one left to the creditor (or a "
+        "range's top) would lower it; `unknown`: both, so no value")]
     formula: str
 
     @classmethod
     def of(cls, e: ExpectedRecovery, currency: str) -> ExpectedRecoveryOut:
         return cls(probability=_p(e.probability), amount_due=format_amount(e.amount_due, currency),
+                   prescribed_amount=format_amount(e.prescribed_amount, currency),
+                   prescribed_factor=None if e.prescribed_factor is None
+                   else _p(e.prescribed_factor),
                    recoverable_costs=format_amount(e.recoverable_costs, currency),
                    irrecoverable_costs=format_amount(e.irrecoverable_costs, currency),
-                   value=format_amount(e.value, currency), complete=e.complete,
+                   value=_m(e.value, currency), complete=e.complete,
+                   bound="exact" if e.bound == "exact" else "lower_bound"
+                   if e.bound == "lower_bound" else "upper_bound"
+                   if e.bound == "upper_bound" else "unknown",
                    formula=e.formula)
+
+
+class RoutePrescriptionOut(Output):
+    limitation_date: Annotated[date | None, Meta(description=(
+        "The first limitation date among the unpaid invoices not yet prescribed; null: "
+        "none left"))]
+    invoice_number: str | None
+    act_typical_on: Annotated[date | None, Meta(description=(
+        "The typical day of this route's act that interrupts prescription "
+        "(prescription_interrupted_by), from the same parameters as time_to_title; null: "
+        "it cannot be projected"))]
+    act_before_limitation: Annotated[bool | None, Meta(description=(
+        "Whether that typical day is on or before limitation_date; null: not known"))]
+
+    @classmethod
+    def of(cls, r: RoutePrescription) -> RoutePrescriptionOut:
+        return cls(limitation_date=r.limitation_date, invoice_number=r.invoice_number,
+                   act_typical_on=r.act_typical_on,
+                   act_before_limitation=r.act_before_limitation)
 
 
 class RouteOut(Output):
@@ -194,8 +264,17 @@ class RouteOut(Output):
     costs: CostsOut | None
     time_to_title: TimeToTitleOut | None
     prescription_interrupted_by: str | None
+    prescription: RoutePrescriptionOut | None
     deadline: Annotated[date | None, Meta(description="The declaration's last day, when known")]
-    expected_recovery: ExpectedRecoveryOut | None
+    deadline_passed: Annotated[bool | None, Meta(description=(
+        "The declaration route: true when `deadline` is before the assessment's day; null: "
+        "not known or not this route"))]
+    relief_deadline: Annotated[date | None, Meta(description=(
+        "The declaration route: the last day to ask the juge-commissaire for relief from "
+        "foreclusion (relevé de forclusion, C. com. L622-26), when the publication is known"))]
+    expected_recovery: Annotated[ExpectedRecoveryOut | None, Meta(description=(
+        "null when the conditions are not met, or for a claim in another currency than "
+        "the costs' EUR (no rate to add them)"))]
     facts: list[str]
     unconfirmed_parameters: list[str]
 
@@ -203,7 +282,7 @@ class RouteOut(Output):
     def of(cls, r: RouteAssessment, currency: str) -> RouteOut:
         return cls(
             route=r.route.value, conditions_met=r.conditions_met,
-            conditions=[ConditionOut.of(c) for c in r.conditions],
+            conditions=[ConditionOut.of(c, currency) for c in r.conditions],
             court=None if r.court is None else CourtOut.of(r.court), officer=r.officer,
             representation=None if r.representation is None
             else RepresentationOut.of(r.representation, currency),
@@ -211,7 +290,10 @@ class RouteOut(Output):
             else AmicableAttemptOut.of(r.amicable_attempt, currency),
             costs=None if r.costs is None else CostsOut.of(r.costs, currency),
             time_to_title=None if r.time_to_title is None else TimeToTitleOut.of(r.time_to_title),
-            prescription_interrupted_by=r.prescription_interrupted_by, deadline=r.deadline,
+            prescription_interrupted_by=r.prescription_interrupted_by,
+            prescription=None if r.prescription is None
+            else RoutePrescriptionOut.of(r.prescription), deadline=r.deadline,
+            deadline_passed=r.deadline_passed, relief_deadline=r.relief_deadline,
             expected_recovery=None if r.expected_recovery is None
             else ExpectedRecoveryOut.of(r.expected_recovery, currency),
             facts=list(r.facts), unconfirmed_parameters=list(r.unconfirmed_parameters))
