@@ -382,6 +382,8 @@ class Served(Protocol):
     def debtor_residence(self) -> Residence: ...
     @property
     def court_seat(self) -> Residence: ...
+    @property
+    def court(self) -> Court | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -717,7 +719,7 @@ class Deadline:
     status: Status
 
 
-def days_off_region(p: Proceeding) -> str | None:
+def days_off_region(p: Served) -> str | None:
     """Whose public holidays move a limit (CPC 642): the court's, where it is known. From
     its postal code (Alsace-Moselle's Good Friday and 26 December, each overseas
     department's abolition day: local public holidays, its greffe closed), else a TJ with
