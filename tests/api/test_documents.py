@@ -97,6 +97,13 @@ def test_the_dossier_is_a_redirect_to_a_zip_whose_manifest_hashes_every_file(
     assert {f["path"]: f["sha256"] for f in manifest["files"]} == {
         path: hashlib.sha256(body).hexdigest() for path, body in entries.items()}
     assert entries["pieces/01-delivery_proof.jpg"] == b"\xff\xd8\xff\xe0jpeg"
+    # The cover note twice: Markdown, and the same text as a PDF a lawyer can print.
+    import pypdf
+
+    cover = pypdf.PdfReader(io.BytesIO(entries["00-cover-note.pdf"]))
+    printed = " ".join(page.extract_text() for page in cover.pages)
+    assert f"Dossier de la créance {claim['id']}" in printed
+    assert "00-cover-note.pdf" in entries["00-cover-note.md"].decode()
     assert entries["pieces/02-invoice-F-001.pdf"] == PDF
     request = json.loads(entries["injonction-de-payer/request.json"])
     assert request["form"]["cerfa"] == "12946*02"  # a business with a SIREN: the TC

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -472,10 +472,16 @@ def altered(pieces: Sequence[Exhibit], read: Mapping[str, str]) -> dict[str, str
             if p.sha256 is not None and p.path in read and read[p.path] != p.sha256}
 
 
-def build(data: DossierInput, bodies: Mapping[str, bytes | StoredBytes]) -> list[DossierFile]:
+# The cover note printed (adapters.cover_pdf.render): its Markdown and a page footer.
+CoverPrinter = Callable[[str, str], bytes]
+
+
+def build(data: DossierInput, bodies: Mapping[str, bytes | StoredBytes],
+          printer: CoverPrinter | None = None) -> list[DossierFile]:
     """Every file of the dossier, the manifest last. `bodies` holds each stored piece by
     its object key (letters, proofs, uploaded documents): its bytes, or, read as a stream,
-    their size and SHA-256 and where they were kept (StoredBytes).
+    their size and SHA-256 and where they were kept (StoredBytes). With a `printer`, the
+    cover note comes as a PDF too, the same text.
 
     Raises KeyError when a piece's bytes are missing: a dossier without a piece it lists
     would be worse than none."""
@@ -512,9 +518,14 @@ def build(data: DossierInput, bodies: Mapping[str, bytes | StoredBytes]) -> list
             DossierFile("injonction-de-payer/request.txt", "text/plain; charset=utf-8",
                         request_text(request).encode()),
         ]
-    paths = ["00-cover-note.md", *sorted(f.path for f in files), MANIFEST]
+    covers = ["00-cover-note.md", *(["00-cover-note.pdf"] if printer else [])]
+    paths = [*covers, *sorted(f.path for f in files), MANIFEST]
+    note = cover_note(data, pieces, paths, request, differing)
     files.append(DossierFile("00-cover-note.md", "text/markdown; charset=utf-8",
-                             cover_note(data, pieces, paths, request, differing).encode()))
+                             note.encode()))
+    if printer is not None:
+        files.append(DossierFile("00-cover-note.pdf", "application/pdf", printer(
+            note, f"Dossier {data.claim.id}, établi le {data.made_on.strftime('%d/%m/%Y')}")))
     files.sort(key=lambda f: f.path)
     files.append(DossierFile(MANIFEST, "application/json",
                              _json(manifest(data, files, differing))))

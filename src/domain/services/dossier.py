@@ -23,7 +23,13 @@ from domain.amounts.settlement import settle
 from domain.claims.judicial import JudicialRoute
 from domain.claims.model import ClaimEvent
 from domain.judicial import dossier
-from domain.judicial.dossier import DossierFile, DossierInput, StoredBytes, exhibits
+from domain.judicial.dossier import (
+    CoverPrinter,
+    DossierFile,
+    DossierInput,
+    StoredBytes,
+    exhibits,
+)
 from domain.judicial.proceedings import TERMINAL
 from domain.ports.documents import DossierArchive, StreamedDocuments
 from domain.ports.letters import AlreadyStored, DocumentStore
@@ -88,12 +94,13 @@ def dossier_input(claim_id: str, caller: Caller, ports: Ports,
         events=events, made_on=today, route=route, court_type=court_type)
 
 
-def dossier_files(data: DossierInput, ports: Ports) -> list[DossierFile]:
+def dossier_files(data: DossierInput, ports: Ports,
+                  printer: CoverPrinter | None = None) -> list[DossierFile]:
     """The dossier's files, each stored piece read whole through the document store: to
     look at them in memory. build_dossier streams them instead."""
     documents = _need(ports.documents, "document store")
     bodies = {p.object_key: documents.read(p.object_key) for p in exhibits(data)}
-    return dossier.build(data, bodies)
+    return dossier.build(data, bodies, printer)
 
 
 # What `?route=` may ask: the route whose request the dossier pre-fills, or none.
@@ -146,8 +153,10 @@ def _kept(space: DossierArchive, chunks: Iterable[bytes]) -> StoredBytes:
 
 
 def build_dossier(claim_id: str, caller: Caller, ports: Ports, archive: ArchiveFactory, *,
-                  route: str | None = None, court_type: str | None = None) -> StoredDossier:
-    """`route`: the query's choice (`injonction_de_payer`, `none`), see dossier_route."""
+                  route: str | None = None, court_type: str | None = None,
+                  printer: CoverPrinter | None = None) -> StoredDossier:
+    """`route`: the query's choice (`injonction_de_payer`, `none`), see dossier_route;
+    `printer`: the cover note's PDF (adapters.cover_pdf.render), beside its Markdown."""
     data = dossier_input(claim_id, caller, ports, dossier_route(claim_id, route, caller, ports),
                          court_type)
     documents = _streamed(ports)
@@ -155,7 +164,7 @@ def build_dossier(claim_id: str, caller: Caller, ports: Ports, archive: ArchiveF
     with archive() as space:
         read = {key: _kept(space, documents.read_chunks(key))
                 for key in dict.fromkeys(p.object_key for p in pieces)}
-        files = dossier.build(data, read)
+        files = dossier.build(data, read, printer)
         written = space.write(files)
         key = f"dossiers/{caller.creditor_id}/{claim_id}/{written.sha256}.zip"
         try:

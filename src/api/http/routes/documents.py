@@ -188,11 +188,12 @@ class DossierController(Controller):
                   "way this chooses: `injonction_de_payer` (the default) or `none`")] = None,
               court_type: Annotated[CourtTypeName | None, QueryParameter()] = None,
               ) -> Redirect:
+        from adapters import cover_pdf
         from adapters.dossier_archive import ZipArchive
         from domain.services import dossier
 
         stored = dossier.build_dossier(claim_id, caller, ports, ZipArchive, route=route,
-                                       court_type=court_type)
+                                       court_type=court_type, printer=cover_pdf.render)
         return Redirect(stored.download_url, status_code=303, headers={
             "X-Dossier-SHA256": stored.sha256, "X-Dossier-Size": str(stored.size),
             "X-Dossier-Altered": str(len(stored.altered))})
