@@ -487,3 +487,26 @@ def test_a_promise_made_in_the_past_moves_the_limitation_date_from_its_day(
         "2028-03-01")
     before = statement(client, tenant, claim["id"], "2026-02-28")["invoices"][0]
     assert before["limitation_date"] == "2026-03-15"
+
+
+def test_a_passed_declaration_deadline_warns_with_the_relief_day(client, tenant, business,
+                                                                  clock):
+    from datetime import timedelta
+
+    claim = new_claim(client, tenant, business["id"], due="2026-01-15")
+    recorded = client.put(f"/v1/debtors/{business['id']}/collective-proceedings", json={
+        "kind": "redressement_judiciaire", "opened_on": "2026-02-01",
+        "court": "Tribunal des activités économiques de Lyon",
+        "bodacc_published_on": "2026-02-12"}, headers=tenant.headers)
+    assert recorded.status_code == 200, recorded.text
+
+    def warning() -> str:
+        read = client.get(f"/v1/claims/{claim['id']}", headers=tenant.headers).json()
+        return next(w["message"] for w in read["warnings"]
+                    if w["code"] == "declaration_deadline_passed")
+
+    clock.advance(timedelta(days=40))  # 19 April: the 12 April deadline has passed
+    # L622-26: relief until 6 months from the publication, 12 August 2026.
+    assert "2026-04-12" in warning() and "until 2026-08-12 (C. com. L622-26)" in warning()
+    clock.advance(timedelta(days=120))  # 17 August
+    assert "until 2026-08-12, also passed" in warning()

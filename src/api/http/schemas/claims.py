@@ -129,14 +129,22 @@ def _proceedings_warnings(claim: Claim, today: date) -> list[WarningOut]:
         return [WarningOut(
             code="declaration_deadline_unknown", subject=None,
             message=(f"collective proceedings opened on {proceedings.opened_on}: declare the "
-                     "claim to the mandataire judiciaire within 2 months of the BODACC "
-                     "publication (C. com. R622-24); give its date to see the deadline"))]
+                     "claim to the mandataire judiciaire within the period that runs from "
+                     "the BODACC publication (C. com. R622-24); give its date to see the "
+                     "deadline"))]
     if today > deadline:
+        from domain.debtors.proceedings import relief_deadline
+
+        # The period is dated data (domain/debtors/data/insolvency.json), never a figure here.
+        published = proceedings.bodacc_published_on
+        relief = relief_deadline(published) if published is not None else None
+        until = (f" until {relief}" + (", also passed" if today > relief else "")
+                 if relief is not None else "")
         return [WarningOut(
             code="declaration_deadline_passed", subject=None,
             message=(f"the deadline to declare the claim was {deadline}: unless it was "
-                     "declared, ask the judge-commissioner for relief within 6 months of "
-                     "the publication (C. com. L622-26)"))]
+                     f"declared, relief from foreclusion may be asked of the "
+                     f"juge-commissaire{until} (C. com. L622-26)"))]
     return [WarningOut(
         code="declare_claim", subject=None,
         message=(f"collective proceedings: declare the claim to the mandataire judiciaire by "
