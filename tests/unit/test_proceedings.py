@@ -125,6 +125,15 @@ def test_an_opposition_above_10000_eur_needs_a_lawyer_within_15_days() -> None:
     assert "instruct_lawyer" not in {d.what for d in deadlines(small, PARAMS, date(2026, 10, 20))}
     lapsed = play(big, ("lapsed", date(2026, 11, 5)))
     assert (lapsed.state, lapsed.prescription_interrupted_on) == (State.LAPSED, None)
+    # No lawyer needed, no extinction for want of one: below the threshold, or before the
+    # juge des contentieux de la protection at any amount (CPC 761 1°).
+    jcp = play(start(JudicialRoute.INJONCTION_DE_PAYER, amount="12000.00",
+                     court=Court("Tribunal judiciaire de Lyon, JCP", "JCP")), *steps)
+    assert "instruct_lawyer" not in {d.what for d in deadlines(jcp, PARAMS, date(2026, 10, 20))}
+    for p in (small, jcp):
+        with pytest.raises(DomainValidationError) as kept:
+            play(p, ("lapsed", date(2026, 12, 1)))
+        assert kept.value.errors[0].code == "no_lapse"
 
 
 def test_the_l126_procedure_waits_a_month_and_eight_days() -> None:

@@ -761,7 +761,7 @@ def _small_claims(table: ParameterTable, facts: ClaimFacts, p: Decimal) -> Route
     costs = _costs(lines)
     chain = _chain(params, facts.on, [
         ("the debtor accepts within the month (silence is a refusal)",
-         "simplified_small_claims.acceptance_months")])
+         "simplified_small_claims.answer_months")])
     title = None if chain is None else _title(
         facts.on, *chain,
         "the title needs the debtor's agreement on the amount and terms; enforcing it "

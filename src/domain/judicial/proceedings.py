@@ -921,6 +921,10 @@ def _check_lapse(p: Proceeding, day: date, params: ParameterTable) -> None:
                                  days_off_region(p))
     elif p.state is State.OPPOSED and p.opposed_on is not None:
         rule = _lawyer_deadline(p, params)  # extinguished, CPC 1418
+        if rule is None:
+            raise _field("type", "an opposition that needs no lawyer (the amount, or the "
+                         "juge des contentieux de la protection) does not lapse for want "
+                         "of one (CPC 1418): withdraw to give it up", "no_lapse")
     elif p.state is State.HEARING_SET:
         rule = _placement_deadline(p, params)  # caducité, CPC 754 / 857
         if rule is not None and p.summons_placed_on is not None:
@@ -933,8 +937,11 @@ def _check_lapse(p: Proceeding, day: date, params: ParameterTable) -> None:
 
 def _lawyer_deadline(p: Proceeding, params: ParameterTable) -> _Rule | None:
     """CPC 1418: after an opposition, a lawyer within 15 days where one is mandatory
-    (above the threshold, before the TJ and the TC alike)."""
+    (above the threshold, before the TJ and the TC alike; never before the juge des
+    contentieux de la protection, whose matters need none at any amount, CPC 761 1°)."""
     if p.route is not JudicialRoute.INJONCTION_DE_PAYER or p.opposed_on is None:
+        return None
+    if p.court is not None and p.court.kind == "JCP":
         return None
     above = params.at("lawyer.required_above", p.opposed_on)
     if p.amount_claimed <= above.value:
