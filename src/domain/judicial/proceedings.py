@@ -43,9 +43,10 @@ class State(StrEnum):
     ENFORCEMENT = "enforcement"
     CLOSED = "closed"
     LAPSED = "lapsed"  # non avenue, extinguished, forclos
+    STAYED = "stayed"  # an individual action the debtor's collective proceedings stopped
 
 
-TERMINAL = frozenset({State.CLOSED, State.LAPSED})
+TERMINAL = frozenset({State.CLOSED, State.LAPSED, State.STAYED})
 
 
 class EventType(StrEnum):
@@ -76,6 +77,10 @@ class EventType(StrEnum):
     # arrêt: taken beside the table, by the decision's state, not by MACHINES.
     APPEALED = "appealed"
     APPEAL_DECIDED = "appeal_decided"
+    # The debtor's collective proceedings stop the individual action (C. com. L622-21): it
+    # ends here, its interruption of prescription kept (no discontinuance, C. civ. 2243),
+    # and the claim is declared (the declaration_of_claim route).
+    STAYED = "stayed"
     # Neither moves the state: a cost or a document recorded on its own.
     COST = "cost"
     DOCUMENT = "document"
@@ -249,6 +254,20 @@ _APPEALABLE = frozenset({State.JUDGMENT, State.ENFORCEABLE, State.ENFORCEMENT,
                          State.REJECTED})
 
 
+# A route whose law starts on a day: its first rule (the L126 procedure, law of 23 April
+# 2026) must be in force for a proceeding to start.
+_FIRST_RULE = {JudicialRoute.COMMERCIAL_UNCONTESTED: "commercial_uncontested.pay_or_contest_months"}
+
+
+def in_force_from(route: JudicialRoute, params: ParameterTable, on: date) -> date | None:
+    """None when `route` may be started on `on`; else the first day its law applies."""
+    name = _FIRST_RULE.get(route)
+    history = params.history(name) if name is not None else ()
+    if name is None or any(p.in_force(on) for p in history):
+        return None
+    return min((p.effective_from for p in history), default=on)
+
+
 def appealable_now(p: Proceeding, params: ParameterTable) -> bool:
     """Whether an appeal may be recorded: a decision on the merits of a route that has one
     (_APPEAL_DAYS), not yet appealed, above the last-resort threshold on the day."""
@@ -260,12 +279,16 @@ def appealable_now(p: Proceeding, params: ParameterTable) -> bool:
     return p.amount_claimed > params.at("appeal.last_resort_up_to", on).value
 
 
-def proceeding_events(p: Proceeding, params: ParameterTable) -> list[str]:
-    """What the proceeding takes now: its state's events (allowed_events), and the appeal's
-    where they apply (appealable_now; the arrêt once appealed)."""
+def proceeding_events(p: Proceeding, params: ParameterTable, *,
+                      stayable: bool = False) -> list[str]:
+    """What the proceeding takes now: its state's events (allowed_events), the appeal's
+    where they apply (appealable_now; the arrêt once appealed), and `stayed` when the
+    debtor is under collective proceedings (`stayable`: the claim says so)."""
     moves = allowed_events(p.route, p.state)
     if p.state in TERMINAL:
         return moves
+    if stayable and p.route is not JudicialRoute.DECLARATION_OF_CLAIM:
+        moves.insert(-2, EventType.STAYED.value)
     if appealable_now(p, params):
         moves.insert(-2, EventType.APPEALED.value)
     elif p.appealed_on is not None and p.appeal_decided_on is None:
@@ -309,6 +332,8 @@ def court_of(name: str, kind: str | None = None, seat: Residence | None = None,
              postal_code: str | None = None) -> Court:
     """A court as recorded: a French postal code tells where it sits (its seat when not
     given, and never against one given); a foreign court has none."""
+    if not name.strip():
+        raise _field("court.name", "name the court", "required")
     if postal_code is None:
         return Court(name, kind, seat)
     code = postal_code.replace(" ", "")
@@ -510,13 +535,13 @@ def _after_arret(p: Proceeding, e: EventInput) -> State:
 
 
 def apply_event(p: Proceeding, e: EventInput, today: date, params: ParameterTable,
-                at: datetime, actor: str) -> Proceeding:
+                at: datetime, actor: str, *, stayable: bool = False) -> Proceeding:
     """The proceeding after `e`, or the reason it is refused.
 
     Raises ActionNotAllowed (the state does not take this event: 409 with the ones it
     does) or DomainValidationError (a date in the future, before the previous event or
     before the law allows, a missing field)."""
-    allowed = proceeding_events(p, params)
+    allowed = proceeding_events(p, params, stayable=stayable)
     if e.type not in allowed:
         raise ActionNotAllowed(f"judicial event {e.type}", f"judicial, {p.state.value}",
                                allowed, f"a {p.route.value} in state {p.state.value} "
@@ -530,6 +555,8 @@ def apply_event(p: Proceeding, e: EventInput, today: date, params: ParameterTabl
                      "before_previous_event")
     if kind is EventType.WITHDRAWN:
         to = State.CLOSED
+    elif kind is EventType.STAYED:
+        to = State.STAYED
     elif kind in (EventType.COST, EventType.DOCUMENT, EventType.APPEALED):
         to = p.state  # an appeal does not stop enforcement (CPC 514: appeal.provisional)
     elif kind is EventType.APPEAL_DECIDED:

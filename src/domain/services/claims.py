@@ -317,11 +317,28 @@ def _apply_action(claim_id: str, request: ActionRequest, caller: Caller, ports: 
                                if request.mandate_reference else None))
         entry = timeline_entry(changed, transition, now, caller.actor)
         uow.claims.save_claim(changed, [*entries, entry], expected)
+        if request.action in ("cancel", "write_off", "transfer"):
+            _drop_judicial_tasks(uow, changed, caller, request.action)
         from domain.services.escalation import keep_schedule
 
         keep_schedule(uow, changed, ports)
         uow.commit()
     return changed, entry
+
+
+def _drop_judicial_tasks(uow: UnitOfWork, claim: Claim, caller: Caller, action: str) -> None:
+    """A claim given up (cancelled, written off, transferred) leaves its proceeding's acts
+    undone: their tasks close as skipped, in the same write. The proceeding itself stays as
+    it was (its withdrawal is the court's to record); a reopening finds it there."""
+    from domain.escalation.tasks import TaskStatus
+    from domain.services.judicial_proceedings import JUDICIAL_TASKS
+
+    for task in uow.tasks.open_tasks_of_claim(claim.creditor_id, claim.id):
+        if task.kind in JUDICIAL_TASKS:
+            uow.tasks.save_task(replace(
+                task, status=TaskStatus.SKIPPED, note=f"claim {action}",
+                completed_at=claim.updated_at, completed_by=caller.actor,
+                version=task.version + 1), task.version)
 
 
 def _start_judicial(claim_id: str, request: ActionRequest, caller: Caller, ports: Ports,

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from domain.claims import events
 from domain.claims.judicial import JudicialRoute
+from domain.claims.model import Claim
 from domain.debtors.model import ContactKind, Debtor
 from domain.escalation.tasks import Task, TaskKind, TaskStatus
 from domain.judicial import proceedings as jp
@@ -35,9 +36,15 @@ from domain.services.amounts import (
     stage_change,
 )
 from domain.services.caller import Caller, Ports
-from domain.shared.errors import DomainValidationError, NotFound, StaleVersion
+from domain.shared.errors import (
+    ActionNotAllowed,
+    DomainValidationError,
+    NotFound,
+    StaleVersion,
+)
 from domain.shared.ids import new_id
 from domain.shared.money import parse_amount
+from domain.shared.parameters import UnknownParameter
 from domain.shared.retry import run_retrying
 
 JUDICIAL_TASKS = frozenset({
@@ -99,12 +106,15 @@ class JudicialView:
     title_enforceable_until: date | None
     today: date
     currency: str
+    allowed_events: list[str]
 
 
-def _view(p: jp.Proceeding, today: date, currency: str) -> JudicialView:
+def _view(p: jp.Proceeding, claim: Claim, today: date) -> JudicialView:
     params = judicial_parameters()
     return JudicialView(p, jp.deadlines(p, params, today),
-                        jp.title_enforceable_until(p, params), today, currency)
+                        jp.title_enforceable_until(p, params), today, claim.currency,
+                        jp.proceeding_events(p, params,
+                                             stayable=claim.proceedings is not None))
 
 
 def _due_at(day: date, zone: str) -> datetime:
@@ -154,6 +164,10 @@ def stage_start(uow: UnitOfWork, change: Change, route: JudicialRoute, *,
 
     Raises DomainValidationError (`route`) when a proceeding is already under way."""
     claim = change.claim
+    starts = jp.in_force_from(route, judicial_parameters(), change.today)
+    if starts is not None:
+        raise DomainValidationError("route", f"{route.value} applies from "
+                                    f"{starts.isoformat()}, not before", code="not_in_force")
     current = uow.proceedings.current_proceeding(claim.creditor_id, claim.id)
     if current is not None and current.state not in jp.TERMINAL:
         raise DomainValidationError(
@@ -208,7 +222,7 @@ def get_judicial(claim_id: str, caller: Caller, ports: Ports) -> JudicialView:
     p = uow.proceedings.current_proceeding(caller.creditor_id, claim_id)
     if p is None:
         raise NotFound("judicial proceeding of claim", claim_id)
-    return _view(p, claim.today(ports.clock.now()), claim.currency)
+    return _view(p, claim, claim.today(ports.clock.now()))
 
 
 # ----------------------------------------------------------------------------- events
@@ -259,7 +273,8 @@ def _cost(draft: CostDraft, currency: str, route: JudicialRoute, day: date) -> j
 
 
 def _document(draft: EventDraft, day: date) -> jp.Document | None:
-    if draft.document_name is None and draft.document_id is None:
+    if (draft.document_name is None and draft.document_id is None
+            and draft.document_sha256 is None):
         return None
     sha = draft.document_sha256
     if sha is not None and not (len(sha) == 64 and all(c in "0123456789abcdef" for c in sha)):
@@ -320,20 +335,33 @@ def _record_event(claim_id: str, draft: EventDraft, expected_version: int | None
                 if draft.cost is not None else None)
         document = _document(draft, draft.occurred_on)
         filer = _filer(draft.filer)
+        _not_before_the_claim(claim, draft)
+        _stay_of_enforcement(claim, p, draft)
         params = judicial_parameters()
-        new = jp.apply_event(p, jp.EventInput(
-            type=draft.type, occurred_on=draft.occurred_on, order_date=draft.order_date,
-            amount=amount, pronounced_on=draft.pronounced_on, hearing_on=draft.hearing_on,
-            step=draft.step, note=draft.note, document=document, cost=cost,
-            court=draft.court, filer=filer, appellant=draft.appellant),
-            change.today, params, claim.updated_at, caller.actor)
+        try:
+            new = jp.apply_event(p, jp.EventInput(
+                type=draft.type, occurred_on=draft.occurred_on, order_date=draft.order_date,
+                amount=amount, pronounced_on=draft.pronounced_on, hearing_on=draft.hearing_on,
+                step=draft.step, note=draft.note, document=document, cost=cost,
+                court=draft.court, filer=filer, appellant=draft.appellant),
+                change.today, params, claim.updated_at, caller.actor,
+                stayable=claim.proceedings is not None)
+            jp.deadlines(new, params, change.today)  # every rule it needs is in the data
+        except UnknownParameter as gap:
+            day = "order_date" if draft.order_date is not None else "occurred_on"
+            raise DomainValidationError(day, f"no rule in force then ({gap}): the "
+                                        "parameters begin later", code="no_rule_in_force"
+                                        ) from None
         new = replace(new, version=p.version + 1)
         kind = new.events[-1].type
         interruption_changed = new.prescription_interrupted_on != p.prescription_interrupted_on
         if new.state in jp.TERMINAL and p.state not in jp.TERMINAL:
             claim.proceeding_ended_on = draft.occurred_on  # another route may start
         if interruption_changed:
-            change.account.prescription_interrupted_on = new.prescription_interrupted_on
+            # C. civ. 2243 voids only this demand's interruption: an earlier proceeding's
+            # (a référé before the fond, say) still stands.
+            change.account.prescription_interrupted_on = (
+                new.prescription_interrupted_on or _earlier_interruption(uow, new))
         change.record(events.JudicialEventRecorded(
             reason=draft.note, proceeding_id=p.id, type=kind.value,
             occurred_on=draft.occurred_on, from_state=p.state.value, to_state=new.state.value,
@@ -354,7 +382,39 @@ def _record_event(claim_id: str, draft: EventDraft, expected_version: int | None
         stage_change(uow, change, ports)
         uow.proceedings.save_proceeding(new, p.version)
         uow.commit()
-    return _view(new, change.today, claim.currency)
+    return _view(new, claim, change.today)
+
+
+def _not_before_the_claim(claim: Claim, draft: EventDraft) -> None:
+    """A proceeding's act comes after the debt it is about: not before the claim's first
+    invoice was issued (an order dated before it would never be enforceable)."""
+    first = min(inv.issue_date for inv in claim.invoices)
+    for name in ("occurred_on", "order_date", "pronounced_on"):
+        day = getattr(draft, name)
+        if day is not None and day < first:
+            raise DomainValidationError(name, f"before the claim's first invoice was issued "
+                                        f"({first.isoformat()})", code="before_claim")
+
+
+def _stay_of_enforcement(claim: Claim, p: jp.Proceeding, draft: EventDraft) -> None:
+    """From the opening judgment, collective proceedings stop every enforcement measure of
+    a pre-opening debt (C. com. L622-21 II); the creditor declares it instead (`stayed`
+    ends the individual proceeding, the declaration of claim may start)."""
+    opened = claim.proceedings
+    if (opened is not None and draft.type == jp.EventType.ENFORCEMENT_STEP
+            and draft.occurred_on >= opened.opened_on):
+        raise ActionNotAllowed(
+            f"judicial event {draft.type}", f"judicial, {p.state.value}",
+            jp.proceeding_events(p, judicial_parameters(), stayable=True),
+            f"collective proceedings opened on {opened.opened_on.isoformat()} stop every "
+            "enforcement measure (C. com. L622-21 II): record `stayed` and declare the claim")
+
+
+def _earlier_interruption(uow: UnitOfWork, p: jp.Proceeding) -> date | None:
+    earlier = [q.prescription_interrupted_on for q in
+               uow.proceedings.list_proceedings(p.creditor_id, p.claim_id)
+               if q.number < p.number and q.prescription_interrupted_on is not None]
+    return max(earlier, default=None)
 
 
 def _apply_law(change: Change, before: jp.Proceeding, p: jp.Proceeding,
@@ -448,7 +508,8 @@ def _move_tasks(uow: UnitOfWork, change: Change, p: jp.Proceeding, kind: jp.Even
         case _:
             pass
     if p.state is jp.State.ENFORCEABLE and kind is not jp.EventType.COMMISSAIRE_PAYMENT \
-            and kind not in (jp.EventType.COST, jp.EventType.DOCUMENT):
+            and kind not in (jp.EventType.COST, jp.EventType.DOCUMENT) \
+            and claim.proceedings is None:  # stayed by collective proceedings (L622-21 II)
         opened.append((TaskKind.INSTRUCT_ENFORCEMENT, day))
     for task_kind, due in opened:
         uow.tasks.add_task(_task(change, task_kind, due))

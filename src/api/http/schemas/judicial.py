@@ -40,6 +40,7 @@ JudicialEventType = Literal[
     "closed",
     "appealed",
     "appeal_decided",
+    "stayed",
     "cost",
     "document",
 ]
@@ -213,14 +214,11 @@ class JudicialOut(Output):
 
     @classmethod
     def of(cls, view: JudicialView) -> JudicialOut:
-        from domain.judicial.parameters import judicial_parameters
-        from domain.judicial.proceedings import proceeding_events
-
         p, cur = view.proceeding, view.currency
         recoverable, creditor = costs_summary(p)
         return cls(
             id=p.id, claim_id=p.claim_id, route=p.route.value, state=p.state.value,
-            allowed_events=proceeding_events(p, judicial_parameters()),
+            allowed_events=view.allowed_events,
             court=CourtOut(p.court.name, p.court.kind,
                            p.court.seat.value if p.court.seat else None,
                            p.court.postal_code) if p.court else None,
