@@ -226,3 +226,21 @@ def test_an_appeal_is_recorded_and_shown_and_a_decision_in_last_resort_takes_non
         "allowed_events"]
     assert_problem(post(client, tenant, small, {"type": "appealed", "occurred_on": "2026-03-10",
                                                 "appellant": "debtor"}), 409)
+
+
+def test_a_service_not_in_person_keeps_the_opposition_open_once_enforceable(
+        client: Any, tenant: Any, claim: dict[str, Any], clock: Any) -> None:
+    from datetime import timedelta
+
+    for body in ({"type": "filed", "occurred_on": "2026-03-02"},
+                 {"type": "order_granted", "occurred_on": "2026-03-05", "amount": "1200.00"},
+                 {"type": "served", "occurred_on": "2026-03-09", "in_person": False}):
+        answered = post(client, tenant, claim, body)
+        assert answered.status_code == 200, answered.text
+    assert answered.json()["events"][-1]["details"]["in_person"] == "false"
+    clock.advance(timedelta(days=40))  # 19 April
+    enforceable = post(client, tenant, claim, {"type": "enforceable", "occurred_on": "2026-04-19"})
+    assert enforceable.status_code == 200, enforceable.text
+    body = enforceable.json()
+    assert "opposed" in body["allowed_events"]
+    assert next(d for d in body["deadlines"] if d["what"] == "opposition")["status"] == "open"

@@ -45,7 +45,8 @@ def proceeding(number: int = 1, *, creditor: str = "cred_a", claim: str = "clm_1
         costs=(Cost(CostKind.GREFFE, Decimal("33.47"), Decimal("0"), date(2026, 9, 1), True),),
         filed_on=date(2026, 9, 1), order_on=date(2026, 9, 15),
         order_amount=Decimal("2400.00"), appealed_on=date(2026, 12, 1),
-        appellant=Party.DEBTOR, appeal_decided_on=date(2027, 6, 1), number=number)
+        appellant=Party.DEBTOR, appeal_decided_on=date(2027, 6, 1), served_in_person=False,
+        number=number)
 
 
 def add(units: Any, p: Proceeding) -> None:

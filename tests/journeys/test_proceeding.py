@@ -134,7 +134,7 @@ def test_an_order_of_15_september_2026_is_served_then_enforced_and_closed(
     # Served Thursday 1 October. Opposition: a month, to Sunday 1 November (All Saints),
     # so to Monday 2 November (CPC 642). Without a greffe notice within 2 months of
     # service (1 December) the creditor may enforce: from 2 December.
-    view = event(world, caller, claim_id, "served", date(2026, 10, 1),
+    view = event(world, caller, claim_id, "served", date(2026, 10, 1), in_person=True,
                  document_name="acte de signification", document_sha256="a" * 64)
     assert deadline(view, "serve_order")[2] is Status.MET
     assert deadline(view, "opposition") == (date(2026, 11, 1), date(2026, 11, 2), Status.OPEN)

@@ -11,7 +11,7 @@ import pytest
 from domain import services
 from domain.claims.judicial import JudicialRoute
 from domain.escalation.tasks import TaskKind, TaskStatus
-from domain.judicial.proceedings import Court, Residence
+from domain.judicial.proceedings import Court, Residence, Status
 from domain.services import judicial_proceedings as jps
 from domain.services.caller import Caller
 from domain.services.proceedings import ProceedingsDraft, record_proceedings
@@ -154,3 +154,54 @@ def test_a_blank_court_or_a_nameless_document_is_refused(world: FakeWorld,
         event(world, caller, claim_id, "filed", date(2026, 7, 1), document_sha256="a" * 64)
     assert field_of(nameless) == ("document.name", "required")
     assert jps.get_judicial(claim_id, caller, world.ports).proceeding.state == "draft"
+
+
+def test_an_order_not_served_in_person_may_be_opposed_after_enforcement(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = open_claim(world, caller)
+    on(world, date(2026, 7, 1))
+    start_judicial(world, caller, claim_id, JudicialRoute.INJONCTION_DE_PAYER)
+    event(world, caller, claim_id, "filed", date(2026, 7, 1))
+    event(world, caller, claim_id, "order_granted", date(2026, 7, 10), amount="2400.00")
+    # Left at the address, not to the debtor in person (à domicile).
+    event(world, caller, claim_id, "served", date(2026, 7, 14), in_person=False)
+    view = event(world, caller, claim_id, "enforceable", date(2026, 8, 17))
+    # The month from service passed, but it does not close the opposition (CPC 1416 al. 2).
+    opposition = next(d for d in view.deadlines if d.what == "opposition")
+    assert (opposition.last_day, opposition.status) == (date(2026, 8, 14), Status.OPEN)
+    assert "opposed" in view.allowed_events
+    view = event(world, caller, claim_id, "enforcement_step", date(2026, 9, 7),
+                 step="saisie-attribution")
+    # A month after the first measure: Wednesday 7 October.
+    late = next(d for d in view.deadlines if d.what == "late_opposition")
+    assert (late.due, late.last_day, late.status) == (date(2026, 10, 7), date(2026, 10, 7),
+                                                      Status.OPEN)
+    assert next(d for d in view.deadlines if d.what == "opposition").status is Status.MOOT
+    judgment = world.ports.unit_of_work().claims.get_claim_account(
+        caller.creditor_id, claim_id)[1].judgment  # type: ignore[index]
+    assert judgment is not None  # the unopposed order, a judgment for the account (1422)
+    with pytest.raises(DomainValidationError) as too_late:
+        event(world, caller, claim_id, "opposed", date(2026, 10, 8))
+    assert field_of(too_late) == ("occurred_on", "after_opposition_deadline")
+    view = event(world, caller, claim_id, "opposed", date(2026, 10, 5))
+    assert (view.proceeding.state, view.proceeding.enforceable_on) == ("opposed", None)
+    assert next(d for d in view.deadlines if d.what == "late_opposition").status is Status.MET
+    account = world.ports.unit_of_work().claims.get_claim_account(caller.creditor_id, claim_id)
+    assert account is not None and account[1].judgment is None  # no title until the judgment
+    assert not [t for t in tasks(world, caller, claim_id)
+                if t.kind is TaskKind.INSTRUCT_ENFORCEMENT and t.status is TaskStatus.OPEN]
+
+
+def test_an_order_served_in_person_is_opposed_only_within_the_month(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = open_claim(world, caller)
+    on(world, date(2026, 7, 1))
+    start_judicial(world, caller, claim_id, JudicialRoute.INJONCTION_DE_PAYER)
+    event(world, caller, claim_id, "filed", date(2026, 7, 1))
+    event(world, caller, claim_id, "order_granted", date(2026, 7, 10), amount="2400.00")
+    event(world, caller, claim_id, "served", date(2026, 7, 14), in_person=True)
+    view = event(world, caller, claim_id, "enforceable", date(2026, 8, 17))
+    assert "opposed" not in view.allowed_events
+    assert next(d for d in view.deadlines if d.what == "opposition").status is Status.MISSED
+    with pytest.raises(ActionNotAllowed):
+        event(world, caller, claim_id, "opposed", date(2026, 8, 18))

@@ -144,6 +144,11 @@ MACHINES: dict[JudicialRoute, dict[State, dict[EventType, State]]] = {
         # No lawyer within 15 days where one is mandatory: extinguished (CPC 1418).
         S.OPPOSED: {E.HEARING_SET: S.HEARING_SET, E.LAPSED: S.LAPSED},
         **_HEARING, **_TAIL, **_REJECTED_ORDER,
+        # An order not served to the debtor in person may still be opposed once enforced,
+        # until a month after the first measure that makes its goods unavailable (CPC 1416
+        # al. 2): late_opposition_open says when.
+        S.ENFORCEABLE: {**_TAIL[S.ENFORCEABLE], E.OPPOSED: S.OPPOSED},
+        S.ENFORCEMENT: {**_TAIL[S.ENFORCEMENT], E.OPPOSED: S.OPPOSED},
     },
     # CPC 835 al. 2 / 873 al. 2: an assignation to a hearing; the ordonnance is enforceable
     # at once, but against the debtor only once served (CPC 503).
@@ -287,6 +292,9 @@ def proceeding_events(p: Proceeding, params: ParameterTable, *,
     moves = allowed_events(p.route, p.state)
     if p.state in TERMINAL:
         return moves
+    if EventType.OPPOSED.value in moves and p.state in (State.ENFORCEABLE, State.ENFORCEMENT) \
+            and not late_opposition_open(p):
+        moves.remove(EventType.OPPOSED.value)
     if stayable and p.route is not JudicialRoute.DECLARATION_OF_CLAIM:
         moves.insert(-2, EventType.STAYED.value)
     if appealable_now(p, params):
@@ -467,6 +475,9 @@ class Proceeding:
     prescription_interrupted_on: date | None = None
     appealed_on: date | None = None
     appellant: Party | None = None
+    # The order served to the debtor in person (à personne): None when not said, read as
+    # not (the debtor may then oppose after enforcement, CPC 1416 al. 2).
+    served_in_person: bool | None = None
     appeal_decided_on: date | None = None
     number: int = 1  # its rank among the claim's proceedings (a new route after a rejection)
     version: int = 1
@@ -513,6 +524,7 @@ class EventInput:
     court: Court | None = None
     filer: Filer | None = None
     appellant: str | None = None  # appealed: `debtor` or `creditor`
+    in_person: bool | None = None  # served: to the debtor in person (à personne)
 
 
 def _field(path: str, message: str, code: str) -> DomainValidationError:
@@ -593,6 +605,9 @@ def apply_event(p: Proceeding, e: EventInput, today: date, params: ParameterTabl
             changes["order_on"], changes["order_amount"] = order_on, e.amount
             details["order_date"] = order_on.isoformat()
         case EventType.SERVED:
+            if e.in_person is not None:
+                changes["served_in_person"] = e.in_person
+                details["in_person"] = "true" if e.in_person else "false"
             if p.route is JudicialRoute.INJONCTION_DE_PAYER and p.order_on is not None:
                 due = _service_deadline(p.order_on, params, days_off_region(p))
                 if day > due.last_day:
@@ -609,6 +624,14 @@ def apply_event(p: Proceeding, e: EventInput, today: date, params: ParameterTabl
                              "after_hearing")
             changes["summons_placed_on"] = day
         case EventType.OPPOSED:
+            if p.state in (State.ENFORCEABLE, State.ENFORCEMENT):
+                late = late_opposition_deadline(p, params)
+                if late is not None and day > late.last_day:
+                    raise _field("occurred_on", f"after the last day to oppose "
+                                 f"({late.last_day.isoformat()}, CPC 1416 al. 2)",
+                                 "after_opposition_deadline")
+                # The order is no title any more: the judgment on the opposition will be.
+                changes["enforceable_on"] = None
             changes["opposed_on"] = day
         case EventType.UNCONTESTED:
             earliest = non_contestation_from(p, params)
@@ -874,6 +897,31 @@ def enforceable_from(p: Served, params: ParameterTable) -> tuple[date, _Rule] | 
     return found
 
 
+def late_opposition_open(p: Proceeding) -> bool:
+    """CPC 1416 al. 2: an injonction de payer's order not served to the debtor in person
+    (or not said to be) may be opposed after the month, until a month after the first
+    enforcement measure; one served in person only within the month."""
+    return (p.route is JudicialRoute.INJONCTION_DE_PAYER and p.served_on is not None
+            and p.served_in_person is not True and p.opposed_on is None)
+
+
+def first_enforcement_on(p: Proceeding) -> date | None:
+    return next((ev.occurred_on for ev in p.events
+                 if ev.type is EventType.ENFORCEMENT_STEP), None)
+
+
+def late_opposition_deadline(p: Proceeding, params: ParameterTable) -> _Rule | None:
+    """The last day of a late opposition: a month after the first enforcement step (the
+    first measure that makes the debtor's goods unavailable is taken to be that step),
+    None before one or when the order was served in person."""
+    step = first_enforcement_on(p)
+    if step is None or p.route is not JudicialRoute.INJONCTION_DE_PAYER \
+            or p.served_in_person is True:
+        return None
+    param = params.at("injonction_de_payer.opposition_months", step)
+    return _rule(param, _months(step, param), region=days_off_region(p))
+
+
 def _pay_or_contest(served_on: date, params: ParameterTable,
                     region: str | None = None) -> _Rule:
     month = params.at("commercial_uncontested.pay_or_contest_months", served_on)
@@ -1007,10 +1055,18 @@ def deadlines(p: Proceeding, params: ParameterTable, today: date) -> list[Deadli
         opposition = _opposition_deadline(p, params)
         assert opposition is not None
         last = opposition.last_day
+        late = late_opposition_deadline(p, params)
         status = (Status.MET if p.opposed_on is not None and p.opposed_on <= last
+                  else Status.MOOT if late is not None  # superseded by the late period
+                  # Not served in person: the month passed does not close it (CPC 1416).
+                  else Status.OPEN if (p.opposed_on is None and today > last
+                                       and late_opposition_open(p) and not ended)
                   else Status.MISSED if p.opposed_on is not None or today > last
                   else Status.MOOT if ended else Status.OPEN)
         out.append(_deadline("opposition", opposition, "by", Party.DEBTOR, status))
+        if late is not None:
+            out.append(_deadline("late_opposition", late, "by", Party.DEBTOR, _status_by(
+                p.opposed_on, late.last_day, today, ended)))
         earliest = enforceable_from(p, params)
         if earliest is not None and p.opposed_on is None:
             day, source = earliest

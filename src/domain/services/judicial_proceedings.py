@@ -74,6 +74,7 @@ _DONE_BY: dict[jp.EventType, frozenset[TaskKind]] = {
 # hearing moves the day the served assignation must be placed by, and its own task opens.
 _REPLACED_BY: dict[jp.EventType, frozenset[TaskKind]] = {
     jp.EventType.HEARING_SET: frozenset({TaskKind.PLACE_SUMMONS}),
+    jp.EventType.OPPOSED: frozenset({TaskKind.INSTRUCT_ENFORCEMENT}),  # a late opposition
 }
 
 _TITLES = {
@@ -254,6 +255,7 @@ class EventDraft:
     court: jp.Court | None = None
     filer: str | None = None
     appellant: str | None = None
+    in_person: bool | None = None
 
 
 def _cost(draft: CostDraft, currency: str, route: JudicialRoute, day: date) -> jp.Cost:
@@ -343,7 +345,8 @@ def _record_event(claim_id: str, draft: EventDraft, expected_version: int | None
                 type=draft.type, occurred_on=draft.occurred_on, order_date=draft.order_date,
                 amount=amount, pronounced_on=draft.pronounced_on, hearing_on=draft.hearing_on,
                 step=draft.step, note=draft.note, document=document, cost=cost,
-                court=draft.court, filer=filer, appellant=draft.appellant),
+                court=draft.court, filer=filer, appellant=draft.appellant,
+                in_person=draft.in_person),
                 change.today, params, claim.updated_at, caller.actor,
                 stayable=claim.proceedings is not None)
             jp.deadlines(new, params, change.today)  # every rule it needs is in the data
@@ -443,6 +446,11 @@ def _apply_law(change: Change, before: jp.Proceeding, p: jp.Proceeding,
         apply_judgment(change, JudgmentDraft(
             pronounced_on=p.judgment_on, court=f"{court} (appel)",
             amount_awarded=str(p.judgment_amount)))
+    elif kind is jp.EventType.OPPOSED and before.state in (jp.State.ENFORCEABLE,
+                                                            jp.State.ENFORCEMENT):
+        # A late opposition (CPC 1416 al. 2): the unopposed order's judgment (CPC 1422) is
+        # gone; the judgment on the opposition will replace it.
+        change.account.judgment = None
     elif kind is jp.EventType.APPEAL_DECIDED and p.state is jp.State.REJECTED:
         # The demand dismissed on appeal: no title is left to run interest or enforce on.
         # What the commissaire collected under it stays recorded; its return is the

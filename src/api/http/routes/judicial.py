@@ -69,6 +69,7 @@ class JudicialController(Controller):
             cost=jps.CostDraft(kind=cost.kind, amount=cost.amount, vat=cost.vat,
                                recoverable=cost.recoverable, note=cost.note)
             if cost else None,
-            court=_court(data.court), filer=data.filer, appellant=data.appellant),
+            court=_court(data.court), filer=data.filer, appellant=data.appellant,
+            in_person=data.in_person),
             version, caller, ports)
         return Response(JudicialOut.of(view), headers={"ETag": etag(view.proceeding.version)})

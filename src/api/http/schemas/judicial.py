@@ -103,6 +103,10 @@ class JudicialEventCreate(Input):
     pronounced_on: Annotated[date, Meta(description=(
         "judgment, appeal_decided: the day pronounced, when not the day recorded"))
     ] | None = None
+    in_person: Annotated[bool, Meta(description=(
+        "served: the order was served to the debtor in person (à personne); when not (or "
+        "not said), the debtor may still oppose after the month, until a month after the "
+        "first enforcement step (CPC 1416 al. 2)"))] | None = None
     appellant: Annotated[Literal["debtor", "creditor"], Meta(description=(
         "appealed (required): who appeals; the enforcement of the decision goes on (CPC "
         "514)"))] | None = None
