@@ -198,10 +198,13 @@ class FakeApiKeys(_Repository):
                      check=lambda: check(("hash", key.secret_hash))),
                 _put(db.keys_by_creditor, listing, key, check=lambda: check(("list", *listing)))]
 
-    def _exists(self, where: Key) -> bool:
+    def _stored(self, where: Key) -> bytes | None:
         if where[0] == "hash":
-            return where[1] in self.db.keys_by_hash
-        return (where[1], where[2]) in self.db.keys_by_creditor
+            return self.db.keys_by_hash.get(where[1])
+        return self.db.keys_by_creditor.get((where[1], where[2]))
+
+    def _exists(self, where: Key) -> bool:
+        return self._stored(where) is not None
 
     def add_api_key(self, key: ApiKey) -> None:
         self.uow.stage(*self._writes(key, lambda where: (
@@ -216,9 +219,13 @@ class FakeApiKeys(_Repository):
                           if k[0] == creditor_id)
         return [msgspec.json.decode(raw, type=ApiKey) for _, raw in rows]
 
-    def save_api_key(self, key: ApiKey) -> None:
+    def _replace(self, key: ApiKey, expected_version: int) -> None:
         self.uow.stage(*self._writes(key, lambda where: (
-            None if self._exists(where) else StaleVersion("api key changed since it was read"))))
+            None if _version(self._stored(where)) == expected_version
+            else StaleVersion("api key changed since it was read"))))
+
+    def save_api_key(self, key: ApiKey, expected_version: int) -> None:
+        self._replace(key, expected_version)
 
     def revoke_api_key(self, creditor_id: str, key_id: str, at: datetime) -> ApiKey | None:
         key = _load(self.db.keys_by_creditor.get((creditor_id, key_id)), ApiKey)
@@ -226,9 +233,8 @@ class FakeApiKeys(_Repository):
             return None
         if key.revoked_at is not None:
             return key
-        revoked = replace(key, revoked_at=at)
-        self.uow.stage(*self._writes(revoked, lambda where: (
-            None if self._exists(where) else StaleVersion("api key changed since it was read"))))
+        revoked = replace(key, revoked_at=at, version=key.version + 1)
+        self._replace(revoked, key.version)
         return revoked
 
 

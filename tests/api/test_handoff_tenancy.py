@@ -14,7 +14,7 @@ import pytest
 from litestar.routes import HTTPRoute
 
 from tests.api._handoff_helpers import POSTAL, hand_off, recipient
-from tests.api._helpers import assert_problem
+from tests.api._helpers import assert_problem, request_hash
 from tests.conftest import Tenant, make_tenant, new_claim, new_debtor
 
 # Worked out from the brief, not read from the code: what a recipient does with a claim.
@@ -131,3 +131,118 @@ def test_a_recipient_works_from_the_dossier_of_its_claim(client: Any,
                        follow_redirects=False)
     assert built.status_code == 303, built.text
     assert built.headers["location"] and len(built.headers["x-dossier-sha256"]) == 64
+
+
+# An Idempotency-Key replays a response only to a caller the route would let through now,
+# and only from the caller's own namespace: a creditor's keys share one (a retry may come
+# on another of its keys), a recipient's key has its own, another creditor has its own.
+SEEDED = b'{"seeded":"by the creditor"}'
+
+
+def keyed_posts(app: Any) -> list[tuple[str, str]]:
+    """Every POST route that takes an Idempotency-Key (the routes that change nothing opt
+    out), read from the app so that a route added later is covered."""
+    found = []
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or PUBLIC.match(route.path):
+            continue
+        for handler in route.route_handlers:
+            if "POST" in handler.http_methods and handler.opt.get("idempotency") is not False:
+                found.append((route.path, handler.operation_id))
+    return sorted(found)
+
+
+def test_every_keyed_post_is_covered(app: Any) -> None:
+    operations = {op for _, op in keyed_posts(app)}
+    assert {"ApplyClaimAction", "RecordPayment", "RecordPromise", "HandOffClaim",
+            "RecordHandoffContact", "CreateDebtor", "OpenClaim"} <= operations
+    assert "ValidateContacts" not in operations  # opted out: it changes nothing
+
+
+def test_a_replay_answers_what_the_request_would_without_the_key(
+        client: Any, app: Any, world: dict[str, Any]) -> None:
+    store = app.state.idempotency
+    creditor = world["tenant"].creditor_id
+    other = world["other"].headers
+    before = snapshot(client, world)
+    wrong: list[str] = []
+    for n, (template, operation_id) in enumerate(keyed_posts(app)):
+        if "{claim_id" in template:
+            targets = [(world["headers"], "recipient", c)
+                       for c in (world["kept"], world["foreign"], world["mandated"])]
+            targets += [(other, "other creditor", c) for c in (world["kept"], world["mandated"])]
+        else:
+            targets = [(world["headers"], "recipient", ""), (other, "other creditor", "")]
+        for m, (headers, who, claim_id) in enumerate(targets):
+            path = url(template, claim_id)
+            key = f"k-{n}-{m}"
+            # What the creditor's own request with this key left: a success to replay.
+            assert store.claim(creditor, key, request_hash(path, b"{}")) is None
+            store.complete(creditor, key, 200, SEEDED, "application/json", {})
+            plain = call(client, "POST", path, headers)
+            keyed = call(client, "POST", path, {**headers, "Idempotency-Key": key})
+            if (keyed.status_code != plain.status_code or b"seeded" in keyed.content
+                    or "idempotent-replayed" in keyed.headers):
+                wrong.append(f"{operation_id} {path} by the {who}: {keyed.status_code} "
+                             f"{keyed.content[:60]!r}, without the key {plain.status_code}")
+    assert wrong == []
+    assert snapshot(client, world) == before
+
+
+def test_the_creditors_hold_is_not_replayed_to_the_recipient(
+        client: Any, world: dict[str, Any]) -> None:
+    path = f"/v1/claims/{world['kept']}/actions/hold"
+    held = client.post(path, json={"reason": "x"},
+                       headers={**world["tenant"].headers, "Idempotency-Key": "k-1"})
+    assert held.status_code == 200, held.text
+    assert_problem(client.post(path, json={"reason": "x"}, headers=world["headers"]), 404)
+    keyed = client.post(path, json={"reason": "x"},
+                        headers={**world["headers"], "Idempotency-Key": "k-1"})
+    assert_problem(keyed, 404)
+    assert "idempotent-replayed" not in keyed.headers
+    # The creditor's retry, on another of its keys, is still the first answer.
+    writer = client.post("/v1/api-keys", json={"name": "w", "scopes": ["write"]},
+                         headers=world["tenant"].headers).json()["secret"]
+    again = client.post(path, json={"reason": "x"},
+                        headers={"X-API-Key": writer, "Idempotency-Key": "k-1"})
+    assert again.status_code == 200 and again.headers["idempotent-replayed"] == "true"
+    assert again.content == held.content
+
+
+def test_a_read_key_is_not_replayed_the_write_keys_answer(
+        client: Any, world: dict[str, Any]) -> None:
+    path = f"/v1/claims/{world['kept']}/actions/hold"
+    held = client.post(path, json={"reason": "x"},
+                       headers={**world["tenant"].headers, "Idempotency-Key": "k-2"})
+    assert held.status_code == 200, held.text
+    reader = client.post("/v1/api-keys", json={"name": "r", "scopes": ["read"]},
+                         headers=world["tenant"].headers).json()["secret"]
+    keyed = client.post(path, json={"reason": "x"},
+                        headers={"X-API-Key": reader, "Idempotency-Key": "k-2"})
+    assert_problem(keyed, 403)
+    assert "idempotent-replayed" not in keyed.headers
+
+
+def test_a_recipients_replay_stops_when_the_claim_leaves_its_mandate(
+        client: Any, world: dict[str, Any]) -> None:
+    tenant = world["tenant"]
+    mandate_id = client.get(f"/v1/claims/{world['mandated']}/handoff",
+                            headers=tenant.headers).json()["id"]
+    joined = hand_off(client, tenant, world["kept"], mandate_id=mandate_id)
+    assert joined.status_code == 201, joined.text
+    path = f"/v1/claims/{world['mandated']}/handoff/contacts"
+    body = {"channel": "phone", "occurred_on": "2026-03-10", "summary": "reached the owner",
+            "outcome": "reached"}
+    headers = {**world["headers"], "Idempotency-Key": "r-1"}
+    first = client.post(path, json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    replayed = client.post(path, json=body, headers=headers)
+    assert replayed.headers["idempotent-replayed"] == "true"
+    assert replayed.content == first.content
+    # The recipient's key is its own namespace: the creditor's same key runs afresh.
+    own = client.post(path, json=body, headers={**tenant.headers, "Idempotency-Key": "r-1"})
+    assert "idempotent-replayed" not in own.headers
+    withdrawn = client.post(f"/v1/claims/{world['mandated']}/handoff/withdraw",
+                            headers=tenant.headers)
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert_problem(client.post(path, json=body, headers=headers), 404)

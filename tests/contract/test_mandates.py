@@ -5,11 +5,13 @@ rewritten with its new scope."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import msgspec
 import pytest
 
 from domain.claims.judicial import TransferTarget
@@ -90,12 +92,91 @@ def test_a_recipients_key_is_rewritten_with_its_scope(units: Any) -> None:
     with units() as uow:
         uow.api_keys.add_api_key(key)
         uow.commit()
-    wider = replace(key, claim_ids=("clm_1", "clm_2"))
+    wider = replace(key, claim_ids=("clm_1", "clm_2"), version=1)
     with units() as uow:
-        uow.api_keys.save_api_key(wider)
+        uow.api_keys.save_api_key(wider, 0)
         uow.commit()
     assert units().api_keys.find_api_key("h" * 64) == wider
     assert units().api_keys.list_api_keys("cred_a") == [wider]
     with pytest.raises(StaleVersion), units() as uow:
-        uow.api_keys.save_api_key(replace(key, id="key_gone", secret_hash="g" * 64))
+        uow.api_keys.save_api_key(replace(key, id="key_gone", secret_hash="g" * 64), 0)
+        uow.commit()
+    with pytest.raises(StaleVersion), units() as uow:  # from the version before `wider`
+        uow.api_keys.save_api_key(replace(key, claim_ids=("clm_3",), version=1), 0)
+        uow.commit()
+    assert units().api_keys.list_api_keys("cred_a") == [wider]
+
+
+def test_a_revoked_key_is_never_revoked_back_by_a_stale_rescope(units: Any) -> None:
+    # A withdraw read the recipient's key, the creditor revoked it, the withdraw saves.
+    key = ApiKey(id="key_1", creditor_id="cred_a", secret_hash="h" * 64, scopes=("mandate",),
+                 name="mandate MDT-1", prefix="rlk_abcdef", created_at=NOW,
+                 mandate_id="mdt_001", claim_ids=("clm_1", "clm_2"))
+    with units() as uow:
+        uow.api_keys.add_api_key(key)
+        uow.commit()
+    read = units().api_keys.list_api_keys("cred_a")[0]
+    with units() as uow:
+        revoked = uow.api_keys.revoke_api_key("cred_a", "key_1", NOW)
+        uow.commit()
+    assert revoked is not None and revoked.version == read.version + 1
+    narrower = replace(read, claim_ids=("clm_2",), version=read.version + 1)
+    with pytest.raises(StaleVersion), units() as uow:
+        uow.api_keys.save_api_key(narrower, read.version)
+        uow.commit()
+    for found in (units().api_keys.find_api_key("h" * 64),
+                  units().api_keys.list_api_keys("cred_a")[0]):
+        assert found == revoked and found.revoked_at == NOW and found.claim_ids == (
+            "clm_1", "clm_2")
+
+
+def test_a_revocation_staged_before_a_rescope_commits_is_refused(units: Any) -> None:
+    # The other order: the revocation read the key, a rescope committed first; the
+    # revocation is refused (StaleVersion: its use case reads again) rather than put the
+    # old claims back.
+    key = ApiKey(id="key_1", creditor_id="cred_a", secret_hash="h" * 64, scopes=("mandate",),
+                 name="mandate MDT-1", prefix="rlk_abcdef", created_at=NOW,
+                 mandate_id="mdt_001", claim_ids=("clm_1", "clm_2"))
+    with units() as uow:
+        uow.api_keys.add_api_key(key)
+        uow.commit()
+    narrower = replace(key, claim_ids=("clm_2",), version=1)
+    with pytest.raises(StaleVersion), units() as revoking:
+        revoking.api_keys.revoke_api_key("cred_a", "key_1", NOW)
+        with units() as uow:
+            uow.api_keys.save_api_key(narrower, 0)
+            uow.commit()
+        revoking.commit()
+    assert units().api_keys.list_api_keys("cred_a") == [narrower]
+    with units() as uow:
+        revoked = uow.api_keys.revoke_api_key("cred_a", "key_1", NOW)
+        uow.commit()
+    assert revoked == replace(narrower, revoked_at=NOW, version=2)
+    assert units().api_keys.find_api_key("h" * 64) == revoked
+
+
+def test_a_key_stored_before_keys_had_versions_is_at_version_0(
+        backend: tuple[Any, str]) -> None:
+    from adapters.dynamodb import DynamoUnitOfWork
+
+    client, table = backend
+    key = ApiKey(id="key_1", creditor_id="cred_a", secret_hash="h" * 64, scopes=("mandate",),
+                 name="mandate MDT-1", prefix="rlk_abcdef", created_at=NOW,
+                 mandate_id="mdt_001", claim_ids=("clm_1", "clm_2"))
+    # As the code before versions wrote it: no `version` attribute, none in `data` either.
+    old = json.loads(msgspec.json.encode(key))
+    del old["version"]
+    for pk, sk in (("APIKEY#" + "h" * 64, "APIKEY"), ("T#cred_a", "KEY#key_1")):
+        client.put_item(TableName=table, Item={
+            "PK": {"S": pk}, "SK": {"S": sk}, "entity": {"S": "api_key"},
+            "data": {"S": json.dumps(old)}})
+    units = lambda: DynamoUnitOfWork(client, table)  # noqa: E731
+    assert units().api_keys.list_api_keys("cred_a") == [key]
+    narrower = replace(key, claim_ids=("clm_2",), version=1)
+    with units() as uow:
+        uow.api_keys.save_api_key(narrower, 0)
+        uow.commit()
+    assert units().api_keys.find_api_key("h" * 64) == narrower
+    with pytest.raises(StaleVersion), units() as uow:
+        uow.api_keys.save_api_key(replace(key, version=1), 0)
         uow.commit()

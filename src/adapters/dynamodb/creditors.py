@@ -60,10 +60,21 @@ class DynamoApiKeys:
     def _items(self, key: ApiKey) -> tuple[dict[str, Any], dict[str, Any]]:
         body = data(key)
         lookup = {"PK": s(f"APIKEY#{key.secret_hash}"), "SK": s("APIKEY"),
-                  "entity": s("api_key"), "data": body}
+                  "entity": s("api_key"), "version": n(key.version), "data": body}
         listing = {"PK": s(tenant(key.creditor_id)), "SK": s(f"KEY#{key.id}"),
-                   "entity": s("api_key"), "data": body}
+                   "entity": s("api_key"), "version": n(key.version), "data": body}
         return lookup, listing
+
+    def _replace(self, key: ApiKey, expected_version: int) -> None:
+        """Both items, only from the version read. A key written before keys had versions
+        carries no `version` attribute: it is at version 0."""
+        condition = ("attribute_exists(PK) AND (attribute_not_exists(version) OR version = :v)"
+                     if expected_version == 0 else "version = :v")
+        values = {":v": n(expected_version)}
+        lookup, listing = self._items(key)
+        stale = lambda: StaleVersion("api key changed since it was read")  # noqa: E731
+        self.uow.stage(Write(put(self.table, lookup, condition, values), stale),
+                       Write(put(self.table, listing, condition, values), stale))
 
     def add_api_key(self, key: ApiKey) -> None:
         lookup, listing = self._items(key)
@@ -79,11 +90,8 @@ class DynamoApiKeys:
         return [decode(item, ApiKey)
                 for item in self.table.query_all(tenant(creditor_id), "KEY#")]
 
-    def save_api_key(self, key: ApiKey) -> None:
-        lookup, listing = self._items(key)
-        gone = lambda: StaleVersion("api key changed since it was read")  # noqa: E731
-        self.uow.stage(Write(put(self.table, lookup, "attribute_exists(PK)"), gone),
-                       Write(put(self.table, listing, "attribute_exists(PK)"), gone))
+    def save_api_key(self, key: ApiKey, expected_version: int) -> None:
+        self._replace(key, expected_version)
 
     def revoke_api_key(self, creditor_id: str, key_id: str, at: datetime) -> ApiKey | None:
         item = self.table.get(tenant(creditor_id), f"KEY#{key_id}")
@@ -92,9 +100,6 @@ class DynamoApiKeys:
         key = decode(item, ApiKey)
         if key.revoked_at is not None:
             return key
-        revoked = replace(key, revoked_at=at)
-        lookup, listing = self._items(revoked)
-        gone = lambda: StaleVersion("api key changed since it was read")  # noqa: E731
-        self.uow.stage(Write(put(self.table, lookup, "attribute_exists(PK)"), gone),
-                       Write(put(self.table, listing, "attribute_exists(PK)"), gone))
+        revoked = replace(key, revoked_at=at, version=key.version + 1)
+        self._replace(revoked, key.version)
         return revoked

@@ -1,6 +1,12 @@
 """`Idempotency-Key` on POST: the same key and body replays the first response; the same
 key with another body answers 422; a duplicate arriving while the first is still running
-answers 409. Keys are scoped to the calling creditor and kept 24 hours.
+answers 409. Keys are kept 24 hours, in the caller's namespace: a creditor's keys share
+one (a retry may come on another of its keys), a mandate's recipient's key has its own (it
+is another party, which must never be answered what the creditor was), the operator one.
+
+A replay is an answer to this caller, so it is given only to a caller the route lets
+through now: the route's guards (scopes, a recipient's mandate) run first, and a caller they
+refuse is answered by the app as it would be without the header; the store is not touched.
 
 An ASGI middleware rather than a decorator so every POST route gets it without repeating
 itself, and so the stored response is byte-for-byte what the client first received.
@@ -22,7 +28,12 @@ import hashlib
 import json
 from typing import Any
 
+from litestar.connection import ASGIConnection
+from litestar.exceptions import HTTPException
+
+from api.http.auth import Principal
 from api.http.problems import PROBLEM, TYPE_BASE
+from domain.shared.errors import DomainError
 
 # ASGI messages are built and inspected by hand here; Litestar's TypedDict unions make that
 # unreadable for no safety gain.
@@ -66,6 +77,25 @@ def _without_secret(body: bytes) -> bytes:
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def namespace(principal: Principal) -> str:
+    """Whose Idempotency-Keys these are (see the module's docstring)."""
+    if principal.creditor_id is None:
+        return "operator"
+    if principal.claim_ids is not None:
+        return f"{principal.creditor_id}#key#{principal.key_id}"
+    return principal.creditor_id
+
+
+async def _refused(scope: Scope, handler: Any) -> bool:
+    """Whether the route's guards refuse this caller (they read the principal, the path
+    and the route, never the body)."""
+    try:
+        await handler.authorize_connection(ASGIConnection(scope))
+    except (HTTPException, DomainError):
+        return True
+    return False
+
+
 class IdempotencyMiddleware:
     def __init__(self, app: Any) -> None:  # an ASGIApp, called with plain dicts here
         self.app = app
@@ -84,6 +114,9 @@ class IdempotencyMiddleware:
         raw_key = dict(scope["headers"]).get(HEADER)
         principal = scope.get("auth")
         if raw_key is None or principal is None:
+            await self.app(scope, receive, send)
+            return
+        if handler is not None and await _refused(scope, handler):
             await self.app(scope, receive, send)
             return
         key = raw_key.decode("latin-1")
@@ -119,7 +152,7 @@ class IdempotencyMiddleware:
         for part in (scope["path"].encode(), b"?", scope.get("query_string", b""), b"\n", body):
             digest.update(part)
         request_hash = digest.hexdigest()
-        tenant = principal.creditor_id or "operator"
+        tenant = namespace(principal)
         store = scope["app"].state.idempotency
         existing = store.claim(tenant, key, request_hash)
         if existing is not None:

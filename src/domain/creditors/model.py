@@ -71,3 +71,6 @@ class ApiKey:
     # creditor's own key, over the whole tenant.
     mandate_id: str | None = None
     claim_ids: tuple[str, ...] | None = None
+    # Bumped by every rewrite (a recipient's rescope, a revocation), which is made only from
+    # the version read: a rescope racing a revocation must not put back a revoked key.
+    version: int = 0

@@ -95,11 +95,15 @@ class ApiKeyRepository(Protocol):
 
     def list_api_keys(self, creditor_id: str) -> list[ApiKey]: ...
 
-    def revoke_api_key(self, creditor_id: str, key_id: str, at: datetime) -> ApiKey | None: ...
+    def revoke_api_key(self, creditor_id: str, key_id: str, at: datetime) -> ApiKey | None:
+        """Staged from the key as read now (None: no such key; a revoked key as it is);
+        StaleVersion at commit when the key changed meanwhile."""
+        ...
 
-    def save_api_key(self, key: ApiKey) -> None:
+    def save_api_key(self, key: ApiKey, expected_version: int) -> None:
         """Staged: the key as given replaces the stored one (a recipient's key whose claims
-        changed); StaleVersion when the key is gone."""
+        changed); StaleVersion when the key is gone or not at `expected_version` (it was
+        revoked or rescoped meanwhile)."""
         ...
 
 

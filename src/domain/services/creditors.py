@@ -16,7 +16,7 @@ from domain.services.caller import Caller, Ports
 from domain.shared.errors import DomainValidationError, FieldError, NotFound
 from domain.shared.ids import new_id
 from domain.shared.language import Language
-from domain.shared.retry import run_retrying
+from domain.shared.retry import retry_on_stale, run_retrying
 from domain.shared.validation import (
     contractual_rate,
     one_of,
@@ -197,7 +197,9 @@ def issue_api_key(creditor_id: str, name: str, scopes: list[str], ports: Ports) 
     return IssuedApiKey(key, secret)
 
 
+@retry_on_stale
 def revoke_api_key(key_id: str, caller: Caller, ports: Ports) -> ApiKey:
+    """Revoked from the key as read now: a hand-off rescoping it meanwhile replays this."""
     with ports.unit_of_work() as uow:
         revoked = uow.api_keys.revoke_api_key(caller.creditor_id, key_id, ports.clock.now())
         if revoked is None:

@@ -175,8 +175,10 @@ def _rescope(uow: UnitOfWork, mandate: Mandate, now: datetime) -> ApiKey:
         raise NotFound("api key", mandate.key_id)
     active = mandate.active_claim_ids
     updated = replace(key, claim_ids=active,
-                      revoked_at=key.revoked_at or (None if active else now))
-    uow.api_keys.save_api_key(updated)
+                      revoked_at=key.revoked_at or (None if active else now),
+                      version=key.version + 1)
+    # From the version read: revoked meanwhile, the use case is replayed and keeps it so.
+    uow.api_keys.save_api_key(updated, key.version)
     return updated
 
 
