@@ -170,6 +170,23 @@ def test_collective_proceedings_stop_interest_and_hold_the_claims(client, tenant
     assert statement(client, tenant, claim["id"], "2026-03-10") == before
 
 
+def test_proceedings_published_before_any_known_declaration_period_are_a_422(
+        client, tenant, business):
+    """R622-24's periods are dated parameters (known from 2006): a 2005 publication has no
+    deadline to show, so it is refused naming the field, and nothing is written."""
+    claim = new_claim(client, tenant, business["id"], due="2026-01-15")
+    refused = client.put(f"/v1/debtors/{business['id']}/collective-proceedings", json={
+        "kind": "redressement_judiciaire", "opened_on": "2005-06-01",
+        "court": "Tribunal de commerce de Lyon", "bodacc_published_on": "2005-06-10"},
+        headers=tenant.headers)
+    body = assert_problem(refused, 422, "bodacc_published_on")
+    assert [e["code"] for e in body["errors"]] == ["no_rule_in_force"]
+    debtor = client.get(f"/v1/debtors/{business['id']}", headers=tenant.headers).json()
+    assert debtor["collective_proceedings"] is None
+    read = client.get(f"/v1/claims/{claim['id']}", headers=tenant.headers).json()
+    assert read["hold"] is None and read["collective_proceedings"] is None
+
+
 # ------------------------------------------------------------------------ B2C
 
 

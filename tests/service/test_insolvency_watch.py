@@ -408,3 +408,35 @@ def test_a_run_short_of_time_leaves_the_rest_to_the_next_the_least_recently_chec
     assert checked[sirens[0]] == checked[sirens[4]] == datetime(2026, 3, 12, 9, 30,
                                                                  tzinfo=UTC)
     assert checked[sirens[1]] == datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
+
+
+# ------------------------------------------------ a notice no rule covers, and the run
+
+def test_a_notice_older_than_any_declaration_period_is_an_error_and_the_run_goes_on(
+        world: FakeWorld, caller: Caller) -> None:
+    """R622-24's periods are dated parameters known from 2006: a 2005 publication has no
+    deadline Relance can compute. That debtor counts as an error, its check is remembered
+    (so it does not come first, and fail first, every day), and the next SIREN is acted on."""
+    old = _debtor(world, caller, OTHER_SIREN)
+    services.create_claim(services.ClaimDraft(
+        debtor_id=old, currency="EUR", invoices=[services.InvoiceDraft(
+            "V-1", date(2004, 11, 2), date(2004, 12, 2), "900.00")]), caller, world.ports)
+    _, claim_id = _one_claim_in_liquidation(world, caller)
+    data = FakeCompanyData()
+    data.set(CompanyFacts(OTHER_SIREN, (ProceedingsNotice(
+        notice_id="A200500000001", kind=NoticeKind.REDRESSEMENT, opening=True,
+        court="TRIBUNAL DE COMMERCE DE LYON", judgment_on=date(2005, 6, 1),
+        published_on=date(2005, 6, 10),
+        nature="Jugement d'ouverture d'une procédure de redressement judiciaire"),), ACTIVE))
+    data.set(CompanyFacts(SIREN, (LIQUIDATION,), ACTIVE))
+
+    report = run_watch(world.ports, data)
+
+    assert (report.errors, report.openings, report.declare_tasks) == (1, 1, 1)
+    assert services.get_debtor(old, caller, world.ports).collective_proceedings is None
+    assert [t.claim_id for t in _tasks(world)] == [claim_id]
+    watches = {w.siren: w for w in (msgspec.json.decode(raw, type=DebtorWatch)
+                                    for raw in world.db.watches.values())}
+    assert watches[OTHER_SIREN].checked_at == datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
+    assert watches[OTHER_SIREN].seen_notices == ()  # tried again on a later run
+    assert watches[SIREN].seen_notices == (LIQUIDATION.notice_id,)

@@ -63,6 +63,7 @@ from domain.services.judicial_proceedings import (
 from domain.services.proceedings import ProceedingsDraft, creditor_abroad, record_proceedings
 from domain.shared.errors import DomainError, DomainValidationError
 from domain.shared.ids import new_id
+from domain.shared.parameters import UnknownParameter
 from domain.shared.retry import retry_on_stale
 
 ACTOR = "insolvency-watch"
@@ -138,11 +139,22 @@ def run_watch(ports: Ports, company_data: CompanyData,
         for debtor, watch in by_siren[siren]:
             try:
                 _check(debtor, watch, facts, today, now, ports, report)
-            except DomainError:
+            except (DomainError, UnknownParameter):
                 # This debtor's claims could not take the change (say, more claims than
-                # one write takes): nothing is remembered, the next run tries again.
+                # one write takes, or a notice older than any declaration period Relance
+                # knows): its notices are not remembered, so a later run tries again, but
+                # the check is, so it takes its turn after the others instead of coming
+                # first (and failing first) every day.
                 report.errors += 1
+                _note_checked(watch or DebtorWatch(debtor.creditor_id, debtor.id, siren),
+                              today, now, ports)
     return report
+
+
+def _note_checked(watch: DebtorWatch, today: date, now: datetime, ports: Ports) -> None:
+    with ports.unit_of_work() as uow:
+        uow.watch.save_watch(replace(watch, checked_on=today, checked_at=now))
+        uow.commit()
 
 
 def _last_checked(debtors: list[tuple[Debtor, DebtorWatch | None]]) -> datetime:
@@ -170,10 +182,7 @@ def _check(debtor: Debtor, watch: DebtorWatch | None, facts: CompanyFacts, today
         _ceased(debtor, status.since, ports, report)
         watch = replace(watch, ceased_noted_on=today)
     # Written on every check, changed or not: when it was checked orders the next runs.
-    watch = replace(watch, checked_on=today, checked_at=now)
-    with ports.unit_of_work() as uow:
-        uow.watch.save_watch(watch)
-        uow.commit()
+    _note_checked(watch, today, now, ports)
 
 
 def _opening(debtor: Debtor, notice: ProceedingsNotice, today: date, ports: Ports,

@@ -18,11 +18,19 @@ from domain.claims.lifecycle import end_hold, place_hold
 from domain.claims.model import Claim, ClaimEvent, Hold, HoldReason, Phase
 from domain.creditors.model import Creditor
 from domain.debtors.model import Debtor
-from domain.debtors.proceedings import CollectiveProceedings, ProceedingsKind
+from domain.debtors.proceedings import (
+    DECLARATION_MONTHS,
+    CollectiveProceedings,
+    ProceedingsKind,
+    declaration_deadline,
+    insolvency_parameters,
+    relief_deadline,
+)
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.caller import Caller, Ports
 from domain.shared.dates import not_past
 from domain.shared.errors import DomainValidationError, FieldError, NotFound
+from domain.shared.parameters import UnknownParameter
 from domain.shared.retry import retry_on_stale
 from domain.shared.validation import raise_if
 
@@ -62,6 +70,18 @@ def _checked(draft: ProceedingsDraft, today: date) -> CollectiveProceedings:
         errors.append(FieldError("bodacc_published_on",
                                  "the BODACC publishes a judgment after it is pronounced",
                                  "before_opening"))
+    if published is not None and not errors:
+        try:
+            # Both periods run from the publication, under the rules then in force: a day
+            # no row covers has no deadline Relance can show (never guessed).
+            declaration_deadline(published, creditor_abroad=True)
+            relief_deadline(published)
+        except UnknownParameter:
+            known = insolvency_parameters().history(DECLARATION_MONTHS)
+            since = f" (they are known from {known[0].effective_from.isoformat()})" if known else ""
+            errors.append(FieldError(
+                "bodacc_published_on", "no declaration period of C. com. R622-24 is known "
+                f"for a publication on this day{since}", "no_rule_in_force"))
     raise_if(errors)
     return CollectiveProceedings(
         kind=ProceedingsKind(draft.kind), opened_on=draft.opened_on, court=draft.court.strip(),
