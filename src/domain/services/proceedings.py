@@ -1,9 +1,11 @@
 """Use cases of collective proceedings: recording the opening judgment against a debtor,
 correcting it, and withdrawing one recorded in error.
 
-The debtor holds the judgment; each of its claims keeps a copy, noted in its timeline and
-written in the same atomic write, so a statement never reads the debtor and no claim is
-left unaware (a debtor with more claims than one write takes is refused, 422
+The debtor holds the judgment; each of its claims the proceedings concern (one with a
+debt that arose before the opening: domain.debtors.proceedings.arose_before; a claim of
+later debts only is chased as any other) keeps a copy, noted in its timeline and written
+in the same atomic write, so a statement never reads the debtor and no claim is left
+unaware (a debtor with more claims than one write takes is refused, 422
 `too_many_changes`, never half-noted). Open claims are held (individual actions stop,
 C. com. L622-21), except a disputed one, which stays held for its dispute.
 """
@@ -11,7 +13,7 @@ C. com. L622-21), except a disputed one, which stays held for its dispute.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from domain.claims.lifecycle import end_hold, place_hold
@@ -111,6 +113,12 @@ def record_proceedings(debtor_id: str, draft: ProceedingsDraft, caller: Caller,
         uow.debtors.save_debtor(updated, debtor.version, debtor.external_reference)
         deadline = proceedings.declaration_deadline(creditor_abroad=creditor_abroad(creditor))
         for claim in claims:
+            if not proceedings.concerns(claim.invoices):
+                # Only later debts (C. com. L622-17): the claim is not caught, and one a
+                # correction moved past the opening is let go.
+                if claim.proceedings is not None:
+                    _release(uow, ports, caller, claim, claim.proceedings.opened_on, now)
+                continue
             before = claim.version
             claim.version, claim.updated_at = claim.version + 1, now
             claim.proceedings, claim.declaration_deadline = proceedings, deadline
@@ -133,8 +141,6 @@ def record_proceedings(debtor_id: str, draft: ProceedingsDraft, caller: Caller,
 def withdraw_proceedings(debtor_id: str, caller: Caller, ports: Ports) -> Debtor:
     """Proceedings recorded in error: removed from the debtor and its claims; the holds
     they set are released (a claim held for anything else keeps its hold)."""
-    from domain.claims.events import ProceedingsWithdrawn, timeline_entry
-
     with ports.unit_of_work() as uow:
         debtor = uow.debtors.get_debtor(caller.creditor_id, debtor_id)
         if debtor is None:
@@ -149,15 +155,24 @@ def withdraw_proceedings(debtor_id: str, caller: Caller, ports: Ports) -> Debtor
                           updated_at=now)
         uow.debtors.save_debtor(updated, debtor.version, debtor.external_reference)
         for claim in _claims(uow, caller, debtor_id):
-            before = claim.version
-            claim.version, claim.updated_at = claim.version + 1, now
-            claim.proceedings, claim.declaration_deadline = None, None
-            end_hold(claim, HoldReason.INSOLVENCY)  # a mandate it covered goes on
-            _save_recomputed(uow, ports, caller, claim, before, timeline_entry(
-                claim, ProceedingsWithdrawn(opened_on=proceedings.opened_on), now,
-                caller.actor))
+            if claim.proceedings is not None:
+                _release(uow, ports, caller, claim, proceedings.opened_on, now)
         uow.commit()
     return updated
+
+
+def _release(uow: UnitOfWork, ports: Ports, caller: Caller, claim: Claim, opened_on: date,
+             now: datetime) -> None:
+    """The claim no longer carries the proceedings; the hold they set ends (a claim held
+    for anything else keeps its hold, a mandate it covered goes on)."""
+    from domain.claims.events import ProceedingsWithdrawn, timeline_entry
+
+    before = claim.version
+    claim.version, claim.updated_at = claim.version + 1, now
+    claim.proceedings, claim.declaration_deadline = None, None
+    end_hold(claim, HoldReason.INSOLVENCY)
+    _save_recomputed(uow, ports, caller, claim, before, timeline_entry(
+        claim, ProceedingsWithdrawn(opened_on=opened_on), now, caller.actor))
 
 
 def _claims(uow: UnitOfWork, caller: Caller, debtor_id: str) -> list[Claim]:
