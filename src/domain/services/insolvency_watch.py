@@ -1,14 +1,18 @@
 """The insolvency watch: once a day, the debtors of open claims are checked by SIREN
 against the public registers (domain.ports.company_data: the BODACC and Sirene).
 
-- An opening of collective proceedings the BODACC published is recorded through the
-  existing use case (domain.services.proceedings.record_proceedings): the debtor and each
-  of its claims carry it, interest stops at the opening, open claims are held (insolvency),
-  so no letter goes to the debtor. Then each open claim of the debtor gets a
-  `declare_claim` task, due on the declaration deadline (the publication + 2 months, + 2
-  more for a creditor outside metropolitan France: C. com. R622-24, dated parameters of
-  domain/debtors/data/insolvency.json), and its declaration of claim, a registered letter
-  to the mandataire the notice names (domain.letters.declaration).
+- The BODACC keeps a company's whole history: the proceedings still open are read from
+  it (current_proceedings: closed ones are history, a conversion keeps the first
+  opening's dates). They are recorded through the existing use case
+  (domain.services.proceedings.record_proceedings) when one of the debtor's open claims
+  has a debt that arose before the opening (the only debts they catch): those claims carry
+  them, their interest stops at the opening, they are held (insolvency), so no letter
+  goes to the debtor. Each gets a `declare_claim` task, due on the declaration deadline
+  (the publication + 2 months, + 2 more for a creditor outside metropolitan France: C. com.
+  R622-24, dated parameters of domain/debtors/data/insolvency.json), and its declaration
+  of claim, a registered letter to the mandataire the notices name
+  (domain.letters.declaration); when that deadline has already passed, the task is about
+  relief from foreclusion instead (L622-26), and no letter is written.
 - A company the Sirene register records as ceased (C) raises a `company_ceased` task on
   each open claim of the debtor.
 
