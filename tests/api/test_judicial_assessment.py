@@ -215,7 +215,10 @@ def test_a_debtor_in_switzerland_is_told_no_eu_instrument_applies(client, tenant
 
 def test_a_passed_declaration_deadline_shows_the_relief_deadline(client, tenant):
     debtor = _debtor(client, tenant)
-    claim = new_claim(client, tenant, debtor["id"])
+    # Invoiced before the opening: a debt the proceedings catch (C. com. L622-24).
+    claim = new_claim(client, tenant, debtor["id"], invoices=[
+        {"number": "F-001", "issue_date": "2025-12-01", "due_date": "2026-01-15",
+         "amount": "1200.00"}])
     opened = client.put(f"/v1/debtors/{debtor['id']}/collective-proceedings", json={
         "kind": "redressement_judiciaire", "opened_on": "2025-12-20",
         "court": "Tribunal des activités économiques de Lyon",

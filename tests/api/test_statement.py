@@ -170,6 +170,62 @@ def test_collective_proceedings_stop_interest_and_hold_the_claims(client, tenant
     assert statement(client, tenant, claim["id"], "2026-03-10") == before
 
 
+def test_proceedings_published_before_any_known_declaration_period_are_a_422(
+        client, tenant, business):
+    """R622-24's periods are dated parameters (known from 2006): a 2005 publication has no
+    deadline to show, so it is refused naming the field, and nothing is written."""
+    claim = new_claim(client, tenant, business["id"], due="2026-01-15")
+    refused = client.put(f"/v1/debtors/{business['id']}/collective-proceedings", json={
+        "kind": "redressement_judiciaire", "opened_on": "2005-06-01",
+        "court": "Tribunal de commerce de Lyon", "bodacc_published_on": "2005-06-10"},
+        headers=tenant.headers)
+    body = assert_problem(refused, 422, "bodacc_published_on")
+    assert [e["code"] for e in body["errors"]] == ["no_rule_in_force"]
+    debtor = client.get(f"/v1/debtors/{business['id']}", headers=tenant.headers).json()
+    assert debtor["collective_proceedings"] is None
+    read = client.get(f"/v1/claims/{claim['id']}", headers=tenant.headers).json()
+    assert read["hold"] is None and read["collective_proceedings"] is None
+
+
+def test_proceedings_catch_only_the_claims_with_a_debt_from_before_the_opening(
+        client, tenant, business):
+    """C. com. L622-7, L622-21, L622-24, L622-28 catch the debts that arose before the
+    opening; a later one (L622-17) is chased as any other. An old opening (2015) leaves a
+    2026 claim alone; a correction to a date after its invoice catches it, one back before
+    it lets it go; a claim opened later for a later debt starts unheld."""
+    claim = new_claim(client, tenant, business["id"], due="2026-01-15")  # issued 15 Jan
+    before = statement(client, tenant, claim["id"], "2026-03-10")
+
+    def put(opened_on, published_on):
+        response = client.put(f"/v1/debtors/{business['id']}/collective-proceedings", json={
+            "kind": "redressement_judiciaire", "opened_on": opened_on,
+            "court": "Tribunal de commerce de Lyon", "bodacc_published_on": published_on},
+            headers=tenant.headers)
+        assert response.status_code == 200, response.text
+        return client.get(f"/v1/claims/{claim['id']}", headers=tenant.headers).json()
+
+    old = put("2015-03-01", "2015-03-10")
+    assert old["hold"] is None and old["collective_proceedings"] is None
+    assert statement(client, tenant, claim["id"], "2026-03-10") == before
+    assert "collective_proceedings_opened" not in [
+        e["action"] for e in events(client, tenant, claim["id"])]
+
+    caught = put("2026-02-01", "2026-02-12")
+    assert caught["hold"]["reason"] == "insolvency"
+    assert caught["collective_proceedings"]["declaration_deadline"] == "2026-04-12"
+
+    released = put("2026-01-10", "2026-01-20")  # before the invoice of 15 January
+    assert released["hold"] is None and released["collective_proceedings"] is None
+    assert events(client, tenant, claim["id"])[-1]["action"] == (
+        "collective_proceedings_withdrawn")
+    assert statement(client, tenant, claim["id"], "2026-03-10") == before
+
+    later = new_claim(client, tenant, business["id"], number="F-002", due="2026-03-30")
+    assert later["hold"] is None and later["collective_proceedings"] is None
+    debtor = client.get(f"/v1/debtors/{business['id']}", headers=tenant.headers).json()
+    assert debtor["collective_proceedings"]["opened_on"] == "2026-01-10"
+
+
 # ------------------------------------------------------------------------ B2C
 
 

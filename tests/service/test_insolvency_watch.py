@@ -4,6 +4,7 @@ stops at the opening; R622-24: 2 months from the BODACC publication)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -408,3 +409,193 @@ def test_a_run_short_of_time_leaves_the_rest_to_the_next_the_least_recently_chec
     assert checked[sirens[0]] == checked[sirens[4]] == datetime(2026, 3, 12, 9, 30,
                                                                  tzinfo=UTC)
     assert checked[sirens[1]] == datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
+
+
+# ------------------------------------------------ a notice no rule covers, and the run
+
+def test_a_notice_older_than_any_declaration_period_is_an_error_and_the_run_goes_on(
+        world: FakeWorld, caller: Caller) -> None:
+    """R622-24's periods are dated parameters known from 2006: a 2005 publication has no
+    deadline Relance can compute. That debtor counts as an error, its check is remembered
+    (so it does not come first, and fail first, every day), and the next SIREN is acted on."""
+    old = _debtor(world, caller, OTHER_SIREN)
+    services.create_claim(services.ClaimDraft(
+        debtor_id=old, currency="EUR", invoices=[services.InvoiceDraft(
+            "V-1", date(2004, 11, 2), date(2004, 12, 2), "900.00")]), caller, world.ports)
+    _, claim_id = _one_claim_in_liquidation(world, caller)
+    data = FakeCompanyData()
+    data.set(CompanyFacts(OTHER_SIREN, (ProceedingsNotice(
+        notice_id="A200500000001", kind=NoticeKind.REDRESSEMENT, opening=True,
+        court="TRIBUNAL DE COMMERCE DE LYON", judgment_on=date(2005, 6, 1),
+        published_on=date(2005, 6, 10),
+        nature="Jugement d'ouverture d'une procédure de redressement judiciaire"),), ACTIVE))
+    data.set(CompanyFacts(SIREN, (LIQUIDATION,), ACTIVE))
+
+    report = run_watch(world.ports, data)
+
+    assert (report.errors, report.openings, report.declare_tasks) == (1, 1, 1)
+    assert services.get_debtor(old, caller, world.ports).collective_proceedings is None
+    assert [t.claim_id for t in _tasks(world)] == [claim_id]
+    watches = {w.siren: w for w in (msgspec.json.decode(raw, type=DebtorWatch)
+                                    for raw in world.db.watches.values())}
+    assert watches[OTHER_SIREN].checked_at == datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
+    assert watches[OTHER_SIREN].seen_notices == ()  # tried again on a later run
+    assert watches[SIREN].seen_notices == (LIQUIDATION.notice_id,)
+
+
+# ------------------------------------------ the company's history: which opening counts
+
+RJ_2015 = ProceedingsNotice(
+    notice_id="A201500012345", kind=NoticeKind.REDRESSEMENT, opening=True,
+    court="TRIBUNAL DE COMMERCE DE LYON", judgment_on=date(2015, 3, 1),
+    published_on=date(2015, 3, 10),
+    nature="Jugement d'ouverture d'une procédure de redressement judiciaire",
+    mandataire=Mandataire("SELARL Ancienne Etude", "1 RUE DE LA BOURSE", "69002", "LYON"))
+PLAN_2016 = ProceedingsNotice(
+    notice_id="A201600012345", kind=NoticeKind.OTHER, opening=False,
+    court="TRIBUNAL DE COMMERCE DE LYON", judgment_on=date(2016, 2, 1),
+    published_on=date(2016, 2, 12), nature="Jugement arrêtant le plan de redressement",
+    plan=True)
+CLOSED_2017 = ProceedingsNotice(
+    notice_id="A201700012345", kind=NoticeKind.OTHER, opening=False,
+    court="TRIBUNAL DE COMMERCE DE LYON", judgment_on=date(2017, 5, 2),
+    published_on=date(2017, 5, 12), nature="Jugement de clôture pour extinction du passif",
+    closes=True)
+RJ_2025 = ProceedingsNotice(
+    notice_id="A202500099999", kind=NoticeKind.REDRESSEMENT, opening=True,
+    court="TRIBUNAL DES ACTIVITES ECONOMIQUES DE LYON", judgment_on=date(2025, 11, 3),
+    published_on=date(2025, 11, 12),
+    nature="Jugement d'ouverture d'une procédure de redressement judiciaire",
+    mandataire=Mandataire("SELARL 2M Etude", "14/16 RUE DE LORRAINE", "69001", "LYON"))
+CONVERTED = replace(LIQUIDATION, nature="Jugement prononçant la liquidation judiciaire")
+
+
+def _watches(world: FakeWorld) -> dict[str, DebtorWatch]:
+    return {w.siren: w for w in (msgspec.json.decode(raw, type=DebtorWatch)
+                                 for raw in world.db.watches.values())}
+
+
+def test_an_old_opening_under_a_plan_holds_no_claim_that_arose_since(
+        world: FakeWorld, caller: Caller) -> None:
+    """A 2015 redressement under its plan: a 2026 debt is not one of its debts (L622-17),
+    so no interest stops in 2015, no claim is held and no declaration falls due in 2015."""
+    debtor_id, late_id, later_id = _two_claims(world, caller)
+    data = FakeCompanyData()
+    data.set(CompanyFacts(SIREN, (PLAN_2016, RJ_2015), ACTIVE))
+
+    report = run_watch(world.ports, data)
+
+    assert (report.openings, report.declare_tasks, report.declarations, report.errors) == (
+        0, 0, 0, 0)
+    assert services.get_debtor(debtor_id, caller, world.ports).collective_proceedings is None
+    for claim_id in (late_id, later_id):
+        claim = services.get_claim(claim_id, caller, world.ports)
+        assert claim.hold is None and claim.proceedings is None
+    assert _tasks(world) == [] and _letters(world) == []
+    assert _watches(world)[SIREN].seen_notices == tuple(sorted(
+        (RJ_2015.notice_id, PLAN_2016.notice_id)))
+
+
+def test_closed_proceedings_are_history_and_a_later_opening_is_the_one_recorded(
+        world: FakeWorld, caller: Caller) -> None:
+    debtor_id = _debtor(world, caller, SIREN)
+    # A debt from January 2025, before a redressement opened in March 2025 and closed in
+    # December (the debts paid): those proceedings are over, the claim is chased.
+    old, _ = services.create_claim(services.ClaimDraft(
+        debtor_id=debtor_id, currency="EUR", invoices=[services.InvoiceDraft(
+            "V-1", date(2025, 1, 6), date(2025, 2, 5), "300.00")]), caller, world.ports)
+    opened = replace(RJ_2025, notice_id="A202500011112", judgment_on=date(2025, 3, 3),
+                     published_on=date(2025, 3, 12))
+    closed = replace(CLOSED_2017, notice_id="A202500011113", judgment_on=date(2025, 12, 1),
+                     published_on=date(2025, 12, 10))
+    data = FakeCompanyData()
+    data.set(CompanyFacts(SIREN, (closed, opened), ACTIVE))
+
+    assert run_watch(world.ports, data).openings == 0
+    assert services.get_debtor(debtor_id, caller, world.ports).collective_proceedings is None
+    assert services.get_claim(old.id, caller, world.ports).hold is None
+
+    late = open_claim(world, caller, amount="1200.00", due=date(2026, 1, 15), number="F-1",
+                      debtor_id=debtor_id)
+    data.set(CompanyFacts(SIREN, (LIQUIDATION, closed, opened), ACTIVE))
+    report = run_watch(world.ports, data)
+
+    assert (report.openings, report.declare_tasks, report.errors) == (1, 2, 0)
+    proceedings = services.get_debtor(debtor_id, caller, world.ports).collective_proceedings
+    assert proceedings is not None and proceedings.opened_on == date(2026, 2, 20)
+    for claim_id in (old.id, late.id):  # V-1 arose before this opening too
+        assert services.get_claim(claim_id, caller, world.ports).proceedings == proceedings
+
+
+def test_a_claim_that_arose_after_the_opening_is_not_held_nor_declared(
+        world: FakeWorld, caller: Caller) -> None:
+    debtor_id, late_id, _ = _two_claims(world, caller)
+    after, _ = services.create_claim(services.ClaimDraft(
+        debtor_id=debtor_id, currency="EUR", invoices=[services.InvoiceDraft(
+            "F-3", date(2026, 2, 25), date(2026, 3, 27), "500.00")]), caller, world.ports)
+    data = FakeCompanyData()
+    data.set(CompanyFacts(SIREN, (LIQUIDATION,), ACTIVE))
+
+    report = run_watch(world.ports, data)
+
+    assert (report.openings, report.declare_tasks, report.declarations) == (1, 2, 2)
+    assert after.id not in {t.claim_id for t in _tasks(world)}
+    unheld = services.get_claim(after.id, caller, world.ports)
+    assert unheld.hold is None and unheld.proceedings is None
+    assert services.get_claim(late_id, caller, world.ports).hold is not None
+
+
+def test_a_conversion_keeps_the_first_opening_and_leaves_only_relief(
+        world: FakeWorld, caller: Caller) -> None:
+    """Redressement opened 3 November 2025 (published the 12th), liquidation pronounced 20
+    February 2026: interest stopped on 3 November (L622-28), the period to declare ran from
+    12 November to 12 January 2026 (R622-24) and has passed on 10 March: the task says
+    relief (L622-26, 6 months: 12 May 2026), and no declaration letter is written."""
+    debtor_id = _debtor(world, caller, SIREN)
+    claim, _ = services.create_claim(services.ClaimDraft(
+        debtor_id=debtor_id, currency="EUR", invoices=[services.InvoiceDraft(
+            "F-0", date(2025, 10, 1), date(2025, 10, 31), "1000.00")]), caller, world.ports)
+    data = FakeCompanyData()
+    data.set(CompanyFacts(SIREN, (CONVERTED, RJ_2025), ACTIVE))
+
+    report = run_watch(world.ports, data)
+
+    assert (report.openings, report.declare_tasks, report.declarations) == (1, 1, 0)
+    proceedings = services.get_debtor(debtor_id, caller, world.ports).collective_proceedings
+    assert proceedings is not None
+    assert proceedings.kind.value == "liquidation_judiciaire"
+    assert (proceedings.opened_on, proceedings.bodacc_published_on) == (
+        date(2025, 11, 3), date(2025, 11, 12))
+    held = services.get_claim(claim.id, caller, world.ports)
+    assert held.declaration_deadline == date(2026, 1, 12)
+    [task] = _tasks(world)
+    assert "relief" in task.title and "2026-01-12" in task.title and "2026-05-12" in task.title
+    assert task.due_at == datetime(2026, 5, 12, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    assert _letters(world) == []
+
+
+def test_a_conversion_found_on_a_later_run_changes_the_kind_only(
+        world: FakeWorld, caller: Caller, clock: FrozenClock) -> None:
+    from datetime import timedelta
+
+    debtor_id, claim_id = _one_claim_in_liquidation(world, caller)
+    redressement = replace(RJ_2025, judgment_on=date(2026, 2, 2),
+                           published_on=date(2026, 2, 12))
+    data = FakeCompanyData()
+    data.set(CompanyFacts(SIREN, (redressement,), ACTIVE))
+    first = run_watch(world.ports, data)
+    clock.advance(timedelta(days=1))
+    data.set(CompanyFacts(SIREN, (CONVERTED, redressement), ACTIVE))
+
+    second = run_watch(world.ports, data)
+
+    assert (first.declare_tasks, first.declarations) == (1, 1)
+    assert (second.openings, second.declare_tasks, second.declarations) == (0, 0, 0)
+    proceedings = services.get_debtor(debtor_id, caller, world.ports).collective_proceedings
+    assert proceedings is not None
+    assert (proceedings.kind.value, proceedings.opened_on, proceedings.bodacc_published_on) == (
+        "liquidation_judiciaire", date(2026, 2, 2), date(2026, 2, 12))
+    claim = services.get_claim(claim_id, caller, world.ports)
+    assert claim.proceedings == proceedings
+    assert claim.declaration_deadline == date(2026, 4, 12)
+    assert len(_tasks(world)) == 1 and len(_letters(world)) == 1

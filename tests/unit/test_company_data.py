@@ -177,3 +177,43 @@ def test_both_sources_answer_one_question() -> None:
 
     assert [n.notice_id for n in facts.openings] == ["A202600050505"]
     assert facts.status is not None and facts.status.state is CompanyState.CEASED
+
+
+def _record(notice_id: str, family: str, nature: str, complement: str = "",
+            typeavis: str = "Avis initial") -> dict[str, object]:
+    return {"id": notice_id, "dateparution": "2026-03-02", "typeavis_lib": typeavis,
+            "familleavis": "collective", "tribunal": "TRIBUNAL DE COMMERCE DE LYON",
+            "registre": ["552100554", "552 100 554"], "jugement": json.dumps({
+                "famille": family, "nature": nature, "date": "2026-02-20",
+                "complementJugement": complement})}
+
+
+def test_a_closure_a_plan_and_a_conversion_are_told_apart() -> None:
+    """What the watch needs to place an opening in the company's history: a clôture ends
+    the proceedings, a plan ends their observation period, a conversion changes their
+    kind (an opening of the sequence, not new proceedings: the watch decides that)."""
+    notices = parse_records({"results": [
+        _record("C1", "Jugement de clôture", "Jugement de clôture pour insuffisance d'actif"),
+        _record("C2", "Jugement de clôture", "Jugement de clôture pour extinction du passif"),
+        _record("C3", "Jugement de clôture", "Jugement de clôture pour insuffisance d'actif",
+                typeavis="Avis d'annulation"),
+        _record("V1", "Jugement d'ouverture",
+                "Jugement de conversion en liquidation judiciaire",
+                "Jugement prononçant la conversion en liquidation judiciaire, désignant "
+                "liquidateur SELARL Essai 4 rue de la République 69002 Lyon."),
+        _record("P2", "Jugement de plan", "Jugement arrêtant le plan de redressement"),
+        _record("M1", "Jugement de plan", "Jugement modifiant le plan de redressement"),
+        _record("K1", "Jugement de plan", "Jugement arrêtant le plan de cession",
+                "liquidation judiciaire"),
+    ]}, "552100554")
+    by_id = {n.notice_id: n for n in notices}
+    assert [k for k, n in by_id.items() if n.closes] == ["C1", "C2"]  # not the annulled one
+    assert not any(n.opening for k, n in by_id.items() if k.startswith("C"))
+    conversion = by_id["V1"]
+    assert conversion.opening and conversion.kind is NoticeKind.LIQUIDATION
+    assert not conversion.closes and not conversion.plan
+    assert [k for k, n in by_id.items() if n.plan] == ["P2"]
+    # The fixture's plan de sauvegarde ("Jugement arrêtant le plan de sauvegarde").
+    fixture = parse_records(json.loads(_load("bodacc-liquidation.json")), "552100554")
+    assert [n.notice_id for n in fixture if n.plan] == ["A202500011111"]
+    assert not any(n.closes for n in fixture)

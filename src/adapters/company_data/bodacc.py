@@ -125,12 +125,15 @@ def _notice(record: Mapping[str, Any]) -> ProceedingsNotice | None:
     complement = str(judgment.get("complementJugement") or "")
     kind = _kind(f"{nature} {complement}")
     cancelled = "annulation" in str(record.get("typeavis_lib") or "").lower()
+    family = str(judgment.get("famille") or "")
     return ProceedingsNotice(
         notice_id=notice_id, kind=kind,
         opening=not cancelled and kind is not NoticeKind.OTHER and _opens(nature, complement),
         court=str(record.get("tribunal") or "").strip(),
         judgment_on=_date(judgment.get("date")), published_on=published, nature=nature,
-        mandataire=mandataire_of(complement))
+        mandataire=mandataire_of(complement),
+        closes=not cancelled and _closes(family, nature),
+        plan=not cancelled and _plan(family, nature))
 
 
 def _json(value: Any) -> Mapping[str, Any]:
@@ -157,13 +160,35 @@ def _kind(text: str) -> NoticeKind:
 
 
 def _opens(nature: str, complement: str) -> bool:
-    """An opening judgment: "Jugement d'ouverture …", or a liquidation pronounced at once.
-    A plan, a closure or a conversion of proceedings already open is not one (claims
-    declared in the first proceedings stand: C. com. L641-1 VI)."""
+    """A judgment that opens proceedings or changes their kind: "Jugement d'ouverture …", a
+    liquidation pronounced, a conversion. A plan or a closure is not one. Which of these
+    opens new proceedings and which converts those already open is the sequence's to say
+    (domain.services.insolvency_watch.current_proceedings): the claims declared in the
+    first stand (C. com. L641-1 VI) and their dates stay the first opening's."""
     lowered = nature.lower()
     if "ouverture" in lowered and "réouverture" not in complement.lower():
         return True
-    return "prononçant la liquidation" in lowered
+    # A conversion ("Jugement de conversion en liquidation judiciaire") opens nothing new:
+    # the watch keeps the first opening's dates and takes the new kind from it.
+    return "prononçant la liquidation" in lowered or "conversion en" in lowered
+
+
+def _closes(family: str, nature: str) -> bool:
+    """A judgment that ends the proceedings: the BODACC's family "Jugement de clôture", or
+    a nature "Jugement de clôture pour insuffisance d'actif" / "pour extinction du passif"
+    (C. com. L643-9), "… mettant fin à la procédure …" (L622-12 for a sauvegarde, L631-16
+    for a redressement)."""
+    text = f"{family} {nature}".lower()
+    return "clôture" in text or "cloture" in text or "mettant fin à la procédure" in text
+
+
+def _plan(family: str, nature: str) -> bool:
+    """A plan adopted: "Jugement de plan", "Jugement arrêtant le plan de …" (not a plan
+    modified or rescinded, nor a plan de cession within a liquidation, which goes on)."""
+    text = f"{family} {nature}".lower()
+    if "cession" in text or "résolution" in text or "modifiant" in text:
+        return False
+    return "arrêtant le plan" in text or family.lower().strip() == "jugement de plan"
 
 
 def _date(value: Any) -> date | None:

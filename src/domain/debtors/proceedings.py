@@ -11,9 +11,11 @@ the publication day: the décret that sets them can change them, for publication
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
 from domain.shared.dates import add_months
 from domain.shared.parameters import ParameterTable, load_parameters
@@ -50,6 +52,32 @@ def relief_deadline(published_on: date, *, parameters: ParameterTable | None = N
     return add_months(published_on, table.at(RELIEF_MONTHS, published_on).whole)
 
 
+class InvoiceDates(Protocol):
+    """What tells when a debt arose: an invoice's issue date, and the day its goods were
+    delivered or its service completed, when the creditor gave it."""
+
+    @property
+    def issue_date(self) -> date: ...
+
+    @property
+    def performed_on(self) -> date | None: ...
+
+
+def arose_before(invoice: InvoiceDates, opened_on: date) -> bool:
+    """Whether the debt arose before the opening judgment. Only such debts are stayed
+    (C. com. L622-21), barred from payment (L622-7), declared (L622-24) and stop bearing
+    interest (L622-28); a debt arising after is paid at its due date (L622-17). The debt
+    arises with the performance; the judgment takes effect from its day (from its first
+    hour, as the courts read it [2ary]), so a performance on that day is after it.
+    Without the performance day, the issue date stands for it (an invoice is issued on
+    delivery, C. com. L441-9), and an invoice issued on the opening day counts as before:
+    it most likely bills the days before, and a claim wrongly left out of the declaration
+    is lost (L622-26), where one declared in excess is only rejected."""
+    if invoice.performed_on is not None:
+        return invoice.performed_on < opened_on
+    return invoice.issue_date <= opened_on
+
+
 class ProceedingsKind(StrEnum):
     SAUVEGARDE = "sauvegarde"  # C. com. L620-1
     REDRESSEMENT = "redressement_judiciaire"  # L631-1
@@ -69,6 +97,12 @@ class CollectiveProceedings:
     # The day Relance was told (the creditor's day): a payment received before then towards
     # an indemnity the proceedings withhold stays paid (domain.amounts.law).
     recorded_on: date | None = None
+
+    def concerns(self, invoices: Iterable[InvoiceDates]) -> bool:
+        """Whether a claim is caught by these proceedings: one of its invoices is a debt
+        that arose before the opening (arose_before). A claim of later debts only is left
+        alone: it is chased as any other."""
+        return any(arose_before(invoice, self.opened_on) for invoice in invoices)
 
     def declaration_deadline(self, *, creditor_abroad: bool = False) -> date | None:
         """The last day to declare the claim to the mandataire (R622-24), or None while the

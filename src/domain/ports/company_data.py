@@ -49,6 +49,13 @@ class ProceedingsNotice:
     published_on: date
     nature: str  # the judgment's nature as published, for the person who checks it
     mandataire: Mandataire | None = None
+    # A judgment that ends the proceedings (clôture for insufficient assets or for the
+    # debts paid, the end of a sauvegarde or a redressement): an opening before it is
+    # history, not proceedings the claims are under.
+    closes: bool = False
+    # A plan adopted (sauvegarde, redressement): the observation period ends, so an
+    # opening after it (the plan rescinded, L626-27) is new proceedings, not a conversion.
+    plan: bool = False
 
 
 class CompanyState(StrEnum):

@@ -137,7 +137,8 @@ def create_claim(draft: ClaimDraft, caller: Caller, ports: Ports) -> tuple[Claim
             time_zone=creditor.time_zone, rate_below_floor=tuple(below_floor),
             interest_day_count=day_count.value, below_floor_policy=creditor.below_floor_policy,
         )
-        if debtor.collective_proceedings is not None:
+        if debtor.collective_proceedings is not None and (
+                debtor.collective_proceedings.concerns(invoices)):
             _under_proceedings(claim, debtor.collective_proceedings, creditor)
         from domain.amounts import deadlines
         from domain.claims.events import ClaimOpened, timeline_entry

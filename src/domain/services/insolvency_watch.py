@@ -1,14 +1,18 @@
 """The insolvency watch: once a day, the debtors of open claims are checked by SIREN
 against the public registers (domain.ports.company_data: the BODACC and Sirene).
 
-- An opening of collective proceedings the BODACC published is recorded through the
-  existing use case (domain.services.proceedings.record_proceedings): the debtor and each
-  of its claims carry it, interest stops at the opening, open claims are held (insolvency),
-  so no letter goes to the debtor. Then each open claim of the debtor gets a
-  `declare_claim` task, due on the declaration deadline (the publication + 2 months, + 2
-  more for a creditor outside metropolitan France: C. com. R622-24, dated parameters of
-  domain/debtors/data/insolvency.json), and its declaration of claim, a registered letter
-  to the mandataire the notice names (domain.letters.declaration).
+- The BODACC keeps a company's whole history: the proceedings still open are read from
+  it (current_proceedings: closed ones are history, a conversion keeps the first
+  opening's dates). They are recorded through the existing use case
+  (domain.services.proceedings.record_proceedings) when one of the debtor's open claims
+  has a debt that arose before the opening (the only debts they catch): those claims carry
+  them, their interest stops at the opening, they are held (insolvency), so no letter
+  goes to the debtor. Each gets a `declare_claim` task, due on the declaration deadline
+  (the publication + 2 months, + 2 more for a creditor outside metropolitan France: C. com.
+  R622-24, dated parameters of domain/debtors/data/insolvency.json), and its declaration
+  of claim, a registered letter to the mandataire the notices name
+  (domain.letters.declaration); when that deadline has already passed, the task is about
+  relief from foreclusion instead (L622-26), and no letter is written.
 - A company the Sirene register records as ceased (C) raises a `company_ceased` task on
   each open claim of the debtor.
 
@@ -39,7 +43,9 @@ from domain.debtors.model import Debtor
 from domain.debtors.proceedings import (
     CollectiveProceedings,
     ProceedingsKind,
+    arose_before,
     declaration_deadline,
+    relief_deadline,
 )
 from domain.escalation.tasks import Task, TaskKind, TaskStatus
 from domain.letters.declaration import MandataireAddress, compose_declaration
@@ -49,6 +55,7 @@ from domain.ports.company_data import (
     CompanyDataUnavailable,
     CompanyFacts,
     CompanyState,
+    Mandataire,
     NoticeKind,
     Pacer,
     ProceedingsNotice,
@@ -63,6 +70,7 @@ from domain.services.judicial_proceedings import (
 from domain.services.proceedings import ProceedingsDraft, creditor_abroad, record_proceedings
 from domain.shared.errors import DomainError, DomainValidationError
 from domain.shared.ids import new_id
+from domain.shared.parameters import UnknownParameter
 from domain.shared.retry import retry_on_stale
 
 ACTOR = "insolvency-watch"
@@ -138,11 +146,22 @@ def run_watch(ports: Ports, company_data: CompanyData,
         for debtor, watch in by_siren[siren]:
             try:
                 _check(debtor, watch, facts, today, now, ports, report)
-            except DomainError:
+            except (DomainError, UnknownParameter):
                 # This debtor's claims could not take the change (say, more claims than
-                # one write takes): nothing is remembered, the next run tries again.
+                # one write takes, or a notice older than any declaration period Relance
+                # knows): its notices are not remembered, so a later run tries again, but
+                # the check is, so it takes its turn after the others instead of coming
+                # first (and failing first) every day.
                 report.errors += 1
+                _note_checked(watch or DebtorWatch(debtor.creditor_id, debtor.id, siren),
+                              today, now, ports)
     return report
+
+
+def _note_checked(watch: DebtorWatch, today: date, now: datetime, ports: Ports) -> None:
+    with ports.unit_of_work() as uow:
+        uow.watch.save_watch(replace(watch, checked_on=today, checked_at=now))
+        uow.commit()
 
 
 def _last_checked(debtors: list[tuple[Debtor, DebtorWatch | None]]) -> datetime:
@@ -156,11 +175,9 @@ def _check(debtor: Debtor, watch: DebtorWatch | None, facts: CompanyFacts, today
            now: datetime, ports: Ports, report: WatchReport) -> None:
     watch = watch or DebtorWatch(debtor.creditor_id, debtor.id, facts.siren)
     seen = set(watch.seen_notices)
-    new = [n for n in facts.openings if n.notice_id not in seen]
-    if new:
-        # The latest opening (a sauvegarde converted later is a new opening notice).
-        notice = max(new, key=lambda n: (n.judgment_on or n.published_on, n.published_on))
-        _opening(debtor, notice, today, ports, report)
+    current = current_proceedings(facts.notices)
+    if current is not None and not current.notice_ids <= seen:
+        _opening(debtor, current, today, ports, report)
     unseen = {n.notice_id for n in facts.notices} - seen
     if unseen:
         watch = replace(watch, seen_notices=tuple(sorted(seen | unseen)))
@@ -170,37 +187,98 @@ def _check(debtor: Debtor, watch: DebtorWatch | None, facts: CompanyFacts, today
         _ceased(debtor, status.since, ports, report)
         watch = replace(watch, ceased_noted_on=today)
     # Written on every check, changed or not: when it was checked orders the next runs.
-    watch = replace(watch, checked_on=today, checked_at=now)
-    with ports.unit_of_work() as uow:
-        uow.watch.save_watch(watch)
-        uow.commit()
+    _note_checked(watch, today, now, ports)
 
 
-def _opening(debtor: Debtor, notice: ProceedingsNotice, today: date, ports: Ports,
+@dataclass(frozen=True, slots=True)
+class CurrentProceedings:
+    """The proceedings the debtor is under, as the BODACC's notices tell them: the
+    judgment that opened them, and the latest that opened or converted them."""
+
+    first: ProceedingsNotice  # its judgment stops interest, its publication runs the period
+    latest: ProceedingsNotice  # the current kind, and who the claims are declared to
+    notice_ids: frozenset[str]
+
+    @property
+    def opened_on(self) -> date:
+        return self.first.judgment_on or self.first.published_on
+
+    @property
+    def mandataire(self) -> Mandataire | None:
+        return self.latest.mandataire or self.first.mandataire
+
+
+def current_proceedings(notices: tuple[ProceedingsNotice, ...]) -> CurrentProceedings | None:
+    """The proceedings still open, from every notice the BODACC keeps (history included),
+    in the order of their judgments, or None.
+
+    - A closing judgment (clôture, the end of a sauvegarde or redressement) ends them:
+      an opening before it is history, never the current proceedings.
+    - A liquidation pronounced, or a sauvegarde turned into a redressement, while they are
+      in their observation period converts them (C. com. L622-10, L631-15 II, L641-1):
+      the kind is the new one, but interest stopped at the first opening (L622-28) and the
+      declaration period ran from its publication (R622-24; the claims declared then stand,
+      L641-1 VI), so both keep the first opening's dates.
+    - An opening after a plan was adopted (the plan rescinded, L626-27) is new proceedings.
+    """
+    current: CurrentProceedings | None = None
+    plan_adopted = False
+    for notice in sorted(notices, key=lambda n: (n.judgment_on or n.published_on,
+                                                 n.published_on, n.notice_id)):
+        if notice.closes:
+            current, plan_adopted = None, False
+        elif notice.plan:
+            plan_adopted = current is not None
+        elif notice.opening and notice.kind in _KINDS:
+            if current is None or plan_adopted:
+                current = CurrentProceedings(notice, notice, frozenset({notice.notice_id}))
+                plan_adopted = False
+            else:
+                current = CurrentProceedings(current.first, notice,
+                                             current.notice_ids | {notice.notice_id})
+    return current
+
+
+def _opening(debtor: Debtor, current: CurrentProceedings, today: date, ports: Ports,
              report: WatchReport) -> None:
     caller = Caller(debtor.creditor_id, ACTOR)
+    uow = ports.unit_of_work()
+    claims = [c for c in uow.claims.claims_of_debtor(debtor.creditor_id, debtor.id)
+              if c.phase is not Phase.CLOSED]
+    opened_on = min(current.opened_on, today)
+    kind = _KINDS[current.latest.kind]
     proceedings = debtor.collective_proceedings
     if proceedings is None:
-        opened_on = notice.judgment_on or notice.published_on
+        if not any(arose_before(i, opened_on) for c in claims for i in c.invoices):
+            # Only later debts (L622-17): nothing for the watch to record or declare.
+            return
         updated = record_proceedings(debtor.id, ProceedingsDraft(
-            kind=_KINDS[notice.kind].value, opened_on=min(opened_on, today),
-            court=notice.court or "tribunal (not named in the BODACC notice)",
-            bodacc_published_on=min(notice.published_on, today)), caller, ports)
+            kind=kind.value, opened_on=opened_on,
+            court=(current.first.court or current.latest.court
+                   or "tribunal (not named in the BODACC notice)"),
+            bodacc_published_on=min(current.first.published_on, today)), caller, ports)
         proceedings = updated.collective_proceedings
         report.openings += 1
-    # Proceedings a person recorded first are kept as they were recorded: the notice only
-    # adds the declaration its claims still lack.
+    elif proceedings.opened_on == opened_on and proceedings.kind is not kind:
+        # Converted: the new kind, the dates and the court as they were recorded.
+        updated = record_proceedings(debtor.id, ProceedingsDraft(
+            kind=kind.value, opened_on=proceedings.opened_on, court=proceedings.court,
+            bodacc_published_on=proceedings.bodacc_published_on,
+            reference=proceedings.reference), caller, ports)
+        proceedings = updated.collective_proceedings
+    # Proceedings a person recorded first are otherwise kept as they were recorded: the
+    # notices only add the declaration their claims still lack.
     assert proceedings is not None
-    published = proceedings.bodacc_published_on or notice.published_on
-    uow = ports.unit_of_work()
-    for claim in uow.claims.claims_of_debtor(debtor.creditor_id, debtor.id):
-        if claim.phase is not Phase.CLOSED:
-            _declare(claim.id, proceedings, published, notice, caller, ports, report)
+    published = proceedings.bodacc_published_on or current.first.published_on
+    for claim in claims:
+        if proceedings.concerns(claim.invoices):
+            _declare(claim.id, proceedings, published, current.mandataire, today, caller,
+                     ports, report)
 
 
 @retry_on_stale
 def _declare(claim_id: str, proceedings: CollectiveProceedings, published: date,
-             notice: ProceedingsNotice, caller: Caller, ports: Ports,
+             mandataire: Mandataire | None, today: date, caller: Caller, ports: Ports,
              report: WatchReport) -> None:
     """One claim's task and letter, in one write with the claim's timeline entry."""
     from domain.claims.events import LetterRequested, timeline_entry
@@ -225,22 +303,25 @@ def _declare(claim_id: str, proceedings: CollectiveProceedings, published: date,
         # a letter now would declare the claim a second time.
         has_letter = (task is not None and task.status is not TaskStatus.OPEN) or any(
             x.kind is LetterKind.DECLARATION_OF_CLAIM for x in letters)
-        mandataire = notice.mandataire
         address = (MandataireAddress(mandataire.name, mandataire.street or "",
                                      mandataire.postal_code or "", mandataire.city or "")
                    if mandataire is not None and mandataire.has_address else None)
+        # Found late (a conversion, a notice the registers were slow to give): a
+        # declaration now would be out of time, only relief may be asked (L622-26).
+        relief = relief_deadline(published) if deadline < today else None
         if not has_task:
             uow.tasks.add_task(Task(
                 id=declaration_task_id(claim.id, proceedings.opened_on),
                 creditor_id=claim.creditor_id, claim_id=claim.id,
                 debtor_id=claim.debtor_id, kind=TaskKind.DECLARE_CLAIM,
                 status=TaskStatus.OPEN, created_at=now,
-                due_at=datetime.combine(deadline, DUE_AT, ZONE),
-                title=_declare_title(deadline, address is not None)))
+                due_at=datetime.combine(relief or deadline, DUE_AT, ZONE),
+                title=(_relief_title(deadline, relief) if relief is not None
+                       else _declare_title(deadline, address is not None))))
             report.declare_tasks += 1
         entries = []
         queue = ports.letter_queue
-        if not has_letter and address is not None and queue is not None:
+        if not has_letter and relief is None and address is not None and queue is not None:
             letter_id = new_id("ltr")
             opening_day = min(proceedings.opened_on, claim.today(now))
             try:
@@ -281,6 +362,13 @@ def _declare_title(deadline: date, letter: bool) -> str:
             if letter else "declare the claim to the mandataire judiciaire (the BODACC "
             "notice gives no address Relance could read)")
     return f"Collective proceedings: {what}, by {deadline.isoformat()} (C. com. R622-24)"
+
+
+def _relief_title(deadline: date, relief: date) -> str:
+    return ("Collective proceedings: the period to declare the claim ended on "
+            f"{deadline.isoformat()} (C. com. R622-24); the claim may still be admitted if "
+            "the juge-commissaire grants relief from foreclusion (relevé de forclusion), "
+            f"asked by {relief.isoformat()} (C. com. L622-26)")
 
 
 def _ceased(debtor: Debtor, since: date | None, ports: Ports, report: WatchReport) -> None:

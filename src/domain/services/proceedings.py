@@ -1,9 +1,11 @@
 """Use cases of collective proceedings: recording the opening judgment against a debtor,
 correcting it, and withdrawing one recorded in error.
 
-The debtor holds the judgment; each of its claims keeps a copy, noted in its timeline and
-written in the same atomic write, so a statement never reads the debtor and no claim is
-left unaware (a debtor with more claims than one write takes is refused, 422
+The debtor holds the judgment; each of its claims the proceedings concern (one with a
+debt that arose before the opening: domain.debtors.proceedings.arose_before; a claim of
+later debts only is chased as any other) keeps a copy, noted in its timeline and written
+in the same atomic write, so a statement never reads the debtor and no claim is left
+unaware (a debtor with more claims than one write takes is refused, 422
 `too_many_changes`, never half-noted). Open claims are held (individual actions stop,
 C. com. L622-21), except a disputed one, which stays held for its dispute.
 """
@@ -11,18 +13,26 @@ C. com. L622-21), except a disputed one, which stays held for its dispute.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from domain.claims.lifecycle import end_hold, place_hold
 from domain.claims.model import Claim, ClaimEvent, Hold, HoldReason, Phase
 from domain.creditors.model import Creditor
 from domain.debtors.model import Debtor
-from domain.debtors.proceedings import CollectiveProceedings, ProceedingsKind
+from domain.debtors.proceedings import (
+    DECLARATION_MONTHS,
+    CollectiveProceedings,
+    ProceedingsKind,
+    declaration_deadline,
+    insolvency_parameters,
+    relief_deadline,
+)
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.caller import Caller, Ports
 from domain.shared.dates import not_past
 from domain.shared.errors import DomainValidationError, FieldError, NotFound
+from domain.shared.parameters import UnknownParameter
 from domain.shared.retry import retry_on_stale
 from domain.shared.validation import raise_if
 
@@ -62,6 +72,18 @@ def _checked(draft: ProceedingsDraft, today: date) -> CollectiveProceedings:
         errors.append(FieldError("bodacc_published_on",
                                  "the BODACC publishes a judgment after it is pronounced",
                                  "before_opening"))
+    if published is not None and not errors:
+        try:
+            # Both periods run from the publication, under the rules then in force: a day
+            # no row covers has no deadline Relance can show (never guessed).
+            declaration_deadline(published, creditor_abroad=True)
+            relief_deadline(published)
+        except UnknownParameter:
+            known = insolvency_parameters().history(DECLARATION_MONTHS)
+            since = f" (they are known from {known[0].effective_from.isoformat()})" if known else ""
+            errors.append(FieldError(
+                "bodacc_published_on", "no declaration period of C. com. R622-24 is known "
+                f"for a publication on this day{since}", "no_rule_in_force"))
     raise_if(errors)
     return CollectiveProceedings(
         kind=ProceedingsKind(draft.kind), opened_on=draft.opened_on, court=draft.court.strip(),
@@ -91,6 +113,12 @@ def record_proceedings(debtor_id: str, draft: ProceedingsDraft, caller: Caller,
         uow.debtors.save_debtor(updated, debtor.version, debtor.external_reference)
         deadline = proceedings.declaration_deadline(creditor_abroad=creditor_abroad(creditor))
         for claim in claims:
+            if not proceedings.concerns(claim.invoices):
+                # Only later debts (C. com. L622-17): the claim is not caught, and one a
+                # correction moved past the opening is let go.
+                if claim.proceedings is not None:
+                    _release(uow, ports, caller, claim, claim.proceedings.opened_on, now)
+                continue
             before = claim.version
             claim.version, claim.updated_at = claim.version + 1, now
             claim.proceedings, claim.declaration_deadline = proceedings, deadline
@@ -113,8 +141,6 @@ def record_proceedings(debtor_id: str, draft: ProceedingsDraft, caller: Caller,
 def withdraw_proceedings(debtor_id: str, caller: Caller, ports: Ports) -> Debtor:
     """Proceedings recorded in error: removed from the debtor and its claims; the holds
     they set are released (a claim held for anything else keeps its hold)."""
-    from domain.claims.events import ProceedingsWithdrawn, timeline_entry
-
     with ports.unit_of_work() as uow:
         debtor = uow.debtors.get_debtor(caller.creditor_id, debtor_id)
         if debtor is None:
@@ -129,15 +155,24 @@ def withdraw_proceedings(debtor_id: str, caller: Caller, ports: Ports) -> Debtor
                           updated_at=now)
         uow.debtors.save_debtor(updated, debtor.version, debtor.external_reference)
         for claim in _claims(uow, caller, debtor_id):
-            before = claim.version
-            claim.version, claim.updated_at = claim.version + 1, now
-            claim.proceedings, claim.declaration_deadline = None, None
-            end_hold(claim, HoldReason.INSOLVENCY)  # a mandate it covered goes on
-            _save_recomputed(uow, ports, caller, claim, before, timeline_entry(
-                claim, ProceedingsWithdrawn(opened_on=proceedings.opened_on), now,
-                caller.actor))
+            if claim.proceedings is not None:
+                _release(uow, ports, caller, claim, proceedings.opened_on, now)
         uow.commit()
     return updated
+
+
+def _release(uow: UnitOfWork, ports: Ports, caller: Caller, claim: Claim, opened_on: date,
+             now: datetime) -> None:
+    """The claim no longer carries the proceedings; the hold they set ends (a claim held
+    for anything else keeps its hold, a mandate it covered goes on)."""
+    from domain.claims.events import ProceedingsWithdrawn, timeline_entry
+
+    before = claim.version
+    claim.version, claim.updated_at = claim.version + 1, now
+    claim.proceedings, claim.declaration_deadline = None, None
+    end_hold(claim, HoldReason.INSOLVENCY)
+    _save_recomputed(uow, ports, caller, claim, before, timeline_entry(
+        claim, ProceedingsWithdrawn(opened_on=opened_on), now, caller.actor))
 
 
 def _claims(uow: UnitOfWork, caller: Caller, debtor_id: str) -> list[Claim]:

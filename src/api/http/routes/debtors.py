@@ -121,7 +121,9 @@ class DebtorController(Controller):
         **operation("RecordCollectiveProceedings", 400, 401, 403, 404, 409, 413, 422),
         guards=[requires("write")],
         summary="Record (or correct) the opening judgment of the debtor's collective "
-        "proceedings: interest stops, its claims are held and show the declaration deadline",
+        "proceedings: its claims with a debt from before the opening are held, their "
+        "interest stops and they show the declaration deadline; claims of later debts only "
+        "are left alone",
     )
     def record_proceedings(
         self, debtor_id: FromPath[str], data: JSONBody[ProceedingsBody], caller: CallerDep,
