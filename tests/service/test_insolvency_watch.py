@@ -599,3 +599,30 @@ def test_a_conversion_found_on_a_later_run_changes_the_kind_only(
     assert claim.proceedings == proceedings
     assert claim.declaration_deadline == date(2026, 4, 12)
     assert len(_tasks(world)) == 1 and len(_letters(world)) == 1
+
+
+def test_a_claim_with_debts_before_and_after_the_opening_declares_only_the_earlier(
+        world: FakeWorld, caller: Caller) -> None:
+    debtor_id = _debtor(world, caller, SIREN)
+    # F-7 delivered before the opening of 20 February; F-8 issued the day before, for work
+    # done after it: a post-opening debt (L622-17), left out of the declaration.
+    claim, _ = services.create_claim(services.ClaimDraft(
+        debtor_id=debtor_id, currency="EUR", invoices=[
+            services.InvoiceDraft("F-7", date(2026, 1, 5), date(2026, 2, 4), "1000.00"),
+            services.InvoiceDraft("F-8", date(2026, 2, 19), date(2026, 3, 21), "600.00",
+                                  performed_on=date(2026, 2, 25))]), caller, world.ports)
+    data = FakeCompanyData()
+    data.set(CompanyFacts(SIREN, (LIQUIDATION, PLAN), ACTIVE))
+    run_watch(world.ports, data)
+    ((_, content),) = _letters(world)
+    assert content.declaration is not None
+    assert [e.title for e in content.declaration.exhibits if e.title.startswith("Facture")] == [
+        "Facture n° F-7"]
+    assert content.declaration.to_fall_due == Decimal("0")
+    # Its statement: F-8 runs as any debt (interest from its due date, its 40 EUR); F-7's
+    # interest stopped at the opening.
+    _, statement = services.amounts.statement(claim.id, date(2026, 4, 30), caller,
+                                              world.ports)
+    f7, f8 = statement.invoices
+    assert f7.interest_lines[-1].basis == "stopped_collective_proceedings"
+    assert f8.interest_accrued > 0 and f8.indemnity.amount == Decimal("40.00")

@@ -168,6 +168,21 @@ def test_an_invoice_falling_due_after_the_opening_bears_neither_interest_nor_ind
         ("indemnity_not_claimed_collective_proceedings", "F2")]
 
 
+def test_a_debt_that_arose_after_the_opening_bears_interest_and_its_indemnity() -> None:
+    """L622-17: a debt arising after the opening is paid at its due date; neither L622-28
+    nor L441-10 II touches it. F3, issued 10 Oct, due 9 Nov: from 10 Nov to 31 Dec,
+    1 000 × 52 × 14.25 / 36 500 = 20.30, and its 40 EUR; F1 stays stopped at the opening."""
+    s = stmt([invoice("F1", "10000.00", date(2024, 8, 31)),
+              invoice("F3", "1000.00", date(2024, 11, 9), issue=date(2024, 10, 10))], [],
+             date(2024, 12, 31), IN_PROCEEDINGS)
+    f1, f3 = s.invoices
+    assert f1.interest_accrued == D("117.12")
+    assert [(ln.start, ln.end, ln.amount, ln.basis) for ln in f3.interest_lines] == [
+        (date(2024, 11, 10), date(2024, 12, 31), D("20.30"), "ecb_plus_10")]
+    assert f3.indemnity.amount == D("40.00")
+    assert s.totals.due == D("10157.12") + D("1060.30")
+
+
 def test_an_indemnity_paid_before_the_proceedings_were_known_is_not_refunded() -> None:
     """Recording proceedings after a payment must not invent a refund: what the debtor paid
     towards a withheld indemnity before Relance knew stays paid. Paid after, knowing, it

@@ -212,6 +212,9 @@ def test_b2b_interest_without_payments_matches_day_by_day_oracle(
         days_per_half: dict[HalfYear, int] = {}
         day = inv.due_date + timedelta(days=1)  # L441-10 II, whatever the day count
         opened = terms.proceedings_opened_on
+        if opened is not None and (inv.performed_on >= opened if inv.performed_on
+                                   else inv.issue_date > opened):
+            opened = None  # a debt arising after the opening: L622-17, neither stop applies
         while day <= at and (opened is None or day < opened):  # L622-28: none from the opening
             h = HalfYear.containing(day)
             days_per_half[h] = days_per_half.get(h, 0) + 1

@@ -29,7 +29,7 @@ the payment never happened), so any past or future date can be reproduced.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
@@ -39,6 +39,7 @@ from domain.amounts.interest import InterestLine, first_interest_day, interest_l
 from domain.amounts.rates import DEFAULT_RATES, RateTables
 from domain.claims.model import Invoice
 from domain.debtors.model import DebtorKind
+from domain.debtors.proceedings import arose_before
 from domain.shared.errors import DomainValidationError, FieldError
 from domain.shared.money import format_amount, minor_units, quantum
 
@@ -194,13 +195,17 @@ class _InvoiceState:
     """Mutable working state of one invoice while payments are imputed in order."""
 
     __slots__ = (
-        "applications", "closed_interest", "indemnity_amount", "indemnity_paid", "interest_paid",
-        "inv", "late", "late_from", "lines", "partial", "partial_through", "principal_out",
-        "seg_start", "settled", "withheld",
+        "after_opening", "applications", "closed_interest", "indemnity_amount", "indemnity_paid",
+        "interest_paid", "inv", "late", "late_from", "lines", "partial", "partial_through",
+        "principal_out", "seg_start", "settled", "withheld",
     )
 
-    def __init__(self, inv: Invoice, first_day: date | None, late_from: date | None) -> None:
+    def __init__(self, inv: Invoice, first_day: date | None, late_from: date | None,
+                 after_opening: bool = False) -> None:
         self.inv = inv
+        # A debt that arose after the opening of the debtor's collective proceedings: paid
+        # at its due date (C. com. L622-17), its interest and indemnity run as usual.
+        self.after_opening = after_opening
         # The first day it is late if still unpaid (None: not while a kept plan covers it).
         self.late_from = late_from
         self.withheld = False  # late, but collective proceedings withhold its 40 EUR
@@ -221,12 +226,14 @@ class _InvoiceState:
 class _Engine:
     def __init__(
         self, currency: str, terms: law.InterestTerms, schedule: law.StatutoryRateSchedule,
-        indemnity: Decimal,
+        indemnity: Decimal, later: law.StatutoryRateSchedule | None = None,
     ) -> None:
         self.currency = currency
         self.terms = terms
         self.schedule = schedule
         self.indemnity = indemnity
+        # The schedule of debts that arose after the opening (no collective stop).
+        self.later = later or schedule
 
     def open_lines(self, s: _InvoiceState, through: date) -> list[InterestLine]:
         """Lines of the open segment from its start to `through` (cached per day)."""
@@ -234,7 +241,8 @@ class _Engine:
             return []
         if s.partial_through != through:
             s.partial = interest_lines(
-                s.principal_out, s.seg_start, through, self.schedule, self.currency
+                s.principal_out, s.seg_start, through,
+                self.later if s.after_opening else self.schedule, self.currency
             )
             s.partial_through = through
         return s.partial
@@ -280,7 +288,8 @@ class _Engine:
         """Called once the due date is over: late if principal was still owed then."""
         if s.principal_out > 0:
             s.late = True
-            if law.indemnity_withheld(s.inv.due_date, self.terms.proceedings_opened_on):
+            if not s.after_opening and law.indemnity_withheld(
+                    s.inv.due_date, self.terms.proceedings_opened_on):
                 s.withheld = self.indemnity > 0
             else:
                 s.indemnity_amount = self.indemnity
@@ -412,16 +421,20 @@ def compute_statement(
     index = _validate(invoices, currency, payments)
 
     schedule = law.StatutoryRateSchedule(terms, rates)
+    opened = terms.proceedings_opened_on
+    later = (law.StatutoryRateSchedule(replace(terms, proceedings_opened_on=None), rates)
+             if opened is not None else None)
     indemnity_applies = law.indemnity_applies(terms.debtor_kind, currency=currency)
     engine = _Engine(currency, terms, schedule,
-                     law.RECOVERY_INDEMNITY if indemnity_applies else ZERO)
+                     law.RECOVERY_INDEMNITY if indemnity_applies else ZERO, later)
 
     states: list[_InvoiceState] = []
     for inv in invoices:
         origin = law.interest_origin(inv.due_date, terms)
         first = None if origin is None else first_interest_day(
             origin, law.interest_day_count(terms.debtor_kind, terms.day_count))
-        states.append(_InvoiceState(inv, first, _late_from(inv.due_date, terms.plans_kept)))
+        states.append(_InvoiceState(inv, first, _late_from(inv.due_date, terms.plans_kept),
+                                    opened is not None and not arose_before(inv, opened)))
     by_due = sorted(states, key=lambda s: (s.inv.due_date, s.inv.issue_date, s.inv.number))
     default_order = by_due  # imputation order (1342-10); settled invoices are pruned from it
     # The order in which invoices become late (a kept plan defers some).
@@ -521,7 +534,8 @@ def compute_statement(
         ))
 
     totals = _totals(inv_statements, splits, at, quantum(currency))
-    flags = [*law.regime_flags(terms), *schedule.flags]
+    flags = [*law.regime_flags(terms), *schedule.flags,
+             *(f for f in (later.flags if later else []) if f not in schedule.flags)]
     if terms.debtor_kind is DebtorKind.BUSINESS and not indemnity_applies:
         flags.append(deadlines.Flag(
             "indemnity_not_in_currency",

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from domain.debtors.model import ContactKind, DebtorKind
+from domain.debtors.proceedings import arose_before
 from domain.letters.content import (
     ZERO,
     Declaration,
@@ -78,17 +79,18 @@ def compose_declaration(letter_id: str, issued_on: date, claim: Claim, opening: 
     """The declaration, from `opening`: the claim's statement on the opening judgment's
     day (interest runs to that day and stops). An invoice due after the opening is a sum
     to fall due (à échoir); a disputed or prescribed one is left out, as in any letter,
-    and so is one issued after the opening.
+    and so is one whose debt arose after the opening (arose_before).
 
     Raises
     ------
     DomainValidationError
         Nothing is owed on the opening day.
     """
-    # An invoice issued after the opening is a post-opening claim (L622-17): not declared.
+    # A debt that arose after the opening is a post-opening claim (L622-17): not declared.
+    before = {inv.number for inv in claim.invoices
+              if arose_before(inv, proceedings.opened_on)}
     claimed = [inv for inv in opening.invoices
-               if inv.outstanding > ZERO and not inv.prescribed
-               and inv.issue_date <= proceedings.opened_on
+               if inv.outstanding > ZERO and not inv.prescribed and inv.number in before
                and inv.number not in claim.disputed_invoices]
     if not claimed:
         raise DomainValidationError("kind", "nothing was owed on the opening day: nothing "
