@@ -566,3 +566,25 @@ def test_a_passed_declaration_deadline_warns_with_the_relief_day(client, tenant,
     assert "2026-04-12" in warning() and "until 2026-08-12 (C. com. L622-26)" in warning()
     clock.advance(timedelta(days=120))  # 17 August
     assert "until 2026-08-12, also passed" in warning()
+
+
+def test_a_later_debt_in_a_held_claim_is_named(client, tenant, business):
+    made = client.post("/v1/claims", headers=tenant.headers, json={
+        "debtor_id": business["id"], "currency": "EUR", "invoices": [
+            {"number": "M-1", "issue_date": "2026-01-05", "due_date": "2026-01-20",
+             "amount": "500.00"},
+            {"number": "M-2", "issue_date": "2026-02-03", "due_date": "2026-03-05",
+             "amount": "300.00"}]})
+    assert made.status_code == 201, made.text
+    recorded = client.put(f"/v1/debtors/{business['id']}/collective-proceedings", json={
+        "kind": "redressement_judiciaire", "opened_on": "2026-02-01",
+        "court": "Tribunal des activités économiques de Lyon",
+        "bodacc_published_on": "2026-02-12"}, headers=tenant.headers)
+    assert recorded.status_code == 200, recorded.text
+    read = client.get(f"/v1/claims/{made.json()['id']}", headers=tenant.headers).json()
+    assert read["hold"]["reason"] == "insolvency"
+    assert [(w["code"], w["subject"]) for w in read["warnings"]
+            if w["code"] == "post_opening_debt"] == [("post_opening_debt", "M-2")]
+    body = statement(client, tenant, made.json()["id"], "2026-03-10")
+    m2 = next(i for i in body["invoices"] if i["number"] == "M-2")
+    assert m2["indemnity"]["amount"] == "40.00"  # due at its date (L622-17): late, its 40 EUR

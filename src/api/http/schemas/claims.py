@@ -122,9 +122,26 @@ def claim_warnings(claim: Claim, today: date | None) -> list[WarningOut]:
 
 
 def _proceedings_warnings(claim: Claim, today: date) -> list[WarningOut]:
-    proceedings, deadline = claim.proceedings, claim.declaration_deadline
+    proceedings = claim.proceedings
     if proceedings is None:
         return []
+    from domain.debtors.proceedings import arose_before
+
+    # The hold covers the whole claim: a later debt in it waits with the rest, though it
+    # is the debtor's to pay at its due date (L622-17); its own claim would be chased.
+    later = [inv.number for inv in claim.invoices
+             if not arose_before(inv, proceedings.opened_on)]
+    return [*(WarningOut(
+        code="post_opening_debt", subject=number,
+        message=(f"invoice {number} arose after the opening of {proceedings.opened_on}: it "
+                 "is not declared and bears its interest (C. com. L622-17); held with this "
+                 "claim, it is chased once it is a claim of its own"))
+        for number in later), *_declaration_warnings(claim, today)]
+
+
+def _declaration_warnings(claim: Claim, today: date) -> list[WarningOut]:
+    proceedings, deadline = claim.proceedings, claim.declaration_deadline
+    assert proceedings is not None
     if deadline is None:
         return [WarningOut(
             code="declaration_deadline_unknown", subject=None,
