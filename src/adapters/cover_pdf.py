@@ -37,21 +37,22 @@ _BOLD = (
     333, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556, 278, 889, 611, 611,
     611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584)
 _OTHER = {"—": 1000, "–": 556, "’": 222, "‘": 222, "“": 333, "”": 333, "€": 556,
-          "«": 556, "»": 556, "°": 400, "…": 1000, "•": 350, "×": 584, "\u00a0": 278}
+          "«": 556, "»": 556, "°": 400, "…": 1000, "•": 350, "×": 584, "\u00a0": 278,
+          "œ": 944, "Œ": 1000, "æ": 889, "Æ": 1000, "ß": 611}
 # French typography's narrow no-break space has no WinAnsi code: the no-break space.
 _SPACES = str.maketrans({"\u202f": "\u00a0", "\u2009": " "})
 
 
-def _width(text: str, size: float, bold: bool) -> float:
+def _char_width(char: str, bold: bool) -> int:
+    if char in _OTHER:
+        return _OTHER[char]
+    base = unicodedata.normalize("NFD", char)[0]
     table = _BOLD if bold else _REGULAR
-    total = 0
-    for char in text:
-        if char in _OTHER:
-            total += _OTHER[char]
-            continue
-        base = unicodedata.normalize("NFD", char)[0]
-        total += table[ord(base) - 32] if 32 <= ord(base) <= 126 else 556
-    return total * size / 1000
+    return table[ord(base) - 32] if 32 <= ord(base) <= 126 else 1000  # never too narrow
+
+
+def _width(text: str, size: float, bold: bool) -> float:
+    return sum(_char_width(c, bold) for c in text) * size / 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,8 @@ _ITEM = _Style(10, False, 0, 12)
 
 
 def _blocks(markdown: str) -> Iterator[tuple[_Style, str]]:
-    for line in markdown.translate(_SPACES).splitlines():
+    # Composed accents (é, not e + ◌́): the WinAnsi fonts have the letters, not the marks.
+    for line in unicodedata.normalize("NFC", markdown).translate(_SPACES).splitlines():
         if line.startswith("## "):
             yield _H2, line[3:]
         elif line.startswith("# "):
@@ -97,10 +99,14 @@ def _wrap(text: str, style: _Style) -> list[str]:
             lines.append(current)
         current = word
         while _width(current, style.size, style.bold) > _WIDTH - style.indent:
-            cut = len(current)
-            while cut > 1 and _width(current[:cut], style.size, style.bold) > \
-                    _WIDTH - style.indent:
-                cut -= 1
+            # One pass: as many characters as fit, at least one.
+            room_units = (_WIDTH - style.indent) * 1000 / style.size
+            cut, used = 0, 0
+            for char in current:
+                used += _char_width(char, style.bold)
+                if used > room_units and cut:
+                    break
+                cut += 1
             lines.append(current[:cut])
             current = current[cut:]
     lines.append(current)

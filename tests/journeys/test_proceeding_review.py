@@ -205,3 +205,154 @@ def test_an_order_served_in_person_is_opposed_only_within_the_month(
     assert next(d for d in view.deadlines if d.what == "opposition").status is Status.MISSED
     with pytest.raises(ActionNotAllowed):
         event(world, caller, claim_id, "opposed", date(2026, 8, 18))
+
+
+def _claim_of(world: FakeWorld, caller: Caller, number: str, issued: date, due: date,
+              amount: str = "6000.00") -> str:
+    from domain.debtors.model import ContactKind, DebtorKind, PostalAddress
+
+    debtor = services.create_debtor(services.DebtorDraft(
+        kind=DebtorKind.BUSINESS, name="Garage Petit SARL", country="FR",
+        contact_points=[services.ContactPointDraft(
+            ContactKind.POSTAL_ADDRESS, address=PostalAddress(
+                "Garage Petit SARL", ("3 rue Neuve",), "69001", "Lyon", "FR"))]),
+        caller, world.ports)
+    claim, _ = services.create_claim(services.ClaimDraft(
+        debtor_id=debtor.id, currency="EUR", invoices=[services.InvoiceDraft(
+            number, issued, due, amount)]), caller, world.ports)
+    return claim.id
+
+
+def test_a_judgment_of_2019_is_recorded_and_read_with_that_year_s_last_resort(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = _claim_of(world, caller, "H-1", date(2019, 1, 15), date(2019, 2, 14))
+    on(world, date(2026, 7, 1))
+    start_judicial(world, caller, claim_id, JudicialRoute.REFERE_PROVISION)
+    event(world, caller, claim_id, "summons_served", date(2019, 5, 1), court=LYON)
+    event(world, caller, claim_id, "hearing_set", date(2019, 5, 2), hearing_on=date(2019, 5, 9))
+    view = event(world, caller, claim_id, "judgment", date(2019, 5, 10), amount="6000.00")
+    # 6,000 is above 2019's 4,000 EUR last resort: appealable (its own parameter row).
+    assert "appealed" in view.allowed_events
+    assert jps.get_judicial(claim_id, caller, world.ports).proceeding.state == "judgment"
+
+
+def test_ending_the_individual_action_leaves_the_task_to_declare(
+        world: FakeWorld, caller: Caller) -> None:
+    from domain.escalation.tasks import Task
+
+    claim_id = open_claim(world, caller)
+    on(world, date(2026, 7, 1))
+    start_judicial(world, caller, claim_id, JudicialRoute.INJONCTION_DE_PAYER)
+    event(world, caller, claim_id, "filed", date(2026, 7, 1))
+    claim = services.get_claim(claim_id, caller, world.ports)
+    on(world, date(2026, 7, 8))
+    record_proceedings(claim.debtor_id, ProceedingsDraft(
+        "redressement_judiciaire", date(2026, 7, 6), "TAE de Lyon", date(2026, 7, 8)),
+        caller, world.ports)
+    from datetime import UTC, datetime
+
+    with world.ports.unit_of_work() as uow:  # as the insolvency watch opens it
+        uow.tasks.add_task(Task(
+            id="tsk_declare", creditor_id=caller.creditor_id, claim_id=claim_id,
+            debtor_id=claim.debtor_id, kind=TaskKind.DECLARE_CLAIM, status=TaskStatus.OPEN,
+            created_at=datetime(2026, 7, 8, tzinfo=UTC),
+            due_at=datetime(2026, 9, 8, 7, tzinfo=UTC), title="Declare the claim"))
+        uow.commit()
+    with pytest.raises(DomainValidationError) as early:
+        event(world, caller, claim_id, "stayed", date(2026, 7, 5))
+    assert field_of(early) == ("occurred_on", "before_opening")
+    with pytest.raises(ActionNotAllowed) as barred:  # L622-21 I: no action either
+        event(world, caller, claim_id, "order_granted", date(2026, 7, 9), amount="2400.00")
+    assert "stayed" in barred.value.allowed and "order_granted" not in barred.value.allowed
+    event(world, caller, claim_id, "stayed", date(2026, 7, 9))
+    declare = next(t for t in tasks(world, caller, claim_id) if t.id == "tsk_declare")
+    assert isinstance(declare, Task) and declare.status is TaskStatus.OPEN
+
+
+def test_a_claim_written_off_then_reopened_gets_its_proceeding_s_tasks_back(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = open_claim(world, caller)
+    on(world, date(2026, 7, 1))
+    start_judicial(world, caller, claim_id, JudicialRoute.INJONCTION_DE_PAYER)
+    event(world, caller, claim_id, "filed", date(2026, 7, 1))
+    event(world, caller, claim_id, "order_granted", date(2026, 7, 10), amount="2400.00")
+    services.apply_action(claim_id, services.ActionRequest("write_off", reason="lost hope"),
+                          caller, world.ports)
+    serve = next(t for t in tasks(world, caller, claim_id) if t.kind is TaskKind.SERVE_ORDER)
+    assert serve.status is TaskStatus.SKIPPED
+    with pytest.raises(ActionNotAllowed):  # closed: nothing that opens the next act
+        event(world, caller, claim_id, "served", date(2026, 7, 14))
+    services.apply_action(claim_id, services.ActionRequest("reopen", reason="debtor found"),
+                          caller, world.ports)
+    serve = next(t for t in tasks(world, caller, claim_id) if t.kind is TaskKind.SERVE_ORDER)
+    assert (serve.status, serve.note) == (TaskStatus.OPEN, None)
+
+
+def test_an_appeal_opens_no_second_enforcement_task_and_an_arret_replaces_the_old_ones(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = _claim_of(world, caller, "A-1", date(2026, 2, 14), date(2026, 3, 16))
+    on(world, date(2026, 7, 1))
+    start_judicial(world, caller, claim_id, JudicialRoute.REFERE_PROVISION)
+    event(world, caller, claim_id, "summons_served", date(2026, 7, 1), court=LYON)
+    event(world, caller, claim_id, "hearing_set", date(2026, 7, 2), hearing_on=date(2026, 7, 9))
+    event(world, caller, claim_id, "judgment", date(2026, 7, 9), amount="6000.00")
+    event(world, caller, claim_id, "judgment_served", date(2026, 7, 13))
+    event(world, caller, claim_id, "appealed", date(2026, 7, 20), appellant="debtor")
+
+    def open_of(kind: TaskKind) -> int:
+        return sum(1 for t in tasks(world, caller, claim_id)
+                   if t.kind is kind and t.status is TaskStatus.OPEN)
+
+    assert open_of(TaskKind.INSTRUCT_ENFORCEMENT) == 1
+    event(world, caller, claim_id, "appeal_decided", date(2026, 12, 1), amount="4000.00")
+    assert (open_of(TaskKind.INSTRUCT_ENFORCEMENT), open_of(TaskKind.SERVE_JUDGMENT)) == (0, 1)
+
+
+def test_a_referee_appeal_gives_the_appellant_a_month_for_its_conclusions(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = _claim_of(world, caller, "R-1", date(2026, 2, 14), date(2026, 3, 16))
+    on(world, date(2026, 7, 1))
+    start_judicial(world, caller, claim_id, JudicialRoute.REFERE_PROVISION)
+    event(world, caller, claim_id, "summons_served", date(2026, 7, 1), court=LYON)
+    event(world, caller, claim_id, "hearing_set", date(2026, 7, 2), hearing_on=date(2026, 7, 9))
+    event(world, caller, claim_id, "rejected", date(2026, 7, 9))
+    event(world, caller, claim_id, "appealed", date(2026, 7, 15), appellant="creditor")
+    # The short procedure (CPC 905-2): a month, to Saturday 15 August (a holiday too),
+    # so Monday 17 August.
+    lawyer = next(t for t in tasks(world, caller, claim_id)
+                  if t.kind is TaskKind.INSTRUCT_LAWYER)
+    assert lawyer.due_at.date() == date(2026, 8, 17)
+
+
+def test_a_late_opposition_from_abroad_has_its_distance_months_too(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = open_claim(world, caller)
+    on(world, date(2026, 7, 1))
+    start_judicial(world, caller, claim_id, JudicialRoute.INJONCTION_DE_PAYER)
+    with world.ports.unit_of_work() as uow:  # the debtor lives in Berlin
+        p = uow.proceedings.current_proceeding(caller.creditor_id, claim_id)
+        assert p is not None
+        uow.proceedings.save_proceeding(
+            replace_residence(p, Residence.ABROAD), p.version)
+        uow.commit()
+    event(world, caller, claim_id, "filed", date(2026, 7, 1))
+    event(world, caller, claim_id, "order_granted", date(2026, 7, 10), amount="2400.00")
+    event(world, caller, claim_id, "served", date(2026, 7, 14), in_person=False)
+    event(world, caller, claim_id, "enforceable", date(2026, 10, 15))  # 1 + 2 months
+    view = event(world, caller, claim_id, "enforcement_step", date(2026, 10, 19), step="saisie")
+    late = next(d for d in view.deadlines if d.what == "late_opposition")
+    assert late.due == date(2027, 1, 19)  # a month + two for a debtor abroad (CPC 643)
+
+
+def replace_residence(p: object, residence: Residence) -> object:
+    from dataclasses import replace
+
+    return replace(p, debtor_residence=residence, version=p.version + 1)  # type: ignore[attr-defined,type-var]
+
+
+def test_a_postal_code_in_other_digits_is_refused() -> None:
+    from domain.judicial.proceedings import court_of
+
+    with pytest.raises(DomainValidationError) as wide:
+        court_of("Tribunal judiciaire de Strasbourg", "TJ", postal_code="６７０００")
+    assert field_of(wide) == ("court.postal_code", "invalid")

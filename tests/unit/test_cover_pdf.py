@@ -72,3 +72,20 @@ def test_a_word_longer_than_a_line_is_cut_not_lost() -> None:
 def test_a_character_the_standard_fonts_lack_prints_as_a_question_mark() -> None:
     assert "≤ 5 000" not in text(cover_pdf.render("montant ≤ 5 000", "f"))
     assert "? 5 000" in text(cover_pdf.render("montant ≤ 5 000", "f"))
+
+
+def test_decomposed_accents_and_wide_letters_print_and_fit() -> None:
+    decomposed = "cre\u0301ance"  # e + combining acute
+    assert "créance" in text(cover_pdf.render(decomposed, "f"))
+    # A line of œ is measured as wide as it is: it wraps instead of running off the page.
+    lines = cover_pdf._wrap("œ" * 200, cover_pdf._BODY)
+    assert len(lines) > 1 and all(cover_pdf._width(line, 10, False) <= cover_pdf._WIDTH
+                                  for line in lines)
+
+
+def test_a_very_long_word_is_cut_into_full_lines() -> None:
+    word = "x" * 20_000
+    lines = cover_pdf._wrap(word, cover_pdf._BODY)
+    assert "".join(lines) == word
+    assert len({len(line) for line in lines[:-1]}) == 1  # every line but the last is full
+    assert len(lines) == -(-20_000 // len(lines[0]))

@@ -25,6 +25,7 @@ from typing import Any
 from domain.amounts.account import ClaimAccount
 from domain.amounts.ledger import Statement
 from domain.claims.judicial import JudicialRoute
+from domain.claims.lifecycle import effective_phase
 from domain.claims.model import Claim, ClaimEvent
 from domain.creditors.model import Creditor
 from domain.debtors.model import ContactKind, ContactPoint, Debtor, DebtorKind
@@ -432,7 +433,8 @@ def cover_note(data: DossierInput, pieces: Sequence[Exhibit], paths: Sequence[st
            f"- Total exigible : {money(total['total'], cur, Language.FR)}",
            f"- Principal non encore échu : {money(total['not_yet_due'], cur, Language.FR)}",
            f"- Paiements reçus : {len(st.payments)} (imputation : 04-statement.json)", "",
-           f"Phase : {claim.phase.value}. Factures : {len(claim.invoices)}. "
+           f"Phase : {effective_phase(claim, data.made_on).value}. "
+           f"Factures : {len(claim.invoices)}. "
            f"Lettres envoyées : {len(sent_letters(data.letters))}.", ""]
     if request is not None:
         out += ["## Injonction de payer", "",

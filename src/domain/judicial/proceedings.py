@@ -12,6 +12,7 @@ Pure: no I/O. The use cases are in domain.services.judicial_proceedings.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -281,20 +282,29 @@ def appealable_now(p: Proceeding, params: ParameterTable) -> bool:
     if p.state is not State.REJECTED and p.judgment_on is None:
         return False  # enforceable without a judgment: an unopposed order
     on = p.judgment_served_on or p.judgment_on or p.last_event_on or p.started_at.date()
-    return p.amount_claimed > params.at("appeal.last_resort_up_to", on).value
+    ceiling = params.get("appeal.last_resort_up_to", on)
+    # A day the data does not cover offers no appeal rather than failing the read.
+    return ceiling is not None and p.amount_claimed > ceiling.value
 
 
 def proceeding_events(p: Proceeding, params: ParameterTable, *,
-                      stayable: bool = False) -> list[str]:
+                      stayable: bool = False, today: date | None = None) -> list[str]:
     """What the proceeding takes now: its state's events (allowed_events), the appeal's
     where they apply (appealable_now; the arrêt once appealed), and `stayed` when the
-    debtor is under collective proceedings (`stayable`: the claim says so)."""
+    debtor is under collective proceedings (`stayable`: the claim says so); never an event
+    the rules would refuse whatever its day (a late opposition past its last day on
+    `today`, a lapse for want of a lawyer none is needed for)."""
     moves = allowed_events(p.route, p.state)
     if p.state in TERMINAL:
         return moves
-    if EventType.OPPOSED.value in moves and p.state in (State.ENFORCEABLE, State.ENFORCEMENT) \
-            and not late_opposition_open(p):
-        moves.remove(EventType.OPPOSED.value)
+    if EventType.OPPOSED.value in moves and p.state in (State.ENFORCEABLE, State.ENFORCEMENT):
+        late = late_opposition_deadline(p, params) if late_opposition_open(p) else None
+        if not late_opposition_open(p) or (late is not None and today is not None
+                                           and today > late.last_day):
+            moves.remove(EventType.OPPOSED.value)
+    if p.state is State.OPPOSED and EventType.LAPSED.value in moves \
+            and _lawyer_deadline(p, params) is None:
+        moves.remove(EventType.LAPSED.value)
     if stayable and p.route is not JudicialRoute.DECLARATION_OF_CLAIM:
         moves.insert(-2, EventType.STAYED.value)
     if appealable_now(p, params):
@@ -336,6 +346,9 @@ class Court:
     postal_code: str | None = None
 
 
+_POSTAL_CODE = re.compile(r"[0-9]{5}", re.ASCII)
+
+
 def court_of(name: str, kind: str | None = None, seat: Residence | None = None,
              postal_code: str | None = None) -> Court:
     """A court as recorded: a French postal code tells where it sits (its seat when not
@@ -348,7 +361,7 @@ def court_of(name: str, kind: str | None = None, seat: Residence | None = None,
     if kind == "FOREIGN":
         raise _field("court.postal_code", "a foreign court has no French postal code",
                      "unexpected")
-    if len(code) != 5 or not code.isdigit():
+    if not _POSTAL_CODE.fullmatch(code):
         raise _field("court.postal_code", "a French postal code of 5 digits, e.g. 67000",
                      "invalid")
     sits = residence_of("FR", code)
@@ -918,8 +931,9 @@ def late_opposition_deadline(p: Proceeding, params: ParameterTable) -> _Rule | N
     if step is None or p.route is not JudicialRoute.INJONCTION_DE_PAYER \
             or p.served_in_person is True:
         return None
-    param = params.at("injonction_de_payer.opposition_months", step)
-    return _rule(param, _months(step, param), region=days_off_region(p))
+    # The same month as from a service, extended for distance like it (CPC 643-644).
+    return _with_distance(p, params.at("injonction_de_payer.opposition_months", step), step,
+                          params)
 
 
 def _pay_or_contest(served_on: date, params: ParameterTable,
@@ -995,11 +1009,9 @@ def _check_lapse(p: Proceeding, day: date, params: ParameterTable) -> None:
         rule = _service_deadline(p.order_on, params,  # non avenue, CPC 1411
                                  days_off_region(p))
     elif p.state is State.OPPOSED and p.opposed_on is not None:
-        rule = _lawyer_deadline(p, params)  # extinguished, CPC 1418
-        if rule is None:
-            raise _field("type", "an opposition that needs no lawyer (the amount, or the "
-                         "juge des contentieux de la protection) does not lapse for want "
-                         "of one (CPC 1418): withdraw to give it up", "no_lapse")
+        # extinguished, CPC 1418; without a lawyer required there is no lapse to record
+        # (proceeding_events does not offer it)
+        rule = _lawyer_deadline(p, params)
     elif p.state is State.HEARING_SET:
         rule = _placement_deadline(p, params)  # caducité, CPC 754 / 857
         if rule is not None and p.summons_placed_on is not None:
@@ -1056,7 +1068,11 @@ def deadlines(p: Proceeding, params: ParameterTable, today: date) -> list[Deadli
         assert opposition is not None
         last = opposition.last_day
         late = late_opposition_deadline(p, params)
-        status = (Status.MET if p.opposed_on is not None and p.opposed_on <= last
+        admitted_late = (p.opposed_on is not None and p.opposed_on > last and late is None
+                         and p.served_in_person is not True
+                         and p.route is JudicialRoute.INJONCTION_DE_PAYER)
+        status = (Status.MET if p.opposed_on is not None and (p.opposed_on <= last
+                                                             or admitted_late)
                   else Status.MOOT if late is not None  # superseded by the late period
                   # Not served in person: the month passed does not close it (CPC 1416).
                   else Status.OPEN if (p.opposed_on is None and today > last
@@ -1155,7 +1171,10 @@ def appeal_task(p: Proceeding, params: ParameterTable) -> tuple[str, date, str] 
         param = params.at("appeal.respondent_lawyer_months", p.appealed_on)
         return ("respondent", _extended(_months(p.appealed_on, param), days_off_region(p)),
                 param.source)
-    param = params.at("appeal.appellant_conclusions_months", p.appealed_on)
+    # An ordonnance de référé is appealed by the short procedure (CPC 905): shorter.
+    param = params.at("appeal.short_appellant_conclusions_months"
+                      if p.route is JudicialRoute.REFERE_PROVISION
+                      else "appeal.appellant_conclusions_months", p.appealed_on)
     return ("appellant", _extended(_months(p.appealed_on, param), days_off_region(p)),
             param.source)
 

@@ -67,9 +67,12 @@ class Change:
 
 def fall_due(claim: Claim, today: date) -> events.ClaimFellDue | None:
     """A claim opened before its due date is stored pre_due and shown as it is on the day
-    (lifecycle.effective_phase): the first write after the due date stores the phase it is
-    in, and its timeline says so before what the write does. Every write of a claim calls
-    this (a Change does, on being made)."""
+    (lifecycle.effective_phase): the first write after the due date that changes the
+    claim's state (a payment, a promise, an action, a ladder step, a letter, a proceeding's
+    event: a Change does on being made, and a manual action) stores the phase it is in,
+    and its timeline says so before what the write does. Writes that only keep the claim's
+    bookkeeping (its schedule, its debtor's collective proceedings, an e-mail's feedback)
+    leave the stored phase as it was."""
     phase = lifecycle.effective_phase(claim, today)
     if phase is claim.phase:
         return None

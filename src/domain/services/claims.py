@@ -15,6 +15,7 @@ from domain.claims.model import (
     Hold,
     HoldReason,
     Invoice,
+    Phase,
 )
 from domain.creditors.model import Creditor
 from domain.debtors.model import DebtorKind
@@ -318,13 +319,36 @@ def _apply_action(claim_id: str, request: ActionRequest, caller: Caller, ports: 
                                if request.mandate_reference else None))
         entry = timeline_entry(changed, transition, now, caller.actor)
         uow.claims.save_claim(changed, [*entries, entry], expected)
-        if request.action in ("cancel", "write_off", "transfer"):
+        if request.action in _GIVING_UP:
             _drop_judicial_tasks(uow, changed, caller, request.action)
+        elif request.action == "reopen" and changed.phase is Phase.JUDICIAL:
+            _restore_judicial_tasks(uow, changed)
         from domain.services.escalation import keep_schedule
 
         keep_schedule(uow, changed, ports)
         uow.commit()
     return changed, entry
+
+
+_GIVING_UP = ("cancel", "write_off", "transfer")
+
+
+def _restore_judicial_tasks(uow: UnitOfWork, claim: Claim) -> None:
+    """Reopened, the claim's proceeding goes on where it was: the acts its closing left
+    undone (_drop_judicial_tasks) are on the worklist again, their days unchanged."""
+    from domain.escalation.tasks import TaskStatus
+    from domain.ports.repositories import PageRequest
+    from domain.ports.tasks import TaskFilter
+    from domain.services.judicial_proceedings import JUDICIAL_TASKS
+
+    skipped = uow.tasks.list_tasks(claim.creditor_id, TaskFilter(
+        TaskStatus.SKIPPED, claim_id=claim.id), PageRequest(100)).items
+    dropped = {f"claim {action}" for action in _GIVING_UP}
+    for task in skipped:
+        if task.kind in JUDICIAL_TASKS and task.note in dropped:
+            uow.tasks.save_task(replace(
+                task, status=TaskStatus.OPEN, note=None, completed_at=None,
+                completed_by=None, version=task.version + 1), task.version)
 
 
 def _drop_judicial_tasks(uow: UnitOfWork, claim: Claim, caller: Caller, action: str) -> None:

@@ -17,9 +17,9 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from domain.claims import events
+from domain.claims import events, lifecycle
 from domain.claims.judicial import JudicialRoute
-from domain.claims.model import Claim
+from domain.claims.model import Claim, Phase
 from domain.debtors.model import ContactKind, Debtor
 from domain.escalation.tasks import Task, TaskKind, TaskStatus
 from domain.judicial import proceedings as jp
@@ -114,7 +114,7 @@ def _view(p: jp.Proceeding, claim: Claim, today: date) -> JudicialView:
     params = judicial_parameters()
     return JudicialView(p, jp.deadlines(p, params, today),
                         jp.title_enforceable_until(p, params), today, claim.currency,
-                        jp.proceeding_events(p, params,
+                        jp.proceeding_events(p, params, today=today,
                                              stayable=claim.proceedings is not None))
 
 
@@ -349,7 +349,9 @@ def _record_event(claim_id: str, draft: EventDraft, expected_version: int | None
                 in_person=draft.in_person),
                 change.today, params, claim.updated_at, caller.actor,
                 stayable=claim.proceedings is not None)
-            jp.deadlines(new, params, change.today)  # every rule it needs is in the data
+            # Every rule its view needs is in the data (checked before anything is written).
+            jp.deadlines(new, params, change.today)
+            jp.proceeding_events(new, params, today=change.today, stayable=True)
         except UnknownParameter as gap:
             day = "order_date" if draft.order_date is not None else "occurred_on"
             raise DomainValidationError(day, f"no rule in force then ({gap}): the "
@@ -381,7 +383,7 @@ def _record_event(claim_id: str, draft: EventDraft, expected_version: int | None
             interruption_void=(True if interruption_changed
                                and new.prescription_interrupted_on is None else None)))
         _apply_law(change, p, new, kind, ports)
-        _move_tasks(uow, change, new, kind, params)
+        _move_tasks(uow, change, new, kind, params, entered=new.state is not p.state)
         stage_change(uow, change, ports)
         uow.proceedings.save_proceeding(new, p.version)
         uow.commit()
@@ -399,18 +401,44 @@ def _not_before_the_claim(claim: Claim, draft: EventDraft) -> None:
                                         f"({first.isoformat()})", code="before_claim")
 
 
+# What an individual proceeding may still record from the opening of the debtor's
+# collective proceedings: its end (stayed, withdrawn, closed, lapsed), its costs and
+# documents, and money a seizure made before the opening brings in.
+_AFTER_OPENING = frozenset({
+    jp.EventType.STAYED, jp.EventType.WITHDRAWN, jp.EventType.CLOSED, jp.EventType.LAPSED,
+    jp.EventType.COST, jp.EventType.DOCUMENT, jp.EventType.COMMISSAIRE_PAYMENT})
+# A claim closed (paid, cancelled, written off, transferred) may still see its proceeding
+# ended, and its costs and documents recorded; nothing that opens the next act.
+_WHILE_CLOSED = frozenset({jp.EventType.WITHDRAWN, jp.EventType.CLOSED,
+                           jp.EventType.COST, jp.EventType.DOCUMENT})
+
+
 def _stay_of_enforcement(claim: Claim, p: jp.Proceeding, draft: EventDraft) -> None:
-    """From the opening judgment, collective proceedings stop every enforcement measure of
-    a pre-opening debt (C. com. L622-21 II); the creditor declares it instead (`stayed`
-    ends the individual proceeding, the declaration of claim may start)."""
+    """From the opening judgment, collective proceedings stop every individual action and
+    enforcement measure for a pre-opening debt (C. com. L622-21 I and II); the creditor
+    declares it instead (`stayed` ends the individual proceeding, the declaration of claim
+    may start). A closed claim takes only its proceeding's end, costs and documents."""
+    params = judicial_parameters()
+    if claim.phase is Phase.CLOSED and draft.type not in _WHILE_CLOSED:
+        raise ActionNotAllowed(
+            f"judicial event {draft.type}", lifecycle.describe_state(claim),
+            [e.value for e in _WHILE_CLOSED], "the claim is closed: reopen it to go on "
+            "with its proceeding, or record its end")
     opened = claim.proceedings
-    if (opened is not None and draft.type == jp.EventType.ENFORCEMENT_STEP
-            and draft.occurred_on >= opened.opened_on):
+    if opened is None or p.route is JudicialRoute.DECLARATION_OF_CLAIM:
+        return
+    if draft.type == jp.EventType.STAYED and draft.occurred_on < opened.opened_on:
+        raise DomainValidationError("occurred_on", f"before the opening judgment "
+                                    f"({opened.opened_on.isoformat()}) that stays it",
+                                    code="before_opening")
+    if draft.type not in _AFTER_OPENING and draft.occurred_on >= opened.opened_on:
         raise ActionNotAllowed(
             f"judicial event {draft.type}", f"judicial, {p.state.value}",
-            jp.proceeding_events(p, judicial_parameters(), stayable=True),
+            [e for e in jp.proceeding_events(p, params, stayable=True)
+             if e in _AFTER_OPENING],
             f"collective proceedings opened on {opened.opened_on.isoformat()} stop every "
-            "enforcement measure (C. com. L622-21 II): record `stayed` and declare the claim")
+            "individual action and enforcement measure (C. com. L622-21): record `stayed` "
+            "and declare the claim")
 
 
 def _earlier_interruption(uow: UnitOfWork, p: jp.Proceeding) -> date | None:
@@ -468,14 +496,21 @@ def _apply_law(change: Change, before: jp.Proceeding, p: jp.Proceeding,
 
 
 def _move_tasks(uow: UnitOfWork, change: Change, p: jp.Proceeding, kind: jp.EventType,
-                params: ParameterTable) -> None:
+                params: ParameterTable, *, entered: bool = True) -> None:
+    """`entered`: the event moved the proceeding to another state."""
     claim = change.claim
     ended = p.state in jp.TERMINAL
     done = _DONE_BY.get(kind, frozenset())
     replaced = _REPLACED_BY.get(kind, frozenset())
+    if kind is jp.EventType.APPEAL_DECIDED and entered:
+        # The arrêt replaced the title (or dismissed the demand): the old one's acts go.
+        replaced |= {TaskKind.INSTRUCT_ENFORCEMENT, TaskKind.SERVE_JUDGMENT}
     for task in uow.tasks.open_tasks_of_claim(claim.creditor_id, claim.id):
         if task.kind not in JUDICIAL_TASKS or not (task.kind in done | replaced or ended):
             continue
+        if (ended and task.kind is TaskKind.DECLARE_CLAIM and task.kind not in done
+                and p.route is not JudicialRoute.DECLARATION_OF_CLAIM):
+            continue  # the declaration is the next act, not this proceeding's (L622-24)
         status = TaskStatus.DONE if task.kind in done else TaskStatus.SKIPPED
         note = f"judicial event {kind.value}" + (
             " (replaced)" if task.kind in replaced and not ended else "")
@@ -515,8 +550,7 @@ def _move_tasks(uow: UnitOfWork, change: Change, p: jp.Proceeding, kind: jp.Even
             titled.append((TaskKind.INSTRUCT_LAWYER, due, _APPEAL_TITLES[role]))
         case _:
             pass
-    if p.state is jp.State.ENFORCEABLE and kind is not jp.EventType.COMMISSAIRE_PAYMENT \
-            and kind not in (jp.EventType.COST, jp.EventType.DOCUMENT) \
+    if p.state is jp.State.ENFORCEABLE and entered \
             and claim.proceedings is None:  # stayed by collective proceedings (L622-21 II)
         opened.append((TaskKind.INSTRUCT_ENFORCEMENT, day))
     for task_kind, due in opened:

@@ -66,6 +66,14 @@ class ParameterTable:
             raise UnknownParameter(f"no parameter {name!r}")
         raise UnknownParameter(f"no value of {name!r} is in force on {on.isoformat()}")
 
+    def get(self, name: str, on: date) -> Parameter | None:
+        """The value in force on `on`, or None where `at` would raise (a read that can
+        do without it)."""
+        try:
+            return self.at(name, on)
+        except UnknownParameter:
+            return None
+
     def history(self, name: str) -> tuple[Parameter, ...]:
         return self.by_name.get(name, ())
 
