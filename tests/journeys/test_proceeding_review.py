@@ -356,3 +356,17 @@ def test_a_postal_code_in_other_digits_is_refused() -> None:
     with pytest.raises(DomainValidationError) as wide:
         court_of("Tribunal judiciaire de Strasbourg", "TJ", postal_code="６７０００")
     assert field_of(wide) == ("court.postal_code", "invalid")
+
+
+def test_a_late_opposition_before_any_enforcement_step_is_met_not_missed(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = open_claim(world, caller)
+    on(world, date(2026, 7, 1))
+    start_judicial(world, caller, claim_id, JudicialRoute.INJONCTION_DE_PAYER)
+    event(world, caller, claim_id, "filed", date(2026, 7, 1))
+    event(world, caller, claim_id, "order_granted", date(2026, 7, 10), amount="2400.00")
+    event(world, caller, claim_id, "served", date(2026, 7, 14), in_person=False)
+    event(world, caller, claim_id, "enforceable", date(2026, 8, 17))
+    view = event(world, caller, claim_id, "opposed", date(2026, 8, 24))  # past the month
+    opposition = next(d for d in view.deadlines if d.what == "opposition")
+    assert (opposition.last_day, opposition.status) == (date(2026, 8, 14), Status.MET)
