@@ -46,7 +46,10 @@ def caller(world: FakeWorld) -> Caller:
     return Caller(services.create_creditor(CREDITOR, world.ports).id, "erp")
 
 
-def open_claim(world: FakeWorld, caller: Caller) -> str:
+def open_claim(world: FakeWorld, caller: Caller, *, number: str = "F-1",
+               amount: str = "2400.00", issued: date = date(2026, 2, 14),
+               due: date = date(2026, 3, 16)) -> str:
+    """A claim of one invoice on a new debtor in Lyon."""
     debtor = services.create_debtor(services.DebtorDraft(
         kind=DebtorKind.BUSINESS, name="Boulangerie Martin SAS", country="FR",
         contact_points=[services.ContactPointDraft(
@@ -55,7 +58,7 @@ def open_claim(world: FakeWorld, caller: Caller) -> str:
                 "FR"))]), caller, world.ports)
     claim, _ = services.create_claim(services.ClaimDraft(
         debtor_id=debtor.id, currency="EUR", invoices=[services.InvoiceDraft(
-            "F-1", date(2026, 2, 14), date(2026, 3, 16), "2400.00")]), caller, world.ports)
+            number, issued, due, amount)]), caller, world.ports)
     return claim.id
 
 
@@ -301,23 +304,15 @@ def _judged(world: FakeWorld, caller: Caller, amount: str = "6000.00",
             number: str = "F-9") -> str:
     """A claim of 6,000 EUR (above the last resort: appealable) taken to the TJ of Lyon on
     the merits, the hearing set for Monday 2 November 2026."""
-    debtor = services.create_debtor(services.DebtorDraft(
-        kind=DebtorKind.BUSINESS, name="Boulangerie Martin SAS", country="FR",
-        contact_points=[services.ContactPointDraft(
-            ContactKind.POSTAL_ADDRESS, address=PostalAddress(
-                "Boulangerie Martin SAS", ("12 rue de la République",), "69002", "Lyon",
-                "FR"))]), caller, world.ports)
-    claim, _ = services.create_claim(services.ClaimDraft(
-        debtor_id=debtor.id, currency="EUR", invoices=[services.InvoiceDraft(
-            number, date(2026, 2, 14), date(2026, 3, 16), amount)]), caller, world.ports)
+    claim_id = open_claim(world, caller, number=number, amount=amount)
     on(world, date(2026, 9, 1))
-    start_judicial(world, caller, claim.id, JudicialRoute.ASSIGNATION_AU_FOND)
-    event(world, caller, claim.id, "summons_served", date(2026, 9, 1),
+    start_judicial(world, caller, claim_id, JudicialRoute.ASSIGNATION_AU_FOND)
+    event(world, caller, claim_id, "summons_served", date(2026, 9, 1),
           court=Court("Tribunal judiciaire de Lyon", "TJ", Residence.METROPOLITAN))
-    event(world, caller, claim.id, "hearing_set", date(2026, 9, 2),
+    event(world, caller, claim_id, "hearing_set", date(2026, 9, 2),
           hearing_on=date(2026, 11, 2))
-    event(world, caller, claim.id, "summons_placed", date(2026, 10, 5))
-    return claim.id
+    event(world, caller, claim_id, "summons_placed", date(2026, 10, 5))
+    return claim_id
 
 
 def judgment_of(world: FakeWorld, caller: Caller, claim_id: str) -> object:

@@ -11,30 +11,40 @@ import pytest
 from domain import services
 from domain.claims.judicial import JudicialRoute
 from domain.escalation.tasks import TaskKind, TaskStatus
-from domain.judicial.proceedings import Court, Residence, Status
+from domain.judicial.proceedings import Court, Proceeding, Residence, Status
 from domain.services import judicial_proceedings as jps
 from domain.services.caller import Caller
 from domain.services.proceedings import ProceedingsDraft, record_proceedings
 from domain.shared.errors import ActionNotAllowed, DomainValidationError
 from tests.fakes import FakeWorld
-from tests.journeys.test_proceeding import CREDITOR, event, on, open_claim, start_judicial, tasks
+from tests.journeys import test_proceeding as journey
+from tests.journeys.test_proceeding import event, on, open_claim, start_judicial, tasks
 
-
-@pytest.fixture
-def world() -> FakeWorld:
-    from datetime import UTC, datetime
-
-    from adapters.clock import FrozenClock
-    from tests.fakes import fake_ports
-
-    return fake_ports(FrozenClock(datetime(2026, 7, 1, 8, 0, tzinfo=UTC)))
-
-
-@pytest.fixture
-def caller(world: FakeWorld) -> Caller:
-    return Caller(services.create_creditor(CREDITOR, world.ports).id, "erp")
+# The proceeding journeys' world and creditor (a fixed clock on 1 July 2026, in Lyon).
+world = journey.world
+caller = journey.caller
 
 LYON = Court("Tribunal judiciaire de Lyon", "TJ", Residence.METROPOLITAN)
+
+
+def _order_served(world: FakeWorld, caller: Caller, *, in_person: bool | None = None) -> str:
+    """An injonction de payer filed on 1 July 2026, its order of 10 July served on the
+    14th."""
+    claim_id = open_claim(world, caller)
+    on(world, date(2026, 7, 1))
+    start_judicial(world, caller, claim_id, JudicialRoute.INJONCTION_DE_PAYER)
+    event(world, caller, claim_id, "filed", date(2026, 7, 1))
+    event(world, caller, claim_id, "order_granted", date(2026, 7, 10), amount="2400.00")
+    event(world, caller, claim_id, "served", date(2026, 7, 14), in_person=in_person)
+    return claim_id
+
+
+def _refere_heard_on_9_july(world: FakeWorld, caller: Caller, claim_id: str) -> None:
+    """A référé-provision before the TJ of Lyon: summons served on 1 July 2026, the hearing
+    set for the 9th."""
+    start_judicial(world, caller, claim_id, JudicialRoute.REFERE_PROVISION)
+    event(world, caller, claim_id, "summons_served", date(2026, 7, 1), court=LYON)
+    event(world, caller, claim_id, "hearing_set", date(2026, 7, 2), hearing_on=date(2026, 7, 9))
 
 
 def field_of(error: pytest.ExceptionInfo[DomainValidationError]) -> tuple[str, str]:
@@ -95,12 +105,7 @@ def test_a_withdrawn_fond_leaves_the_earlier_order_s_interruption(
 
 def test_collective_proceedings_stop_enforcement_and_the_action_gives_way_to_a_declaration(
         world: FakeWorld, caller: Caller) -> None:
-    claim_id = open_claim(world, caller)
-    on(world, date(2026, 7, 1))
-    start_judicial(world, caller, claim_id, JudicialRoute.INJONCTION_DE_PAYER)
-    event(world, caller, claim_id, "filed", date(2026, 7, 1))
-    event(world, caller, claim_id, "order_granted", date(2026, 7, 10), amount="2400.00")
-    event(world, caller, claim_id, "served", date(2026, 7, 14))
+    claim_id = _order_served(world, caller)
     view = event(world, caller, claim_id, "enforceable", date(2026, 8, 17))
     assert "stayed" not in view.allowed_events
     claim = services.get_claim(claim_id, caller, world.ports)
@@ -128,9 +133,7 @@ def test_a_claim_given_up_closes_its_proceeding_s_tasks(world: FakeWorld,
                                                          caller: Caller) -> None:
     claim_id = open_claim(world, caller)
     on(world, date(2026, 7, 1))
-    start_judicial(world, caller, claim_id, JudicialRoute.REFERE_PROVISION)
-    event(world, caller, claim_id, "summons_served", date(2026, 7, 1), court=LYON)
-    event(world, caller, claim_id, "hearing_set", date(2026, 7, 2), hearing_on=date(2026, 7, 9))
+    _refere_heard_on_9_july(world, caller, claim_id)
     assert any(t.kind is TaskKind.ATTEND_HEARING and t.status is TaskStatus.OPEN
                for t in tasks(world, caller, claim_id))
     services.apply_action(claim_id, services.ActionRequest("cancel", reason="settled aside"),
@@ -158,13 +161,8 @@ def test_a_blank_court_or_a_nameless_document_is_refused(world: FakeWorld,
 
 def test_an_order_not_served_in_person_may_be_opposed_after_enforcement(
         world: FakeWorld, caller: Caller) -> None:
-    claim_id = open_claim(world, caller)
-    on(world, date(2026, 7, 1))
-    start_judicial(world, caller, claim_id, JudicialRoute.INJONCTION_DE_PAYER)
-    event(world, caller, claim_id, "filed", date(2026, 7, 1))
-    event(world, caller, claim_id, "order_granted", date(2026, 7, 10), amount="2400.00")
     # Left at the address, not to the debtor in person (à domicile).
-    event(world, caller, claim_id, "served", date(2026, 7, 14), in_person=False)
+    claim_id = _order_served(world, caller, in_person=False)
     view = event(world, caller, claim_id, "enforceable", date(2026, 8, 17))
     # The month from service passed, but it does not close the opposition (CPC 1416 al. 2).
     opposition = next(d for d in view.deadlines if d.what == "opposition")
@@ -194,12 +192,7 @@ def test_an_order_not_served_in_person_may_be_opposed_after_enforcement(
 
 def test_an_order_served_in_person_is_opposed_only_within_the_month(
         world: FakeWorld, caller: Caller) -> None:
-    claim_id = open_claim(world, caller)
-    on(world, date(2026, 7, 1))
-    start_judicial(world, caller, claim_id, JudicialRoute.INJONCTION_DE_PAYER)
-    event(world, caller, claim_id, "filed", date(2026, 7, 1))
-    event(world, caller, claim_id, "order_granted", date(2026, 7, 10), amount="2400.00")
-    event(world, caller, claim_id, "served", date(2026, 7, 14), in_person=True)
+    claim_id = _order_served(world, caller, in_person=True)
     view = event(world, caller, claim_id, "enforceable", date(2026, 8, 17))
     assert "opposed" not in view.allowed_events
     assert next(d for d in view.deadlines if d.what == "opposition").status is Status.MISSED
@@ -209,18 +202,7 @@ def test_an_order_served_in_person_is_opposed_only_within_the_month(
 
 def _claim_of(world: FakeWorld, caller: Caller, number: str, issued: date, due: date,
               amount: str = "6000.00") -> str:
-    from domain.debtors.model import ContactKind, DebtorKind, PostalAddress
-
-    debtor = services.create_debtor(services.DebtorDraft(
-        kind=DebtorKind.BUSINESS, name="Garage Petit SARL", country="FR",
-        contact_points=[services.ContactPointDraft(
-            ContactKind.POSTAL_ADDRESS, address=PostalAddress(
-                "Garage Petit SARL", ("3 rue Neuve",), "69001", "Lyon", "FR"))]),
-        caller, world.ports)
-    claim, _ = services.create_claim(services.ClaimDraft(
-        debtor_id=debtor.id, currency="EUR", invoices=[services.InvoiceDraft(
-            number, issued, due, amount)]), caller, world.ports)
-    return claim.id
+    return open_claim(world, caller, number=number, amount=amount, issued=issued, due=due)
 
 
 def test_a_judgment_of_2019_is_recorded_and_read_with_that_year_s_last_resort(
@@ -292,9 +274,7 @@ def test_an_appeal_opens_no_second_enforcement_task_and_an_arret_replaces_the_ol
         world: FakeWorld, caller: Caller) -> None:
     claim_id = _claim_of(world, caller, "A-1", date(2026, 2, 14), date(2026, 3, 16))
     on(world, date(2026, 7, 1))
-    start_judicial(world, caller, claim_id, JudicialRoute.REFERE_PROVISION)
-    event(world, caller, claim_id, "summons_served", date(2026, 7, 1), court=LYON)
-    event(world, caller, claim_id, "hearing_set", date(2026, 7, 2), hearing_on=date(2026, 7, 9))
+    _refere_heard_on_9_july(world, caller, claim_id)
     event(world, caller, claim_id, "judgment", date(2026, 7, 9), amount="6000.00")
     event(world, caller, claim_id, "judgment_served", date(2026, 7, 13))
     event(world, caller, claim_id, "appealed", date(2026, 7, 20), appellant="debtor")
@@ -312,9 +292,7 @@ def test_a_referee_appeal_gives_the_appellant_a_month_for_its_conclusions(
         world: FakeWorld, caller: Caller) -> None:
     claim_id = _claim_of(world, caller, "R-1", date(2026, 2, 14), date(2026, 3, 16))
     on(world, date(2026, 7, 1))
-    start_judicial(world, caller, claim_id, JudicialRoute.REFERE_PROVISION)
-    event(world, caller, claim_id, "summons_served", date(2026, 7, 1), court=LYON)
-    event(world, caller, claim_id, "hearing_set", date(2026, 7, 2), hearing_on=date(2026, 7, 9))
+    _refere_heard_on_9_july(world, caller, claim_id)
     event(world, caller, claim_id, "rejected", date(2026, 7, 9))
     event(world, caller, claim_id, "appealed", date(2026, 7, 15), appellant="creditor")
     # The short procedure (CPC 905-2): a month, to Saturday 15 August (a holiday too),
@@ -344,10 +322,10 @@ def test_a_late_opposition_from_abroad_has_its_distance_months_too(
     assert late.due == date(2027, 1, 19)  # a month + two for a debtor abroad (CPC 643)
 
 
-def replace_residence(p: object, residence: Residence) -> object:
+def replace_residence(p: Proceeding, residence: Residence) -> Proceeding:
     from dataclasses import replace
 
-    return replace(p, debtor_residence=residence, version=p.version + 1)  # type: ignore[attr-defined,type-var]
+    return replace(p, debtor_residence=residence, version=p.version + 1)
 
 
 def test_a_postal_code_in_other_digits_is_refused() -> None:
@@ -360,12 +338,8 @@ def test_a_postal_code_in_other_digits_is_refused() -> None:
 
 def test_a_late_opposition_before_any_enforcement_step_is_met_not_missed(
         world: FakeWorld, caller: Caller) -> None:
-    claim_id = open_claim(world, caller)
-    on(world, date(2026, 7, 1))
-    start_judicial(world, caller, claim_id, JudicialRoute.INJONCTION_DE_PAYER)
-    event(world, caller, claim_id, "filed", date(2026, 7, 1))
-    event(world, caller, claim_id, "order_granted", date(2026, 7, 10), amount="2400.00")
-    event(world, caller, claim_id, "served", date(2026, 7, 14), in_person=False)
+    # Left at the address, not to the debtor in person (à domicile).
+    claim_id = _order_served(world, caller, in_person=False)
     event(world, caller, claim_id, "enforceable", date(2026, 8, 17))
     view = event(world, caller, claim_id, "opposed", date(2026, 8, 24))  # past the month
     opposition = next(d for d in view.deadlines if d.what == "opposition")
