@@ -344,3 +344,21 @@ def test_a_late_opposition_before_any_enforcement_step_is_met_not_missed(
     view = event(world, caller, claim_id, "opposed", date(2026, 8, 24))  # past the month
     opposition = next(d for d in view.deadlines if d.what == "opposition")
     assert (opposition.last_day, opposition.status) == (date(2026, 8, 14), Status.MET)
+
+
+def test_a_title_set_aside_on_appeal_asks_for_what_its_enforcement_collected_back(
+        world: FakeWorld, caller: Caller) -> None:
+    claim_id = _claim_of(world, caller, "B-1", date(2026, 2, 14), date(2026, 3, 16))
+    _refere_heard_on_9_july(world, caller, claim_id)
+    event(world, caller, claim_id, "judgment", date(2026, 7, 9), amount="6000.00")
+    event(world, caller, claim_id, "judgment_served", date(2026, 7, 13))
+    event(world, caller, claim_id, "appealed", date(2026, 7, 20), appellant="debtor")
+    event(world, caller, claim_id, "commissaire_payment", date(2026, 8, 3), amount="1500.00")
+    event(world, caller, claim_id, "appeal_decided", date(2026, 12, 1), amount="0.00")
+    back = next(t for t in tasks(world, caller, claim_id)
+                if t.kind is TaskKind.RETURN_COLLECTED)
+    assert back.status is TaskStatus.OPEN and "1500.00 EUR" in back.title
+    event(world, caller, claim_id, "closed", date(2026, 12, 2))  # the creditor gives up
+    back = next(t for t in tasks(world, caller, claim_id)
+                if t.kind is TaskKind.RETURN_COLLECTED)
+    assert back.status is TaskStatus.OPEN  # still owed to the debtor

@@ -34,6 +34,9 @@ class TaskKind(StrEnum):
     # the mandataire before its deadline; a company the Sirene register records as ceased.
     DECLARE_CLAIM = "declare_claim"
     PLACE_SUMMONS = "place_summons"  # the served assignation to the greffe before the hearing
+    # A title set aside on appeal: what its provisional enforcement collected goes back to
+    # the debtor (CPC 514: enforced at the creditor's risk).
+    RETURN_COLLECTED = "return_collected"
     COMPANY_CEASED = "company_ceased"
 
 
@@ -61,7 +64,7 @@ OUTCOMES: dict[TaskKind, frozenset[str]] = {
     **{kind: frozenset({"done"}) for kind in (
         TaskKind.SERVE_ORDER, TaskKind.WATCH_OPPOSITION, TaskKind.INSTRUCT_LAWYER,
         TaskKind.ATTEND_HEARING, TaskKind.SERVE_JUDGMENT, TaskKind.INSTRUCT_ENFORCEMENT,
-        TaskKind.PLACE_SUMMONS)},
+        TaskKind.PLACE_SUMMONS, TaskKind.RETURN_COLLECTED)},
     # declared: the declaration went (by the letter Relance prepared, or otherwise);
     # not_declared: the creditor chose not to (a claim too small, already paid); done: the
     # proceeding's own event closed it.

@@ -43,14 +43,14 @@ from domain.shared.errors import (
     StaleVersion,
 )
 from domain.shared.ids import new_id
-from domain.shared.money import parse_amount
+from domain.shared.money import format_amount, parse_amount
 from domain.shared.parameters import UnknownParameter
 from domain.shared.retry import run_retrying
 
 JUDICIAL_TASKS = frozenset({
     TaskKind.SERVE_ORDER, TaskKind.WATCH_OPPOSITION, TaskKind.INSTRUCT_LAWYER,
     TaskKind.ATTEND_HEARING, TaskKind.SERVE_JUDGMENT, TaskKind.INSTRUCT_ENFORCEMENT,
-    TaskKind.DECLARE_CLAIM, TaskKind.PLACE_SUMMONS})
+    TaskKind.DECLARE_CLAIM, TaskKind.PLACE_SUMMONS, TaskKind.RETURN_COLLECTED})
 
 # The tasks an event does (closed as done); a proceeding that ends closes the rest as moot.
 _DONE_BY: dict[jp.EventType, frozenset[TaskKind]] = {
@@ -89,6 +89,9 @@ _TITLES = {
     TaskKind.DECLARE_CLAIM: "Declare the claim to the mandataire by {day}",
     TaskKind.PLACE_SUMMONS: "Place the served assignation at the greffe by {day} (else it "
                             "lapses)",
+    TaskKind.RETURN_COLLECTED: "The title was set aside on appeal: return to the debtor the "
+                               "{amount} its enforcement collected, and reverse those "
+                               "payments",
 }
 
 
@@ -511,6 +514,8 @@ def _move_tasks(uow: UnitOfWork, change: Change, p: jp.Proceeding, kind: jp.Even
         if (ended and task.kind is TaskKind.DECLARE_CLAIM and task.kind not in done
                 and p.route is not JudicialRoute.DECLARATION_OF_CLAIM):
             continue  # the declaration is the next act, not this proceeding's (L622-24)
+        if ended and task.kind is TaskKind.RETURN_COLLECTED:
+            continue  # owed to the debtor whatever becomes of the proceeding
         status = TaskStatus.DONE if task.kind in done else TaskStatus.SKIPPED
         note = f"judicial event {kind.value}" + (
             " (replaced)" if task.kind in replaced and not ended else "")
@@ -543,6 +548,15 @@ def _move_tasks(uow: UnitOfWork, change: Change, p: jp.Proceeding, kind: jp.Even
             opened.append((TaskKind.SERVE_JUDGMENT, day))
         case jp.EventType.APPEAL_DECIDED if p.state is jp.State.JUDGMENT:
             opened.append((TaskKind.SERVE_JUDGMENT, day))  # the arrêt, now the title
+        case jp.EventType.APPEAL_DECIDED if p.state is jp.State.REJECTED and any(
+                ev.type is jp.EventType.COMMISSAIRE_PAYMENT for ev in p.events):
+            # Collected under a title that no longer stands (CPC 514, C. civ. 1302).
+            collected = sum((Decimal(ev.details["amount"]) for ev in p.events
+                             if ev.type is jp.EventType.COMMISSAIRE_PAYMENT), Decimal(0))
+            titled.append((TaskKind.RETURN_COLLECTED, day, _TITLES[
+                TaskKind.RETURN_COLLECTED].replace(
+                    "{amount}", format_amount(collected, claim.currency) + " "
+                    + claim.currency)))
         case jp.EventType.APPEALED:
             found = jp.appeal_task(p, params)
             assert found is not None

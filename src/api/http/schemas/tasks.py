@@ -24,13 +24,15 @@ TaskKindName = Annotated[
     Literal["call", "visit", "approval", "judicial_assessment", "verify_contact",
             "check_pass_back", "serve_order", "watch_opposition", "instruct_lawyer",
             "attend_hearing", "serve_judgment", "instruct_enforcement", "declare_claim",
-            "company_ceased", "place_summons"],
+            "company_ceased", "place_summons", "return_collected"],
     Meta(description="`approval`: a ladder step a person approves before it runs; "
                      "`verify_contact`: a channel had no valid contact point, or failed; "
                      "`check_pass_back`: a payment a mandate's recipient collected is due "
                      "to you by then (CPCE R124-6); `declare_claim`: declare the claim to "
                      "the mandataire judiciaire before the deadline; `company_ceased`: Sirene "
-                     "records the debtor as ceased; the others: a judicial proceeding's next "
+                     "records the debtor as ceased; `return_collected`: the title was set "
+                     "aside on appeal, give back what its enforcement collected; the "
+                     "others: a judicial proceeding's next "
                      "act, opened and closed by its events (POST …/judicial/events)")]
 TaskStatusName = Literal["open", "done", "skipped"]
 TaskId = Annotated[str, Meta(min_length=1, max_length=64)]
