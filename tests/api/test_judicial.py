@@ -244,3 +244,46 @@ def test_a_service_not_in_person_keeps_the_opposition_open_once_enforceable(
     body = enforceable.json()
     assert "opposed" in body["allowed_events"]
     assert next(d for d in body["deadlines"] if d["what"] == "opposition")["status"] == "open"
+
+
+def test_collective_proceedings_stay_the_action_and_the_claim_is_declared_instead(
+        client: Any, tenant: Any, claim: dict[str, Any]) -> None:
+    for body in ({"type": "filed", "occurred_on": "2026-03-02"},
+                 {"type": "order_granted", "occurred_on": "2026-03-04", "amount": "1200.00"},
+                 {"type": "served", "occurred_on": "2026-03-05", "in_person": True}):
+        assert post(client, tenant, claim, body).status_code == 200
+    opened = client.put(f"/v1/debtors/{claim['debtor_id']}/collective-proceedings", json={
+        "kind": "redressement_judiciaire", "opened_on": "2026-03-06",
+        "court": "Tribunal des activités économiques de Lyon",
+        "bodacc_published_on": "2026-03-09"}, headers=tenant.headers)
+    assert opened.status_code == 200, opened.text
+    read = client.get(url(claim), headers=tenant.headers).json()
+    assert "stayed" in read["allowed_events"]
+    barred = assert_problem(post(client, tenant, claim, {"type": "opposed",
+                                                          "occurred_on": "2026-03-09"}), 409)
+    assert "stayed" in barred["allowed_actions"] and "L622-21" in barred["detail"]
+    assert_problem(post(client, tenant, claim, {"type": "stayed", "occurred_on": "2026-03-05"}),
+                   422, "occurred_on")
+    stayed = post(client, tenant, claim, {"type": "stayed", "occurred_on": "2026-03-10"})
+    assert stayed.status_code == 200, stayed.text
+    assert (stayed.json()["state"], stayed.json()["prescription_interrupted_on"]) == (
+        "stayed", "2026-03-05")
+    declared = client.post(f"/v1/claims/{claim['id']}/actions/start_judicial",
+                           json={"route": "declaration_of_claim"}, headers=tenant.headers)
+    assert declared.status_code == 200, declared.text
+    assert client.get(url(claim), headers=tenant.headers).json()["route"] == (
+        "declaration_of_claim")
+
+
+def test_a_cancelled_claim_takes_only_its_proceeding_s_end(
+        client: Any, tenant: Any, claim: dict[str, Any]) -> None:
+    assert post(client, tenant, claim, {"type": "filed", "occurred_on": "2026-03-02"}
+                ).status_code == 200
+    cancelled = client.post(f"/v1/claims/{claim['id']}/actions/cancel",
+                            json={"reason": "settled aside"}, headers=tenant.headers)
+    assert cancelled.status_code == 200, cancelled.text
+    refused = assert_problem(post(client, tenant, claim, {
+        "type": "order_granted", "occurred_on": "2026-03-05", "amount": "1200.00"}), 409)
+    assert sorted(refused["allowed_actions"]) == ["closed", "cost", "document", "withdrawn"]
+    assert post(client, tenant, claim, {"type": "withdrawn", "occurred_on": "2026-03-06"}
+                ).status_code == 200

@@ -325,7 +325,6 @@ def apply_manual(claim: Claim, action: str, now: datetime, reason: str | None = 
         if route is None:
             raise ValueError("start_judicial names its route")
         ensure_route_allowed(claim, route, today)
-        claim.phase = effective_phase(claim, today)  # the state it leaves, as it is today
     before = describe_state(claim)
     match action:
         case "hold":

@@ -78,6 +78,11 @@ def arose_before(invoice: InvoiceDates, opened_on: date) -> bool:
     return invoice.issue_date <= opened_on
 
 
+def any_arose_before(invoices: Iterable[InvoiceDates], opened_on: date) -> bool:
+    """Whether proceedings opened on `opened_on` catch a claim of these invoices."""
+    return any(arose_before(invoice, opened_on) for invoice in invoices)
+
+
 class ProceedingsKind(StrEnum):
     SAUVEGARDE = "sauvegarde"  # C. com. L620-1
     REDRESSEMENT = "redressement_judiciaire"  # L631-1
@@ -102,7 +107,7 @@ class CollectiveProceedings:
         """Whether a claim is caught by these proceedings: one of its invoices is a debt
         that arose before the opening (arose_before). A claim of later debts only is left
         alone: it is chased as any other."""
-        return any(arose_before(invoice, self.opened_on) for invoice in invoices)
+        return any_arose_before(invoices, self.opened_on)
 
     def declaration_deadline(self, *, creditor_abroad: bool = False) -> date | None:
         """The last day to declare the claim to the mandataire (R622-24), or None while the

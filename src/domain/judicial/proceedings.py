@@ -298,7 +298,7 @@ def proceeding_events(p: Proceeding, params: ParameterTable, *,
     if p.state in TERMINAL:
         return moves
     if EventType.OPPOSED.value in moves and p.state in (State.ENFORCEABLE, State.ENFORCEMENT):
-        late = late_opposition_deadline(p, params) if late_opposition_open(p) else None
+        late = late_opposition_deadline(p, params)
         if not late_opposition_open(p) or (late is not None and today is not None
                                            and today > late.last_day):
             moves.remove(EventType.OPPOSED.value)

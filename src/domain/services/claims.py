@@ -319,51 +319,15 @@ def _apply_action(claim_id: str, request: ActionRequest, caller: Caller, ports: 
                                if request.mandate_reference else None))
         entry = timeline_entry(changed, transition, now, caller.actor)
         uow.claims.save_claim(changed, [*entries, entry], expected)
-        if request.action in _GIVING_UP:
-            _drop_judicial_tasks(uow, changed, caller, request.action)
-        elif request.action == "reopen" and changed.phase is Phase.JUDICIAL:
-            _restore_judicial_tasks(uow, changed)
+        if changed.phase is Phase.JUDICIAL or claim.phase is Phase.JUDICIAL:
+            from domain.services.judicial_proceedings import claim_closed_or_reopened
+
+            claim_closed_or_reopened(uow, changed, request.action, caller.actor)
         from domain.services.escalation import keep_schedule
 
         keep_schedule(uow, changed, ports)
         uow.commit()
     return changed, entry
-
-
-_GIVING_UP = ("cancel", "write_off", "transfer")
-
-
-def _restore_judicial_tasks(uow: UnitOfWork, claim: Claim) -> None:
-    """Reopened, the claim's proceeding goes on where it was: the acts its closing left
-    undone (_drop_judicial_tasks) are on the worklist again, their days unchanged."""
-    from domain.escalation.tasks import TaskStatus
-    from domain.ports.repositories import PageRequest
-    from domain.ports.tasks import TaskFilter
-    from domain.services.judicial_proceedings import JUDICIAL_TASKS
-
-    skipped = uow.tasks.list_tasks(claim.creditor_id, TaskFilter(
-        TaskStatus.SKIPPED, claim_id=claim.id), PageRequest(100)).items
-    dropped = {f"claim {action}" for action in _GIVING_UP}
-    for task in skipped:
-        if task.kind in JUDICIAL_TASKS and task.note in dropped:
-            uow.tasks.save_task(replace(
-                task, status=TaskStatus.OPEN, note=None, completed_at=None,
-                completed_by=None, version=task.version + 1), task.version)
-
-
-def _drop_judicial_tasks(uow: UnitOfWork, claim: Claim, caller: Caller, action: str) -> None:
-    """A claim given up (cancelled, written off, transferred) leaves its proceeding's acts
-    undone: their tasks close as skipped, in the same write. The proceeding itself stays as
-    it was (its withdrawal is the court's to record); a reopening finds it there."""
-    from domain.escalation.tasks import TaskStatus
-    from domain.services.judicial_proceedings import JUDICIAL_TASKS
-
-    for task in uow.tasks.open_tasks_of_claim(claim.creditor_id, claim.id):
-        if task.kind in JUDICIAL_TASKS:
-            uow.tasks.save_task(replace(
-                task, status=TaskStatus.SKIPPED, note=f"claim {action}",
-                completed_at=claim.updated_at, completed_by=caller.actor,
-                version=task.version + 1), task.version)
 
 
 def _start_judicial(claim_id: str, request: ActionRequest, caller: Caller, ports: Ports,

@@ -43,7 +43,7 @@ from domain.debtors.model import Debtor
 from domain.debtors.proceedings import (
     CollectiveProceedings,
     ProceedingsKind,
-    arose_before,
+    any_arose_before,
     declaration_deadline,
     relief_deadline,
 )
@@ -249,7 +249,7 @@ def _opening(debtor: Debtor, current: CurrentProceedings, today: date, ports: Po
     kind = _KINDS[current.latest.kind]
     proceedings = debtor.collective_proceedings
     if proceedings is None:
-        if not any(arose_before(i, opened_on) for c in claims for i in c.invoices):
+        if not any(any_arose_before(c.invoices, opened_on) for c in claims):
             # Only later debts (L622-17): nothing for the watch to record or declare.
             return
         updated = record_proceedings(debtor.id, ProceedingsDraft(

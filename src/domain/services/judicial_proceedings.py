@@ -126,12 +126,14 @@ def _due_at(day: date, zone: str) -> datetime:
     return datetime.combine(day, time(9), tzinfo=ZoneInfo(zone))
 
 
-def _task(change: Change, kind: TaskKind, day: date, title: str | None = None) -> Task:
+def _task(change: Change, kind: TaskKind, day: date, title: str | None = None,
+          **fields: str) -> Task:
+    """A task due on `day`, titled by its kind's wording (or `title`) with `fields`."""
     claim = change.claim
     return Task(id=new_id("tsk"), creditor_id=claim.creditor_id, claim_id=claim.id,
                 debtor_id=claim.debtor_id, kind=kind, status=TaskStatus.OPEN,
                 created_at=claim.updated_at, due_at=_due_at(day, claim.time_zone),
-                title=(title or _TITLES[kind]).format(day=day.isoformat()))
+                title=(title or _TITLES[kind]).format(day=day.isoformat(), **fields))
 
 
 def declaration_task_id(claim_id: str, opened_on: date) -> str:
@@ -341,9 +343,9 @@ def _record_event(claim_id: str, draft: EventDraft, expected_version: int | None
         document = _document(draft, draft.occurred_on)
         filer = _filer(draft.filer)
         _not_before_the_claim(claim, draft)
-        _stay_of_enforcement(claim, p, draft)
+        _claim_allows(claim, p, draft)
         params = judicial_parameters()
-        try:
+        try:  # the event, and the view it leaves, before anything is written
             new = jp.apply_event(p, jp.EventInput(
                 type=draft.type, occurred_on=draft.occurred_on, order_date=draft.order_date,
                 amount=amount, pronounced_on=draft.pronounced_on, hearing_on=draft.hearing_on,
@@ -352,15 +354,13 @@ def _record_event(claim_id: str, draft: EventDraft, expected_version: int | None
                 in_person=draft.in_person),
                 change.today, params, claim.updated_at, caller.actor,
                 stayable=claim.proceedings is not None)
-            # Every rule its view needs is in the data (checked before anything is written).
-            jp.deadlines(new, params, change.today)
-            jp.proceeding_events(new, params, today=change.today, stayable=True)
+            new = replace(new, version=p.version + 1)
+            view = _view(new, claim, change.today)
         except UnknownParameter as gap:
             day = "order_date" if draft.order_date is not None else "occurred_on"
             raise DomainValidationError(day, f"no rule in force then ({gap}): the "
                                         "parameters begin later", code="no_rule_in_force"
                                         ) from None
-        new = replace(new, version=p.version + 1)
         kind = new.events[-1].type
         interruption_changed = new.prescription_interrupted_on != p.prescription_interrupted_on
         if new.state in jp.TERMINAL and p.state not in jp.TERMINAL:
@@ -386,11 +386,12 @@ def _record_event(claim_id: str, draft: EventDraft, expected_version: int | None
             interruption_void=(True if interruption_changed
                                and new.prescription_interrupted_on is None else None)))
         _apply_law(change, p, new, kind, ports)
-        _move_tasks(uow, change, new, kind, params, entered=new.state is not p.state)
+        _move_tasks(uow, change, new, kind, view.deadlines, params,
+                    entered=new.state is not p.state)
         stage_change(uow, change, ports)
         uow.proceedings.save_proceeding(new, p.version)
         uow.commit()
-    return _view(new, claim, change.today)
+    return view
 
 
 def _not_before_the_claim(claim: Claim, draft: EventDraft) -> None:
@@ -416,7 +417,7 @@ _WHILE_CLOSED = frozenset({jp.EventType.WITHDRAWN, jp.EventType.CLOSED,
                            jp.EventType.COST, jp.EventType.DOCUMENT})
 
 
-def _stay_of_enforcement(claim: Claim, p: jp.Proceeding, draft: EventDraft) -> None:
+def _claim_allows(claim: Claim, p: jp.Proceeding, draft: EventDraft) -> None:
     """From the opening judgment, collective proceedings stop every individual action and
     enforcement measure for a pre-opening debt (C. com. L622-21 I and II); the creditor
     declares it instead (`stayed` ends the individual proceeding, the declaration of claim
@@ -484,8 +485,8 @@ def _apply_law(change: Change, before: jp.Proceeding, p: jp.Proceeding,
         change.account.judgment = None
     elif kind is jp.EventType.APPEAL_DECIDED and p.state is jp.State.REJECTED:
         # The demand dismissed on appeal: no title is left to run interest or enforce on.
-        # What the commissaire collected under it stays recorded; its return is the
-        # creditor's to settle (restitution, not modelled).
+        # What the commissaire collected under it stays recorded until the creditor returns
+        # it and reverses those payments (the return_collected task, _move_tasks).
         change.account.judgment = None
     elif kind is jp.EventType.COMMISSAIRE_PAYMENT:
         seq = p.events[-1].seq
@@ -499,8 +500,10 @@ def _apply_law(change: Change, before: jp.Proceeding, p: jp.Proceeding,
 
 
 def _move_tasks(uow: UnitOfWork, change: Change, p: jp.Proceeding, kind: jp.EventType,
-                params: ParameterTable, *, entered: bool = True) -> None:
-    """`entered`: the event moved the proceeding to another state."""
+                deadlines: list[jp.Deadline], params: ParameterTable, *,
+                entered: bool = True) -> None:
+    """Close the tasks `kind` did or made moot, open the ones it calls for. `deadlines`:
+    the proceeding's after the event; `entered`: it moved to another state."""
     claim = change.claim
     ended = p.state in jp.TERMINAL
     done = _DONE_BY.get(kind, frozenset())
@@ -525,52 +528,82 @@ def _move_tasks(uow: UnitOfWork, change: Change, p: jp.Proceeding, kind: jp.Even
             completed_by=change.actor, version=task.version + 1), task.version)
     if ended:
         return
-    by_what = {d.what: d for d in jp.deadlines(p, params, change.today)}
-    opened: list[tuple[TaskKind, date]] = []
-    titled: list[tuple[TaskKind, date, str]] = []
+    by_what = {d.what: d for d in deadlines}
     day = p.events[-1].occurred_on
+
+    def open_task(kind: TaskKind, on: date, title: str | None = None, **fields: str) -> None:
+        uow.tasks.add_task(_task(change, kind, on, title, **fields))
+
     match kind:
         case jp.EventType.ORDER_GRANTED if "serve_order" in by_what:
-            opened.append((TaskKind.SERVE_ORDER, by_what["serve_order"].last_day))
+            open_task(TaskKind.SERVE_ORDER, by_what["serve_order"].last_day)
         case jp.EventType.SERVED if "enforce_from" in by_what:
-            opened.append((TaskKind.WATCH_OPPOSITION, by_what["enforce_from"].due))
+            open_task(TaskKind.WATCH_OPPOSITION, by_what["enforce_from"].due)
         case jp.EventType.SERVED if "non_contestation_from" in by_what:
-            opened.append((TaskKind.WATCH_OPPOSITION, by_what["non_contestation_from"].due))
+            open_task(TaskKind.WATCH_OPPOSITION, by_what["non_contestation_from"].due)
         case jp.EventType.OPPOSED if "instruct_lawyer" in by_what:
-            opened.append((TaskKind.INSTRUCT_LAWYER, by_what["instruct_lawyer"].last_day))
+            open_task(TaskKind.INSTRUCT_LAWYER, by_what["instruct_lawyer"].last_day)
         case jp.EventType.HEARING_SET:
             assert p.hearing_on is not None
-            opened.append((TaskKind.ATTEND_HEARING, p.hearing_on))
+            open_task(TaskKind.ATTEND_HEARING, p.hearing_on)
             place = by_what.get("place_summons")
             if place is not None and place.status is jp.Status.OPEN:
-                opened.append((TaskKind.PLACE_SUMMONS, place.last_day))
+                open_task(TaskKind.PLACE_SUMMONS, place.last_day)
         case jp.EventType.JUDGMENT:
-            opened.append((TaskKind.SERVE_JUDGMENT, day))
+            open_task(TaskKind.SERVE_JUDGMENT, day)
         case jp.EventType.APPEAL_DECIDED if p.state is jp.State.JUDGMENT:
-            opened.append((TaskKind.SERVE_JUDGMENT, day))  # the arrêt, now the title
+            open_task(TaskKind.SERVE_JUDGMENT, day)  # the arrêt, now the title
         case jp.EventType.APPEAL_DECIDED if p.state is jp.State.REJECTED and any(
                 ev.type is jp.EventType.COMMISSAIRE_PAYMENT for ev in p.events):
             # Collected under a title that no longer stands (CPC 514, C. civ. 1302).
             collected = sum((Decimal(ev.details["amount"]) for ev in p.events
                              if ev.type is jp.EventType.COMMISSAIRE_PAYMENT), Decimal(0))
-            titled.append((TaskKind.RETURN_COLLECTED, day, _TITLES[
-                TaskKind.RETURN_COLLECTED].replace(
-                    "{amount}", format_amount(collected, claim.currency) + " "
-                    + claim.currency)))
+            open_task(TaskKind.RETURN_COLLECTED, day, amount=(
+                f"{format_amount(collected, claim.currency)} {claim.currency}"))
         case jp.EventType.APPEALED:
             found = jp.appeal_task(p, params)
             assert found is not None
             role, due, _ = found
-            titled.append((TaskKind.INSTRUCT_LAWYER, due, _APPEAL_TITLES[role]))
+            open_task(TaskKind.INSTRUCT_LAWYER, due, _APPEAL_TITLES[role])
         case _:
             pass
     if p.state is jp.State.ENFORCEABLE and entered \
             and claim.proceedings is None:  # stayed by collective proceedings (L622-21 II)
-        opened.append((TaskKind.INSTRUCT_ENFORCEMENT, day))
-    for task_kind, due in opened:
-        uow.tasks.add_task(_task(change, task_kind, due))
-    for task_kind, due, title in titled:
-        uow.tasks.add_task(_task(change, task_kind, due, title))
+        open_task(TaskKind.INSTRUCT_ENFORCEMENT, day)
+
+
+# The lifecycle actions that give a claim up; a reopening gives its proceeding's acts back.
+_GIVING_UP = ("cancel", "write_off", "transfer")
+
+
+def claim_closed_or_reopened(uow: UnitOfWork, claim: Claim, action: str, actor: str) -> None:
+    """A claim given up (cancelled, written off, transferred) leaves its proceeding's acts
+    undone: their tasks close as skipped, in the action's write. The proceeding itself stays
+    as it was (its withdrawal is the court's to record); reopened, the claim finds it there
+    and those tasks open again, their days unchanged."""
+    from domain.ports.repositories import PageRequest
+    from domain.ports.tasks import TaskFilter
+
+    dropped = {f"claim {given_up}" for given_up in _GIVING_UP}
+    note: str | None
+    if action in _GIVING_UP:
+        tasks = uow.tasks.open_tasks_of_claim(claim.creditor_id, claim.id)
+        status, note = TaskStatus.SKIPPED, f"claim {action}"
+    elif action == "reopen":
+        tasks = [t for t in uow.tasks.list_tasks(claim.creditor_id, TaskFilter(
+            TaskStatus.SKIPPED, claim_id=claim.id), PageRequest(100)).items
+            if t.note in dropped]
+        status, note = TaskStatus.OPEN, None
+    else:
+        return
+    closing = status is TaskStatus.SKIPPED
+    for task in tasks:
+        if task.kind in JUDICIAL_TASKS:
+            uow.tasks.save_task(replace(
+                task, status=status, note=note,
+                completed_at=claim.updated_at if closing else None,
+                completed_by=actor if closing else None, version=task.version + 1),
+                task.version)
 
 
 def costs_summary(p: jp.Proceeding) -> tuple[Decimal, Decimal]:
